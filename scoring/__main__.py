@@ -1,0 +1,3 @@
+from scoring.cli import cli
+
+cli(prog_name="scoring")

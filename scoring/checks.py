@@ -1,0 +1,128 @@
+"""`scoring criteria check`: schema and consistency (at load), then every rule's examples, run for real.
+
+An example is scored through the whole pipeline (an in-memory workspace, SQL facts, the
+engine, the tally, the ranking) for one unit, so what the administrator reads in a rule
+file is what the product does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from scoring.periods import parse_period
+from scoring.runner import documents, score_all
+from scoring.standard import Standard
+from scoring.standard.schema import Example
+from scoring.store import Store
+
+EXAMPLE_UNIT = "X001"
+# `flags` and `not_applicable` list what must be among the unit's (an example is about one rule,
+# and other rules may raise flags of their own); `no_flags` lists flags that must not be raised.
+EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base"}
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    file: str
+    rule: str
+    index: int
+    problems: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.file}: rule {self.rule}: examples[{self.index}]"
+
+
+def example_workspace(standard: Standard, example: Example) -> Store:
+    g = example.given
+    period = parse_period(g.period)
+    store = Store(":memory:", create=True)
+    store.create_schema()
+    for p in (period, period.previous):
+        store.add_period(p.code, p.kind, p.start.isoformat(), p.end.isoformat(), p.months)
+    unit_type = g.unit.get("type", "city_department")
+    store.write_rows("units", [{"code": EXAMPLE_UNIT, "name": "示例单位", "type": unit_type,
+                                "ranking_group": g.unit.get("group", unit_type), "parent": None}])
+    rows = []
+    for prefix, p, findings in (("F", period, g.findings), ("P", period.previous, g.previous_findings)):
+        for i, f in enumerate(findings, start=1):
+            code = standard.criteria.finding_codes[f["code"]]
+            rows.append({"id": f.get("id", f"{prefix}-{i}"), "unit": EXAMPLE_UNIT, "period": p.code,
+                         "date": f.get("date", p.start.isoformat()), "inspector": None, "code": f["code"],
+                         "indicator": f.get("indicator") if code.indicator == "given" else code.indicator,
+                         "count": int(f.get("count", 1)), "corrected_on_spot": int(bool(f.get("corrected_on_spot"))),
+                         "note": None, "evidence": None})
+    store.write_rows("findings", rows)
+    store.write_rows("self-assessments", [{"unit": EXAMPLE_UNIT, "period": period.code, "indicator": s["indicator"],
+                                           "claim": s["claim"], "note": None, "evidence": None}
+                                          for s in g.self_assessments])
+    if g.survey:
+        answers, n = [], 0
+        for answer in ("satisfied", "basically_satisfied", "unsatisfied", "dont_know"):
+            for _ in range(g.survey.get(answer, 0)):
+                n += 1
+                answers.append({"unit": EXAMPLE_UNIT, "period": period.code, "respondent": f"R{n}",
+                                "question": "Q1", "answer": answer})
+        store.write_rows("survey", answers)
+        if "issued" in g.survey:
+            store.write_rows("survey-issued", [{"unit": EXAMPLE_UNIT, "period": period.code,
+                                                "issued": g.survey["issued"]}])
+    store.write_rows("metrics", [{"unit": EXAMPLE_UNIT, "period": period.code, "metric": k,
+                                  "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
+    return store
+
+
+def score_example(standard: Standard, example: Example) -> dict[str, Any]:
+    store = example_workspace(standard, example)
+    try:
+        period = parse_period(example.given.period)
+        as_of = date.fromisoformat(example.given.as_of) if example.given.as_of else period.end
+        scores, _ = score_all(store, standard, period, as_of)
+        return documents(standard, period, scores)[0]
+    finally:
+        store.close()
+
+
+def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+    indicators = {i["code"]: i for d in doc["dimensions"] for i in d["indicators"]}
+    problems = []
+
+    def differ(name: str, wanted: Any, got: Any) -> None:
+        if wanted != got:
+            problems.append(f"expect.{name}: wanted {wanted!r}, got {got!r}")
+
+    for key, wanted in expect.items():
+        if key in indicators:
+            differ(key, str(wanted), indicators[key]["score"])
+        elif key == "rectifications":
+            differ(key, wanted, len([r for r in doc["rectifications"] if r["period"] == doc["period"]]))
+        elif key == "flags":
+            differ(key, sorted(wanted), sorted(set(wanted) & set(doc["flags"])))
+        elif key == "no_flags":
+            differ(key, [], sorted(set(wanted) & set(doc["flags"])))
+        elif key == "not_applicable":
+            got = {code for code, i in indicators.items() if not i["applicable"]}
+            differ(key, sorted(wanted), sorted(set(wanted) & got))
+        elif key in ("bonus", "score", "base"):
+            differ(key, format(Decimal(str(wanted)), "f"), doc[key])
+        elif key in ("veto", "grade"):
+            differ(key, wanted, doc[key])
+        else:
+            problems.append(f"expect.{key}: not something an example can check "
+                            f"(indicator codes, or {', '.join(sorted(EXPECT_KEYS))})")
+    return problems
+
+
+def run_examples(standard: Standard) -> list[ExampleOutcome]:
+    outcomes = []
+    for src in standard.rules:
+        for index, example in enumerate(src.rule.examples):
+            try:
+                problems = compare(standard, example.expect, score_example(standard, example))
+            except (KeyError, ValueError) as exc:
+                problems = [f"given: cannot be scored: {exc}"]
+            outcomes.append(ExampleOutcome(src.file, src.rule.id, index, tuple(problems)))
+    return outcomes

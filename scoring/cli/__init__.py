@@ -1,0 +1,30 @@
+"""The `scoring` command: a thin layer over the library. Data goes to stdout, progress and logs to stderr.
+
+Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import click
+
+from scoring import __version__
+from scoring.cli import imports, results, workspace
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scoring")
+def cli() -> None:
+    """Score how well departments make things public (政务公开、办事公开考核).
+
+    Inspectors' findings, self-assessments, surveys and metrics go in; ranked
+    scorecards with every point explained, rectification lists and the
+    performance-assessment feed come out.
+
+    Example:
+
+        scoring demo
+    """
+
+
+for module in (workspace, imports, results):
+    module.register(cli)

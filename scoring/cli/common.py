@@ -1,0 +1,98 @@
+"""Options shared by the commands, and the one place library errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from scoring.i18n import LANGS
+from scoring.importing import ImportFailed
+from scoring.periods import PeriodError
+from scoring.rectification import DeadlineError
+from scoring.results import NoRunError
+from scoring.runner import RunError
+from scoring.standard import Standard, StandardError, load_default
+from scoring.standard.loader import load_standard_dir
+from scoring.store import Store, StoreError, resolve_path
+
+CRITERIA_SETTING = "criteria_dir"
+BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError)
+
+
+class BadInput(click.ClickException):
+    exit_code = 2
+
+
+def db_option(function):
+    return click.option("--db", "db", type=click.Path(dir_okay=False), envvar="SCORING_DB",
+                        help="The workspace database (else $SCORING_DB, else ./scoring.db).")(function)
+
+
+def lang_option(function):
+    return click.option("--lang", type=click.Choice(LANGS), default=lambda: os.environ.get("SCORING_LANG", "zh"),
+                        show_default="zh", help="Language of labels and explanations.")(function)
+
+
+def criteria_option(function):
+    return click.option("--criteria", "criteria_dir", type=click.Path(file_okay=False, exists=True),
+                        help="Use the standard in this folder (criteria.yml + rules/) instead of the workspace's.")(function)
+
+
+def translate_errors(function):
+    """Library errors are the user's to fix: print them plainly and exit 2."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except BAD_INPUT as exc:
+            raise BadInput(str(exc)) from None
+
+    return wrapper
+
+
+def open_store(db: str | None) -> Store:
+    return Store(resolve_path(db))
+
+
+@contextmanager
+def workspace(db: str | None) -> Iterator[Store]:
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def standard_for(store: Store, criteria_dir: str | None = None) -> Standard:
+    """The standard named on the command line, else the one the workspace uses, else the default."""
+    chosen = criteria_dir or store.get_setting(CRITERIA_SETTING)
+    return load_standard_dir(Path(chosen)) if chosen else load_default()
+
+
+def info(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def progress_bar(length: int, label: str):
+    """A progress bar on a terminal, nothing when stderr is piped."""
+    if sys.stderr.isatty():
+        return click.progressbar(length=length, label=label, file=sys.stderr)
+    return _Silent()
+
+
+class _Silent:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int) -> None:
+        pass

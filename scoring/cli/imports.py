@@ -1,0 +1,60 @@
+"""`scoring import KIND FILE` for every input kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scoring.cli.common import criteria_option, db_option, info, standard_for, translate_errors, workspace
+from scoring.importing import import_file
+from scoring.models import ROW_MODELS
+
+KIND_HELP = {
+    "units": "Units being assessed (被考核单位): code, name, type, group, parent.",
+    "findings": "Inspectors' findings (检查发现): unit, period, date, code, indicator, count, corrected_on_spot …",
+    "self-assessments": "Self-assessment claims (自评): unit, period, indicator, claim.",
+    "survey": "Survey answers (民主评议问卷), one row per respondent and question.",
+    "survey-issued": "How many questionnaires each unit issued (发放份数).",
+    "metrics": "Counts the rules need (办结数、报送数、现场评价 …): unit, period, metric, value.",
+}
+
+
+def register(cli: click.Group) -> None:
+    group = click.Group("import", help="Import input files (CSV, JSON, JSON Lines); checked whole before anything is written.")
+    for kind in ROW_MODELS:
+        group.add_command(_command(kind))
+    cli.add_command(group)
+
+
+def _command(kind: str) -> click.Command:
+    @click.command(kind, help=f"""{KIND_HELP[kind]}
+
+    Headers may be English or Chinese. A file with any invalid row writes nothing and exits 2,
+    listing every problem as FILE:ROW: column: reason.
+
+    Example:
+
+        scoring import {kind} inputs/example/{kind}.csv
+    """)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--replace", is_flag=True, help="Replace the unit-periods' existing rows of this kind.")
+    @click.option("--skip-invalid", is_flag=True, help="Write the valid rows; put the rejected ones in FILE.rejected.csv.")
+    @click.option("--dry-run", is_flag=True, help="Check the file and say what would be written; write nothing.")
+    @click.option("--encoding", help="The file's text encoding, when detection guesses wrong (utf-8, gb18030).")
+    @db_option
+    @criteria_option
+    @translate_errors
+    def command(file: str, replace: bool, skip_invalid: bool, dry_run: bool, encoding: str | None,
+                db: str | None, criteria_dir: str | None) -> None:
+        with workspace(db) as store:
+            result = import_file(store, standard_for(store, criteria_dir), kind, Path(file), replace=replace,
+                                 skip_invalid=skip_invalid, dry_run=dry_run, encoding=encoding)
+        for problem in result.rejected:
+            info(problem)
+        if result.rejected_file:
+            info(f"{len(result.rejected)} problem(s); rejected rows listed in {result.rejected_file}")
+        counts = ", ".join(f"{k} {v}" for k, v in result.written.items() if v or k == "new")
+        info(f"{Path(file).name}: {kind}: {counts}" + (" (dry run: nothing written)" if dry_run else ""))
+
+    return command

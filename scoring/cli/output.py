@@ -1,0 +1,61 @@
+"""Writing data to stdout as a table, JSON or CSV; CSV cells are safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable, Sequence
+
+import click
+from tabulate import tabulate
+
+FORMATS = ("table", "json", "csv")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula (a leading ' makes it text); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def format_option(function):
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output as a table for people, or JSON / CSV for programs.")(function)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(_plain(row.get(c))) for c in columns])
+    return buffer.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, headers: Sequence[str] | None = None) -> None:
+    if fmt == "json":
+        emit_json(rows)
+    elif fmt == "csv":
+        click.echo(csv_text(rows, columns), nl=False)
+    else:
+        table = [[_plain(r.get(c)) for c in columns] for r in rows]
+        click.echo(tabulate(table, headers=list(headers or columns), disable_numparse=True))

@@ -1,0 +1,149 @@
+"""Scoring and reading results: run, rank, scorecard, explain, feed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from scoring.cli.common import (criteria_option, db_option, info, lang_option, progress_bar, standard_for,
+                                translate_errors, workspace)
+from scoring.cli.output import emit, emit_json, format_option
+from scoring.explain import explain as explain_text
+from scoring.i18n import t
+from scoring.results import feed_rows, rank_rows, scorecard as load_scorecard
+from scoring.runner import run_period
+from scoring.standard.loader import load_from_files
+from scoring.store import Store
+
+RANK_COLUMNS = ("rank", "unit", "name", "group", "score", "base", "bonus", "grade", "veto", "open_rectifications")
+FEED_COLUMNS = ("unit", "name", "group", "score", "grade", "rank", "feed_points")
+
+
+def register(cli: click.Group) -> None:
+    for command in (run, rank, scorecard, explain, feed):
+        cli.add_command(command)
+
+
+def period_option(function):
+    return click.option("--period", "-p", required=True, help="The period, e.g. 2025 or 2025H1.")(function)
+
+
+@click.command()
+@period_option
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: the period's last day).")
+@db_option
+@criteria_option
+@translate_errors
+def run(period: str, as_of, db: str | None, criteria_dir: str | None) -> None:
+    """Score every unit for a period and store the result as a new, immutable run.
+
+    Example:
+
+        scoring run --period 2025 --as-of 2025-12-31
+    """
+    with workspace(db) as store:
+        standard = standard_for(store, criteria_dir)
+        with progress_bar(len(store.units()), "scoring") as bar:
+            summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update)
+    info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
+         f"with {summary.criteria}")
+
+
+@click.command()
+@period_option
+@click.option("--group", "-g", help="Only this ranking group, e.g. city_department.")
+@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def rank(period: str, group: str | None, run_id: int | None, fmt: str, lang: str, db: str | None) -> None:
+    """The ranked scorecard table (排名), per group, best first; vetoed units last.
+
+    Example:
+
+        scoring rank --period 2025 --group city_department --format csv
+    """
+    with workspace(db) as store:
+        rows = rank_rows(store, period, group, run_id)
+    if fmt == "table":
+        for row in rows:
+            row["veto"] = t("yes" if row["veto"] else "no", lang)
+    columns = RANK_COLUMNS if fmt != "json" else None
+    emit(rows, columns or (), fmt, [t(c, lang) for c in RANK_COLUMNS])
+
+
+@click.command()
+@click.argument("unit")
+@period_option
+@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def scorecard(unit: str, period: str, run_id: int | None, fmt: str, lang: str, db: str | None) -> None:
+    """One unit's scorecard: dimensions, indicators, every deduction and bonus with its rule and facts.
+
+    Example:
+
+        scoring scorecard D001 --period 2025 --format json
+    """
+    with workspace(db) as store:
+        doc = load_scorecard(store, period, unit, run_id)
+        standard = _run_standard(store, doc)
+    if fmt == "json":
+        emit_json(doc)
+    elif fmt == "csv":
+        rows = [{"dimension": d["code"], "indicator": i["code"], "name": i["name"], "score": i["score"],
+                 "max": i["max"], "applicable": i["applicable"]} for d in doc["dimensions"] for i in d["indicators"]]
+        emit(rows, ("dimension", "indicator", "name", "score", "max", "applicable"), "csv")
+    else:
+        click.echo(explain_text(standard, doc, lang, rationale=False), nl=False)
+
+
+@click.command()
+@click.argument("unit")
+@period_option
+@click.option("--indicator", "-i", help="Only this indicator, e.g. T1.")
+@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@lang_option
+@db_option
+@translate_errors
+def explain(unit: str, period: str, indicator: str | None, run_id: int | None, lang: str, db: str | None) -> None:
+    """Why each point was lost or gained, rule by rule, with each rule's rationale.
+
+    Example:
+
+        scoring explain D001 --period 2025 --indicator T1
+    """
+    with workspace(db) as store:
+        doc = load_scorecard(store, period, unit, run_id)
+        standard = _run_standard(store, doc)
+    click.echo(explain_text(standard, doc, lang, indicator=indicator.upper() if indicator else None), nl=False)
+
+
+@click.command()
+@period_option
+@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def feed(period: str, run_id: int | None, fmt: str, lang: str, db: str | None) -> None:
+    """The performance-assessment feed (目标考核): openness points per unit.
+
+    Example:
+
+        scoring feed --period 2025 --format csv > feed.csv
+    """
+    with workspace(db) as store:
+        rows = feed_rows(store, period, run_id)
+    emit(rows, FEED_COLUMNS, fmt, [t(c, lang) for c in FEED_COLUMNS])
+
+
+def _run_standard(store: Store, doc: dict):
+    """The standard a run used, rebuilt from the texts it recorded: explanations cite that version."""
+    run = store.run(doc["run"])
+    files = store.standard_files(run["standard_hash"])
+    return load_from_files(files) if files else standard_for(store)

@@ -1,0 +1,164 @@
+"""Commands that set up a workspace: init, periods, the standard in use."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from scoring.checks import run_examples
+from scoring.cli.common import (CRITERIA_SETTING, BadInput, criteria_option, db_option, info, standard_for,
+                                translate_errors, workspace)
+from scoring.periods import parse_period
+from scoring.standard import StandardError, load_default
+from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir
+from scoring.store import Store, resolve_path
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(init)
+    cli.add_command(period)
+    cli.add_command(criteria)
+
+
+@click.command()
+@db_option
+@translate_errors
+def init(db: str | None) -> None:
+    """Create a workspace database with the default standard.
+
+    Running it again on an existing workspace changes nothing.
+
+    Example:
+
+        scoring init --db 2025.db
+    """
+    path = resolve_path(db)
+    store = Store(path, create=True)
+    try:
+        store.create_schema()
+        standard = load_default()
+        with store.transaction():
+            store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
+                                standard.label, standard.files)
+            store.audit("init", target=str(path), sha256=standard.content_hash)
+    finally:
+        store.close()
+    info(f"workspace ready: {path} (standard {standard.label})")
+
+
+@click.group()
+def period() -> None:
+    """Assessment periods (考核周期): years, halves, quarters, months."""
+
+
+@period.command("add")
+@click.argument("codes", nargs=-1, required=True)
+@db_option
+@translate_errors
+def period_add(codes: tuple[str, ...], db: str | None) -> None:
+    """Add periods named like 2025, 2025H1, 2025Q3 or 2025-07.
+
+    Example:
+
+        scoring period add 2024 2025
+    """
+    with workspace(db) as store:
+        with store.transaction():
+            for code in codes:
+                p = parse_period(code)
+                added = store.add_period(p.code, p.kind, p.start.isoformat(), p.end.isoformat(), p.months)
+                if added:
+                    store.audit("period add", target=p.code)
+                info(f"{p.code}: {p.start} to {p.end}" + ("" if added else " (already there)"))
+
+
+@period.command("list")
+@db_option
+@translate_errors
+def period_list(db: str | None) -> None:
+    """List the workspace's periods.
+
+    Example:
+
+        scoring period list
+    """
+    with workspace(db) as store:
+        for code in store.period_codes():
+            p = store.period(code)
+            click.echo(f"{p['code']}\t{p['start']}\t{p['end']}")
+
+
+@click.group()
+def criteria() -> None:
+    """The scoring standard (考核评分标准): check, export, use."""
+
+
+@criteria.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+def criteria_check(directory: str | None) -> None:
+    """Check a standard: schema, points add up to 100, names exist, every rule example passes.
+
+    Without DIRECTORY, checks the default standard shipped with the package.
+
+    Example:
+
+        scoring criteria check my-standard/
+    """
+    try:
+        standard = load_standard_dir(Path(directory)) if directory else load_default()
+    except StandardError as exc:
+        raise BadInput("the standard has problems:\n" + "\n".join(exc.problems)) from None
+    outcomes = run_examples(standard)
+    failed = [o for o in outcomes if o.problems]
+    for outcome in failed:
+        for problem in outcome.problems:
+            click.echo(f"{outcome.label}: {problem}", err=True)
+    if failed:
+        raise BadInput(f"{len(failed)} of {len(outcomes)} rule examples fail")
+    click.echo(f"ok: {standard.label}, {len(standard.indicators)} indicators, {len(standard.rules)} rules, "
+               f"{len(outcomes)} examples pass")
+
+
+@criteria.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+def criteria_export(directory: str) -> None:
+    """Write the default standard to DIRECTORY, to copy and change for a year.
+
+    Example:
+
+        scoring criteria export standard-2026/
+    """
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise BadInput(f"{target} is not empty; choose a new folder")
+    (target / "rules").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEFAULT_CRITERIA, target / "criteria.yml")
+    for path in sorted(DEFAULT_RULES.glob("*.yml")):
+        shutil.copyfile(path, target / "rules" / path.name)
+    info(f"wrote {target}/criteria.yml and {len(list((target / 'rules').glob('*.yml')))} rule files")
+
+
+@criteria.command("use")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.option("--default", "use_default", is_flag=True, help="Go back to the standard shipped with the package.")
+@db_option
+@translate_errors
+def criteria_use(directory: str | None, use_default: bool, db: str | None) -> None:
+    """Point the workspace at the standard in DIRECTORY (checked first).
+
+    Example:
+
+        scoring criteria use standard-2026/
+    """
+    if bool(directory) == use_default:
+        raise click.UsageError("give a DIRECTORY or --default")
+    with workspace(db) as store:
+        standard = standard_for(store, str(Path(directory).resolve()) if directory else None) if directory else load_default()
+        with store.transaction():
+            store.set_setting(CRITERIA_SETTING, str(Path(directory).resolve()) if directory else "")
+            store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
+                                standard.label, standard.files)
+            store.audit("criteria use", target=directory or "default", sha256=standard.content_hash)
+    info(f"workspace now scores with {standard.label}")

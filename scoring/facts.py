@@ -1,0 +1,142 @@
+"""Per-unit facts, built in SQL: what the rules see of one unit in one period.
+
+Each query groups one kind of input by unit and returns a JSON array per unit, so Python
+only parses and merges; the criteria (finding-code kinds, which indicators apply to which
+unit type) are joined in from temporary tables.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from scoring.periods import Period
+from scoring.standard import Standard
+from scoring.store import Store
+
+CHUNK = 500  # units per round trip; bounds memory for a province
+
+
+@dataclass
+class UnitFacts:
+    unit: dict[str, Any]
+    facts: list[dict[str, Any]]
+    # Rectification items of this unit already in the register: their statuses, and items from
+    # other periods whose deadline falls inside this one (they can still be overdue here).
+    statuses: dict[str, str] = field(default_factory=dict)
+    carried_items: list[dict[str, Any]] = field(default_factory=list)
+
+
+_BOOL = "json(CASE WHEN {} THEN 'true' ELSE 'false' END)"
+
+_FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f.indicator, 'count', f.count,
+    'date', f.date"""
+
+_QUERIES: dict[str, str] = {
+    "finding": f"""
+select f.unit, json_group_array(json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
+    'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
+    'applicable', {_BOOL.format('a.indicator is not null')}))
+from findings f
+join temp.chunk_units cu on cu.code = f.unit
+join units u on u.code = f.unit
+join temp.finding_codes c on c.code = f.code
+left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
+where f.period = :period
+group by f.unit""",
+    "previous_finding": f"""
+select f.unit, json_group_array(json_object('fact', 'previous_finding', 'id', 'previous:' || f.id, {_FINDING_FIELDS}))
+from findings f
+join temp.chunk_units cu on cu.code = f.unit
+join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
+where f.period = :previous
+group by f.unit""",
+    "self_assessment": f"""
+select s.unit, json_group_array(json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
+    'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,
+    'applicable', {_BOOL.format('a.indicator is not null')}))
+from self_assessments s
+join temp.chunk_units cu on cu.code = s.unit
+join units u on u.code = s.unit
+left join temp.applicable a on a.indicator = s.indicator and a.type = u.type
+where s.period = :period
+group by s.unit""",
+    "survey": """
+select a.unit, json_array(json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
+    'favourable', sum(a.answer in ('satisfied', 'basically_satisfied')),
+    'satisfied', sum(a.answer = 'satisfied'), 'basically_satisfied', sum(a.answer = 'basically_satisfied'),
+    'unsatisfied', sum(a.answer = 'unsatisfied'), 'dont_know', sum(a.answer = 'dont_know'),
+    'respondents', count(distinct a.respondent), 'issued', i.issued,
+    'response_rate', case when i.issued > 0 then count(distinct a.respondent) * 1.0 / i.issued end))
+from survey_answers a
+join temp.chunk_units cu on cu.code = a.unit
+left join survey_issued i on i.unit = a.unit and i.period = a.period
+where a.period = :period
+group by a.unit""",
+    "metrics": """
+select m.unit, json_array(json_insert(json_group_object(m.metric, cast(m.value as numeric)),
+    '$.fact', 'metrics', '$.id', 'metrics'))
+from metrics m
+join temp.chunk_units cu on cu.code = m.unit
+where m.period = :period
+group by m.unit""",
+}
+
+_UNITS = """
+select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,
+    (select count(*) from self_assessments s where s.unit = u.code and s.period = :period) as self_rows
+from units u join temp.chunk_units cu on cu.code = u.code
+order by u.code"""
+
+
+def _drop_nulls(fact: dict[str, Any]) -> dict[str, Any]:
+    # The C engine is only ever handed JSON we shaped: an absent field, never a null.
+    return {k: v for k, v in fact.items() if v is not None}
+
+
+def _load_criteria_tables(store: Store, standard: Standard) -> None:
+    store.execute("create temp table if not exists finding_codes (code text primary key, kind text)")
+    store.execute("create temp table if not exists applicable (indicator text, type text, primary key (indicator, type))")
+    store.execute("create temp table if not exists chunk_units (code text primary key)")
+    for table in ("finding_codes", "applicable", "chunk_units"):
+        store.execute(f"delete from temp.{table}")
+    store.conn.executemany("insert into temp.finding_codes values (?, ?)",
+                           [(code, fc.kind) for code, fc in standard.criteria.finding_codes.items()])
+    store.conn.executemany("insert into temp.applicable values (?, ?)", [
+        (code, unit_type) for code in standard.indicators for unit_type in standard.criteria.unit_types
+        if standard.applies(code, unit_type)])
+
+
+def build_facts(store: Store, standard: Standard, period: Period, units: list[str] | None = None) -> Iterator[UnitFacts]:
+    """Yield the facts of every unit (or the given ones), in unit-code order, a chunk at a time."""
+    _load_criteria_tables(store, standard)
+    codes = units if units is not None else [r["code"] for r in store.query("select code from units order by code")]
+    params = {"period": period.code, "previous": period.previous.code, "start": period.start.isoformat(),
+              "end": period.end.isoformat()}
+    for offset in range(0, len(codes), CHUNK):
+        chunk = codes[offset:offset + CHUNK]
+        store.execute("delete from temp.chunk_units")
+        store.conn.executemany("insert into temp.chunk_units values (?)", [(c,) for c in chunk])
+        yield from _chunk_facts(store, period, params)
+
+
+def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterator[UnitFacts]:
+    per_unit: dict[str, list[dict[str, Any]]] = {}
+    for sql in _QUERIES.values():
+        for unit, array in store.execute(sql, params):
+            per_unit.setdefault(unit, []).extend(_drop_nulls(f) for f in json.loads(array))
+    statuses: dict[str, dict[str, str]] = {}
+    for row in store.execute("""select r.unit, r.id, r.status from rectifications r
+            join temp.chunk_units cu on cu.code = r.unit where r.period = :period""", params):
+        statuses.setdefault(row[0], {})[row[1]] = row[2]
+    carried: dict[str, list[dict[str, Any]]] = {}
+    for row in store.query("""select r.* from rectifications r join temp.chunk_units cu on cu.code = r.unit
+            where r.period != :period and r.deadline between :start and :end order by r.id""", params):
+        carried.setdefault(row["unit"], []).append(row)
+    for unit in store.query(_UNITS, params):
+        fact = {"fact": "unit", "id": "unit", "code": unit["code"], "type": unit["type"], "group": unit["group"],
+                "period_months": period.months, "self_assessment_rows": unit["self_rows"]}
+        yield UnitFacts(unit=unit, facts=[fact, *per_unit.get(unit["code"], [])],
+                        statuses=statuses.get(unit["code"], {}), carried_items=carried.get(unit["code"], []))
+

@@ -1,0 +1,167 @@
+"""pydantic models of every row a user hands us (units, findings, self-assessments, surveys, metrics).
+
+These check what one row can say on its own: types, dates, booleans in Chinese or English,
+claims and answers in either language. Whether a unit, code, indicator or period exists is
+the importer's check (it needs the workspace), see scoring.importing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+TRUE_WORDS = {"true", "1", "yes", "y", "是", "t", "对"}
+FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
+EXCEL_EPOCH = date(1899, 12, 30)
+
+CLAIMS = {"达标": "compliant", "部分达标": "partial", "未达标": "noncompliant", "不涉及": "not_applicable"}
+ANSWERS = {"满意": "satisfied", "基本满意": "basically_satisfied", "不满意": "unsatisfied", "不了解": "dont_know"}
+CLAIM_CODES = tuple(CLAIMS.values())
+ANSWER_CODES = tuple(ANSWERS.values())
+FAVOURABLE = ("satisfied", "basically_satisfied")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"{value!r} is not yes or no: write 是/否, true/false, 1/0 or Y/N")
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return EXCEL_EPOCH + timedelta(days=int(value))  # an Excel serial date
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD, for example 2025-03-05")
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date ({exc})") from None
+
+
+def _word(table: dict[str, str], codes: tuple[str, ...], what: str):
+    def parse(value: Any) -> str:
+        text = str(value).strip()
+        if text in table:
+            return table[text]
+        lowered = text.lower().replace(" ", "_")
+        if lowered in codes:
+            return lowered
+        options = "/".join(table) + " or " + "/".join(codes)
+        raise ValueError(f"{text!r} is not a {what}: write one of {options}")
+
+    return parse
+
+
+Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Code = Annotated[str, BeforeValidator(lambda v: str(v).strip()), Field(min_length=1, max_length=64)]
+Bool = Annotated[bool, BeforeValidator(parse_bool)]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Claim = Annotated[Literal[CLAIM_CODES], BeforeValidator(_word(CLAIMS, CLAIM_CODES, "self-assessment claim"))]  # type: ignore[valid-type]
+Answer = Annotated[Literal[ANSWER_CODES], BeforeValidator(_word(ANSWERS, ANSWER_CODES, "satisfaction answer"))]  # type: ignore[valid-type]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class UnitRow(Row):
+    code: Code
+    name: Code = Field(max_length=200)
+    type: Code
+    group: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    parent: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+
+
+class FindingRow(Row):
+    id: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    unit: Code
+    period: Code
+    date: Day
+    inspector: Text = None
+    code: Code
+    indicator: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    count: Annotated[int, BeforeValidator(lambda v: 1 if _blank_to_none(v) is None else v)] = Field(default=1, ge=1, le=100_000)
+    corrected_on_spot: Annotated[bool, BeforeValidator(parse_bool)] = False
+    note: Text = None
+    evidence: Text = None
+
+    @field_validator("code", "indicator")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
+
+
+class SelfAssessmentRow(Row):
+    unit: Code
+    period: Code
+    indicator: Annotated[str, BeforeValidator(lambda v: str(v).strip().upper())]
+    claim: Claim
+    note: Text = None
+    evidence: Text = None
+
+
+class SurveyAnswerRow(Row):
+    unit: Code
+    period: Code
+    respondent: Code
+    question: Code = Field(max_length=500)
+    answer: Answer
+
+
+class SurveyIssuedRow(Row):
+    unit: Code
+    period: Code
+    issued: int = Field(ge=0)
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+class MetricRow(Row):
+    unit: Code
+    period: Code
+    metric: Code
+    value: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
+
+
+ROW_MODELS: dict[str, type[Row]] = {
+    "units": UnitRow,
+    "findings": FindingRow,
+    "self-assessments": SelfAssessmentRow,
+    "survey": SurveyAnswerRow,
+    "survey-issued": SurveyIssuedRow,
+    "metrics": MetricRow,
+}

@@ -1,0 +1,90 @@
+"""Rectification items (整改事项): derived from the findings that rules order rectified, with deadlines.
+
+An item's id follows from its finding (R-<finding id>), so scoring the same findings again
+finds the same items and keeps their status.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from scoring.engine import Match
+from scoring.periods import Period
+from scoring.standard import Standard
+from scoring.standard.schema import Rectify
+from scoring.tally import deduction_target
+
+STATUSES = ("open", "in_progress", "rectified", "verified", "reopened")
+DONE = frozenset({"rectified", "verified"})
+
+
+class DeadlineError(ValueError):
+    pass
+
+
+def add_workdays(start: date, workdays: int) -> date:
+    """The date `workdays` mainland-China working days after start (holidays and 调休 make-up days counted)."""
+    import chinese_calendar  # kept local: only working-day deadlines need the holiday tables
+
+    day = start
+    remaining = workdays
+    while remaining > 0:
+        day += timedelta(days=1)
+        try:
+            if chinese_calendar.is_workday(day):
+                remaining -= 1
+        except NotImplementedError:
+            raise DeadlineError(
+                f"no official holiday calendar for {day.year} yet; a working-day deadline after {start} "
+                f"cannot be computed (update chinesecalendar, or use deadline_days)") from None
+    return day
+
+
+def deadline(rectify: Rectify, found: date) -> date:
+    if rectify.deadline_days is not None:
+        return found + timedelta(days=rectify.deadline_days)
+    return add_workdays(found, rectify.deadline_workdays or 0)
+
+
+def item_id(finding_ref: str) -> str:
+    return f"R-{finding_ref}"
+
+
+def derive_items(standard: Standard, unit: str, period: Period, matches: list[Match],
+                 excluded: dict[str, str]) -> list[dict[str, Any]]:
+    """One item per finding that a rectifying rule matched, unless it was corrected on the spot."""
+    items: dict[str, dict[str, Any]] = {}
+    for m in matches:
+        rule = standard.rules_by_id[m.rule]
+        if not rule.then.rectify:
+            continue
+        finding = m.facts[rule.primary]
+        indicator = deduction_target(rule, rule.then.deduct.indicator if rule.then.deduct else None, m.facts)
+        if finding.get("corrected_on_spot") or indicator in excluded:
+            continue
+        ident = item_id(finding["ref"])
+        items.setdefault(ident, {
+            "id": ident, "unit": unit, "period": period.code, "finding": finding["ref"], "rule": rule.id,
+            "indicator": indicator, "title": rule.title,
+            "deadline": deadline(rule.then.rectify, date.fromisoformat(finding["date"])).isoformat(),
+        })
+    return [items[k] for k in sorted(items)]
+
+
+def is_overdue(item: dict[str, Any], status: str, period: Period, as_of: date) -> bool:
+    """Overdue in P as of D: deadline on or before D and inside P, and not rectified or verified."""
+    due = date.fromisoformat(item["deadline"])
+    return due <= as_of and period.contains(due) and status not in DONE
+
+
+def rectification_facts(items: list[dict[str, Any]], statuses: dict[str, str], period: Period,
+                        as_of: date) -> list[dict[str, Any]]:
+    facts = []
+    for item in items:
+        status = statuses.get(item["id"], item.get("status") or "open")
+        facts.append({"fact": "rectification", "id": "rectification:" + item["id"], "ref": item["id"],
+                      "indicator": item["indicator"], "finding": item["finding"], "rule": item["rule"],
+                      "deadline": item["deadline"], "status": status, "period": item["period"],
+                      "overdue": is_overdue(item, status, period, as_of)})
+    return facts

@@ -1,0 +1,54 @@
+"""Read a stored run: rank rows, scorecards and the feed, in the shapes of design/interfaces.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scoring.store import Store
+
+
+class NoRunError(LookupError):
+    pass
+
+
+def run_for(store: Store, period: str, run: int | None = None) -> dict[str, Any]:
+    found = store.run(run) if run else store.latest_run(period)
+    if not found or found["period"] != period:
+        what = f"run {run} of period {period}" if run else f"a scoring run for period {period}"
+        raise NoRunError(f"no {what}: score it with `scoring run --period {period}`")
+    return found
+
+
+def scorecard(store: Store, period: str, unit: str, run: int | None = None) -> dict[str, Any]:
+    found = run_for(store, period, run)
+    row = store.run_unit(found["id"], unit)
+    if row is None:
+        raise NoRunError(f"unit {unit} was not scored in run {found['id']} of {period}")
+    return {"run": found["id"], **json.loads(row["document"])}
+
+
+def _open_items(doc: dict[str, Any]) -> int:
+    return sum(1 for r in doc["rectifications"] if r["status"] not in ("rectified", "verified"))
+
+
+def rank_rows(store: Store, period: str, group: str | None = None, run: int | None = None) -> list[dict[str, Any]]:
+    found = run_for(store, period, run)
+    rows = []
+    for row in store.run_units(found["id"], group):
+        doc = json.loads(row["document"])
+        rows.append({"unit": doc["unit"], "name": doc["name"], "group": doc["group"], "rank": doc["rank"],
+                     "score": doc["score"], "base": doc["base"], "bonus": doc["bonus"], "grade": doc["grade"],
+                     "veto": doc["veto"], "dimensions": {d["code"]: d["score"] for d in doc["dimensions"]},
+                     "open_rectifications": _open_items(doc)})
+    return sorted(rows, key=lambda r: (r["group"], r["veto"], r["rank"], r["unit"]))
+
+
+def feed_rows(store: Store, period: str, run: int | None = None) -> list[dict[str, Any]]:
+    found = run_for(store, period, run)
+    rows = []
+    for row in store.run_units(found["id"]):
+        doc = json.loads(row["document"])
+        rows.append({"unit": doc["unit"], "name": doc["name"], "group": doc["group"], "score": doc["score"],
+                     "grade": doc["grade"], "rank": doc["rank"], "feed_points": doc["feed_points"]})
+    return sorted(rows, key=lambda r: (r["group"], r["rank"], r["unit"]))

@@ -1,0 +1,83 @@
+"""The scorecard document of one unit: every point with its rule, facts and standard version.
+
+This is what a run stores per unit (immutable) and what `scorecard`, `explain`, `rank` and
+the reports read. Numbers are decimal strings so nothing is lost to floating point.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from scoring.ranking import Placement
+from scoring.standard import Standard
+from scoring.tally import Line, UnitScore, round2
+
+
+def points_text(value: Decimal) -> str:
+    """An exact amount without trailing zeros: -1.5, -2, 0.25."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def score_text(value: Decimal) -> str:
+    return format(round2(value), "f")
+
+
+def _title(standard: Standard, rule_id: str) -> tuple[str, str]:
+    rule = standard.rules_by_id.get(rule_id)
+    if rule:
+        return rule.title, rule.title_en
+    return {"FLOOR": ("扣完为止", "Floor: an indicator never goes below 0"),
+            "BONUS_CAP": ("加分封顶", "Bonus cap"),
+            "NO_SCORE_RULE": ("无得分依据", "No rule gave points")}.get(rule_id, (rule_id, rule_id))
+
+
+def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
+    title, title_en = _title(standard, line.rule)
+    doc = {"rule": line.rule, "title": title, "title_en": title_en, "kind": line.kind,
+           "points": points_text(line.points), "facts": list(line.facts)}
+    if line.note:
+        doc["note"] = line.note
+    return doc
+
+
+def document(standard: Standard, period: str, score: UnitScore, placement: Placement) -> dict[str, Any]:
+    unit = score.unit
+    dimensions = []
+    for dim in standard.criteria.dimensions:
+        indicators = [score.indicators[i.code] for i in dim.indicators]
+        applicable = [i for i in indicators if i.applicable]
+        dimensions.append({
+            "code": dim.code, "name": dim.name, "name_en": dim.name_en,
+            "score": score_text(sum((i.score for i in applicable), Decimal(0))) if applicable else None,
+            "max": points_text(sum((i.max for i in applicable), Decimal(0))),
+            "applicable": bool(applicable),
+            "indicators": [_indicator_doc(standard, i) for i in indicators],
+        })
+    return {
+        "unit": unit["code"], "name": unit["name"], "type": unit["type"], "group": unit["group"],
+        "period": period, "criteria": standard.label,
+        "score": score_text(score.final), "base": score_text(score.base), "bonus": score_text(score.bonus),
+        "grade": placement.grade, "grade_code": placement.grade_code, "rank": placement.rank,
+        "veto": score.veto, "feed_points": score_text(placement.feed), "flags": score.flags,
+        "dimensions": dimensions,
+        "bonus_lines": [line_doc(standard, line) for line in score.bonus_lines],
+        "veto_lines": [line_doc(standard, line) for line in score.veto_lines],
+        "rectifications": score.rectifications,
+    }
+
+
+def _indicator_doc(standard: Standard, result) -> dict[str, Any]:
+    ind = standard.indicators[result.code]
+    doc = {"code": ind.code, "name": ind.name, "name_en": ind.name_en, "method": ind.method,
+           "score": score_text(result.score) if result.applicable else None,
+           "max": points_text(ind.max), "applicable": result.applicable,
+           "lines": [line_doc(standard, line) for line in result.lines]}
+    if result.flags:
+        doc["flags"] = result.flags
+    if not result.applicable:
+        doc["not_applicable_by"] = result.not_applicable_by
+    return doc

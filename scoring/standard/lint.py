@@ -1,0 +1,185 @@
+"""Consistency checks of a standard beyond its schema: every name a rule uses must exist."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Iterator
+
+from scoring.standard.schema import FACT_FIELDS, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
+
+if TYPE_CHECKING:
+    from scoring.standard.loader import Standard
+
+TOTAL_POINTS = Decimal(100)
+
+
+def consistency_problems(standard: "Standard") -> list[str]:
+    return list(_criteria_problems(standard)) + [
+        f"{src.file}: rule {src.rule.id}: {problem}" for src in standard.rules for problem in _rule_problems(standard, src.rule)
+    ] + list(_duplicate_rule_ids(standard))
+
+
+def _criteria_problems(standard: "Standard") -> Iterator[str]:
+    c = standard.criteria
+    where = "criteria.yml"
+    seen: set[str] = set()
+    for dim in c.dimensions:
+        for ind in dim.indicators:
+            if ind.code in seen:
+                yield f"{where}: indicator {ind.code}: code used twice"
+            seen.add(ind.code)
+            for t in ind.types or ():
+                if t not in c.unit_types:
+                    yield f"{where}: indicator {ind.code}: types: unknown unit type {t!r} (known: {', '.join(c.unit_types)})"
+    if len({d.code for d in c.dimensions}) != len(c.dimensions):
+        yield f"{where}: dimensions: a dimension code is used twice"
+    total = standard.max_total
+    if total != TOTAL_POINTS:
+        yield f"{where}: dimensions: indicator maxima add up to {total}, not {TOTAL_POINTS}"
+    for code, fc in c.finding_codes.items():
+        if fc.kind == "defect" and fc.indicator is None:
+            yield f"{where}: finding_codes.{code}: indicator: a defect needs an indicator (a code, or 'given')"
+        if fc.indicator not in (None, "given") and fc.indicator not in standard.indicators:
+            yield f"{where}: finding_codes.{code}: indicator: unknown indicator {fc.indicator!r}"
+        if fc.kind != "defect" and fc.indicator is not None:
+            yield f"{where}: finding_codes.{code}: indicator: a {fc.kind} code is an event and takes no indicator"
+    mins = [g.min for g in c.grades]
+    if mins != sorted(mins, reverse=True):
+        yield f"{where}: grades: list grades from the highest minimum to the lowest"
+    if c.excellence_quota:
+        grade_codes = {g.code for g in c.grades}
+        for name in ("grade", "demote_to"):
+            value = getattr(c.excellence_quota, name)
+            if value not in grade_codes:
+                yield f"{where}: excellence_quota.{name}: unknown grade {value!r}"
+
+
+def _duplicate_rule_ids(standard: "Standard") -> Iterator[str]:
+    seen: dict[str, str] = {}
+    for src in standard.rules:
+        if src.rule.id in seen:
+            yield f"{src.file}: rule {src.rule.id}: id already used in {seen[src.rule.id]}"
+        seen.setdefault(src.rule.id, src.file)
+
+
+def _fields_of(standard: "Standard", fact: str) -> frozenset[str]:
+    return frozenset(standard.criteria.metrics) if fact == "metrics" else FACT_FIELDS[fact]
+
+
+def _rule_problems(standard: "Standard", rule: Rule) -> Iterator[str]:
+    c = standard.criteria
+    aliases = {**rule.when, **rule.unless}
+    if rule.indicator is not None and rule.indicator not in standard.indicators:
+        yield f"indicator: unknown indicator {rule.indicator!r}"
+    earlier: list[str] = []
+    for section, patterns in (("when", rule.when), ("unless", rule.unless)):
+        for alias, pattern in patterns.items():
+            fields = _fields_of(standard, pattern.fact)
+            for name, cond in pattern.all_conditions():
+                where = f"{section}.{alias}.{name}"
+                if name not in fields:
+                    yield f"{where}: a {pattern.fact} fact has no field {name!r} (fields: {', '.join(sorted(fields))})"
+                    continue
+                yield from _condition_problems(standard, where, name, cond, earlier if section == "when" else list(rule.when))
+            if section == "when":
+                earlier.append(alias)
+
+    def ref_problems(where: str, ref: str | None) -> Iterator[str]:
+        if ref is None or "." not in ref:
+            return
+        alias, name = ref.split(".", 1)
+        if alias not in rule.when:
+            yield f"{where}: {ref!r} names no fact in when ({', '.join(rule.when)})"
+        elif name not in _fields_of(standard, rule.when[alias].fact):
+            yield f"{where}: a {rule.when[alias].fact} fact has no field {name!r}"
+
+    then = rule.then
+    primary = rule.when[rule.primary].fact
+    if then.deduct:
+        d = then.deduct
+        yield from ref_problems("then.deduct.once_per", d.once_per)
+        yield from _target_problems(standard, rule, "then.deduct.indicator", d.indicator, primary)
+        if d.per == "count" and primary not in ("finding",):
+            yield f"then.deduct.per: 'count' counts the first fact's count; a {primary} fact has none (use per: match)"
+        if d.on_the_spot == "half" and primary != "finding":
+            yield f"then.deduct.on_the_spot: only a finding can be corrected on the spot; the first fact is a {primary}"
+    if then.bonus:
+        yield from ref_problems("then.bonus.once_per", then.bonus.once_per)
+        if then.bonus.per == "count" and primary != "finding":
+            yield f"then.bonus.per: 'count' needs a finding as the first fact"
+    for effect_name in ("flag", "escalate"):
+        effect = getattr(then, effect_name)
+        if effect and effect.flag if effect_name == "escalate" else effect:
+            code = effect.flag if effect_name == "escalate" else effect.code
+            if code not in c.flags:
+                yield f"then.{effect_name}: unknown flag {code!r}; declare it under flags in criteria.yml"
+    if then.flag and then.flag.indicator:
+        if "." in then.flag.indicator:
+            yield from ref_problems("then.flag.indicator", then.flag.indicator)
+        elif then.flag.indicator not in standard.indicators:
+            yield f"then.flag.indicator: unknown indicator {then.flag.indicator!r}"
+    if then.rectify and primary != "finding":
+        yield "then.rectify: a rectification item comes from a finding; the first fact must be a finding"
+    if then.multiply and then.multiply.fact not in rule.when:
+        yield f"then.multiply.fact: {then.multiply.fact!r} names no fact in when"
+    if then.score or then.not_applicable:
+        target = rule.indicator
+        name = "score" if then.score else "not_applicable"
+        if target is None:
+            yield f"then.{name}: give the rule an indicator to score"
+        elif then.score and standard.indicators.get(target) and standard.indicators[target].method == "deduct":
+            yield f"then.score: indicator {target} is scored by deduction; score effects are for ratio and quota indicators"
+    if then.score:
+        s = then.score
+        if s.scale is not None and s.scale not in c.scales:
+            yield f"then.score.scale: unknown scale {s.scale!r} (known: {', '.join(c.scales)})"
+        if s.points is not None and rule.indicator in standard.indicators and s.points > standard.indicators[rule.indicator].max:
+            yield f"then.score.points: {s.points} is more than {rule.indicator}'s maximum"
+        if s.value is not None:
+            for where, ref in _expression_refs(s.value, "then.score.value"):
+                if isinstance(ref, Lookup):
+                    if ref.lookup not in c.tables:
+                        yield f"{where}: unknown table {ref.lookup!r} (known: {', '.join(c.tables)})"
+                else:
+                    yield from ref_problems(where, ref)
+    for alias, pattern in aliases.items():
+        if pattern.fact == "rectification" and alias in rule.unless:
+            yield f"unless.{alias}: absence of rectification items cannot be tested"
+
+
+def _target_problems(standard: "Standard", rule: Rule, where: str, target: str | None, primary: str) -> Iterator[str]:
+    if target is not None and "." not in target and target not in standard.indicators:
+        yield f"{where}: unknown indicator {target!r}"
+    if target is None and rule.indicator is None and primary not in INDICATOR_FACTS:
+        yield f"{where}: say which indicator loses points (rule indicator, or a first fact that has one)"
+
+
+def _condition_problems(standard: "Standard", where: str, name: str, cond, earlier: list[str]) -> Iterator[str]:
+    if isinstance(cond, Op):
+        op, value = cond.operator
+        if op == "same":
+            alias = value.split(".", 1)[0]
+            if alias not in earlier:
+                yield f"{where}: same: {value!r} must name a fact listed before this one ({', '.join(earlier) or 'none'})"
+            return
+        values = value if op == "in" else (value,) if op in ("eq", "ne") else ()
+    else:
+        values = (cond,)
+    known = {"code": standard.criteria.finding_codes, "indicator": standard.indicators}.get(name)
+    for v in values:
+        if known is not None and v not in known:
+            yield f"{where}: unknown {name} {v!r}"
+
+
+def _expression_refs(expr, where: str):
+    if isinstance(expr, Ratio):
+        for i, part in enumerate(expr.ratio):
+            yield from _expression_refs(part, f"{where}.ratio[{i}]")
+    elif isinstance(expr, Product):
+        for i, part in enumerate(expr.product):
+            yield from _expression_refs(part, f"{where}.product[{i}]")
+    elif isinstance(expr, Lookup):
+        yield where, expr
+        yield from _expression_refs(expr.key, f"{where}.key")
+    elif isinstance(expr, str):
+        yield where, expr

@@ -1,0 +1,343 @@
+"""pydantic models of the two files an administrator writes: criteria.yml and the rule files.
+
+Every model forbids unknown keys, so a typo in a standard fails loudly instead of
+silently scoring with a default.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CODE = r"^[A-Z][A-Z0-9_]*$"
+FACT_KINDS = ("unit", "finding", "previous_finding", "self_assessment", "survey", "metrics", "rectification")
+Points = Decimal
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(Strict):
+    name: str
+    name_en: str
+
+
+# ---------------------------------------------------------------- criteria.yml
+
+
+class Indicator(Strict):
+    code: str = Field(pattern=CODE)
+    name: str
+    name_en: str
+    max: Points = Field(gt=0)
+    method: Literal["deduct", "ratio", "quota"]
+    types: tuple[str, ...] | None = None
+
+
+class Dimension(Strict):
+    code: str = Field(pattern=CODE)
+    name: str
+    name_en: str
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @property
+    def max(self) -> Decimal:
+        return sum((i.max for i in self.indicators), Decimal(0))
+
+
+class FindingCode(Strict):
+    name: str
+    name_en: str
+    kind: Literal["defect", "bonus", "veto"]
+    # "given": the finding row names the indicator; a code: the indicator is fixed; None for events.
+    indicator: str | None = None
+
+
+class Band(Strict):
+    min: Decimal
+    points: Points
+
+
+class Scale(Strict):
+    kind: Literal["bands", "proportional"]
+    bands: tuple[Band, ...] = ()
+
+    @model_validator(mode="after")
+    def _bands_fit_kind(self) -> "Scale":
+        if self.kind == "bands" and not self.bands:
+            raise ValueError("a scale of kind 'bands' needs at least one band")
+        if self.kind == "proportional" and self.bands:
+            raise ValueError("a 'proportional' scale takes no bands")
+        return self
+
+
+class Grade(Strict):
+    code: str
+    name: str
+    name_en: str
+    min: Decimal
+
+
+class ExcellenceQuota(Strict):
+    grade: str
+    demote_to: str
+    share: Decimal = Field(gt=0, le=1)
+    minimum: int = Field(ge=0)
+
+
+class Feed(Strict):
+    points: Decimal = Field(gt=0)
+    score_cap: Decimal = Field(gt=0)
+
+
+class Criteria(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    version: str
+    title: str
+    title_en: str
+    unit_types: dict[str, Label]
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    finding_codes: dict[str, FindingCode]
+    metrics: dict[str, Label] = {}
+    flags: dict[str, Label] = {}
+    scales: dict[str, Scale] = {}
+    tables: dict[str, dict[str, Decimal]] = {}
+    bonus_cap: Points = Field(ge=0)
+    grades: tuple[Grade, ...] = Field(min_length=1)
+    excellence_quota: ExcellenceQuota | None = None
+    feed: Feed
+
+
+# ---------------------------------------------------------------- rules
+
+
+class Op(Strict):
+    """One comparison on a fact field; `same` joins to a field of an earlier fact."""
+
+    eq: Any = None
+    ne: Any = None
+    lt: Decimal | None = None
+    lte: Decimal | None = None
+    gt: Decimal | None = None
+    gte: Decimal | None = None
+    in_: tuple[Any, ...] | None = Field(default=None, alias="in")
+    same: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+    exists: bool | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Op":
+        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition takes exactly one of eq, ne, lt, lte, gt, gte, in, same, exists")
+        return self
+
+    @property
+    def operator(self) -> tuple[str, Any]:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is not None:
+                return name.rstrip("_"), value
+        raise AssertionError("validated to hold one operator")
+
+
+Scalar = Union[bool, int, Decimal, str]
+Condition = Union[Op, Scalar]
+
+
+class Pattern(Strict):
+    """A fact the rule needs: its kind plus conditions on its fields (`any` is an OR of condition sets)."""
+
+    fact: Literal[FACT_KINDS]  # type: ignore[valid-type]
+    conditions: dict[str, Condition] = {}
+    any: tuple[dict[str, Condition], ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_conditions(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        known = {"fact", "any", "conditions"}
+        conditions = {k: v for k, v in data.items() if k not in known}
+        rest = {k: v for k, v in data.items() if k in known}
+        return {**rest, "conditions": {**rest.get("conditions", {}), **conditions}}
+
+    def all_conditions(self) -> list[tuple[str, Condition]]:
+        pairs = list(self.conditions.items())
+        for group in self.any:
+            pairs.extend(group.items())
+        return pairs
+
+
+Ref = str  # "alias.field"
+
+
+class Ratio(Strict):
+    ratio: tuple["Expr", "Expr"]
+
+
+class Product(Strict):
+    product: tuple["Expr", ...] = Field(min_length=2)
+
+
+class Lookup(Strict):
+    lookup: str
+    key: "Expr"
+
+
+Expr = Union[Ratio, Product, Lookup, Decimal, Ref]
+
+
+class Deduct(Strict):
+    points: Points | None = Field(default=None, gt=0)
+    share_of_max: Decimal | None = Field(default=None, gt=0, le=1)
+    per: Literal["count", "match"] = "count"
+    indicator: str | None = None
+    cap: Points | None = Field(default=None, gt=0)
+    on_the_spot: Literal["half", "full"] = "full"
+    once_per: Ref | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> "Deduct":
+        if (self.points is None) == (self.share_of_max is None):
+            raise ValueError("deduct takes exactly one of points or share_of_max")
+        return self
+
+
+class Bonus(Strict):
+    points: Points = Field(gt=0)
+    per: Literal["count", "match"] = "count"
+    once_per: Ref | None = None
+
+
+class Flag(Strict):
+    code: str = Field(pattern=CODE)
+    indicator: str | None = None
+
+
+class Escalate(Strict):
+    at_least: int = Field(ge=1)
+    flag: str = Field(pattern=CODE)
+
+
+class Rectify(Strict):
+    deadline_days: int | None = Field(default=None, ge=0)
+    deadline_workdays: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> "Rectify":
+        if (self.deadline_days is None) == (self.deadline_workdays is None):
+            raise ValueError("rectify takes exactly one of deadline_days or deadline_workdays")
+        return self
+
+
+class Multiply(Strict):
+    fact: str
+    factor: Decimal = Field(gt=0)
+
+
+class Score(Strict):
+    points: Points | None = Field(default=None, ge=0)
+    scale: str | None = None
+    value: Expr | None = None
+
+    @model_validator(mode="after")
+    def _points_or_scaled_value(self) -> "Score":
+        scaled = self.scale is not None or self.value is not None
+        if (self.points is not None) == scaled:
+            raise ValueError("score takes either points, or a scale and a value")
+        if scaled and (self.scale is None or self.value is None):
+            raise ValueError("score takes a scale and a value together")
+        return self
+
+
+class Then(Strict):
+    deduct: Deduct | None = None
+    bonus: Bonus | None = None
+    veto: bool = False
+    flag: Flag | None = None
+    escalate: Escalate | None = None
+    rectify: Rectify | None = None
+    multiply: Multiply | None = None
+    score: Score | None = None
+    not_applicable: bool = False
+
+    @model_validator(mode="after")
+    def _has_an_effect(self) -> "Then":
+        if not (self.deduct or self.bonus or self.veto or self.flag or self.rectify
+                or self.multiply or self.score or self.not_applicable):
+            raise ValueError("a rule needs at least one effect")
+        if self.escalate and not self.flag:
+            raise ValueError("escalate counts the rule's flags: give a flag too")
+        return self
+
+
+class ExampleGiven(Strict):
+    unit: dict[str, str] = {}
+    period: str = "2025"
+    as_of: str | None = None
+    findings: tuple[dict[str, Any], ...] = ()
+    previous_findings: tuple[dict[str, Any], ...] = ()
+    self_assessments: tuple[dict[str, Any], ...] = ()
+    survey: dict[str, int] | None = None
+    metrics: dict[str, Decimal] = {}
+    rectifications: tuple[dict[str, Any], ...] = ()
+
+
+class Example(Strict):
+    given: ExampleGiven
+    expect: dict[str, Any] = Field(min_length=1)
+
+
+class Rule(Strict):
+    id: str = Field(pattern=CODE)
+    title: str
+    title_en: str
+    rationale: str
+    indicator: str | None = None
+    severity: Literal["low", "medium", "high"] | None = None
+    references: tuple[str, ...] = ()
+    when: dict[str, Pattern] = Field(min_length=1)
+    unless: dict[str, Pattern] = {}
+    then: Then
+    examples: tuple[Example, ...] = Field(min_length=1)
+
+    @field_validator("when", "unless")
+    @classmethod
+    def _aliases_are_names(cls, patterns: dict[str, Pattern]) -> dict[str, Pattern]:
+        for alias in patterns:
+            if not alias.isidentifier() or not alias.islower():
+                raise ValueError(f"fact alias {alias!r} must be a lower-case name like f or self")
+        return patterns
+
+    @property
+    def primary(self) -> str:
+        """The first fact in `when`: counts, on-the-spot corrections and default targets come from it."""
+        return next(iter(self.when))
+
+
+for _model in (Ratio, Product, Lookup):
+    _model.model_rebuild()
+Score.model_rebuild()
+Then.model_rebuild()
+Rule.model_rebuild()
+
+# The fields each kind of fact carries: the vocabulary of `when` and `unless`. The facts
+# builder (scoring.facts) produces exactly these; a `metrics` fact carries the metric names
+# the criteria declare.
+FACT_FIELDS: dict[str, frozenset[str]] = {
+    "unit": frozenset({"code", "type", "group", "period_months", "self_assessment_rows"}),
+    "finding": frozenset({"ref", "code", "kind", "indicator", "count", "corrected_on_spot", "date",
+                          "applicable", "inspector"}),
+    "previous_finding": frozenset({"ref", "code", "kind", "indicator", "count", "date"}),
+    "self_assessment": frozenset({"ref", "indicator", "claim", "applicable"}),
+    "survey": frozenset({"answers", "favourable", "satisfied", "basically_satisfied", "unsatisfied",
+                         "dont_know", "respondents", "issued", "response_rate"}),
+    "metrics": frozenset(),
+    "rectification": frozenset({"ref", "indicator", "finding", "rule", "deadline", "status", "overdue",
+                                "period"}),
+}
+# Facts whose `indicator` field a deduction may target when the rule names none.
+INDICATOR_FACTS = frozenset({"finding", "previous_finding", "self_assessment", "rectification"})

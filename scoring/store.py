@@ -1,0 +1,269 @@
+"""The workspace: one SQLite file, reached only through this module (the one that imports sqlite_utils)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlite_utils
+
+DEFAULT_DB = "scoring.db"
+SCHEMA_VERSION = 1
+
+# Each input kind: its table and the columns that identify a row (the rest is content).
+INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "units": ("units", ("code",)),
+    "findings": ("findings", ("id",)),
+    "self-assessments": ("self_assessments", ("unit", "period", "indicator")),
+    "survey": ("survey_answers", ("unit", "period", "respondent", "question")),
+    "survey-issued": ("survey_issued", ("unit", "period")),
+    "metrics": ("metrics", ("unit", "period", "metric")),
+}
+
+_TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "settings": ({"key": str, "value": str}, ("key",)),
+    "standards": ({"hash": str, "id": str, "version": str, "label": str, "files": str, "loaded_at": str}, ("hash",)),
+    "units": ({"code": str, "name": str, "type": str, "ranking_group": str, "parent": str}, ("code",)),
+    "periods": ({"code": str, "kind": str, "start": str, "end": str, "months": int}, ("code",)),
+    "findings": ({"id": str, "unit": str, "period": str, "date": str, "inspector": str, "code": str,
+                  "indicator": str, "count": int, "corrected_on_spot": int, "note": str, "evidence": str}, ("id",)),
+    "self_assessments": ({"unit": str, "period": str, "indicator": str, "claim": str, "note": str,
+                          "evidence": str}, ("unit", "period", "indicator")),
+    "survey_answers": ({"unit": str, "period": str, "respondent": str, "question": str, "answer": str},
+                       ("unit", "period", "respondent", "question")),
+    "survey_issued": ({"unit": str, "period": str, "issued": int}, ("unit", "period")),
+    "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
+    "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
+              "standard_version": str, "created_at": str, "user": str, "units": int}, ("id",)),
+    "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
+                   "veto": int, "document": str}, ("run", "unit")),
+    "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
+                        "title": str, "note": str, "deadline": str, "status": str, "created_at": str,
+                        "updated_at": str}, ("id",)),
+    "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
+                               "evidence": str}, ("id",)),
+    "audit": ({"id": int, "at": str, "user": str, "action": str, "target": str, "sha256": str,
+               "detail": str}, ("id",)),
+}
+_INDEXES = (
+    ("findings", ("period", "unit")),
+    ("self_assessments", ("period", "unit")),
+    ("survey_answers", ("period", "unit")),
+    ("metrics", ("period", "unit")),
+    ("run_units", ("run", "ranking_group", "rank")),
+    ("rectifications", ("unit", "deadline")),
+    ("rectification_history", ("item",)),
+)
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def current_user() -> str:
+    return os.environ.get("SCORING_USER") or getpass.getuser()
+
+
+def resolve_path(db: str | os.PathLike | None) -> Path:
+    return Path(db or os.environ.get("SCORING_DB") or DEFAULT_DB)
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike, create: bool = False):
+        self.path = Path(path)
+        if not create and str(path) != ":memory:" and not self.path.exists():
+            raise StoreError(f"no workspace at {self.path}: run `scoring init` first, or point --db at one")
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.conn = conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------ schema and transactions
+
+    def create_schema(self) -> None:
+        with self.transaction():
+            for name, (columns, pk) in _TABLES.items():
+                self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk, if_not_exists=True)
+            for table, cols in _INDEXES:
+                self.db[table].create_index(cols, if_not_exists=True)
+            self.set_setting("schema_version", str(SCHEMA_VERSION))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One all-or-nothing unit of work; nested calls join the outer transaction."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def execute(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    # ------------------------------------------------------------ settings, standards, audit
+
+    def get_setting(self, key: str) -> str | None:
+        rows = self.query("select value from settings where key = ?", [key])
+        return rows[0]["value"] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    def save_standard(self, hash_: str, id_: str, version: str, label: str, files: dict[str, str]) -> None:
+        if not self.db["standards"].count_where("hash = ?", [hash_]):
+            self.db["standards"].insert({"hash": hash_, "id": id_, "version": version, "label": label,
+                                         "files": json.dumps(files, ensure_ascii=False, sort_keys=True),
+                                         "loaded_at": now()})
+
+    def standard_files(self, hash_: str) -> dict[str, str] | None:
+        rows = self.query("select files from standards where hash = ?", [hash_])
+        return json.loads(rows[0]["files"]) if rows else None
+
+    def audit(self, action: str, target: str = "", sha256: str = "", **detail: Any) -> None:
+        self.db["audit"].insert({"at": now(), "user": current_user(), "action": action, "target": target,
+                                 "sha256": sha256, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)})
+
+    def audit_entries(self, since: str | None = None) -> list[dict[str, Any]]:
+        if since:
+            return self.query("select * from audit where at >= ? order by id", [since])
+        return self.query("select * from audit order by id")
+
+    # ------------------------------------------------------------ periods and units
+
+    def add_period(self, code: str, kind: str, start: str, end: str, months: int) -> bool:
+        if self.db["periods"].count_where("code = ?", [code]):
+            return False
+        self.db["periods"].insert({"code": code, "kind": kind, "start": start, "end": end, "months": months})
+        return True
+
+    def period(self, code: str) -> dict[str, Any] | None:
+        rows = self.query("select * from periods where code = ?", [code])
+        return rows[0] if rows else None
+
+    def period_codes(self) -> list[str]:
+        return [r["code"] for r in self.query("select code from periods order by start, months desc")]
+
+    def units(self) -> list[dict[str, Any]]:
+        return self.query("select * from units order by code")
+
+    def unit_codes(self) -> set[str]:
+        return {r["code"] for r in self.query("select code from units")}
+
+    # ------------------------------------------------------------ input rows
+
+    def write_rows(self, kind: str, rows: list[dict[str, Any]], replace: bool = False) -> dict[str, int]:
+        """Upsert rows of one input kind; with replace, first drop the unit-periods the rows cover.
+
+        Returns counts of rows that were new, changed and unchanged, so a second import of the
+        same file can say it changed nothing.
+        """
+        table, key = INPUT_TABLES[kind]
+        counts = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
+        with self.transaction():
+            if replace and kind != "units":
+                for unit, period in sorted({(r["unit"], r["period"]) for r in rows}):
+                    counts["replaced"] += self.execute(
+                        f"delete from {table} where unit = ? and period = ?", [unit, period]).rowcount
+            where = " and ".join(f"[{k}] = ?" for k in key)
+            for row in rows:
+                existing = self.query(f"select * from {table} where {where}", [row[k] for k in key])
+                if not existing:
+                    counts["new"] += 1
+                elif existing[0] == row:
+                    counts["unchanged"] += 1
+                    continue
+                else:
+                    counts["changed"] += 1
+                self.db[table].upsert(row, pk=key[0] if len(key) == 1 else key)
+        return counts
+
+    # ------------------------------------------------------------ runs
+
+    def create_run(self, period: str, as_of: str, standard_hash: str, standard_id: str,
+                   standard_version: str, units: int) -> int:
+        table = self.db["runs"]
+        table.insert({"period": period, "as_of": as_of, "standard_hash": standard_hash,
+                      "standard_id": standard_id, "standard_version": standard_version,
+                      "created_at": now(), "user": current_user(), "units": units})
+        return int(table.last_pk)
+
+    def save_run_units(self, rows: list[dict[str, Any]]) -> None:
+        self.db["run_units"].insert_all(rows, batch_size=500)
+
+    def latest_run(self, period: str) -> dict[str, Any] | None:
+        rows = self.query("select * from runs where period = ? order by id desc limit 1", [period])
+        return rows[0] if rows else None
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        rows = self.query("select * from runs where id = ?", [run_id])
+        return rows[0] if rows else None
+
+    def run_units(self, run_id: int, group: str | None = None) -> list[dict[str, Any]]:
+        sql = "select * from run_units where run = ?"
+        params: list[Any] = [run_id]
+        if group:
+            sql += " and ranking_group = ?"
+            params.append(group)
+        return self.query(sql + " order by veto, rank, unit", params)
+
+    def run_unit(self, run_id: int, unit: str) -> dict[str, Any] | None:
+        rows = self.query("select * from run_units where run = ? and unit = ?", [run_id, unit])
+        return rows[0] if rows else None
+
+    # ------------------------------------------------------------ rectification items
+
+    def rectification_statuses(self, ids: list[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {r["id"]: r["status"] for r in self.query(
+            f"select id, status from rectifications where id in ({marks})", ids)}
+
+    def save_rectifications(self, items: list[dict[str, Any]]) -> None:
+        """Create new items as open; refresh what rules derive (deadline, indicator) of known ones, never status."""
+        stamp = now()
+        table = self.db["rectifications"]
+        for item in items:
+            existing = self.query("select id from rectifications where id = ?", [item["id"]])
+            if existing:
+                table.update(item["id"], {k: item[k] for k in ("unit", "period", "finding", "rule", "indicator",
+                                                                 "title", "note", "deadline")})
+            else:
+                table.insert({**item, "status": "open", "created_at": stamp, "updated_at": stamp})
+                self.db["rectification_history"].insert({"item": item["id"], "at": stamp, "user": current_user(),
+                                                          "status": "open", "note": "", "evidence": ""})
+
+    def rectifications(self, where: str = "1", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return self.query(f"select * from rectifications where {where} order by unit, deadline, id", list(params))
+
+    def rectification_history(self, item: str) -> list[dict[str, Any]]:
+        return self.query("select * from rectification_history where item = ? order by id", [item])
+
+    def set_rectification_status(self, item: str, status: str, note: str, evidence: str) -> None:
+        stamp = now()
+        self.db["rectifications"].update(item, {"status": status, "updated_at": stamp})
+        self.db["rectification_history"].insert({"item": item, "at": stamp, "user": current_user(),
+                                                  "status": status, "note": note, "evidence": evidence})

@@ -1,0 +1,258 @@
+"""From matches to points: exact Decimal arithmetic for caps, floors, not-applicable, bonus and veto.
+
+The engine only says which rule matched which facts; everything numeric happens here, after
+the matches are put in a canonical order so that the order of input rows never matters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any, Iterable
+
+from scoring.engine import Match
+from scoring.expressions import PRECISION, apply_scale, evaluate, exact, resolve
+from scoring.standard import Standard
+from scoring.standard.schema import Rule
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+HALF = Decimal("0.5")
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Line:
+    """One reason for points: which rule, how many points (negative = lost), which facts."""
+
+    rule: str
+    points: Decimal
+    facts: tuple[str, ...]
+    kind: str  # deduct | score | floor | bonus | bonus_cap | veto
+    note: str = ""
+
+
+@dataclass
+class IndicatorScore:
+    code: str
+    max: Decimal
+    applicable: bool
+    score: Decimal = ZERO
+    lines: list[Line] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    not_applicable_by: str = ""  # "type", or the rule that took the indicator out
+
+
+@dataclass
+class UnitScore:
+    unit: dict[str, Any]
+    indicators: dict[str, IndicatorScore]
+    base: Decimal
+    bonus: Decimal
+    bonus_lines: list[Line]
+    veto_lines: list[Line]
+    flags: list[str]
+    rectifications: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def veto(self) -> bool:
+        return bool(self.veto_lines)
+
+    @property
+    def final(self) -> Decimal:
+        return round2(self.base + self.bonus)
+
+
+def fact_ref(fact: dict[str, Any]) -> str:
+    """How an explanation cites a fact: a finding's id, a unit's code, or the fact's kind."""
+    if fact.get("ref"):
+        return str(fact["ref"])
+    return str(fact["code"] if fact.get("fact") == "unit" else fact["id"])
+
+
+def canonical(matches: Iterable[Match], standard: Standard) -> list[Match]:
+    order = {src.rule.id: i for i, src in enumerate(standard.rules)}
+    return sorted(matches, key=lambda m: (order[m.rule], sorted(f["id"] for f in m.facts.values())))
+
+
+def not_applicable(standard: Standard, unit_type: str, matches: list[Match]) -> dict[str, str]:
+    """Indicators that do not count for this unit: by unit type, or taken out by a rule."""
+    out = {code: "type" for code in standard.indicators if not standard.applies(code, unit_type)}
+    for m in matches:
+        rule = standard.rules_by_id[m.rule]
+        if rule.then.not_applicable and rule.indicator not in out:
+            out[rule.indicator] = rule.id
+    return out
+
+
+def deduction_target(rule: Rule, indicator: str | None, facts: dict[str, dict[str, Any]]) -> str:
+    if indicator:
+        return str(resolve(indicator, facts)) if "." in indicator else indicator
+    return rule.indicator or facts[rule.primary]["indicator"]
+
+
+def multipliers(standard: Standard, matches: list[Match]) -> dict[str, tuple[Decimal, list[str], str]]:
+    """fact id -> (factor, refs of the facts that caused it, rule id). A fact is multiplied once."""
+    out: dict[str, tuple[Decimal, list[str], str]] = {}
+    for m in matches:
+        effect = standard.rules_by_id[m.rule].then.multiply
+        if effect:
+            target = m.facts[effect.fact]
+            factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
+            causes += [fact_ref(f) for a, f in m.facts.items() if a != effect.fact]
+            out[target["id"]] = (max(factor, effect.factor), causes, rule)
+    return out
+
+
+def _deductions(standard: Standard, matches: list[Match], excluded: dict[str, str]) -> dict[str, list[Line]]:
+    mults = multipliers(standard, matches)
+    groups: dict[tuple[str, str], dict[Any, list]] = {}
+    for m in matches:
+        rule = standard.rules_by_id[m.rule]
+        d = rule.then.deduct
+        if not d:
+            continue
+        target = deduction_target(rule, d.indicator, m.facts)
+        if target in excluded or target not in standard.indicators:
+            continue
+        primary = m.facts[rule.primary]
+        amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
+        if d.per == "count":
+            amount *= int(primary.get("count", 1))
+        if d.on_the_spot == "half" and primary.get("corrected_on_spot"):
+            amount *= HALF
+        factor, causes, by_rule = mults.get(primary["id"], (Decimal(1), [], ""))
+        key = resolve(d.once_per, m.facts) if d.once_per else tuple(sorted(f["id"] for f in m.facts.values()))
+        refs = [fact_ref(f) for f in m.facts.values()] + causes
+        entry = groups.setdefault((rule.id, target), {}).setdefault(key, [amount * factor, factor, set(), set()])
+        entry[2].update(refs)
+        if by_rule:
+            entry[3].add(by_rule)
+    lines: dict[str, list[Line]] = {}
+    for (rule_id, target), entries in groups.items():
+        d = standard.rules_by_id[rule_id].then.deduct
+        total = sum((e[0] for e in entries.values()), ZERO)
+        factor = max(e[1] for e in entries.values())
+        notes = sorted({r for e in entries.values() for r in e[3]})
+        note = f"×{factor}（{'、'.join(notes)}）" if notes else ""
+        if d.cap is not None and total > d.cap * factor:
+            note = (note + " " if note else "") + f"封顶 {d.cap * factor}（原扣 {total}）"
+            total = d.cap * factor
+        refs = tuple(sorted({r for e in entries.values() for r in e[2]}))
+        lines.setdefault(target, []).append(Line(rule_id, -total, refs, "deduct", note))
+    return lines
+
+
+def _scores(standard: Standard, matches: list[Match], excluded: dict[str, str]) -> dict[str, list[Line]]:
+    criteria = standard.criteria
+    out: dict[str, list[Line]] = {}
+    for m in matches:
+        rule = standard.rules_by_id[m.rule]
+        s = rule.then.score
+        if not s or rule.indicator in excluded:
+            continue
+        indicator = standard.indicators[rule.indicator]
+        refs = tuple(sorted(fact_ref(f) for f in m.facts.values()))
+        if s.points is not None:
+            out.setdefault(rule.indicator, []).append(Line(rule.id, s.points, refs, "score"))
+            continue
+        value = evaluate(s.value, m.facts, criteria.tables)
+        points = apply_scale(criteria.scales[s.scale], exact(value), indicator.max)
+        out.setdefault(rule.indicator, []).append(
+            Line(rule.id, points, refs, "score", f"{_show(value)} → {_show(points)}"))
+    return out
+
+
+def _show(value: Decimal) -> str:
+    return format(round(exact(value), 4).normalize(), "f")
+
+
+def _events(standard: Standard, matches: list[Match], kind: str) -> list[Line]:
+    grouped: dict[tuple[str, Any], list] = {}
+    for m in matches:
+        rule = standard.rules_by_id[m.rule]
+        if kind == "veto" and rule.then.veto:
+            amount, once = ZERO, None
+        elif kind == "bonus" and rule.then.bonus:
+            b = rule.then.bonus
+            amount = b.points * (int(m.facts[rule.primary].get("count", 1)) if b.per == "count" else 1)
+            once = resolve(b.once_per, m.facts) if b.once_per else None
+        else:
+            continue
+        key = (rule.id, once if once is not None else tuple(sorted(f["id"] for f in m.facts.values())))
+        entry = grouped.setdefault(key, [amount, set()])
+        entry[1].update(fact_ref(f) for f in m.facts.values())
+    per_rule: dict[str, list] = {}
+    for (rule_id, _), (amount, refs) in grouped.items():
+        acc = per_rule.setdefault(rule_id, [ZERO, set()])
+        acc[0] += amount
+        acc[1] |= refs
+    return [Line(rule_id, amount, tuple(sorted(refs)), kind) for rule_id, (amount, refs) in per_rule.items()]
+
+
+def _flags(standard: Standard, matches: list[Match], excluded: dict[str, str]) -> tuple[list[str], dict[str, set[str]]]:
+    unit_flags: set[str] = set()
+    on_indicator: dict[str, set[str]] = {}
+    escalations: dict[str, set[str]] = {}
+    for m in matches:
+        rule = standard.rules_by_id[m.rule]
+        flag = rule.then.flag
+        if not flag:
+            continue
+        target = flag.indicator or rule.indicator
+        if target and "." in target:
+            target = str(resolve(target, m.facts))
+        if target in excluded:
+            continue
+        unit_flags.add(flag.code)
+        if target:
+            on_indicator.setdefault(target, set()).add(flag.code)
+        if rule.then.escalate:
+            escalations.setdefault(rule.id, set()).add(target or fact_ref(m.facts[rule.primary]))
+    for rule_id, keys in escalations.items():
+        escalate = standard.rules_by_id[rule_id].then.escalate
+        if len(keys) >= escalate.at_least:
+            unit_flags.add(escalate.flag)
+    return sorted(unit_flags), on_indicator
+
+
+def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) -> UnitScore:
+    ordered = canonical(matches, standard)
+    excluded = not_applicable(standard, unit["type"], ordered)
+    deductions = _deductions(standard, ordered, excluded)
+    scores = _scores(standard, ordered, excluded)
+    flags, on_indicator = _flags(standard, ordered, excluded)
+    indicators: dict[str, IndicatorScore] = {}
+    for code, ind in standard.indicators.items():
+        result = IndicatorScore(code, ind.max, code not in excluded, flags=sorted(on_indicator.get(code, ())))
+        indicators[code] = result
+        if not result.applicable:
+            result.not_applicable_by = excluded[code]
+            continue
+        if ind.method == "deduct":
+            start = ind.max
+        else:
+            given = scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", "没有规则给出得分")]
+            chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
+            result.lines.append(chosen)
+            start = min(chosen.points, ind.max)
+        lost = sum((-line.points for line in deductions.get(code, [])), ZERO)
+        result.lines.extend(deductions.get(code, []))
+        if lost > start:
+            result.lines.append(Line("FLOOR", lost - start, (), "floor", f"扣完为止（本项最多扣 {start}）"))
+        result.score = start - min(lost, start)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        earned = sum((i.score for i in indicators.values() if i.applicable), ZERO)
+        possible = sum((i.max for i in indicators.values() if i.applicable), ZERO)
+        base = Decimal(100) * earned / possible if possible else ZERO
+    bonus_lines = _events(standard, ordered, "bonus")
+    bonus_total = sum((line.points for line in bonus_lines), ZERO)
+    cap = standard.criteria.bonus_cap
+    if bonus_total > cap:
+        bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", f"加分封顶 {cap}"))
+    return UnitScore(unit=unit, indicators=indicators, base=base, bonus=min(bonus_total, cap),
+                     bonus_lines=bonus_lines, veto_lines=_events(standard, ordered, "veto"), flags=flags)
