@@ -24,22 +24,37 @@ def _line_text(standard: Standard, line: dict[str, Any], lang: str, rationale: b
     return out
 
 
+def grade_name(standard: Standard, code: str, lang: str) -> str:
+    grade = next((g for g in standard.criteria.grades if g.code == code), None)
+    if grade is None:
+        return code
+    return grade.name_en if lang == "en" else grade.name
+
+
+def _worth_telling(ind: dict[str, Any]) -> bool:
+    """An indicator at full marks with nothing flagged has nothing to explain."""
+    return not ind["applicable"] or bool(ind["lines"]) or bool(ind.get("flags"))
+
+
 def explain(standard: Standard, doc: dict[str, Any], lang: str = "zh", indicator: str | None = None,
-            rationale: bool = True) -> str:
-    """The scorecard in sentences; with `indicator`, only that indicator."""
+            rationale: bool = True, everything: bool = False) -> str:
+    """The scorecard in sentences; with `indicator`, only that indicator; `everything` lists full marks too."""
+    grade = grade_name(standard, doc["grade_code"], lang)
     head = (f"{doc['name']}（{doc['unit']}） {t('period', lang)} {doc['period']}  {t('score', lang)} {doc['score']}"
-            f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}）  {t('grade', lang)} {doc['grade']}"
+            f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}）  {t('grade', lang)} {grade}"
             f"  {t('rank', lang)} {doc['rank']}  {t('criteria', lang)} {doc['criteria']}")
     out = [head]
     for dim in doc["dimensions"]:
-        chosen = [i for i in dim["indicators"] if indicator in (None, i["code"])]
+        chosen = [i for i in dim["indicators"] if indicator == i["code"]
+                  or (indicator is None and (everything or _worth_telling(i)))]
         if not chosen:
             continue
         out.append(f"{dim['code']} {pick(dim, 'name', lang)}  {dim['score'] or '—'}/{dim['max']}")
         for ind in chosen:
             if not ind["applicable"]:
+                why = ind["not_applicable_by"]
                 out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
-                           f"（{ind['not_applicable_by']}）")
+                           f"（{t('by_unit_type', lang) if why == 'type' else why}）")
                 continue
             flags = f"  ⚑ {', '.join(ind['flags'])}" if ind.get("flags") else ""
             out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}")

@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "note": ("说明", "Note"),
     "id": ("编号", "Id"),
     "not_applicable": ("不涉及", "not applicable"),
+    "by_unit_type": ("按单位类型", "by unit type"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "facts": ("依据", "facts"),

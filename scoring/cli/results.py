@@ -99,7 +99,7 @@ def scorecard(unit: str, period: str, run_id: int | None, fmt: str, lang: str, d
                  "max": i["max"], "applicable": i["applicable"]} for d in doc["dimensions"] for i in d["indicators"]]
         emit(rows, ("dimension", "indicator", "name", "score", "max", "applicable"), "csv")
     else:
-        click.echo(explain_text(standard, doc, lang, rationale=False), nl=False)
+        click.echo(explain_text(standard, doc, lang, rationale=False, everything=True), nl=False)
 
 
 @click.command()
