@@ -1,0 +1,117 @@
+"""`scoring rectify …` (整改清单) and `scoring audit`."""
+
+from __future__ import annotations
+
+import click
+
+from scoring.cli.common import BadInput, db_option, lang_option, translate_errors, workspace
+from scoring.cli.output import emit, emit_json, format_option
+from scoring.i18n import status_name, t
+from scoring.rectification import STATUSES
+from scoring.register import RegisterError, list_items, show_item, update_status
+
+LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status", "overdue")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(rectify)
+    cli.add_command(audit)
+
+
+@click.group()
+def rectify() -> None:
+    """The rectification list (整改清单): follow items from finding to sign-off (销号)."""
+
+
+@rectify.command("list")
+@click.option("--period", "-p", help="Only items from this period's findings.")
+@click.option("--unit", "-u", help="Only this unit's items.")
+@click.option("--status", "-s", type=click.Choice(STATUSES), help="Only items with this status.")
+@click.option("--overdue", is_flag=True, help="Only items past their deadline and not yet rectified.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge deadlines as of this date (default: today).")
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def rectify_list(period, unit, status, overdue, as_of, fmt, lang, db) -> None:
+    """List rectification items, by unit and deadline.
+
+    Example:
+
+        scoring rectify list --overdue --as-of 2025-12-31 --format csv
+    """
+    with workspace(db) as store:
+        rows = list_items(store, period, unit, status, overdue, as_of.date() if as_of else None)
+    if fmt == "table":
+        for row in rows:
+            row["status"] = status_name(row["status"], lang)
+            row["overdue"] = t("yes" if row["overdue"] else "no", lang)
+    emit(rows, LIST_COLUMNS, fmt, [t(c, lang) for c in LIST_COLUMNS])
+
+
+@rectify.command("show")
+@click.argument("item")
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def rectify_show(item, fmt, lang, db) -> None:
+    """One item with its full history of status changes.
+
+    Example:
+
+        scoring rectify show R-F-0001
+    """
+    with workspace(db) as store:
+        try:
+            found = show_item(store, item)
+        except RegisterError as exc:
+            raise BadInput(str(exc)) from None
+    if fmt == "json":
+        emit_json(found)
+        return
+    click.echo(f"{found['id']}  {found['unit']}  {found['indicator']}  {found['title']}  "
+               f"{t('deadline', lang)} {found['deadline']}  {status_name(found['status'], lang)}")
+    if found["note"]:
+        click.echo(f"  {found['note']}")
+    for h in found["history"]:
+        click.echo(f"  {h['at']}  {h['user']}  {status_name(h['status'], lang)}  {h['note'] or ''}  {h['evidence'] or ''}".rstrip())
+
+
+@rectify.command("update")
+@click.argument("item")
+@click.option("--status", "-s", required=True, type=click.Choice(STATUSES), help="The new status.")
+@click.option("--note", default="", help="What was done, or why it was reopened.")
+@click.option("--evidence", default="", help="Where the proof is (file, photo, link).")
+@db_option
+@translate_errors
+def rectify_update(item, status, note, evidence, db) -> None:
+    """Move an item along open → in_progress → rectified → verified (or reopened).
+
+    Example:
+
+        scoring rectify update R-F-0001 --status rectified --note "栏目已更新" --evidence photo-0412.jpg
+    """
+    with workspace(db) as store:
+        try:
+            found = update_status(store, item, status, note, evidence)
+        except RegisterError as exc:
+            raise BadInput(str(exc)) from None
+    click.echo(f"{found['id']}: {found['status']}", err=True)
+
+
+@click.command()
+@click.option("--since", help="Only entries at or after this date (YYYY-MM-DD).")
+@format_option
+@db_option
+@translate_errors
+def audit(since, fmt, db) -> None:
+    """The audit trail: who imported, scored or changed what, when, with the file's sha256.
+
+    Example:
+
+        scoring audit --since 2025-01-01
+    """
+    with workspace(db) as store:
+        rows = store.audit_entries(since)
+    emit(rows, ("id", "at", "user", "action", "target", "sha256", "detail"), fmt)
