@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,10 @@ from typing import Any, Iterator
 
 from pydantic import ValidationError
 
+from scoring.exports import safe_cell
 from scoring.models import ROW_MODELS, Row
+from scoring.questionnaires import classify, is_wide, long_rows
+from scoring.readers import ReadError, read_records
 from scoring.periods import PeriodError, parse_period
 from scoring.standard import Standard
 from scoring.store import INPUT_TABLES, Store
@@ -34,7 +36,6 @@ HEADERS: dict[str, dict[str, str]] = {
     "survey-issued": {"单位编码": "unit", "考核周期": "period", "发放份数": "issued"},
     "metrics": {"单位编码": "unit", "考核周期": "period", "指标项": "metric", "数值": "value"},
 }
-SNIFF_BYTES = 1 << 16
 
 
 class ImportFailed(ValueError):
@@ -52,6 +53,7 @@ class ImportResult:
     rejected: list[str] = field(default_factory=list)
     rejected_file: str | None = None
     dry_run: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
 
 
 def sha256_of(path: Path) -> str:
@@ -60,43 +62,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the bytes decode as such, else GB18030 (Excel/WPS on Chinese Windows)."""
-    with path.open("rb") as fh:
-        sample = fh.read(SNIFF_BYTES)
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # a character cut by the sample's end
-            return "utf-8"
-        return "gb18030"
-
-
-def read_records(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number as a spreadsheet shows it, raw record) for CSV, JSON (a list) and JSON Lines files."""
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        data = json.loads(path.read_text(encoding=encoding or "utf-8-sig"))
-        if not isinstance(data, list):
-            raise ImportFailed([f"{path.name}: a JSON input is a list of objects"])
-        for index, item in enumerate(data, start=1):
-            yield index, item if isinstance(item, dict) else {"": item}
-        return
-    if suffix in (".jsonl", ".ndjson"):
-        with path.open(encoding=encoding or "utf-8-sig") as fh:
-            for number, line in enumerate(fh, start=1):
-                if line.strip():
-                    yield number, json.loads(line)
-        return
-    with path.open(encoding=encoding or detect_encoding(path), newline="") as fh:
-        reader = csv.DictReader(fh)
-        for record in reader:
-            yield reader.line_num, record
 
 
 def normalise_header(kind: str, name: str) -> str:
@@ -189,85 +154,125 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
     return data
 
 
-def validate_file(kind: str, path: Path, names: Names, encoding: str | None = None):
-    """Return (valid records with their row numbers, problems) for a whole file."""
+@dataclass
+class Checked:
+    valid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    rejected: dict[int, dict[str, Any]] = field(default_factory=dict)  # row number -> the row as read
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def source_records(kind: str, path: Path, encoding: str | None, sheet: str | None, unit: str | None,
+                   period: str | None, checked: Checked):
+    """Records in the kind's columns; a questionnaire platform's wide export becomes long rows first."""
+    records = read_records(path, encoding, sheet)
+    if kind != "survey" or not (unit and period):
+        return records
+    rows = list(records)
+    if not rows or not is_wide(rows[0][1]):
+        return iter(rows)
+    wide = classify(rows)
+    checked.ignored_columns = wide.ignored
+    if not wide.questions:
+        raise ImportFailed([f"{path.name}: no column holds satisfaction answers (满意/基本满意/不满意/不了解)"])
+    return iter(long_rows(wide, unit, period))
+
+
+def validate_file(kind: str, path: Path, names: Names, encoding: str | None = None, sheet: str | None = None,
+                  unit: str | None = None, period: str | None = None) -> Checked:
+    """Check every row of a file; nothing is written here."""
     model = ROW_MODELS[kind]
-    valid: list[tuple[int, dict[str, Any]]] = []
-    problems: list[tuple[int, str, str]] = []
+    checked = Checked()
     seen: dict[tuple, int] = {}
     key = INPUT_TABLES[kind][1]
     required = {n for n, f in model.model_fields.items() if f.is_required()}
-    checked_header = False
+    header_checked = False
     try:
-        for number, record in read_records(path, encoding):
+        for number, record in source_records(kind, path, encoding, sheet, unit, period, checked):
             raw = {normalise_header(kind, k): v for k, v in record.items() if k is not None}
-            if not checked_header:
-                checked_header = True
-                missing = sorted(required - set(raw))
-                if missing:
-                    wanted = {v: k for k, v in HEADERS[kind].items()}
-                    names_ = ", ".join(f"{m} [{wanted.get(m, m)}]" for m in missing)
-                    raise ImportFailed([f"{path.name}:1: missing column(s): {names_}"])
-            unknown = [k for k in raw if k not in model.model_fields]
-            if unknown:
-                problems.append((number, unknown[0], f"unknown column; expected one of {', '.join(model.model_fields)}"))
-                continue
-            try:
-                row = model.model_validate({k: v for k, v in raw.items() if v is not None})
-            except ValidationError as exc:
-                for err in exc.errors(include_url=False):
-                    column = ".".join(str(p) for p in err["loc"]) or "row"
-                    problems.append((number, column, err["msg"].removeprefix("Value error, ")))
-                continue
-            bad = reference_problems(kind, row, names)
-            if bad:
-                problems.extend((number, column, reason) for column, reason in bad)
-                continue
-            stored = to_record(kind, row, names.standard)
-            identity = tuple(stored[k] for k in key)
-            if identity in seen:
-                problems.append((number, key[0] if len(key) == 1 else "+".join(key),
-                                 f"duplicate of row {seen[identity]} ({', '.join(map(str, identity))})"))
-                continue
-            seen[identity] = number
-            valid.append((number, stored))
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([f"{path.name}: cannot decode the file ({exc.reason}); give --encoding (utf-8 or gb18030)"])
-    except (json.JSONDecodeError, csv.Error) as exc:
-        raise ImportFailed([f"{path.name}: not a readable {path.suffix.lstrip('.') or 'csv'} file: {exc}"])
-    if not checked_header:
-        raise ImportFailed([f"{path.name}: the file has no rows to import"])
-    return valid, [f"{path.name}:{n}: {c}: {r}" for n, c, r in problems], {n for n, _, _ in problems}
+            if not header_checked:
+                header_checked = True
+                _check_header(kind, path, required, raw)
+            problems = _row_problems(kind, model, raw, names)
+            if not problems:
+                stored = to_record(kind, model.model_validate(_present(raw)), names.standard)
+                identity = tuple(stored[k] for k in key)
+                if identity in seen:
+                    problems = [(key[0] if len(key) == 1 else "+".join(key),
+                                 f"duplicate of row {seen[identity]} ({', '.join(map(str, identity))})")]
+                else:
+                    seen[identity] = number
+                    checked.valid.append((number, stored))
+            if problems:
+                checked.problems.extend((number, column, reason) for column, reason in problems)
+                checked.rejected[number] = record
+    except ReadError as exc:
+        raise ImportFailed(exc.problems) from None
+    if not header_checked:
+        raise ImportFailed([f"{path.name}: the file has a header but no rows to import"])
+    return checked
+
+
+def _present(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+def _check_header(kind: str, path: Path, required: set[str], raw: dict[str, Any]) -> None:
+    missing = sorted(required - set(raw))
+    if missing:
+        wanted = {v: k for k, v in HEADERS[kind].items()}
+        listed = ", ".join(f"{m} [{wanted.get(m, m)}]" for m in missing)
+        raise ImportFailed([f"{path.name}:1: header: missing column(s) {listed}"])
+
+
+def _row_problems(kind: str, model: type[Row], raw: dict[str, Any], names: Names) -> list[tuple[str, str]]:
+    unknown = [k for k in raw if k not in model.model_fields]
+    if unknown:
+        return [(unknown[0], f"unknown column; expected one of {', '.join(model.model_fields)}")]
+    try:
+        row = model.model_validate(_present(raw))
+    except ValidationError as exc:
+        return [(".".join(str(p) for p in err["loc"]) or "row", err["msg"].removeprefix("Value error, "))
+                for err in exc.errors(include_url=False)]
+    return reference_problems(kind, row, names)
 
 
 def import_file(store: Store, standard: Standard, kind: str, path: Path, *, replace: bool = False,
-                skip_invalid: bool = False, dry_run: bool = False, encoding: str | None = None) -> ImportResult:
+                skip_invalid: bool = False, dry_run: bool = False, encoding: str | None = None,
+                sheet: str | None = None, unit: str | None = None, period: str | None = None) -> ImportResult:
     names = Names(standard, store.unit_codes(), set(store.period_codes()))
-    valid, problems, bad_rows = validate_file(kind, path, names, encoding)
-    result = ImportResult(kind, str(path), len(valid) + len(bad_rows), rejected=problems, dry_run=dry_run)
+    checked = validate_file(kind, path, names, encoding, sheet, unit, period)
+    problems = [f"{path.name}:{n}: {c}: {r}" for n, c, r in checked.problems]
+    result = ImportResult(kind, str(path), len(checked.valid) + len(checked.rejected), rejected=problems,
+                          dry_run=dry_run, ignored_columns=checked.ignored_columns)
     if problems and not skip_invalid:
         raise ImportFailed(problems)
-    if problems:
-        result.rejected_file = str(write_rejected(path, problems))
+    if problems and not dry_run:
+        result.rejected_file = str(write_rejected(path, checked))
     if dry_run:
-        result.written = {"would_write": len(valid)}
+        result.written = {"would_write": len(checked.valid)}
         return result
     digest = sha256_of(path)
     with store.transaction():
-        result.written = store.write_rows(kind, [r for _, r in valid], replace=replace)
-        store.audit(f"import {kind}", target=path.name, sha256=digest, rows=len(valid), rejected=len(bad_rows),
-                    replace=replace, **result.written)
+        result.written = store.write_rows(kind, [r for _, r in checked.valid], replace=replace)
+        store.audit(f"import {kind}", target=path.name, sha256=digest, rows=len(checked.valid),
+                    rejected=len(checked.rejected), replace=replace, **result.written)
     return result
 
 
-def write_rejected(path: Path, problems: list[str]) -> Path:
+def write_rejected(path: Path, checked: Checked) -> Path:
+    """The rejected rows as they were read, each with its row number and every reason, for fixing and re-import."""
     target = path.with_name(path.name + ".rejected.csv")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["file", "row", "column", "reason"])
-    for problem in problems:
-        file_row, column, reason = problem.split(": ", 2)
-        file_name, row = file_row.rsplit(":", 1)
-        writer.writerow([file_name, row, column, reason])
-    target.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    reasons: dict[int, list[str]] = {}
+    for number, column, reason in checked.problems:
+        reasons.setdefault(number, []).append(f"{column}: {reason}")
+    columns: list[str] = []
+    for record in checked.rejected.values():
+        columns.extend(c for c in record if c not in columns)
+    with target.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", *columns, "reason"])
+        for number, record in sorted(checked.rejected.items()):
+            cells = [safe_cell("" if record.get(c) is None else str(record.get(c))) for c in columns]
+            writer.writerow([number, *cells, "; ".join(reasons[number])])
     return target

@@ -14,14 +14,15 @@ KIND_HELP = {
     "units": "Units being assessed (被考核单位): code, name, type, group, parent.",
     "findings": "Inspectors' findings (检查发现): unit, period, date, code, indicator, count, corrected_on_spot …",
     "self-assessments": "Self-assessment claims (自评): unit, period, indicator, claim.",
-    "survey": "Survey answers (民主评议问卷), one row per respondent and question.",
+    "survey": "Survey answers (民主评议问卷), one row per respondent and question, or one unit's "
+              "问卷星/KoboToolbox export with --unit and --period.",
     "survey-issued": "How many questionnaires each unit issued (发放份数).",
     "metrics": "Counts the rules need (办结数、报送数、现场评价 …): unit, period, metric, value.",
 }
 
 
 def register(cli: click.Group) -> None:
-    group = click.Group("import", help="Import input files (CSV, JSON, JSON Lines); checked whole before anything is written.")
+    group = click.Group("import", help="Import input files (CSV, XLSX, JSON, JSON Lines); each is checked whole before anything is written.")
     for kind in ROW_MODELS:
         group.add_command(_command(kind))
     cli.add_command(group)
@@ -30,7 +31,7 @@ def register(cli: click.Group) -> None:
 def _command(kind: str) -> click.Command:
     @click.command(kind, help=f"""{KIND_HELP[kind]}
 
-    Headers may be English or Chinese. A file with any invalid row writes nothing and exits 2,
+    Reads CSV (UTF-8 or GB18030), XLSX, JSON and JSON Lines. Headers may be English or Chinese. A file with any invalid row writes nothing and exits 2,
     listing every problem as FILE:ROW: column: reason.
 
     Example:
@@ -42,14 +43,22 @@ def _command(kind: str) -> click.Command:
     @click.option("--skip-invalid", is_flag=True, help="Write the valid rows; put the rejected ones in FILE.rejected.csv.")
     @click.option("--dry-run", is_flag=True, help="Check the file and say what would be written; write nothing.")
     @click.option("--encoding", help="The file's text encoding, when detection guesses wrong (utf-8, gb18030).")
+    @click.option("--sheet", help="The XLSX sheet to read (default: the first).")
+    @_platform_options(kind)
     @db_option
     @criteria_option
     @translate_errors
     def command(file: str, replace: bool, skip_invalid: bool, dry_run: bool, encoding: str | None,
-                db: str | None, criteria_dir: str | None) -> None:
+                sheet: str | None, db: str | None, criteria_dir: str | None, unit: str | None = None,
+                period: str | None = None) -> None:
+        if bool(unit) != bool(period):
+            raise click.UsageError("a questionnaire export needs both --unit and --period")
         with workspace(db) as store:
             result = import_file(store, standard_for(store, criteria_dir), kind, Path(file), replace=replace,
-                                 skip_invalid=skip_invalid, dry_run=dry_run, encoding=encoding)
+                                 skip_invalid=skip_invalid, dry_run=dry_run, encoding=encoding, sheet=sheet,
+                                 unit=unit, period=period)
+        if result.ignored_columns:
+            info(f"columns without satisfaction answers, ignored: {', '.join(result.ignored_columns)}")
         for problem in result.rejected:
             info(problem)
         if result.rejected_file:
@@ -58,3 +67,15 @@ def _command(kind: str) -> click.Command:
         info(f"{Path(file).name}: {kind}: {counts}" + (" (dry run: nothing written)" if dry_run else ""))
 
     return command
+
+
+def _platform_options(kind: str):
+    """`survey` also takes one unit's export from 问卷星 (wjx) or KoboToolbox/ODK."""
+
+    def decorate(function):
+        if kind != "survey":
+            return function
+        function = click.option("--period", help="With --unit: the period of a questionnaire-platform export.")(function)
+        return click.option("--unit", help="Read FILE as one unit's 问卷星 (wjx) or KoboToolbox/ODK export.")(function)
+
+    return decorate

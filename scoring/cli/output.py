@@ -10,19 +10,9 @@ from typing import Any, Iterable, Sequence
 import click
 from tabulate import tabulate
 
+from scoring.exports import safe_cell
+
 FORMATS = ("table", "json", "csv")
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (a leading ' makes it text); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value)
-            return value
-        except ValueError:
-            return "'" + value
-    return value
 
 
 def format_option(function):
