@@ -187,18 +187,37 @@ class Store:
                 for unit, period in sorted({(r["unit"], r["period"]) for r in rows}):
                     counts["replaced"] += self.execute(
                         f"delete from {table} where unit = ? and period = ?", [unit, period]).rowcount
-            where = " and ".join(f"[{k}] = ?" for k in key)
+            existing = self._existing(table, key, rows)
+            changed = []
             for row in rows:
-                existing = self.query(f"select * from {table} where {where}", [row[k] for k in key])
-                if not existing:
+                before = existing.get(tuple(row[k] for k in key))
+                if before is None:
                     counts["new"] += 1
-                elif existing[0] == row:
+                elif before == row:
                     counts["unchanged"] += 1
                     continue
                 else:
                     counts["changed"] += 1
-                self.db[table].upsert(row, pk=key[0] if len(key) == 1 else key)
+                changed.append(row)
+            if changed:
+                self.db[table].insert_all(changed, pk=key[0] if len(key) == 1 else key, replace=True,
+                                          batch_size=1000)
         return counts
+
+    def _existing(self, table: str, key: tuple[str, ...], rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+        """The stored rows that the given rows could collide with, by identity."""
+        if not rows:
+            return {}
+        if "period" in rows[0]:
+            periods = sorted({r["period"] for r in rows})
+            found = self.query(f"select * from {table} where period in ({','.join('?' * len(periods))})", periods)
+            if table == "findings":  # a finding id is unique across periods
+                ids = [r["id"] for r in rows]
+                found += [r for i in range(0, len(ids), 500) for r in self.query(
+                    f"select * from findings where id in ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])]
+        else:
+            found = self.query(f"select * from {table}")
+        return {tuple(r[k] for k in key): r for r in found}
 
     # ------------------------------------------------------------ runs
 
