@@ -156,7 +156,7 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
 
 @dataclass
 class Checked:
-    valid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    valid: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     rejected: dict[int, dict[str, Any]] = field(default_factory=dict)  # row number -> the row as read
     ignored_columns: list[str] = field(default_factory=list)
@@ -178,38 +178,46 @@ def source_records(kind: str, path: Path, encoding: str | None, sheet: str | Non
     return iter(long_rows(wide, unit, period))
 
 
-def validate_file(kind: str, path: Path, names: Names, encoding: str | None = None, sheet: str | None = None,
-                  unit: str | None = None, period: str | None = None) -> Checked:
-    """Check every row of a file; nothing is written here."""
+def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source: Any):
+    """Yield (row number, raw record, stored record or None, problems) for every row, streaming."""
     model = ROW_MODELS[kind]
-    checked = Checked()
     seen: dict[tuple, int] = {}
     key = INPUT_TABLES[kind][1]
     required = {n for n, f in model.model_fields.items() if f.is_required()}
     header_checked = False
     try:
-        for number, record in source_records(kind, path, encoding, sheet, unit, period, checked):
+        for number, record in source_records(kind, path, checked=checked, **source):
             raw = {normalise_header(kind, k): v for k, v in record.items() if k is not None}
             if not header_checked:
                 header_checked = True
                 _check_header(kind, path, required, raw)
             problems = _row_problems(kind, model, raw, names)
+            stored = None
             if not problems:
                 stored = to_record(kind, model.model_validate(_present(raw)), names.standard)
                 identity = tuple(stored[k] for k in key)
                 if identity in seen:
                     problems = [(key[0] if len(key) == 1 else "+".join(key),
                                  f"duplicate of row {seen[identity]} ({', '.join(map(str, identity))})")]
+                    stored = None
                 else:
                     seen[identity] = number
-                    checked.valid.append((number, stored))
-            if problems:
-                checked.problems.extend((number, column, reason) for column, reason in problems)
-                checked.rejected[number] = record
+            yield number, record, stored, problems
     except ReadError as exc:
         raise ImportFailed(exc.problems) from None
     if not header_checked:
         raise ImportFailed([f"{path.name}: the file has a header but no rows to import"])
+
+
+def validate_file(kind: str, path: Path, names: Names, **source: Any) -> Checked:
+    """Check every row of a file, keeping only the problems: nothing is written here."""
+    checked = Checked()
+    for number, record, stored, problems in checked_rows(kind, path, names, checked, **source):
+        if stored is not None:
+            checked.valid += 1
+        else:
+            checked.problems.extend((number, column, reason) for column, reason in problems)
+            checked.rejected[number] = record
     return checked
 
 
@@ -237,27 +245,56 @@ def _row_problems(kind: str, model: type[Row], raw: dict[str, Any], names: Names
     return reference_problems(kind, row, names)
 
 
+BATCH = 5000
+
+
 def import_file(store: Store, standard: Standard, kind: str, path: Path, *, replace: bool = False,
                 skip_invalid: bool = False, dry_run: bool = False, encoding: str | None = None,
                 sheet: str | None = None, unit: str | None = None, period: str | None = None) -> ImportResult:
+    """Validate the whole file, then (if allowed) read it again and write it in batches, in one transaction.
+
+    Two passes keep memory flat for large files: only problems are held, never the rows.
+    """
     names = Names(standard, store.unit_codes(), set(store.period_codes()))
-    checked = validate_file(kind, path, names, encoding, sheet, unit, period)
+    source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
+    checked = validate_file(kind, path, names, **source)
     problems = [f"{path.name}:{n}: {c}: {r}" for n, c, r in checked.problems]
-    result = ImportResult(kind, str(path), len(checked.valid) + len(checked.rejected), rejected=problems,
+    result = ImportResult(kind, str(path), checked.valid + len(checked.rejected), rejected=problems,
                           dry_run=dry_run, ignored_columns=checked.ignored_columns)
     if problems and not skip_invalid:
         raise ImportFailed(problems)
     if problems and not dry_run:
         result.rejected_file = str(write_rejected(path, checked))
     if dry_run:
-        result.written = {"would_write": len(checked.valid)}
+        result.written = {"would_write": checked.valid}
         return result
     digest = sha256_of(path)
+    totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
     with store.transaction():
-        result.written = store.write_rows(kind, [r for _, r in checked.valid], replace=replace)
-        store.audit(f"import {kind}", target=path.name, sha256=digest, rows=len(checked.valid),
-                    rejected=len(checked.rejected), replace=replace, **result.written)
+        if replace:
+            totals["replaced"] = store.clear_unit_periods(kind, _unit_periods(kind, path, names, source))
+        batch: list[dict[str, Any]] = []
+        for _, _, stored, _ in checked_rows(kind, path, names, Checked(), **source):
+            if stored is not None:
+                batch.append(stored)
+            if len(batch) >= BATCH:
+                _add(totals, store.write_rows(kind, batch))
+                batch = []
+        _add(totals, store.write_rows(kind, batch))
+        result.written = totals
+        store.audit(f"import {kind}", target=path.name, sha256=digest, rows=checked.valid,
+                    rejected=len(checked.rejected), replace=replace, **totals)
     return result
+
+
+def _unit_periods(kind: str, path: Path, names: Names, source: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(stored["unit"], stored["period"]) for _, _, stored, _ in checked_rows(kind, path, names, Checked(), **source)
+            if stored is not None and "unit" in stored}
+
+
+def _add(totals: dict[str, int], counts: dict[str, int]) -> None:
+    for k, v in counts.items():
+        totals[k] += v
 
 
 def write_rejected(path: Path, checked: Checked) -> Path:

@@ -174,8 +174,17 @@ class Store:
 
     # ------------------------------------------------------------ input rows
 
+    def clear_unit_periods(self, kind: str, unit_periods: set[tuple[str, str]]) -> int:
+        """Delete the rows of one input kind for these (unit, period) pairs (an import with --replace)."""
+        table = INPUT_TABLES[kind][0]
+        if kind == "units":
+            return 0
+        with self.transaction():
+            return sum(self.execute(f"delete from {table} where unit = ? and period = ?", pair).rowcount
+                       for pair in sorted(unit_periods))
+
     def write_rows(self, kind: str, rows: list[dict[str, Any]], replace: bool = False) -> dict[str, int]:
-        """Upsert rows of one input kind; with replace, first drop the unit-periods the rows cover.
+        """Upsert rows of one input kind (with replace, first drop the unit-periods the rows cover).
 
         Returns counts of rows that were new, changed and unchanged, so a second import of the
         same file can say it changed nothing.
@@ -183,10 +192,8 @@ class Store:
         table, key = INPUT_TABLES[kind]
         counts = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
         with self.transaction():
-            if replace and kind != "units":
-                for unit, period in sorted({(r["unit"], r["period"]) for r in rows}):
-                    counts["replaced"] += self.execute(
-                        f"delete from {table} where unit = ? and period = ?", [unit, period]).rowcount
+            if replace:
+                counts["replaced"] = self.clear_unit_periods(kind, {(r["unit"], r["period"]) for r in rows})
             existing = self._existing(table, key, rows)
             changed = []
             for row in rows:
@@ -205,18 +212,15 @@ class Store:
         return counts
 
     def _existing(self, table: str, key: tuple[str, ...], rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-        """The stored rows that the given rows could collide with, by identity."""
-        if not rows:
-            return {}
-        if "period" in rows[0]:
-            periods = sorted({r["period"] for r in rows})
-            found = self.query(f"select * from {table} where period in ({','.join('?' * len(periods))})", periods)
-            if table == "findings":  # a finding id is unique across periods
-                ids = [r["id"] for r in rows]
-                found += [r for i in range(0, len(ids), 500) for r in self.query(
-                    f"select * from findings where id in ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])]
-        else:
-            found = self.query(f"select * from {table}")
+        """The stored rows with the same identity as the given rows (row values, 300 at a time)."""
+        found: list[dict[str, Any]] = []
+        columns = ", ".join(f"[{k}]" for k in key)
+        one = "(" + ", ".join("?" * len(key)) + ")"
+        for i in range(0, len(rows), 300):
+            chunk = rows[i:i + 300]
+            params = [row[k] for row in chunk for k in key]
+            found += self.query(f"select * from {table} where ({columns}) in (values {', '.join([one] * len(chunk))})",
+                                params)
         return {tuple(r[k] for k in key): r for r in found}
 
     # ------------------------------------------------------------ runs
