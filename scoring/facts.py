@@ -45,13 +45,19 @@ join temp.finding_codes c on c.code = f.code
 left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
 where f.period = :period
 group by f.unit""",
-    "previous_finding": f"""
-select f.unit, json_group_array(json_object('fact', 'previous_finding', 'id', 'previous:' || f.id, {_FINDING_FIELDS}))
-from findings f
-join temp.chunk_units cu on cu.code = f.unit
-join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
-where f.period = :previous
-group by f.unit""",
+    # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
+    # fact per finding would make a repeat join fire once per pair of findings.
+    "previous_finding": """
+select unit, json_group_array(json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
+    'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date))
+from (select f.unit, f.code, coalesce(f.indicator, '') as indicator, group_concat(f.id, '、') as refs,
+        sum(f.count) as total, max(f.date) as last_date
+      from (select * from findings order by id) f
+      join temp.chunk_units cu on cu.code = f.unit
+      join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
+      where f.period = :previous
+      group by f.unit, f.code, f.indicator)
+group by unit""",
     "self_assessment": f"""
 select s.unit, json_group_array(json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
     'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,

@@ -268,16 +268,19 @@ class Store:
     def save_rectifications(self, items: list[dict[str, Any]]) -> None:
         """Create new items as open; refresh what rules derive (deadline, indicator) of known ones, never status."""
         stamp = now()
-        table = self.db["rectifications"]
-        for item in items:
-            existing = self.query("select id from rectifications where id = ?", [item["id"]])
-            if existing:
-                table.update(item["id"], {k: item[k] for k in ("unit", "period", "finding", "rule", "indicator",
-                                                                 "title", "note", "deadline")})
-            else:
-                table.insert({**item, "status": "open", "created_at": stamp, "updated_at": stamp})
-                self.db["rectification_history"].insert({"item": item["id"], "at": stamp, "user": current_user(),
-                                                          "status": "open", "note": "", "evidence": ""})
+        ids = [item["id"] for item in items]
+        known = {r["id"] for i in range(0, len(ids), 500) for r in self.query(
+            f"select id from rectifications where id in ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])}
+        derived = ("unit", "period", "finding", "rule", "indicator", "title", "note", "deadline")
+        self.conn.executemany(
+            f"update rectifications set {', '.join(f'{c} = ?' for c in derived)} where id = ?",
+            [[item[c] for c in derived] + [item["id"]] for item in items if item["id"] in known])
+        fresh = [item for item in items if item["id"] not in known]
+        self.db["rectifications"].insert_all(
+            ({**item, "status": "open", "created_at": stamp, "updated_at": stamp} for item in fresh), batch_size=1000)
+        self.db["rectification_history"].insert_all(
+            ({"item": item["id"], "at": stamp, "user": current_user(), "status": "open", "note": "", "evidence": ""}
+             for item in fresh), batch_size=1000)
 
     def rectifications(self, where: str = "1", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"select * from rectifications where {where} order by unit, deadline, id", list(params))
