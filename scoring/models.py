@@ -83,6 +83,7 @@ Code = Annotated[str, BeforeValidator(lambda v: str(v).strip()), Field(min_lengt
 Bool = Annotated[bool, BeforeValidator(parse_bool)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Claim = Annotated[Literal[CLAIM_CODES], BeforeValidator(_word(CLAIMS, CLAIM_CODES, "self-assessment claim"))]  # type: ignore[valid-type]
+OptionalDay = Annotated[date | None, BeforeValidator(lambda v: None if _blank_to_none(v) is None else parse_date(v))]
 Answer = Annotated[Literal[ANSWER_CODES], BeforeValidator(_word(ANSWERS, ANSWER_CODES, "satisfaction answer"))]  # type: ignore[valid-type]
 
 
@@ -155,6 +156,22 @@ class MetricRow(Row):
     period: Code
     metric: Code
     value: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
+
+
+STATUS_WORDS = {"待整改": "open", "整改中": "in_progress", "已整改": "rectified", "已销号": "verified",
+                "销号": "verified", "重新整改": "reopened"}
+STATUS_CODES = ("open", "in_progress", "rectified", "verified", "reopened")
+Status = Annotated[Literal[STATUS_CODES], BeforeValidator(_word(STATUS_WORDS, STATUS_CODES, "status"))]  # type: ignore[valid-type]
+
+
+class RectificationUpdateRow(Row):
+    """A status change collected by file (整改情况汇总表)."""
+
+    id: Code
+    status: Status
+    note: Text = None
+    evidence: Text = None
+    date: OptionalDay = None
 
 
 ROW_MODELS: dict[str, type[Row]] = {

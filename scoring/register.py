@@ -9,8 +9,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from scoring.models import RectificationUpdateRow
+from scoring.readers import ReadError, read_records
 from scoring.rectification import DONE, STATUSES
 from scoring.store import Store
+
+UPDATE_HEADERS = {"编号": "id", "整改事项编号": "id", "状态": "status", "整改状态": "status", "说明": "note",
+                  "整改情况": "note", "佐证": "evidence", "日期": "date"}
 
 # Which status may follow which: verified (销号) is final unless a re-inspection reopens it.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -58,15 +67,58 @@ def show_item(store: Store, item_id: str) -> dict[str, Any]:
     return {**rows[0], "history": store.rectification_history(item_id)}
 
 
+def check_transition(item_id: str, current: str, status: str) -> None:
+    allowed = TRANSITIONS[current]
+    if status not in allowed:
+        raise RegisterError(f"{item_id} is {current}: it can move to {', '.join(sorted(allowed))}, not {status}")
+
+
+def import_updates(store: Store, path: Path, encoding: str | None = None) -> int:
+    """Apply a file of status changes, in file order, all or nothing; returns how many were applied."""
+    problems: list[str] = []
+    changes: list[RectificationUpdateRow] = []
+    current: dict[str, str] = {}
+    try:
+        for number, record in read_records(path, encoding):
+            raw = {UPDATE_HEADERS.get(str(k).strip(), str(k).strip().lower()): v for k, v in record.items() if k}
+            try:
+                row = RectificationUpdateRow.model_validate({k: v for k, v in raw.items() if v is not None})
+            except ValidationError as exc:
+                problems += [f"{path.name}:{number}: {'.'.join(map(str, e['loc'])) or 'row'}: "
+                             f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors(include_url=False)]
+                continue
+            if row.id not in current:
+                found = store.rectifications("id = ?", [row.id])
+                if not found:
+                    problems.append(f"{path.name}:{number}: id: no rectification item {row.id!r}")
+                    continue
+                current[row.id] = found[0]["status"]
+            try:
+                check_transition(row.id, current[row.id], row.status)
+            except RegisterError as exc:
+                problems.append(f"{path.name}:{number}: status: {exc}")
+                continue
+            current[row.id] = row.status
+            changes.append(row)
+    except ReadError as exc:
+        raise RegisterError("\n".join(exc.problems)) from None
+    if problems:
+        raise RegisterError("\n".join(problems))
+    with store.transaction():
+        for row in changes:
+            store.set_rectification_status(row.id, row.status, row.note or "", row.evidence or "",
+                                           row.date.isoformat() if row.date else None)
+            store.audit("rectify update", target=row.id, status=row.status, note=row.note or "",
+                        evidence=row.evidence or "", file=path.name)
+    return len(changes)
+
+
 def update_status(store: Store, item_id: str, status: str, note: str = "", evidence: str = "") -> dict[str, Any]:
     if status not in STATUSES:
         raise RegisterError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
     with store.transaction():
         item = show_item(store, item_id)
-        allowed = TRANSITIONS[item["status"]]
-        if status not in allowed:
-            raise RegisterError(f"{item_id} is {item['status']}: it can move to {', '.join(sorted(allowed))}, "
-                                f"not {status}")
+        check_transition(item_id, item["status"], status)
         store.set_rectification_status(item_id, status, note, evidence)
         store.audit("rectify update", target=item_id, status=status, previous=item["status"], note=note,
                     evidence=evidence)

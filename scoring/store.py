@@ -288,8 +288,8 @@ class Store:
     def rectification_history(self, item: str) -> list[dict[str, Any]]:
         return self.query("select * from rectification_history where item = ? order by id", [item])
 
-    def set_rectification_status(self, item: str, status: str, note: str, evidence: str) -> None:
-        stamp = now()
+    def set_rectification_status(self, item: str, status: str, note: str, evidence: str, at: str | None = None) -> None:
+        stamp = at or now()
         self.db["rectifications"].update(item, {"status": status, "updated_at": stamp})
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": current_user(),
                                                   "status": status, "note": note, "evidence": evidence})

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.common import criteria_option, db_option, info, standard_for, translate_errors, workspace
+from scoring.cli.common import BadInput, criteria_option, db_option, info, standard_for, translate_errors, workspace
 from scoring.importing import import_file
 from scoring.models import ROW_MODELS
+from scoring.register import RegisterError, import_updates
 
 KIND_HELP = {
     "units": "Units being assessed (被考核单位): code, name, type, group, parent.",
@@ -25,6 +26,7 @@ def register(cli: click.Group) -> None:
     group = click.Group("import", help="Import input files (CSV, XLSX, JSON, JSON Lines); each is checked whole before anything is written.")
     for kind in ROW_MODELS:
         group.add_command(_command(kind))
+    group.add_command(rectifications)
     cli.add_command(group)
 
 
@@ -79,3 +81,26 @@ def _platform_options(kind: str):
         return click.option("--unit", help="Read FILE as one unit's 问卷星 (wjx) or KoboToolbox/ODK export.")(function)
 
     return decorate
+
+
+@click.command("rectifications")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--encoding", help="The file's text encoding, when detection guesses wrong (utf-8, gb18030).")
+@db_option
+@translate_errors
+def rectifications(file: str, encoding: str | None, db: str | None) -> None:
+    """Status updates of rectification items collected by file (整改情况汇总表): id, status, note, evidence, date.
+
+    Rows apply in file order and must follow the lifecycle (open → in_progress → rectified →
+    verified, or reopened); any invalid row means nothing is applied.
+
+    Example:
+
+        scoring import rectifications 整改情况汇总.xlsx
+    """
+    with workspace(db) as store:
+        try:
+            applied = import_updates(store, Path(file), encoding)
+        except RegisterError as exc:
+            raise BadInput(str(exc)) from None
+    info(f"{Path(file).name}: {applied} status change(s) applied")
