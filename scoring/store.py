@@ -93,6 +93,14 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def backup(self, target: str | os.PathLike) -> None:
+        """A consistent copy through SQLite's online backup API: safe while others read and write."""
+        destination = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(destination)
+        finally:
+            destination.close()
+
     # ------------------------------------------------------------ schema and transactions
 
     def create_schema(self) -> None:

@@ -106,3 +106,14 @@ def test_status_updates_by_file_apply_all_or_nothing(store, tmp_path):
                     encoding="utf-8")
     assert import_updates(store, good) == 2
     assert [h["at"] for h in show_item(store, "R-F-0010")["history"]][1:] == ["2025-10-01", "2025-10-20"]
+
+
+def test_backup_while_in_use_and_doctor_finds_orphans(store, tmp_path):
+    from scoring.doctor import diagnose
+
+    store.backup(tmp_path / "copy.db")
+    copy = Store(tmp_path / "copy.db")
+    assert diagnose(copy) == []
+    copy.execute("delete from findings where id = 'F-0001'")
+    assert diagnose(copy) == ["rectification item whose finding is gone: R-F-0001"]
+    copy.close()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from scoring.cli.common import BadInput, db_option, lang_option, translate_errors, workspace
+from pathlib import Path
+
+from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace
+from scoring.doctor import diagnose
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import status_name, t
 from scoring.rectification import STATUSES
@@ -16,6 +19,8 @@ LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title",
 def register(cli: click.Group) -> None:
     cli.add_command(rectify)
     cli.add_command(audit)
+    cli.add_command(backup)
+    cli.add_command(doctor)
 
 
 @click.group()
@@ -115,3 +120,44 @@ def audit(since, fmt, db) -> None:
     with workspace(db) as store:
         rows = store.audit_entries(since)
     emit(rows, ("id", "at", "user", "action", "target", "sha256", "detail"), fmt)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@translate_errors
+def backup(file: str, db: str | None) -> None:
+    """Copy the workspace to FILE while it stays in use (SQLite online backup).
+
+    Example:
+
+        scoring backup backups/2025-12-31.db
+    """
+    target = Path(file)
+    if target.exists():
+        raise BadInput(f"{target} exists; choose a new file name")
+    with workspace(db) as store:
+        store.backup(target)
+        store.audit("backup", target=str(target))
+    info(f"backed up to {target}")
+
+
+@click.command()
+@db_option
+@translate_errors
+def doctor(db: str | None) -> None:
+    """Check the workspace: integrity, orphaned rows, runs whose standard is missing.
+
+    Exits 0 when healthy, 1 with one line per problem otherwise.
+
+    Example:
+
+        scoring doctor
+    """
+    with workspace(db) as store:
+        problems = diagnose(store)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise SystemExit(1)
+    info("healthy")
