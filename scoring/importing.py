@@ -308,8 +308,8 @@ def write_rejected(path: Path, checked: Checked) -> Path:
         columns.extend(c for c in record if c not in columns)
     with target.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["row", *columns, "reason"])
+        writer.writerow(["row", *(safe_cell(str(c)) for c in columns), "reason"])
         for number, record in sorted(checked.rejected.items()):
             cells = [safe_cell("" if record.get(c) is None else str(record.get(c))) for c in columns]
-            writer.writerow([number, *cells, "; ".join(reasons[number])])
+            writer.writerow([number, *cells, safe_cell("; ".join(reasons[number]))])
     return target

@@ -56,18 +56,24 @@ def read_records(path: Path, encoding: str | None = None, sheet: str | None = No
 
 
 def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Row numbers count records, as a spreadsheet does: a quoted cell with a line break is still one row."""
     chosen = encoding or detect_encoding(path)
     try:
         with path.open(encoding=chosen, newline="") as fh:
-            reader = csv.DictReader(fh)
-            for record in reader:
-                if None in record:
-                    raise ReadError([f"{path.name}:{reader.line_num}: row: more cells than the header has columns"])
-                if any(v is not None and len(v) > MAX_CELL for v in record.values()):
-                    raise ReadError([f"{path.name}:{reader.line_num}: row: a cell is longer than {MAX_CELL} characters"])
-                if "\x00" in "".join(v or "" for v in record.values()):
-                    raise ReadError([f"{path.name}:{reader.line_num}: row: contains a NUL byte; save the file as plain CSV"])
-                yield reader.line_num, record
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None:
+                return
+            for number, values in enumerate(reader, start=2):
+                if not values or all(not v for v in values):
+                    continue
+                if len(values) > len(header):
+                    raise ReadError([f"{path.name}:{number}: row: more cells than the header has columns"])
+                if any(len(v) > MAX_CELL for v in values):
+                    raise ReadError([f"{path.name}:{number}: row: a cell is longer than {MAX_CELL} characters"])
+                if any("\x00" in v for v in values):
+                    raise ReadError([f"{path.name}:{number}: row: contains a NUL byte; save the file as plain CSV"])
+                yield number, dict(zip(header, values + [None] * (len(header) - len(values))))
     except UnicodeDecodeError as exc:
         raise ReadError([f"{path.name}: cannot decode the file as {chosen} ({exc.reason}); "
                          f"give --encoding (utf-8 or gb18030)"]) from None

@@ -36,8 +36,8 @@ class RegisterError(ValueError):
 
 
 def is_past_due(item: dict[str, Any], as_of: date) -> bool:
-    """The deadline has passed (the deadline day itself is still in time) and the item is not done."""
-    return date.fromisoformat(item["deadline"]) < as_of and item["status"] not in DONE
+    """Overdue as the standard counts it for M2: deadline on or before the date, and not rectified or verified."""
+    return date.fromisoformat(item["deadline"]) <= as_of and item["status"] not in DONE
 
 
 def list_items(store: Store, period: str | None = None, unit: str | None = None, status: str | None = None,

@@ -15,8 +15,8 @@ class NoRunError(LookupError):
 def run_for(store: Store, period: str, run: int | None = None) -> dict[str, Any]:
     found = store.run(run) if run else store.latest_run(period)
     if not found or found["period"] != period:
-        what = f"run {run} of period {period}" if run else f"a scoring run for period {period}"
-        raise NoRunError(f"no {what}: score it with `scoring run --period {period}`")
+        what = f"run {run} of period {period}" if run else f"scoring run for period {period}"
+        raise NoRunError(f"no {what} yet: score it with `scoring run --period {period}`")
     return found
 
 

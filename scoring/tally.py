@@ -88,6 +88,20 @@ def not_applicable(standard: Standard, unit_type: str, matches: list[Match]) -> 
     return out
 
 
+def applicability_holds(standard: Standard, match: Match, excluded: dict[str, str]) -> bool:
+    """Whether a match that required `applicable: true` facts still stands.
+
+    The facts builder knows applicability by unit type only; a rule (no window ratings → S2
+    does not apply) can take an indicator out during the same pass, and a finding on such an
+    indicator deducted nothing, so nothing may be joined to it either.
+    """
+    rule = standard.rules_by_id[match.rule]
+    for alias, pattern in rule.when.items():
+        if pattern.conditions.get("applicable") is True and match.facts[alias].get("indicator") in excluded:
+            return False
+    return True
+
+
 def deduction_target(rule: Rule, indicator: str | None, facts: dict[str, dict[str, Any]]) -> str:
     if indicator:
         return str(resolve(indicator, facts)) if "." in indicator else indicator
@@ -222,6 +236,7 @@ def _flags(standard: Standard, matches: list[Match], excluded: dict[str, str]) -
 def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) -> UnitScore:
     ordered = canonical(matches, standard)
     excluded = not_applicable(standard, unit["type"], ordered)
+    ordered = [m for m in ordered if applicability_holds(standard, m, excluded)]
     deductions = _deductions(standard, ordered, excluded)
     scores = _scores(standard, ordered, excluded)
     flags, on_indicator = _flags(standard, ordered, excluded)

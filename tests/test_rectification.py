@@ -92,7 +92,9 @@ def test_an_item_from_last_period_due_in_this_one_counts_here(store, tmp_path):
 def test_overdue_list_as_of_a_date_across_periods(store):
     overdue = list_items(store, overdue=True, as_of=date(2025, 3, 17))
     assert [r["id"] for r in overdue] == ["R-P-0001", "R-F-0001"]  # by unit, then deadline
-    assert list_items(store, overdue=True, as_of=date(2025, 3, 16))[0]["id"] == "R-P-0001"  # due day is in time
+    # As the run counts M2: due on or before the date and not rectified.
+    assert [r["id"] for r in list_items(store, overdue=True, as_of=date(2025, 3, 15))] == ["R-P-0001"]
+    assert [r["id"] for r in list_items(store, overdue=True, as_of=date(2025, 3, 16))] == ["R-P-0001", "R-F-0001"]
 
 
 def test_status_updates_by_file_apply_all_or_nothing(store, tmp_path):

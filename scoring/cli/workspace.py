@@ -64,10 +64,10 @@ def period_add(codes: tuple[str, ...], db: str | None) -> None:
 
         scoring period add 2024 2025
     """
+    periods = [parse_period(code) for code in codes]  # all named right, or none added
     with workspace(db) as store:
         with store.transaction():
-            for code in codes:
-                p = parse_period(code)
+            for p in periods:
                 added = store.add_period(p.code, p.kind, p.start.isoformat(), p.end.isoformat(), p.months)
                 if added:
                     store.audit("period add", target=p.code)
@@ -155,7 +155,11 @@ def criteria_use(directory: str | None, use_default: bool, db: str | None) -> No
     if bool(directory) == use_default:
         raise click.UsageError("give a DIRECTORY or --default")
     with workspace(db) as store:
-        standard = standard_for(store, str(Path(directory).resolve()) if directory else None) if directory else load_default()
+        standard = standard_for(store, str(Path(directory).resolve())) if directory else load_default()
+        failed = [o for o in run_examples(standard) if o.problems]
+        if failed:
+            raise BadInput("the standard's rule examples fail; see `scoring criteria check " + directory + "`:\n"
+                           + "\n".join(f"{o.label}: {p}" for o in failed for p in o.problems))
         with store.transaction():
             store.set_setting(CRITERIA_SETTING, str(Path(directory).resolve()) if directory else "")
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
