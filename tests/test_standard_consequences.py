@@ -14,7 +14,7 @@ and M2 is untouched unless the test is about M2.
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path

@@ -20,8 +20,8 @@ from scoring.runner import RunError
 from scoring.standard import Standard, StandardError, load_default
 from scoring.standard.loader import load_standard_dir
 from scoring.store import Store, StoreError, resolve_path
+from scoring.workspace import CRITERIA_SETTING
 
-CRITERIA_SETTING = "criteria_dir"
 BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError)
 
 

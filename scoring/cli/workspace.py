@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from scoring.checks import run_examples
-from scoring.cli.common import (CRITERIA_SETTING, BadInput, criteria_option, db_option, info, standard_for,
-                                translate_errors, workspace)
-from scoring.periods import parse_period
+from scoring.cli.common import BadInput, db_option, info, standard_for, translate_errors, workspace
 from scoring.standard import StandardError, load_default
 from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir
-from scoring.store import Store, resolve_path
+from scoring.store import resolve_path
+from scoring.workspace import add_periods, create_workspace, use_standard
 
 
 def register(cli: click.Group) -> None:
@@ -35,16 +34,8 @@ def init(db: str | None) -> None:
         scoring init --db 2025.db
     """
     path = resolve_path(db)
-    store = Store(path, create=True)
-    try:
-        store.create_schema()
-        standard = load_default()
-        with store.transaction():
-            store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
-                                standard.label, standard.files)
-            store.audit("init", target=str(path), sha256=standard.content_hash)
-    finally:
-        store.close()
+    standard = load_default()
+    create_workspace(path, standard).close()
     info(f"workspace ready: {path} (standard {standard.label})")
 
 
@@ -64,14 +55,9 @@ def period_add(codes: tuple[str, ...], db: str | None) -> None:
 
         scoring period add 2024 2025
     """
-    periods = [parse_period(code) for code in codes]  # all named right, or none added
     with workspace(db) as store:
-        with store.transaction():
-            for p in periods:
-                added = store.add_period(p.code, p.kind, p.start.isoformat(), p.end.isoformat(), p.months)
-                if added:
-                    store.audit("period add", target=p.code)
-                info(f"{p.code}: {p.start} to {p.end}" + ("" if added else " (already there)"))
+        for p, added in add_periods(store, list(codes)):
+            info(f"{p.code}: {p.start} to {p.end}" + ("" if added else " (already there)"))
 
 
 @period.command("list")
@@ -160,9 +146,5 @@ def criteria_use(directory: str | None, use_default: bool, db: str | None) -> No
         if failed:
             raise BadInput("the standard's rule examples fail; see `scoring criteria check " + directory + "`:\n"
                            + "\n".join(f"{o.label}: {p}" for o in failed for p in o.problems))
-        with store.transaction():
-            store.set_setting(CRITERIA_SETTING, str(Path(directory).resolve()) if directory else "")
-            store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
-                                standard.label, standard.files)
-            store.audit("criteria use", target=directory or "default", sha256=standard.content_hash)
+        use_standard(store, standard, str(Path(directory).resolve()) if directory else None)
     info(f"workspace now scores with {standard.label}")

@@ -106,7 +106,7 @@ def _rule_problems(standard: "Standard", rule: Rule) -> Iterator[str]:
     if then.bonus:
         yield from ref_problems("then.bonus.once_per", then.bonus.once_per)
         if then.bonus.per == "count" and primary != "finding":
-            yield f"then.bonus.per: 'count' needs a finding as the first fact"
+            yield "then.bonus.per: 'count' needs a finding as the first fact"
     for effect_name in ("flag", "escalate"):
         effect = getattr(then, effect_name)
         if effect and effect.flag if effect_name == "escalate" else effect:

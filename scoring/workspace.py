@@ -1,0 +1,53 @@
+"""Setting up a workspace: the schema, the standard it scores with, its periods. One place for each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from scoring.periods import Period, parse_period
+from scoring.standard import Standard, load_default
+from scoring.store import Store
+
+CRITERIA_SETTING = "criteria_dir"
+
+
+def create_workspace(path: str | os.PathLike, standard: Standard | None = None, fresh: bool = False) -> Store:
+    """Open (creating if needed) a workspace with its schema and standard; `fresh` deletes an old one first."""
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    standard = standard or load_default()
+    store = Store(path, create=True)
+    store.create_schema()
+    with store.transaction():
+        record_standard(store, standard)
+        store.audit("init", target=str(path), sha256=standard.content_hash)
+    return store
+
+
+def record_standard(store: Store, standard: Standard) -> None:
+    """Keep the standard's exact texts, so every run made with it can be explained and re-run later."""
+    store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
+                        standard.label, standard.files)
+
+
+def use_standard(store: Store, standard: Standard, directory: str | None) -> None:
+    """Score this workspace with the standard in `directory` from now on (None: the default)."""
+    with store.transaction():
+        store.set_setting(CRITERIA_SETTING, directory or "")
+        record_standard(store, standard)
+        store.audit("criteria use", target=directory or "default", sha256=standard.content_hash)
+
+
+def add_periods(store: Store, codes: list[str]) -> list[tuple[Period, bool]]:
+    """Add periods by name, all or none: every name is checked before any is added."""
+    periods = [parse_period(code) for code in codes]
+    added = []
+    with store.transaction():
+        for p in periods:
+            new = store.add_period(p.code, p.kind, p.start.isoformat(), p.end.isoformat(), p.months)
+            if new:
+                store.audit("period add", target=p.code)
+            added.append((p, new))
+    return added
