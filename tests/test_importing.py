@@ -150,3 +150,29 @@ def test_a_wjx_export_scores_the_same_s1_as_the_long_format(store, tmp_path):
     s1 = lambda doc: next(i for d in doc["dimensions"] for i in d["indicators"] if i["code"] == "S1")  # noqa: E731
     assert s1(from_wjx) == s1(from_long)
     assert s1(from_wjx)["lines"][0]["note"].startswith("0.")
+
+
+def test_a_kobotoolbox_csv_export_is_read_as_one_units_answers(store, tmp_path):
+    path = write_csv(tmp_path / "kobo.csv", [
+        ["start", "end", "group_q/occupation", "group_q/overall", "group_q/guide", "_uuid", "_index"],
+        ["2025-06-01T10:00", "2025-06-01T10:05", "teacher", "satisfied", "basically satisfied", "a1", "1"],
+        ["2025-06-01T11:00", "2025-06-01T11:04", "farmer", "dissatisfied", "", "a2", "2"],
+        ["2025-06-02T09:00", "2025-06-02T09:03", "driver", "Don't know", "satisfied", "a3", "3"],
+    ])
+    result = import_file(store, STANDARD, "survey", path, unit="D003", period="2025")
+    assert result.written["new"] == 5
+    assert result.ignored_columns == ["start", "end", "group_q/occupation", "_uuid", "_index"]
+    answers = store.query("select respondent, question, answer from survey_answers order by respondent, question")
+    assert answers == [
+        {"respondent": "a1", "question": "group_q/guide", "answer": "basically_satisfied"},
+        {"respondent": "a1", "question": "group_q/overall", "answer": "satisfied"},
+        {"respondent": "a2", "question": "group_q/overall", "answer": "unsatisfied"},
+        {"respondent": "a3", "question": "group_q/guide", "answer": "satisfied"},
+        {"respondent": "a3", "question": "group_q/overall", "answer": "dont_know"},
+    ]
+
+
+def test_dry_run_checks_and_writes_nothing(store):
+    result = import_file(store, STANDARD, "findings", EXAMPLE / "findings.csv", dry_run=True)
+    assert result.written == {"would_write": 11}
+    assert findings(store) == []
