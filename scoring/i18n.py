@@ -29,6 +29,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "title": ("问题", "Issue"),
     "note": ("说明", "Note"),
     "id": ("编号", "Id"),
+    "owner": ("责任人", "Owner"),
     "not_applicable": ("不涉及", "not applicable"),
     "by_unit_type": ("按单位类型", "by unit type"),
     "yes": ("是", "yes"),

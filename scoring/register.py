@@ -56,8 +56,21 @@ def list_items(store: Store, period: str | None = None, unit: str | None = None,
         rows.append({"id": item["id"], "unit": item["unit"], "period": item["period"], "indicator": item["indicator"],
                      "finding": item["finding"], "rule": item["rule"], "title": item["title"],
                      "note": item["note"] or "", "deadline": item["deadline"], "status": item["status"],
-                     "overdue": late})
+                     "owner": owner_of(item), "overdue": late})
     return rows
+
+
+def owner_of(item: dict[str, Any]) -> str:
+    """Who answers for an item: the unit, and the person named for it if one was."""
+    return f"{item['unit']}/{item['owner']}" if item.get("owner") else item["unit"]
+
+
+def assign_owner(store: Store, item_id: str, person: str) -> dict[str, Any]:
+    with store.transaction():
+        item = show_item(store, item_id)
+        store.set_rectification_owner(item_id, person)
+        store.audit("rectify owner", target=item_id, owner=person, previous=item.get("owner") or "")
+    return show_item(store, item_id)
 
 
 def show_item(store: Store, item_id: str) -> dict[str, Any]:

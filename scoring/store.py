@@ -44,8 +44,8 @@ _TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
                    "veto": int, "document": str}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
-                        "title": str, "note": str, "deadline": str, "status": str, "created_at": str,
-                        "updated_at": str}, ("id",)),
+                        "title": str, "note": str, "deadline": str, "status": str, "owner": str,
+                        "created_at": str, "updated_at": str}, ("id",)),
     "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
                                "evidence": str}, ("id",)),
     "audit": ({"id": int, "at": str, "user": str, "action": str, "target": str, "sha256": str,
@@ -107,6 +107,9 @@ class Store:
         with self.transaction():
             for name, (columns, pk) in _TABLES.items():
                 self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk, if_not_exists=True)
+                for column, kind in columns.items():  # a workspace made by an older version gains new columns
+                    if column not in self.db[name].columns_dict:
+                        self.db[name].add_column(column, kind)
             for table, cols in _INDEXES:
                 self.db[table].create_index(cols, if_not_exists=True)
             self.set_setting("schema_version", str(SCHEMA_VERSION))
@@ -295,6 +298,9 @@ class Store:
 
     def rectification_history(self, item: str) -> list[dict[str, Any]]:
         return self.query("select * from rectification_history where item = ? order by id", [item])
+
+    def set_rectification_owner(self, item: str, owner: str) -> None:
+        self.db["rectifications"].update(item, {"owner": owner, "updated_at": now()})
 
     def set_rectification_status(self, item: str, status: str, note: str, evidence: str, at: str | None = None) -> None:
         stamp = at or now()

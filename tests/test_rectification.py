@@ -119,3 +119,12 @@ def test_backup_while_in_use_and_doctor_finds_orphans(store, tmp_path):
     copy.execute("delete from findings where id = 'F-0001'")
     assert diagnose(copy) == ["rectification item whose finding is gone: R-F-0001"]
     copy.close()
+
+
+def test_an_item_is_owned_by_its_unit_and_the_person_named(store):
+    from scoring.register import assign_owner, owner_of
+
+    assert owner_of(show_item(store, "R-F-0003")) == "D002"
+    assign_owner(store, "R-F-0003", "李明")
+    assert [r["owner"] for r in list_items(store, unit="D002")] == ["D002/李明"]
+    assert store.audit_entries()[-1]["action"] == "rectify owner"

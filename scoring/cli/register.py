@@ -11,9 +11,10 @@ from scoring.doctor import diagnose
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import status_name, t
 from scoring.rectification import STATUSES
-from scoring.register import RegisterError, list_items, show_item, update_status
+from scoring.register import RegisterError, assign_owner, list_items, owner_of, show_item, update_status
 
-LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status", "overdue")
+LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status",
+                "owner", "overdue")
 
 
 def register(cli: click.Group) -> None:
@@ -85,24 +86,29 @@ def rectify_show(item, fmt, lang, db) -> None:
 
 @rectify.command("update")
 @click.argument("item")
-@click.option("--status", "-s", required=True, type=click.Choice(STATUSES), help="The new status.")
+@click.option("--status", "-s", type=click.Choice(STATUSES), help="The new status.")
+@click.option("--owner", help="The person in the unit who answers for the item (责任人).")
 @click.option("--note", default="", help="What was done, or why it was reopened.")
 @click.option("--evidence", default="", help="Where the proof is (file, photo, link).")
 @db_option
 @translate_errors
-def rectify_update(item, status, note, evidence, db) -> None:
-    """Move an item along open → in_progress → rectified → verified (or reopened).
+def rectify_update(item, status, owner, note, evidence, db) -> None:
+    """Move an item along open → in_progress → rectified → verified (or reopened), or name its owner.
 
     Example:
 
         scoring rectify update R-F-0001 --status rectified --note "栏目已更新" --evidence photo-0412.jpg
     """
+    if not status and not owner:
+        raise click.UsageError("give --status, --owner or both")
     with workspace(db) as store:
         try:
-            found = update_status(store, item, status, note, evidence)
+            found = assign_owner(store, item, owner) if owner else show_item(store, item)
+            if status:
+                found = update_status(store, item, status, note, evidence)
         except RegisterError as exc:
             raise BadInput(str(exc)) from None
-    click.echo(f"{found['id']}: {found['status']}", err=True)
+    click.echo(f"{found['id']}: {found['status']} ({owner_of(found)})", err=True)
 
 
 @click.command()
