@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 DEFAULT_DB = "scoring.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: rectifications.owner
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -89,6 +89,10 @@ class Store:
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA foreign_keys=ON")
         self.conn = conn
+        if not create and self.db["settings"].exists() and self.get_setting("schema_version") != str(SCHEMA_VERSION):
+            with self.transaction():
+                self._add_missing_columns()
+                self.set_setting("schema_version", str(SCHEMA_VERSION))
 
     def close(self) -> None:
         self.conn.close()
@@ -107,12 +111,20 @@ class Store:
         with self.transaction():
             for name, (columns, pk) in _TABLES.items():
                 self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk, if_not_exists=True)
-                for column, kind in columns.items():  # a workspace made by an older version gains new columns
-                    if column not in self.db[name].columns_dict:
-                        self.db[name].add_column(column, kind)
+            self._add_missing_columns()
             for table, cols in _INDEXES:
                 self.db[table].create_index(cols, if_not_exists=True)
             self.set_setting("schema_version", str(SCHEMA_VERSION))
+
+    def _add_missing_columns(self) -> None:
+        """A workspace made by an older version gains the columns added since."""
+        for name, (columns, _) in _TABLES.items():
+            if not self.db[name].exists():
+                continue
+            present = self.db[name].columns_dict
+            for column, kind in columns.items():
+                if column not in present:
+                    self.db[name].add_column(column, kind)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
