@@ -7,34 +7,37 @@ inside the engine: the name of the action is the rule id and its message holds t
 facts, which is all the tally needs. That keeps the hot path lean and avoids the stock
 Host's background timer threads.
 
+The engine is handed a projection of each fact: its kind, a short id (its position in the
+unit's session) and only the fields some rule compares. Every comparison still runs in the
+engine, on the same values; a match's message is then only read for those ids, which lead
+back to the full facts in Python. Smaller JSON both ways is most of the engine's cost.
+
 Absence (`unless`) is not compiled to durable_rules' `$not`: in durable_rules 2.0.28 a `$not`
 beside other rules misfires and can crash the process (free(): invalid pointer). Instead each
-`unless` pattern becomes a positive probe rule (the rule's `when` plus that pattern); a match
-of the rule is dropped when a probe matched the same `when` facts. Same meaning, and every
-comparison still runs in the engine.
+`unless` pattern becomes a positive probe rule. A pattern that joins nothing to the `when`
+facts is an existence probe (the pattern alone): any match means "present", and the rule's
+matches from the same batch are dropped. A pattern that joins (`same: f.x`) is probed with
+the rule's `when` plus the pattern, and a match of the rule is dropped when a probe matched
+the same `when` facts. Same meaning, and every comparison still runs in the engine.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import durable_rules_engine as _dre
+import orjson
 
 from scoring.standard import Standard
 from scoring.standard.schema import Condition, Op, Pattern, Rule
 
-_NOT_HANDLED = 1  # the C core's result code for "no rule matched this message": no effect, not an error
-_OBSERVED = 2
 _names = itertools.count()
 
 
-@dataclass(frozen=True)
-class Match:
-    """One firing: a rule and the facts it matched, by alias."""
+class Match(NamedTuple):
+    """One firing: a rule and the facts it matched, by alias (a tuple: a unit makes hundreds)."""
 
     rule: str
     facts: dict[str, dict[str, Any]]
@@ -73,12 +76,18 @@ def _pattern(pattern: Pattern) -> dict[str, Any]:
 PROBE = "~unless~"
 
 
+def _joins(pattern: Pattern) -> bool:
+    """Whether a pattern names another fact (`same: f.x`): then absence depends on the `when` facts."""
+    return any(isinstance(c, Op) and c.operator[0] == "same" for _, c in pattern.all_conditions())
+
+
 def compile_rule(rule: Rule) -> dict[str, Any]:
     """The rule's own entry plus one probe per `unless` pattern, keyed by durable_rules rule name."""
     when = [{alias: _pattern(p)} for alias, p in rule.when.items()]
     compiled = {rule.id: {"all": when}}
     for alias, pattern in rule.unless.items():
-        compiled[f"{rule.id}{PROBE}{alias}"] = {"all": when + [{alias: _pattern(pattern)}]}
+        probe = [{alias: _pattern(pattern)}]
+        compiled[f"{rule.id}{PROBE}{alias}"] = {"all": when + probe if _joins(pattern) else probe}
     return compiled
 
 
@@ -90,15 +99,19 @@ def compile_ruleset(standard: Standard) -> dict[str, Any]:
     return out
 
 
-def _when_key(rule_id: str, facts: dict[str, dict[str, Any]], when: tuple[str, ...]) -> tuple:
-    return (rule_id, tuple(facts[a]["id"] for a in when))
-
-
-def _without_absent(matches: list["Match"], probes: list["Match"], whens: dict[str, tuple[str, ...]]) -> list["Match"]:
-    if not probes:
-        return matches
-    blocked = {_when_key(p.rule, p.facts, whens[p.rule]) for p in probes}
-    return [m for m in matches if _when_key(m.rule, m.facts, whens[m.rule]) not in blocked]
+def engine_fields(standard: Standard) -> dict[str, frozenset[str]]:
+    """Per fact kind, the fields some rule compares (or joins on): all the engine needs to see."""
+    fields: dict[str, set[str]] = {}
+    for src in standard.rules:
+        patterns = {**src.rule.when, **src.rule.unless}
+        kinds = {alias: pattern.fact for alias, pattern in patterns.items()}
+        for pattern in patterns.values():
+            for name, cond in pattern.all_conditions():
+                fields.setdefault(pattern.fact, set()).add(name)
+                if isinstance(cond, Op) and cond.operator[0] == "same":
+                    other, field = cond.operator[1].split(".", 1)
+                    fields.setdefault(kinds.get(other, ""), set()).add(field)
+    return {kind: frozenset(names) for kind, names in fields.items()}
 
 
 class Engine:
@@ -107,39 +120,60 @@ class Engine:
     def __init__(self, standard: Standard):
         self.definition = compile_ruleset(standard)
         self._whens = {src.rule.id: tuple(src.rule.when) for src in standard.rules}
+        self._fields = engine_fields(standard)
+        # durable_rules rule name -> (rule id, probe kind): "" a rule, "exists" or "join" a probe
+        self._names = {name: _name_kind(name, standard) for name in self.definition}
+        self._sessions: dict[str, _Session] = {}
         self._name = f"scoring_{next(_names)}"
-        self._handle = _dre.create_ruleset(self._name, json.dumps(self.definition, ensure_ascii=False))
+        self._handle = _dre.create_ruleset(self._name, orjson.dumps(self.definition).decode())
 
     def fire(self, sid: str, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert facts for a unit as one batch and return every match, in firing order."""
         if not facts:
             return []
-        batch = [{**fact, "sid": sid} for fact in facts]
-        result = _dre.assert_facts(self._handle, json.dumps(batch, ensure_ascii=False))
-        if result[0] == _OBSERVED:
-            raise ValueError(f"unit {sid}: two facts share an id; every fact needs its own")
-        return self._drain()
+        session = self._sessions.setdefault(sid, _Session())
+        start = session.add(sid, facts)
+        batch = [self._projected(fact, start + i, sid) for i, fact in enumerate(facts)]
+        _dre.assert_facts(self._handle, orjson.dumps(batch).decode())
+        return self._drain(session.facts)
 
-    def _drain(self) -> list[Match]:
+    def _projected(self, fact: dict[str, Any], position: int, sid: str) -> dict[str, Any]:
+        kind = fact["fact"]
+        shown = {k: v for k, v in fact.items() if k in self._fields.get(kind, ())}
+        shown.update(fact=kind, id=position, sid=sid)
+        return shown
+
+    def _drain(self, session: list[dict[str, Any]]) -> list[Match]:
         matches: list[Match] = []
-        probes: list[Match] = []
-        started = _dre.start_action(self._handle)
+        present: set[str] = set()  # rules whose `unless` fact exists (existence probes)
+        joined: set[tuple] = set()  # (rule, when fact ids) that a joined probe matched
+        names, handle = self._names, self._handle
+        started = _dre.start_action(handle)
         while started:
-            state_handle = started[2]
-            message = json.loads(started[1])
-            while message:
-                for name, bound in message.items():
-                    rule_id, probe, _ = name.partition(PROBE)
-                    match = Match(rule_id, {alias: _strip(f) for alias, f in bound.items()})
-                    (probes if probe else matches).append(match)
-                following = _dre.complete_and_start_action(self._handle, state_handle)
-                message = json.loads(following) if following else None
-            started = _dre.start_action(self._handle)
-        return _without_absent(matches, probes, self._whens)
+            state_handle, text = started[2], started[1]
+            while text:
+                for name, bound in orjson.loads(text).items():
+                    rule_id, probe = names[name]
+                    facts = {alias: session[f["id"]] for alias, f in bound.items()}
+                    if not probe:
+                        matches.append(Match(rule_id, facts))
+                    elif probe == "exists":
+                        present.add(rule_id)
+                    else:
+                        joined.add(self._when_key(rule_id, facts))
+                text = _dre.complete_and_start_action(handle, state_handle)
+            started = _dre.start_action(handle)
+        if present or joined:
+            matches = [m for m in matches if m.rule not in present and self._when_key(m.rule, m.facts) not in joined]
+        return matches
+
+    def _when_key(self, rule_id: str, facts: dict[str, dict[str, Any]]) -> tuple:
+        return (rule_id, tuple(facts[a]["id"] for a in self._whens[rule_id]))
 
     def forget(self, sid: str) -> None:
         """Drop a unit's facts: the engine never returns memory of live sessions otherwise."""
         _dre.delete_state(self._handle, sid)
+        self._sessions.pop(sid, None)
 
     def close(self) -> None:
         if self._handle is not None:
@@ -153,6 +187,26 @@ class Engine:
         self.close()
 
 
-def _strip(fact: dict[str, Any]) -> dict[str, Any]:
-    fact.pop("sid", None)
-    return fact
+class _Session:
+    """One unit's facts as asserted so far: the engine knows each by its position here."""
+
+    def __init__(self) -> None:
+        self.facts: list[dict[str, Any]] = []
+        self.ids: set[str] = set()
+
+    def add(self, sid: str, facts: list[dict[str, Any]]) -> int:
+        """Append facts and return the position of the first; their own ids must be unique in the unit."""
+        before = len(self.ids)
+        self.ids.update(fact["id"] for fact in facts)
+        if len(self.ids) != before + len(facts):
+            raise ValueError(f"unit {sid}: two facts share an id; every fact needs its own")
+        start = len(self.facts)
+        self.facts.extend(facts)
+        return start
+
+
+def _name_kind(name: str, standard: Standard) -> tuple[str, str]:
+    rule_id, probe, alias = name.partition(PROBE)
+    if not probe:
+        return rule_id, ""
+    return rule_id, "join" if _joins(standard.rules_by_id[rule_id].unless[alias]) else "exists"
