@@ -1,0 +1,205 @@
+"""The Flask application: one workspace, a store per request, the signed-in user, language, CSRF and headers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template, session
+from markupsafe import Markup
+
+from scoring.cli.common import standard_for
+from scoring.i18n import pick, status_name
+from scoring.standard import Standard
+from scoring.standard.loader import load_from_files
+from scoring.store import Store
+from scoring.web import labels
+from scoring.web.security import CSRF_FIELD, RateLimiter, check_csrf, csrf_token
+from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes
+from scoring.web.users import ensure_tables, get_user
+
+SECRET_SETTING = "web_secret_key"
+PERIOD_SETTING = "web_period"
+LOGIN_LIMIT_PER_NAME = (5, 300.0)   # failed logins per user name per 5 minutes
+LOGIN_LIMIT_PER_ADDRESS = (20, 300.0)
+
+
+class WebStore(Store):
+    """A Store whose audit entries name the web user who acted.
+
+    The audit table's `user` column holds the OS user of the server process (store.current_user);
+    the signed-in person is added to the entry's detail as `user`, with `via: web`.
+    """
+
+    actor: str | None = None
+
+    def audit(self, action: str, target: str = "", sha256: str = "", **detail: Any) -> None:
+        if self.actor:
+            detail = {**detail, "user": self.actor, "via": "web"}
+        super().audit(action, target, sha256, **detail)
+
+
+def _secret_key(db: Path) -> str:
+    """$SCORING_SECRET_KEY, else a random key kept in the workspace so sessions outlive a restart."""
+    if os.environ.get("SCORING_SECRET_KEY"):
+        return os.environ["SCORING_SECRET_KEY"]
+    store = Store(db)
+    try:
+        ensure_tables(store)
+        with store.transaction():
+            key = store.get_setting(SECRET_SETTING)
+            if not key:
+                key = secrets.token_urlsafe(48)
+                store.set_setting(SECRET_SETTING, key)
+        return key
+    finally:
+        store.close()
+
+
+def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_cookies: bool = False,
+               evidence: str | os.PathLike | None = None, testing: bool = False) -> Flask:
+    db_path = Path(db)
+    if not db_path.exists():
+        raise FileNotFoundError(f"no workspace at {db_path}: run `scoring init` first, or point --db at one")
+    app = Flask(__name__)
+    app.config.update(
+        DB=db_path, TESTING=testing, EVIDENCE_DIR=Path(evidence) if evidence else evidence_dir(db_path),
+        SECRET_KEY=secret_key or _secret_key(db_path),
+        SESSION_COOKIE_NAME="scoring_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies, PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=INPUT_MAX + 1024 * 1024, MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
+    )
+    app.extensions["login_limits"] = (RateLimiter(*LOGIN_LIMIT_PER_NAME), RateLimiter(*LOGIN_LIMIT_PER_ADDRESS))
+    app.extensions["standards"] = {}
+    store = Store(db_path)
+    try:
+        ensure_tables(store)
+    finally:
+        store.close()
+
+    from scoring.web import views_admin, views_auth, views_department, views_inspector, views_leader
+
+    for module in (views_auth, views_inspector, views_department, views_leader, views_admin):
+        app.register_blueprint(module.blueprint)
+
+    app.before_request(_open)
+    app.teardown_request(_close)
+    app.after_request(_headers)
+    app.context_processor(_template_globals)
+    for code in (400, 403, 404, 405, 409, 413, 429):
+        app.register_error_handler(code, _error)
+    return app
+
+
+def _open() -> None:
+    from flask import current_app
+
+    g.lang = session.get("lang", "zh")
+    store = WebStore(current_app.config["DB"])
+    g.store = store
+    g.user = None
+    name = session.get("user")
+    if name:
+        found = get_user(store, name)
+        if found and found["active"] and found["generation"] == session.get("gen"):
+            g.user = found
+            store.actor = found["name"]
+        else:
+            session.clear()
+    check_csrf()
+
+
+def _close(exc: BaseException | None) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if g.get("user") is not None:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error(exc):
+    code = getattr(exc, "code", 500)
+    key = "csrf_failed" if getattr(exc, "description", "") == "csrf" else f"error_{code}"
+    return render_template("error.html", code=code, message=labels.t(key, g.get("lang", "zh"))), code
+
+
+def _csrf_input() -> Markup:
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, csrf_token())
+
+
+def _template_globals() -> dict[str, Any]:
+    lang = g.get("lang", "zh")
+    return {"t": lambda key, **kw: labels.t(key, lang, **kw), "lang": lang, "user": g.get("user"),
+            "csrf_token": csrf_token, "csrf_field": CSRF_FIELD, "csrf_input": _csrf_input, "pick": lambda d, k: pick(d, k, lang),
+            "status_name": lambda s: status_name(s, lang), "evidence_hashes": evidence_hashes,
+            "nav": labels.nav_for(g.get("user")), "today": date.today().isoformat()}
+
+
+# ---------------------------------------------------------------- helpers the views share
+
+
+def standard() -> Standard:
+    """The workspace's standard (as `scoring run` uses it), loaded once per criteria folder."""
+    from flask import current_app
+
+    cache = current_app.extensions["standards"]
+    key = g.store.get_setting("criteria_dir") or ""
+    if key not in cache:
+        cache[key] = standard_for(g.store)
+    return cache[key]
+
+
+def run_standard(standard_hash: str) -> Standard:
+    """The standard a run used, rebuilt from the texts it recorded, so explanations cite that version."""
+    from flask import current_app
+
+    cache = current_app.extensions["standards"]
+    key = "hash:" + standard_hash
+    if key not in cache:
+        files = g.store.standard_files(standard_hash)
+        cache[key] = load_from_files(files) if files else standard()
+    return cache[key]
+
+
+def current_period(requested: str | None = None) -> str | None:
+    """The period a page is about: the one asked for, else the one the admin chose, else the one containing today."""
+    codes = g.store.period_codes()
+    if requested in codes:
+        return requested
+    chosen = g.store.get_setting(PERIOD_SETTING)
+    if chosen in codes:
+        return chosen
+    today = date.today().isoformat()
+    containing = g.store.query("select code from periods where start <= ? and ? <= end order by months desc, code",
+                               [today, today])
+    if containing:
+        return containing[0]["code"]
+    return codes[-1] if codes else None
+
+
+def unit_or_404(code: str) -> dict[str, Any]:
+    from flask import abort
+
+    rows = g.store.query("select * from units where code = ?", [code])
+    if not rows:
+        abort(404)
+    return rows[0]
+
+
+def unit_type_name(code: str) -> str:
+    types = standard().criteria.unit_types
+    return pick(types[code].model_dump(), "name", g.lang) if code in types else code
+

@@ -1,0 +1,150 @@
+"""What the web pages say, in Chinese (the default) and English; the menu of each role.
+
+Shared words (score, rank, deadline…) come from scoring.i18n, so the pages and the CLI agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring.i18n import LABELS as SHARED
+
+LABELS: dict[str, tuple[str, str]] = {
+    "app_name": ("政务公开考核", "Openness assessment"),
+    "login": ("登录", "Sign in"), "logout": ("退出", "Sign out"),
+    "user_name": ("用户名", "User name"), "password": ("密码", "Password"),
+    "login_failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "login_limited": ("登录失败次数过多，请 5 分钟后再试。", "Too many failed sign-ins: try again in 5 minutes."),
+    "back_home": ("返回首页", "Back to the start page"),
+    "error_400": ("请求无效。", "The request was not valid."),
+    "error_403": ("无权访问此页面或数据。", "You may not see this page or its data."),
+    "error_404": ("未找到。", "Not found."),
+    "error_405": ("不支持此操作。", "That action is not supported here."),
+    "error_409": ("该记录已被占用或已评分，不能修改。", "This record is taken or already scored; it cannot be changed."),
+    "error_413": ("上传的文件太大。", "The upload is too large."),
+    "error_429": ("操作过于频繁，请稍后再试。", "Too many attempts: try again later."),
+    "csrf_failed": ("表单已过期或来源不明，请返回刷新后重试。", "The form expired or did not come from this site: reload and try again."),
+    "role_admin": ("管理员", "Admin"), "role_inspector": ("检查人员", "Inspector"),
+    "role_department": ("被考核单位", "Department"), "role_leader": ("领导", "Leader"),
+    "nav_inspect": ("现场检查", "Spot check"), "nav_self_assessment": ("自查自评", "Self-assessment"),
+    "nav_scorecard": ("评分结果", "Scorecard"), "nav_rectifications": ("整改事项", "Rectification items"),
+    "nav_ranking": ("考核排名", "Ranking"), "nav_overview": ("整改总览", "Rectification overview"),
+    "nav_admin": ("管理", "Admin"), "nav_import": ("导入数据", "Import files"), "nav_run": ("评分", "Score"),
+    "nav_users": ("用户", "Users"), "nav_periods": ("考核周期", "Periods"),
+    # inspector
+    "find_unit": ("选择被检查单位", "Find the unit"), "search": ("查找", "Search"),
+    "search_hint": ("单位编码或名称", "Unit code or name"), "no_units_found": ("没有匹配的单位。", "No unit matches."),
+    "more_results": ("仅显示前 {n} 个，请输入更多字词。", "Only the first {n} are shown: type more."),
+    "today_entries": ("我今天录入的问题", "My entries today"), "today_entries_unit": ("今天对本单位录入的问题", "Entered for this unit today"),
+    "no_entries_today": ("今天还没有录入。", "Nothing entered today."),
+    "finding_code": ("问题类型", "Finding"), "choose": ("请选择…", "Choose…"),
+    "indicator_for_code": ("涉及指标（“应公开未公开”等需选择）", "Indicator (needed for not disclosed, incomplete, untrue)"),
+    "codes_any_indicator": ("按指标认定的问题", "Findings on any indicator"), "codes_bonus": ("加分项", "Bonus"),
+    "codes_veto": ("一票否决", "Veto"),
+    "count": ("数量", "Count"), "corrected_on_spot": ("当场纠正", "Corrected on the spot"),
+    "note": ("说明", "Note"), "date": ("检查日期", "Date"), "evidence": ("佐证", "Evidence"),
+    "evidence_file": ("照片或文件佐证", "Photo or file as evidence"), "evidence_kept": ("已有佐证", "Evidence kept"),
+    "save_finding": ("保存问题", "Save finding"), "save_correction": ("保存更正", "Save correction"),
+    "finding_saved": ("已保存 {id}。可继续录入下一条。", "Saved {id}. Enter the next one."),
+    "already_saved": ("{id} 已保存过（重复提交未再保存）。", "{id} was already saved (the repeat was ignored)."),
+    "finding_corrected": ("已更正 {id}。", "Corrected {id}."), "finding_deleted": ("已删除 {id}。", "Deleted {id}."),
+    "correct_entry": ("更正", "Correct"), "entered_at": ("录入于", "entered at"),
+    "entry_locked": ("本周期已评分，该记录不能再更正；如有错误请联系管理员。",
+                     "The period has been scored since: this entry can no longer be corrected. Ask an admin."),
+    "delete_entry": ("删除该记录", "Delete this entry"), "confirm_delete": ("确定删除？", "Delete it?"),
+    # department
+    "filled": ("已填 {done} / {total} 项", "{done} of {total} filled"),
+    "self_assessment_hint": ("对每个适用指标选择自评结论，可附说明和佐证。自评“达标”而检查发现问题的，按自查不实扣分。",
+                             "Give a claim for every applicable indicator, with a note and evidence. Claiming compliance "
+                             "where inspectors then find a defect costs points."),
+    "fix_marked": ("请修改标红的项目。", "Fix the marked items."),
+    "save_self_assessment": ("保存自评", "Save self-assessment"),
+    "self_assessment_saved": ("已保存 {n} 项自评。", "Saved {n} claims."),
+    "claim_compliant": ("达标", "compliant"), "claim_partial": ("部分达标", "partly"),
+    "claim_noncompliant": ("未达标", "not compliant"), "claim_not_applicable": ("不涉及", "not applicable"),
+    "not_scored_yet": ("{period} 尚未评分。", "{period} has not been scored yet."),
+    "vetoed": ("一票否决", "Vetoed"), "issue": ("问题", "Issue"),
+    "open_rectifications_page": ("查看并更新整改事项 →", "See and update the items →"),
+    "no_items": ("没有整改事项。", "No rectification items."), "history": ("办理记录", "History"),
+    "what_was_done": ("整改情况", "What was done"), "evidence_photo": ("整改照片或文件", "Photo or file"),
+    "update_status": ("提交", "Submit"), "item_updated": ("{id} 已更新。", "{id} updated."),
+    "open": ("查看", "open"),
+    # leader
+    "grades": ("等次分布", "Grades"), "dimension_shares": ("各方面平均得分率", "Average share of each dimension's points"), "change": ("名次变化", "Move"),
+    "change_vs_previous": ("名次变化与本周期上一次评分相比", "moves against the period's previous run"),
+    "open_items": ("未完成整改", "Open items"), "download_report": ("下载考核报告", "Download the report"),
+    "as_of": ("截至", "as of"), "all_periods": ("全部", "all"), "show": ("显示", "Show"),
+    "items_total": ("整改事项", "items"), "items_open": ("未完成", "open"), "by_unit": ("按单位", "By unit"),
+    "items": ("事项（超期在前）", "Items (overdue first)"),
+    "more_items": ("另有 {n} 项未显示。", "{n} more not shown."),
+    # admin
+    "count_units": ("个单位", "units"), "count_findings": ("条检查问题", "findings"), "count_runs": ("次评分", "runs"),
+    "count_users": ("个用户", "users"), "current_period": ("当前周期", "Current period"),
+    "recent_runs": ("最近的评分", "Recent runs"), "units": ("单位数", "Units"), "created_at": ("时间", "At"),
+    "import_hint": ("与命令行 scoring import 相同的校验：文件中任何一行有误则不写入，逐行列出问题。",
+                    "The same checks as `scoring import`: any invalid row and nothing is written; every problem is listed by row."),
+    "input_kind": ("数据类型", "Kind"), "file": ("文件（CSV、XLSX、JSON）", "File (CSV, XLSX, JSON)"),
+    "kind_units": ("被考核单位", "Units"), "kind_findings": ("检查发现", "Findings"),
+    "kind_self-assessments": ("自评", "Self-assessments"), "kind_survey": ("民主评议问卷", "Survey answers"),
+    "kind_survey-issued": ("问卷发放数", "Surveys issued"), "kind_metrics": ("统计数据", "Metrics"),
+    "kind_rectifications": ("整改情况汇总表", "Rectification updates"),
+    "opt_replace": ("替换这些单位和周期已有的同类数据", "Replace the unit-periods' rows of this kind"),
+    "opt_skip_invalid": ("跳过有误的行，导入其余行", "Skip invalid rows, import the rest"),
+    "opt_dry_run": ("只校验，不写入", "Check only, write nothing"),
+    "upload_and_check": ("上传并校验", "Upload and check"),
+    "import_refused": ("未导入：{n} 个问题", "Nothing imported: {n} problems"), "import_done": ("导入完成", "Imported"),
+    "rows_read": ("读取 {n} 行", "{n} rows read"), "rows_rejected": ("跳过 {n} 行", "{n} rows skipped"),
+    "ignored_columns": ("未使用的列", "Columns not used"), "updates_applied": ("已应用 {n} 条状态更新", "{n} updates applied"),
+    "run_now": ("开始评分", "Score now"), "as_of_hint": ("（默认为周期末）", "(default: the period's end)"),
+    "run_done": ("评分完成：第 {run} 次，{period}，{units} 个单位，截至 {as_of}。",
+                 "Scored: run {run}, {period}, {units} units, as of {as_of}."),
+    "run_busy": ("另一评分正在进行，请稍后。", "Another run is in progress: try again shortly."),
+    "bad_date": ("日期格式应为 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."),
+    "role": ("角色", "Role"), "state": ("状态", "State"), "actions": ("操作", "Actions"),
+    "active": ("启用", "active"), "disabled": ("已停用", "disabled"), "disable": ("停用", "Disable"),
+    "enable": ("启用", "Enable"), "new_password": ("新密码", "New password"), "set_password": ("重设密码", "Set password"),
+    "add_user": ("添加用户", "Add a user"), "unit_for_department": ("（仅被考核单位用户）", "(department users only)"),
+    "user_added": ("已添加用户 {name}。", "Added {name}."), "password_set": ("已重设 {name} 的密码。", "Password of {name} set."),
+    "user_disabled": ("已停用 {name}。", "Disabled {name}."), "user_enabled": ("已启用 {name}。", "Enabled {name}."),
+    "not_yourself": ("不能停用自己的账号。", "You cannot disable yourself."),
+    "start": ("开始", "Start"), "end": ("结束", "End"), "make_current": ("设为当前", "Make current"),
+    "add_periods": ("添加周期", "Add periods"), "period_codes": ("周期", "Periods"),
+    "period_codes_hint": ("（年、半年、季度、月，空格分隔）", "(years, halves, quarters, months; spaces between)"),
+    "no_codes": ("请填写周期，例如 2026。", "Name a period, for example 2026."),
+    "periods_added": ("已添加：{codes}", "Added: {codes}"), "period_current": ("当前周期：{code}", "Current period: {code}"),
+    # uploads
+    "upload_too_large:10": ("文件超过 10 MB。", "The file is larger than 10 MB."),
+    "upload_too_large:50": ("文件超过 50 MB。", "The file is larger than 50 MB."),
+    "upload_empty": ("文件是空的。", "The file is empty."),
+    "upload_evidence_type": ("佐证只接受照片（JPEG、PNG、GIF、WebP、HEIC）或 PDF。",
+                             "Evidence must be a photo (JPEG, PNG, GIF, WebP, HEIC) or a PDF."),
+    "upload_input_type": ("只接受 CSV、XLSX、JSON 或 JSON Lines 文件。", "Only CSV, XLSX, JSON or JSON Lines files."),
+    "upload_no_file": ("请选择文件。", "Choose a file."),
+    "yes": ("是", "yes"), "no": ("否", "no"),
+}
+
+NAV: dict[str, list[tuple[str, dict[str, Any], str]]] = {
+    "inspector": [("inspector.home", {}, "nav_inspect")],
+    "department": [("department.self_assessment", {}, "nav_self_assessment"),
+                   ("department.scorecard", {}, "nav_scorecard"),
+                   ("department.rectifications", {}, "nav_rectifications")],
+    "leader": [("leader.ranking", {}, "nav_ranking"), ("leader.overview", {}, "nav_overview")],
+    "admin": [("admin.home", {}, "nav_admin"), ("admin.upload", {}, "nav_import"), ("admin.run", {}, "nav_run"),
+              ("admin.users", {}, "nav_users"), ("admin.periods", {}, "nav_periods"),
+              ("leader.ranking", {}, "nav_ranking"), ("leader.overview", {}, "nav_overview")],
+}
+
+
+def t(key: str, lang: str = "zh", **values: Any) -> str:
+    zh, en = LABELS.get(key) or SHARED.get(key) or (key, key)
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
+
+
+def nav_for(user: dict[str, Any] | None) -> list[tuple[str, dict[str, Any], str]]:
+    if user is None:
+        return []
+    items = NAV.get(user["role"], [])
+    if user["role"] == "department":
+        return [(endpoint, {"code": user["unit"]}, key) for endpoint, _, key in items]
+    return items

@@ -1,0 +1,219 @@
+"""Inspectors on site: find a unit, enter findings in a few taps, see and correct today's entries.
+
+A finding entered here goes through the importer's own checks (scoring.models.FindingRow,
+scoring.importing.reference_problems and to_record) and the store's write_rows, exactly as a
+row of `scoring import findings` does. An inspector may correct or delete their own entries
+until a scoring run of the period has used them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from pydantic import ValidationError
+
+from scoring.importing import Names, reference_problems, to_record
+from scoring.models import FindingRow
+from scoring.store import now
+from scoring.web.app import current_period, standard, unit_or_404
+from scoring.web.labels import t
+from scoring.web.security import require
+from scoring.web.uploads import UploadError, read_evidence, store_evidence
+from scoring.web.views_auth import flash_saved
+
+blueprint = Blueprint("inspector", __name__, url_prefix="/inspect")
+ENTRY_ID = re.compile(r"^W-\d{8}-[0-9a-f]{8}$")
+FIELDS = ("period", "date", "code", "indicator", "count", "corrected_on_spot", "note", "evidence")
+SEARCH_LIMIT = 30
+
+
+def new_entry_id() -> str:
+    """A fresh id for the next finding, sent with the form: submitting the same form twice saves it once."""
+    return f"W-{date.today():%Y%m%d}-{secrets.token_hex(4)}"
+
+
+def code_groups(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Finding codes grouped by the dimension they concern, with their names; codes of any indicator,
+    bonus and veto codes in groups of their own."""
+    std = standard()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    order: list[str] = []
+    for code, fc in std.criteria.finding_codes.items():
+        if fc.indicator and fc.indicator != "given":
+            dim = std.dimension_of[fc.indicator]
+            label = f"{dim.code} {dim.name_en if lang == 'en' else dim.name}"
+        else:
+            label = t({"defect": "codes_any_indicator", "bonus": "codes_bonus", "veto": "codes_veto"}[fc.kind], lang)
+        if label not in groups:
+            groups[label] = []
+            order.append(label)
+        groups[label].append((code, fc.name_en if lang == "en" else fc.name))
+    dims = [lbl for lbl in order if re.match(r"^D\d", lbl)]
+    rest = [lbl for lbl in order if lbl not in dims]
+    return [(lbl, groups[lbl]) for lbl in sorted(dims) + rest]
+
+
+def indicator_groups(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(f"{d.code} {d.name_en if lang == 'en' else d.name}",
+             [(i.code, f"{i.code} {i.name_en if lang == 'en' else i.name}") for i in d.indicators])
+            for d in standard().criteria.dimensions]
+
+
+def needs_indicator() -> list[str]:
+    return [c for c, fc in standard().criteria.finding_codes.items() if fc.indicator == "given"]
+
+
+def check_finding(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """The stored record of a form's finding, or the problems by field (the importer's own messages)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        row = FindingRow.model_validate({k: v for k, v in raw.items() if v is not None})
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            field = str(err["loc"][0]) if err["loc"] else "row"
+            errors.setdefault(field, []).append(err["msg"].removeprefix("Value error, "))
+        return None, errors
+    std = standard()
+    names = Names(std, g.store.unit_codes(), set(g.store.period_codes()))
+    for field, reason in reference_problems("findings", row, names):
+        errors.setdefault(field, []).append(reason)
+    if errors:
+        return None, errors
+    return to_record("findings", row, std), {}
+
+
+def _raw(form, unit: str, entry_id: str, evidence: str | None) -> dict[str, Any]:
+    return {"id": entry_id, "unit": unit, "period": form.get("period", ""), "date": form.get("date", ""),
+            "inspector": g.user["name"], "code": form.get("code", ""), "indicator": form.get("indicator") or None,
+            "count": form.get("count") or "1", "corrected_on_spot": form.get("corrected_on_spot") == "1",
+            "note": form.get("note") or None, "evidence": evidence}
+
+
+def _entries(where: str, params: list[Any]) -> list[dict[str, Any]]:
+    return g.store.query(
+        "select f.*, w.user as entered_by, w.created_at as entered_at, u.name as unit_name from web_findings w"
+        " join findings f on f.id = w.id left join units u on u.code = f.unit"
+        f" where {where} order by w.created_at desc, f.id", params)
+
+
+def entry_or_404(entry_id: str) -> dict[str, Any]:
+    found = _entries("w.id = ?", [entry_id])
+    if not found:
+        abort(404)
+    if found[0]["entered_by"] != g.user["name"]:
+        abort(403)
+    return found[0]
+
+
+def is_locked(entry: dict[str, Any]) -> bool:
+    """Scored: a run of the entry's period was made after it was entered."""
+    return bool(g.store.query("select 1 from runs where period = ? and created_at >= ? limit 1",
+                              [entry["period"], entry["entered_at"]]))
+
+
+def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]], status: int = 200,
+               **extra: Any):
+    today = date.today().isoformat()
+    mine = _entries("w.user = ? and w.day = ? and f.unit = ?", [g.user["name"], today, unit["code"]])
+    return render_template(template, unit=unit, values=values, errors=errors, codes=code_groups(g.lang),
+                           indicators=indicator_groups(g.lang), needs_indicator=needs_indicator(),
+                           periods=g.store.period_codes(), mine=mine, **extra), status
+
+
+def _save(record: dict[str, Any], evidence, unit: str, action: str) -> None:
+    if evidence:
+        store_evidence(g.store, current_app.config["EVIDENCE_DIR"], evidence[0], evidence[1], unit, g.user["name"])
+    g.store.write_rows("findings", [record])
+    g.store.audit(action, target=record["id"], unit=unit, period=record["period"], code=record["code"],
+                  count=record["count"], corrected_on_spot=bool(record["corrected_on_spot"]))
+
+
+@blueprint.route("/")
+@require("inspector")
+def home():
+    query = (request.args.get("q") or "").strip()[:50]
+    units: list[dict[str, Any]] = []
+    if query:
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        units = g.store.query("select code, name, type from units where code like ? escape '\\' or name like ? escape '\\'"
+                              " order by code limit ?", [like, like, SEARCH_LIMIT])
+    today = _entries("w.user = ? and w.day = ?", [g.user["name"], date.today().isoformat()])
+    return render_template("inspect_home.html", query=query, units=units, entries=today,
+                           searched=bool(query), limit=SEARCH_LIMIT)
+
+
+@blueprint.route("/unit/<code>", methods=["GET", "POST"])
+@require("inspector")
+def unit(code: str):
+    found = unit_or_404(code)
+    if request.method == "GET":
+        values = {"id": new_entry_id(), "period": current_period(), "date": date.today().isoformat(), "count": "1"}
+        return _form_page("inspect_unit.html", found, values, {})[0]
+    entry_id = request.form.get("id", "")
+    if not ENTRY_ID.match(entry_id):
+        abort(400)
+    values = {**request.form.to_dict(), "id": entry_id}
+    try:
+        evidence = read_evidence(request.files.get("evidence_file"))
+    except UploadError as exc:
+        return _form_page("inspect_unit.html", found, values, {"evidence": [t(f"upload_{exc}", g.lang)]}, 400)
+    record, errors = check_finding(_raw(request.form, code, entry_id, evidence[1].reference if evidence else None))
+    if errors:
+        return _form_page("inspect_unit.html", found, values, errors, 400)
+    with g.store.transaction():
+        known = g.store.query("select user from web_findings where id = ?", [entry_id])
+        if known or g.store.query("select 1 from findings where id = ?", [entry_id]):
+            if known and known[0]["user"] == g.user["name"]:
+                flash_saved("already_saved", id=entry_id)
+                return redirect(url_for("inspector.unit", code=code))
+            abort(409)
+        _save(record, evidence, code, "web finding add")
+        g.store.execute("insert into web_findings (id, user, day, created_at) values (?, ?, ?, ?)",
+                        [entry_id, g.user["name"], date.today().isoformat(), now()])
+    flash_saved("finding_saved", id=entry_id)
+    return redirect(url_for("inspector.unit", code=code))
+
+
+@blueprint.route("/finding/<entry_id>", methods=["GET", "POST"])
+@require("inspector")
+def edit(entry_id: str):
+    entry = entry_or_404(entry_id)
+    found = unit_or_404(entry["unit"])
+    locked = is_locked(entry)
+    if request.method == "GET" or locked:
+        values = {**entry, "corrected_on_spot": "1" if entry["corrected_on_spot"] else ""}
+        status = 409 if request.method == "POST" else 200
+        return _form_page("inspect_edit.html", found, values, {}, status, entry=entry, locked=locked)
+    values = {**request.form.to_dict(), "id": entry_id}
+    try:
+        evidence = read_evidence(request.files.get("evidence_file"))
+    except UploadError as exc:
+        return _form_page("inspect_edit.html", found, values, {"evidence": [t(f"upload_{exc}", g.lang)]}, 400,
+                          entry=entry, locked=False)
+    reference = evidence[1].reference if evidence else entry["evidence"]
+    record, errors = check_finding(_raw(request.form, entry["unit"], entry_id, reference))
+    if errors:
+        return _form_page("inspect_edit.html", found, values, errors, 400, entry=entry, locked=False)
+    with g.store.transaction():
+        _save(record, evidence, entry["unit"], "web finding edit")
+    flash_saved("finding_corrected", id=entry_id)
+    return redirect(url_for("inspector.home"))
+
+
+@blueprint.route("/finding/<entry_id>/delete", methods=["POST"])
+@require("inspector")
+def delete(entry_id: str):
+    entry = entry_or_404(entry_id)
+    if is_locked(entry):
+        abort(409)
+    with g.store.transaction():
+        g.store.execute("delete from findings where id = ?", [entry_id])
+        g.store.execute("delete from web_findings where id = ?", [entry_id])
+        g.store.audit("web finding delete", target=entry_id, unit=entry["unit"], period=entry["period"],
+                      code=entry["code"])
+    flash_saved("finding_deleted", id=entry_id)
+    return redirect(url_for("inspector.home"))

@@ -1,0 +1,110 @@
+"""Leaders (and admins): the ranking per group with charts, any unit's scorecard, the rectification overview."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, g, render_template, request
+
+from scoring.register import list_items
+from scoring.results import NoRunError, rank_rows
+from scoring.web.app import current_period, standard
+from scoring.web.security import require
+
+blueprint = Blueprint("leader", __name__)
+OVERVIEW_LIMIT = 300
+
+
+def _previous_ranks(period: str, latest: int) -> dict[str, int] | None:
+    before = g.store.query("select id from runs where period = ? and id < ? order by id desc limit 1", [period, latest])
+    if not before:
+        return None
+    return {r["unit"]: r["rank"] for r in rank_rows(g.store, period, run=before[0]["id"])}
+
+
+def group_name(code: str) -> str:
+    types = standard().criteria.unit_types
+    if code in types:
+        return types[code].name_en if g.lang == "en" else types[code].name
+    return code
+
+
+def dimension_shares(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per dimension, the group's average share of the points it could get (a bar chart of weak aspects).
+
+    A unit's maximum counts only the indicators that apply to its type, as its scorecard does.
+    """
+    std = standard()
+    types = {u["code"]: u["type"] for u in g.store.units()}
+    shares = []
+    for dim in std.criteria.dimensions:
+        parts = []
+        for r in rows:
+            got = r["dimensions"].get(dim.code)
+            most = sum((i.max for i in dim.indicators if std.applies(i.code, types.get(r["unit"], ""))), Decimal(0))
+            if got is not None and most:
+                parts.append(Decimal(got) / most)
+        if parts:
+            shares.append({"code": dim.code, "name": dim.name_en if g.lang == "en" else dim.name,
+                           "percent": float(round(sum(parts, Decimal(0)) / len(parts) * 100, 1))})
+    return shares
+
+
+@blueprint.route("/ranking")
+@require("leader", "admin")
+def ranking():
+    period = current_period(request.args.get("period"))
+    run = g.store.latest_run(period) if period else None
+    rows: list[dict[str, Any]] = []
+    if run:
+        try:
+            rows = rank_rows(g.store, period)
+        except NoRunError:
+            rows = []
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    group = request.args.get("group")
+    if group not in groups:
+        group = groups[0] if groups else None
+    shown = [r for r in rows if r["group"] == group]
+    previous = _previous_ranks(period, run["id"]) if run else None
+    grade_of = {gr.name: gr.code for gr in standard().criteria.grades}
+    for r in shown:
+        r["grade_code"] = grade_of.get(r["grade"], "")
+        r["change"] = (previous[r["unit"]] - r["rank"]) if previous and r["unit"] in previous else None
+    counts = Counter(r["grade"] for r in shown)
+    dims = [d.code for d in standard().criteria.dimensions]
+    return render_template("ranking.html", period=period, periods=g.store.period_codes(), run=run, rows=shown,
+                           groups=[(gr, group_name(gr)) for gr in groups], group=group,
+                           shares=dimension_shares(shown),
+                           grades=[(gr.code, gr.name_en if g.lang == "en" else gr.name, counts.get(gr.name, 0))
+                                   for gr in standard().criteria.grades],
+                           dims=dims, compared=previous is not None, report=report_available())
+
+
+@blueprint.route("/rectifications")
+@require("leader", "admin")
+def overview():
+    period = request.args.get("period") or None
+    if period not in g.store.period_codes():
+        period = None
+    items = list_items(g.store, period=period)
+    items.sort(key=lambda r: (not r["overdue"], r["status"] in ("rectified", "verified"), r["deadline"], r["unit"], r["id"]))
+    units = {u["code"]: u["name"] for u in g.store.units()}
+    summary: dict[str, Counter] = {}
+    for r in items:
+        c = summary.setdefault(r["unit"], Counter())
+        c["total"] += 1
+        c["overdue"] += r["overdue"]
+        c["open"] += r["status"] not in ("rectified", "verified")
+    by_unit = sorted(summary.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["open"], kv[0]))
+    totals = {"items": len(items), "overdue": sum(r["overdue"] for r in items),
+              "open": sum(r["status"] not in ("rectified", "verified") for r in items)}
+    return render_template("overview.html", period=period, periods=g.store.period_codes(), items=items[:OVERVIEW_LIMIT],
+                           more=max(0, len(items) - OVERVIEW_LIMIT), by_unit=by_unit, units=units, totals=totals)
+
+
+def report_available() -> bool:
+    """The HTML/XLSX report (scoring.report) is offered for download only where that package exists."""
+    return False
