@@ -13,6 +13,7 @@ from scoring.cli.output import csv_text, emit
 from scoring.cli.results import FEED_COLUMNS, RANK_COLUMNS
 from scoring.demo import DEFAULT_SEED, PERIODS, STEPS, DemoResult, run_demo
 from scoring.i18n import t
+from scoring.report import ReportFiles, write_report
 from scoring.results import feed_rows, rank_rows, scorecard
 from scoring.store import Store
 
@@ -40,7 +41,9 @@ def demo(out: str, seed: int, lang: str) -> None:
     OUT/inputs and imported into a fresh workspace OUT/demo.db exactly as `scoring import`
     would, the units' rectification progress reports included. Both years are scored; the
     2025 ranking is printed, and rank.json, rank.csv, feed.csv and one scorecard per unit
-    (scorecards/UNIT.json) are written to OUT. The same seed always gives the same inputs and reports.
+    (scorecards/UNIT.json) are written to OUT, with the report `scoring report` writes
+    (report-2025.html, report-2025.xlsx, report-2025-*.csv). The same seed always gives the
+    same inputs and reports.
 
     Example:
 
@@ -53,10 +56,11 @@ def demo(out: str, seed: int, lang: str) -> None:
     try:
         rows = rank_rows(store, PERIOD)
         written = write_reports(store, target, rows)
+        report = write_report(store, PERIOD, target, lang)
     finally:
         store.close()
     emit(_table_rows(rows, lang), RANK_COLUMNS, "table", [t(c, lang) for c in RANK_COLUMNS])
-    _tell(result, written)
+    _tell(result, written, report)
 
 
 def write_reports(store: Store, out: Path, rows: list[dict[str, Any]]) -> list[Path]:
@@ -84,10 +88,12 @@ def _table_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [{**row, "veto": t("yes" if row["veto"] else "no", lang)} for row in rows]
 
 
-def _tell(result: DemoResult, written: list[Path]) -> None:
+def _tell(result: DemoResult, written: list[Path], report: ReportFiles) -> None:
     cards = sum(1 for p in written if p.parent.name == "scorecards")
     info(f"inputs: {len(result.files)} CSV files in {result.inputs}")
     info(f"workspace: {result.db} ({', '.join(f'run {r.run} for {r.period}' for r in result.runs)})")
     info(f"reports: {result.out / 'rank.json'}, rank.csv, feed.csv and {cards} scorecards in "
          f"{result.out / 'scorecards'}")
+    info(f"report: {report.html} (open it in a browser), workbook {report.xlsx.name}, "
+         f"{len(report.csv)} CSV tables report-{PERIOD}-*.csv")
     info(f"next: scoring scorecard D001 --period {PERIOD} --db {result.db}")
