@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 GRADE_COLOURS = {"excellent": "#1b7837", "good": "#4393c3", "pass": "#f4a582", "fail": "#b2182b"}
 VETO_COLOUR = "#6b6b6b"
 INK, GRID, ACCENT, SECOND = "#222222", "#d0d0d0", "#2166ac", "#e08214"
-FONT = 9  # points; the SVG is scaled to the page width, so this is the size at 100%
+FONT = 10  # points; the SVG is scaled to the page width, so this is the size at 100%
 
 STYLE = {
     "svg.fonttype": "none",          # text as <text>, not paths

@@ -188,7 +188,11 @@ def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]
 def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, str], items: list[dict[str, Any]],
               lang: str) -> dict[str, Any]:
     """One unit's scorecard: the document's dimensions and every line that lost or gained points."""
-    flags = standard.criteria.flags
+    names = standard.criteria.flags
+
+    def flag(code: str) -> dict[str, str]:
+        return {"code": code, "name": pick(names[code].model_dump(), "name", lang) if code in names else code}
+
     dims, explained = [], []
     for dim in doc["dimensions"]:
         dims.append({"code": dim["code"], "name": pick(dim, "name", lang), "score": dim["score"], "max": dim["max"],
@@ -200,7 +204,7 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
                 continue
             explained.append({"code": ind["code"], "name": pick(ind, "name", lang), "dimension": dim["code"],
                               "score": ind["score"], "max": ind["max"], "applicable": ind["applicable"],
-                              "flags": ind.get("flags", []),
+                              "flags": [flag(f) for f in ind.get("flags", [])],
                               "lines": [_line(standard, line, lang) for line in ind["lines"]]})
     return {
         "unit": doc["unit"], "name": doc["name"], "group": doc["group"],
@@ -208,8 +212,7 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
         "rank": doc["rank"], "score": doc["score"], "base": doc["base"], "bonus": doc["bonus"],
         "grade": grade_name(standard, doc["grade_code"], lang), "grade_code": doc["grade_code"], "veto": doc["veto"],
         "feed_points": doc["feed_points"],
-        "flags": [{"code": f, "name": pick(flags[f].model_dump(), "name", lang) if f in flags else f}
-                  for f in doc["flags"]],
+        "flags": [flag(f) for f in doc["flags"]],
         "dimensions": dims, "explained": explained,
         "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"]],
         "rectifications": items,
