@@ -120,7 +120,7 @@ class Engine:
     def __init__(self, standard: Standard):
         self.definition = compile_ruleset(standard)
         self._whens = {src.rule.id: tuple(src.rule.when) for src in standard.rules}
-        self._fields = engine_fields(standard)
+        self._fields = {kind: tuple(sorted(names)) for kind, names in engine_fields(standard).items()}
         # durable_rules rule name -> (rule id, probe kind): "" a rule, "exists" or "join" a probe
         self._names = {name: _name_kind(name, standard) for name in self.definition}
         self._sessions: dict[str, _Session] = {}
@@ -139,8 +139,10 @@ class Engine:
 
     def _projected(self, fact: dict[str, Any], position: int, sid: str) -> dict[str, Any]:
         kind = fact["fact"]
-        shown = {k: v for k, v in fact.items() if k in self._fields.get(kind, ())}
-        shown.update(fact=kind, id=position, sid=sid)
+        shown = {"fact": kind, "id": position, "sid": sid}
+        for name in self._fields.get(kind, ()):
+            if name in fact:
+                shown[name] = fact[name]
         return shown
 
     def _drain(self, session: list[dict[str, Any]]) -> list[Match]:
@@ -163,8 +165,10 @@ class Engine:
                         joined.add(self._when_key(rule_id, facts))
                 text = _dre.complete_and_start_action(handle, state_handle)
             started = _dre.start_action(handle)
-        if present or joined:
-            matches = [m for m in matches if m.rule not in present and self._when_key(m.rule, m.facts) not in joined]
+        if present:
+            matches = [m for m in matches if m.rule not in present]
+        if joined:
+            matches = [m for m in matches if self._when_key(m.rule, m.facts) not in joined]
         return matches
 
     def _when_key(self, rule_id: str, facts: dict[str, dict[str, Any]]) -> tuple:

@@ -2,14 +2,19 @@
 
 Each query groups one kind of input by unit and returns a JSON array per unit, so Python
 only parses and merges; the criteria (finding-code kinds, which indicators apply to which
-unit type) are joined in from temporary tables.
+unit type) are joined in from temporary tables. Every query is driven by the chunk's units
+(`temp.chunk_units cu cross join ...`, which fixes the join order): left to itself, SQLite
+scans the whole period for each chunk, and a province costs chunks × rows. Null fields are dropped in SQL too
+(`json_patch('{}', obj)` removes null members): a fact never carries a null, only an
+absent field.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
+
+import orjson
 
 from scoring.periods import Period
 from scoring.standard import Standard
@@ -33,59 +38,66 @@ _BOOL = "json(CASE WHEN {} THEN 'true' ELSE 'false' END)"
 _FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f.indicator, 'count', f.count,
     'date', f.date"""
 
-_QUERIES: dict[str, str] = {
-    "finding": f"""
-select f.unit, json_group_array(json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
+
+def _lean(obj: str) -> str:
+    """A JSON object expression without its null members (the C engine is only handed values)."""
+    return f"json_patch('{{}}', {obj})"
+
+
+_FINDING = _lean(f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
     'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
-    'applicable', {_BOOL.format('a.indicator is not null')}))
-from findings f
-join temp.chunk_units cu on cu.code = f.unit
-join units u on u.code = f.unit
-join temp.finding_codes c on c.code = f.code
-left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
-where f.period = :period
-group by f.unit""",
-    # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
-    # fact per finding would make a repeat join fire once per pair of findings.
-    "previous_finding": """
-select unit, json_group_array(json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
-    'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date))
-from (select f.unit, f.code, coalesce(f.indicator, '') as indicator, group_concat(f.id, '、') as refs,
-        sum(f.count) as total, max(f.date) as last_date
-      from (select * from findings order by id) f
-      join temp.chunk_units cu on cu.code = f.unit
-      join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
-      where f.period = :previous
-      group by f.unit, f.code, f.indicator)
-group by unit""",
-    "self_assessment": f"""
-select s.unit, json_group_array(json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
+    'applicable', {_BOOL.format('a.indicator is not null')})""")
+_PREVIOUS = _lean("""json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
+    'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date)""")
+_SELF = _lean(f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
     'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,
-    'applicable', {_BOOL.format('a.indicator is not null')}))
-from self_assessments s
-join temp.chunk_units cu on cu.code = s.unit
-join units u on u.code = s.unit
-left join temp.applicable a on a.indicator = s.indicator and a.type = u.type
-where s.period = :period
-group by s.unit""",
-    "survey": """
-select a.unit, json_array(json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
+    'applicable', {_BOOL.format('a.indicator is not null')})""")
+_SURVEY = _lean("""json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
     'favourable', sum(a.answer in ('satisfied', 'basically_satisfied')),
     'satisfied', sum(a.answer = 'satisfied'), 'basically_satisfied', sum(a.answer = 'basically_satisfied'),
     'unsatisfied', sum(a.answer = 'unsatisfied'), 'dont_know', sum(a.answer = 'dont_know'),
     'respondents', count(distinct a.respondent), 'issued', i.issued,
-    'response_rate', case when i.issued > 0 then count(distinct a.respondent) * 1.0 / i.issued end))
-from survey_answers a
-join temp.chunk_units cu on cu.code = a.unit
+    'response_rate', case when i.issued > 0 then count(distinct a.respondent) * 1.0 / i.issued end)""")
+_METRICS = _lean("""json_insert(json_group_object(m.metric, cast(m.value as numeric)),
+    '$.fact', 'metrics', '$.id', 'metrics')""")
+
+_QUERIES: dict[str, str] = {
+    "finding": f"""
+select f.unit, json_group_array({_FINDING})
+from temp.chunk_units cu
+cross join units u on u.code = cu.code
+cross join findings f on f.period = :period and f.unit = cu.code
+join temp.finding_codes c on c.code = f.code
+left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
+group by f.unit""",
+    # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
+    # fact per finding would make a repeat join fire once per pair of findings.
+    "previous_finding": f"""
+select unit, json_group_array({_PREVIOUS})
+from (select f.unit, f.code, coalesce(f.indicator, '') as indicator, group_concat(f.id, '、') as refs,
+        sum(f.count) as total, max(f.date) as last_date
+      from (select f.* from temp.chunk_units cu
+            cross join findings f on f.period = :previous and f.unit = cu.code order by f.id) f
+      join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
+      group by f.unit, f.code, f.indicator)
+group by unit""",
+    "self_assessment": f"""
+select s.unit, json_group_array({_SELF})
+from temp.chunk_units cu
+cross join units u on u.code = cu.code
+cross join self_assessments s on s.period = :period and s.unit = cu.code
+left join temp.applicable a on a.indicator = s.indicator and a.type = u.type
+group by s.unit""",
+    "survey": f"""
+select a.unit, json_array({_SURVEY})
+from temp.chunk_units cu
+cross join survey_answers a on a.period = :period and a.unit = cu.code
 left join survey_issued i on i.unit = a.unit and i.period = a.period
-where a.period = :period
 group by a.unit""",
-    "metrics": """
-select m.unit, json_array(json_insert(json_group_object(m.metric, cast(m.value as numeric)),
-    '$.fact', 'metrics', '$.id', 'metrics'))
-from metrics m
-join temp.chunk_units cu on cu.code = m.unit
-where m.period = :period
+    "metrics": f"""
+select m.unit, json_array({_METRICS})
+from temp.chunk_units cu
+cross join metrics m on m.period = :period and m.unit = cu.code
 group by m.unit""",
 }
 
@@ -94,11 +106,6 @@ select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.p
     (select count(*) from self_assessments s where s.unit = u.code and s.period = :period) as self_rows
 from units u join temp.chunk_units cu on cu.code = u.code
 order by u.code"""
-
-
-def _drop_nulls(fact: dict[str, Any]) -> dict[str, Any]:
-    # The C engine is only ever handed JSON we shaped: an absent field, never a null.
-    return {k: v for k, v in fact.items() if v is not None}
 
 
 def _load_criteria_tables(store: Store, standard: Standard) -> None:
@@ -131,13 +138,13 @@ def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterat
     per_unit: dict[str, list[dict[str, Any]]] = {}
     for sql in _QUERIES.values():
         for unit, array in store.execute(sql, params):
-            per_unit.setdefault(unit, []).extend(_drop_nulls(f) for f in json.loads(array))
+            per_unit.setdefault(unit, []).extend(orjson.loads(array))
     statuses: dict[str, dict[str, str]] = {}
-    for row in store.execute("""select r.unit, r.id, r.status from rectifications r
-            join temp.chunk_units cu on cu.code = r.unit where r.period = :period""", params):
+    for row in store.execute("""select r.unit, r.id, r.status from temp.chunk_units cu
+            cross join rectifications r on r.unit = cu.code where r.period = :period""", params):
         statuses.setdefault(row[0], {})[row[1]] = row[2]
     carried: dict[str, list[dict[str, Any]]] = {}
-    for row in store.query("""select r.* from rectifications r join temp.chunk_units cu on cu.code = r.unit
+    for row in store.query("""select r.* from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
             where r.period != :period and r.deadline between :start and :end order by r.id""", params):
         carried.setdefault(row["unit"], []).append(row)
     for unit in store.query(_UNITS, params):

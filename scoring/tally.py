@@ -6,6 +6,7 @@ the matches are put in a canonical order so that the order of input rows never m
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Iterable
@@ -17,6 +18,7 @@ from scoring.standard.schema import Rule
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+ONE = Decimal(1)
 HALF = Decimal("0.5")
 
 
@@ -73,18 +75,74 @@ def fact_ref(fact: dict[str, Any]) -> str:
     return str(fact["code"] if fact.get("fact") == "unit" else fact["id"])
 
 
+class _Plan:
+    """What the tally asks of a standard's rules, worked out once per standard instead of once per match."""
+
+    def __init__(self, standard: Standard):
+        rules = [src.rule for src in standard.rules]
+        self.order = {r.id: i for i, r in enumerate(rules)}
+        # A rule's matches all bind the same aliases; with one, its fact id alone is the sort key.
+        self.single = {r.id: next(iter(r.when)) if len(r.when) == 1 else None for r in rules}
+        self.not_applicable = [r.id for r in rules if r.then.not_applicable]
+        self.multiply = [r.id for r in rules if r.then.multiply]
+        self.deduct = [r.id for r in rules if r.then.deduct]
+        self.score = [r.id for r in rules if r.then.score]
+        self.flag = [r.id for r in rules if r.then.flag]
+        self.bonus = [r.id for r in rules if r.then.bonus]
+        self.veto = [r.id for r in rules if r.then.veto]
+        # Facts that had to be `applicable: true`: re-checked against rules that take an indicator out.
+        self.applicable = {r.id: aliases for r in rules if (aliases := tuple(
+            a for a, p in r.when.items() if p.conditions.get("applicable") is True))}
+
+
+_plans: dict[int, tuple[Any, _Plan]] = {}
+
+
+def plan_for(standard: Standard) -> _Plan:
+    """The plan of a standard, cached while the standard lives (keyed by identity, checked by weak reference)."""
+    cached = _plans.get(id(standard))
+    if cached is not None and cached[0]() is standard:
+        return cached[1]
+    plan = _Plan(standard)
+    _plans[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _plans.pop(key, None)), plan)
+    return plan
+
+
+Grouped = dict[str, list[Match]]  # rule id -> its matches in canonical order; rules in standard order
+
+
+def grouped(matches: Iterable[Match], plan: _Plan) -> Grouped:
+    """Matches in canonical order (rule order, then sorted fact ids), kept per rule: order never depends on input."""
+    groups: dict[str, list[Match]] = {}
+    for m in matches:
+        groups.setdefault(m.rule, []).append(m)
+    out: Grouped = {}
+    for rule_id in sorted(groups, key=plan.order.__getitem__):
+        alias = plan.single[rule_id]
+        if alias is not None:
+            out[rule_id] = sorted(groups[rule_id], key=lambda m: m.facts[alias]["id"])
+        else:
+            out[rule_id] = sorted(groups[rule_id], key=lambda m: sorted(f["id"] for f in m.facts.values()))
+    return out
+
+
 def canonical(matches: Iterable[Match], standard: Standard) -> list[Match]:
-    order = {src.rule.id: i for i, src in enumerate(standard.rules)}
-    return sorted(matches, key=lambda m: (order[m.rule], sorted(f["id"] for f in m.facts.values())))
+    return [m for ms in grouped(matches, plan_for(standard)).values() for m in ms]
 
 
 def not_applicable(standard: Standard, unit_type: str, matches: list[Match]) -> dict[str, str]:
     """Indicators that do not count for this unit: by unit type, or taken out by a rule."""
+    plan = plan_for(standard)
+    fired = {m.rule for m in matches}
+    return _excluded(standard, plan, unit_type, [r for r in plan.not_applicable if r in fired])
+
+
+def _excluded(standard: Standard, plan: _Plan, unit_type: str, fired: list[str]) -> dict[str, str]:
     out = {code: "type" for code in standard.indicators if not standard.applies(code, unit_type)}
-    for m in matches:
-        rule = standard.rules_by_id[m.rule]
-        if rule.then.not_applicable and rule.indicator not in out:
-            out[rule.indicator] = rule.id
+    for rule_id in fired:  # in rule order: the first rule to take an indicator out is named
+        indicator = standard.rules_by_id[rule_id].indicator
+        if indicator not in out:
+            out[indicator] = rule_id
     return out
 
 
@@ -95,11 +153,8 @@ def applicability_holds(standard: Standard, match: Match, excluded: dict[str, st
     does not apply) can take an indicator out during the same pass, and a finding on such an
     indicator deducted nothing, so nothing may be joined to it either.
     """
-    rule = standard.rules_by_id[match.rule]
-    for alias, pattern in rule.when.items():
-        if pattern.conditions.get("applicable") is True and match.facts[alias].get("indicator") in excluded:
-            return False
-    return True
+    aliases = plan_for(standard).applicable.get(match.rule, ())
+    return not any(match.facts[alias].get("indicator") in excluded for alias in aliases)
 
 
 def deduction_target(rule: Rule, indicator: str | None, facts: dict[str, dict[str, Any]]) -> str:
@@ -108,12 +163,12 @@ def deduction_target(rule: Rule, indicator: str | None, facts: dict[str, dict[st
     return rule.indicator or facts[rule.primary]["indicator"]
 
 
-def multipliers(standard: Standard, matches: list[Match]) -> dict[str, tuple[Decimal, list[str], str]]:
+def multipliers(standard: Standard, groups: Grouped) -> dict[str, tuple[Decimal, list[str], str]]:
     """fact id -> (factor, refs of the facts that caused it, rule id). A fact is multiplied once."""
     out: dict[str, tuple[Decimal, list[str], str]] = {}
-    for m in matches:
-        effect = standard.rules_by_id[m.rule].then.multiply
-        if effect:
+    for rule_id in plan_for(standard).multiply:
+        effect = standard.rules_by_id[rule_id].then.multiply
+        for m in groups.get(rule_id, ()):
             target = m.facts[effect.fact]
             factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
             causes += [fact_ref(f) for a, f in m.facts.items() if a != effect.fact]
@@ -121,32 +176,15 @@ def multipliers(standard: Standard, matches: list[Match]) -> dict[str, tuple[Dec
     return out
 
 
-def _deductions(standard: Standard, matches: list[Match], excluded: dict[str, str]) -> dict[str, list[Line]]:
-    mults = multipliers(standard, matches)
-    groups: dict[tuple[str, str], dict[Any, list]] = {}
-    for m in matches:
-        rule = standard.rules_by_id[m.rule]
-        d = rule.then.deduct
-        if not d:
-            continue
-        target = deduction_target(rule, d.indicator, m.facts)
-        if target in excluded or target not in standard.indicators:
-            continue
-        primary = m.facts[rule.primary]
-        amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
-        if d.per == "count":
-            amount *= int(primary.get("count", 1))
-        if d.on_the_spot == "half" and primary.get("corrected_on_spot"):
-            amount *= HALF
-        factor, causes, by_rule = mults.get(primary["id"], (Decimal(1), [], ""))
-        key = resolve(d.once_per, m.facts) if d.once_per else tuple(sorted(f["id"] for f in m.facts.values()))
-        refs = [fact_ref(f) for f in m.facts.values()] + causes
-        entry = groups.setdefault((rule.id, target), {}).setdefault(key, [amount * factor, factor, set(), set()])
-        entry[2].update(refs)
-        if by_rule:
-            entry[3].add(by_rule)
+def _deductions(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> dict[str, list[Line]]:
+    mults = multipliers(standard, groups)
+    entries_of: dict[tuple[str, str], dict[Any, list]] = {}
+    for rule_id in plan_for(standard).deduct:
+        rule = standard.rules_by_id[rule_id]
+        for m in groups.get(rule_id, ()):
+            _deduct_one(standard, rule, m, excluded, mults, entries_of)
     lines: dict[str, list[Line]] = {}
-    for (rule_id, target), entries in groups.items():
+    for (rule_id, target), entries in entries_of.items():
         d = standard.rules_by_id[rule_id].then.deduct
         total = sum((e[0] for e in entries.values()), ZERO)
         factor = max(e[1] for e in entries.values())
@@ -160,23 +198,46 @@ def _deductions(standard: Standard, matches: list[Match], excluded: dict[str, st
     return lines
 
 
-def _scores(standard: Standard, matches: list[Match], excluded: dict[str, str]) -> dict[str, list[Line]]:
+def _deduct_one(standard: Standard, rule: Rule, m: Match, excluded: dict[str, str], mults: dict,
+                entries_of: dict[tuple[str, str], dict[Any, list]]) -> None:
+    """One match's deduction, entered under its (rule, indicator) and its key (once_per, or its facts)."""
+    d = rule.then.deduct
+    target = deduction_target(rule, d.indicator, m.facts)
+    if target in excluded or target not in standard.indicators:
+        return
+    primary = m.facts[rule.primary]
+    amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
+    if d.per == "count":
+        amount *= int(primary.get("count", 1))
+    if d.on_the_spot == "half" and primary.get("corrected_on_spot"):
+        amount *= HALF
+    factor, causes, by_rule = mults.get(primary["id"], (ONE, [], ""))
+    key = resolve(d.once_per, m.facts) if d.once_per else tuple(sorted(f["id"] for f in m.facts.values()))
+    refs = [fact_ref(f) for f in m.facts.values()] + causes
+    entry = entries_of.setdefault((rule.id, target), {}).setdefault(key, [amount * factor, factor, set(), set()])
+    entry[2].update(refs)
+    if by_rule:
+        entry[3].add(by_rule)
+
+
+def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> dict[str, list[Line]]:
     criteria = standard.criteria
     out: dict[str, list[Line]] = {}
-    for m in matches:
-        rule = standard.rules_by_id[m.rule]
+    for rule_id in plan_for(standard).score:
+        rule = standard.rules_by_id[rule_id]
         s = rule.then.score
-        if not s or rule.indicator in excluded:
+        if rule.indicator in excluded:
             continue
         indicator = standard.indicators[rule.indicator]
-        refs = tuple(sorted(fact_ref(f) for f in m.facts.values()))
-        if s.points is not None:
-            out.setdefault(rule.indicator, []).append(Line(rule.id, s.points, refs, "score"))
-            continue
-        value = evaluate(s.value, m.facts, criteria.tables)
-        points = apply_scale(criteria.scales[s.scale], exact(value), indicator.max)
-        out.setdefault(rule.indicator, []).append(
-            Line(rule.id, points, refs, "score", f"{_show(value)} → {_show(points)}"))
+        for m in groups.get(rule_id, ()):
+            refs = tuple(sorted(fact_ref(f) for f in m.facts.values()))
+            if s.points is not None:
+                out.setdefault(rule.indicator, []).append(Line(rule.id, s.points, refs, "score"))
+                continue
+            value = evaluate(s.value, m.facts, criteria.tables)
+            points = apply_scale(criteria.scales[s.scale], exact(value), indicator.max)
+            out.setdefault(rule.indicator, []).append(
+                Line(rule.id, points, refs, "score", f"{_show(value)} → {_show(points)}"))
     return out
 
 
@@ -184,48 +245,47 @@ def _show(value: Decimal) -> str:
     return format(round(exact(value), 4).normalize(), "f")
 
 
-def _events(standard: Standard, matches: list[Match], kind: str) -> list[Line]:
-    grouped: dict[tuple[str, Any], list] = {}
-    for m in matches:
-        rule = standard.rules_by_id[m.rule]
-        if kind == "veto" and rule.then.veto:
-            amount, once = ZERO, None
-        elif kind == "bonus" and rule.then.bonus:
-            b = rule.then.bonus
-            amount = b.points * (int(m.facts[rule.primary].get("count", 1)) if b.per == "count" else 1)
-            once = resolve(b.once_per, m.facts) if b.once_per else None
-        else:
-            continue
-        key = (rule.id, once if once is not None else tuple(sorted(f["id"] for f in m.facts.values())))
-        entry = grouped.setdefault(key, [amount, set()])
-        entry[1].update(fact_ref(f) for f in m.facts.values())
+def _events(standard: Standard, groups: Grouped, kind: str) -> list[Line]:
+    plan = plan_for(standard)
+    keyed: dict[tuple[str, Any], list] = {}
+    for rule_id in plan.veto if kind == "veto" else plan.bonus:
+        rule = standard.rules_by_id[rule_id]
+        for m in groups.get(rule_id, ()):
+            if kind == "veto":
+                amount, once = ZERO, None
+            else:
+                b = rule.then.bonus
+                amount = b.points * (int(m.facts[rule.primary].get("count", 1)) if b.per == "count" else 1)
+                once = resolve(b.once_per, m.facts) if b.once_per else None
+            key = (rule.id, once if once is not None else tuple(sorted(f["id"] for f in m.facts.values())))
+            entry = keyed.setdefault(key, [amount, set()])
+            entry[1].update(fact_ref(f) for f in m.facts.values())
     per_rule: dict[str, list] = {}
-    for (rule_id, _), (amount, refs) in grouped.items():
+    for (rule_id, _), (amount, refs) in keyed.items():
         acc = per_rule.setdefault(rule_id, [ZERO, set()])
         acc[0] += amount
         acc[1] |= refs
     return [Line(rule_id, amount, tuple(sorted(refs)), kind) for rule_id, (amount, refs) in per_rule.items()]
 
 
-def _flags(standard: Standard, matches: list[Match], excluded: dict[str, str]) -> tuple[list[str], dict[str, set[str]]]:
+def _flags(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> tuple[list[str], dict[str, set[str]]]:
     unit_flags: set[str] = set()
     on_indicator: dict[str, set[str]] = {}
     escalations: dict[str, set[str]] = {}
-    for m in matches:
-        rule = standard.rules_by_id[m.rule]
+    for rule_id in plan_for(standard).flag:
+        rule = standard.rules_by_id[rule_id]
         flag = rule.then.flag
-        if not flag:
-            continue
-        target = flag.indicator or rule.indicator
-        if target and "." in target:
-            target = str(resolve(target, m.facts))
-        if target in excluded:
-            continue
-        unit_flags.add(flag.code)
-        if target:
-            on_indicator.setdefault(target, set()).add(flag.code)
-        if rule.then.escalate:
-            escalations.setdefault(rule.id, set()).add(target or fact_ref(m.facts[rule.primary]))
+        for m in groups.get(rule_id, ()):
+            target = flag.indicator or rule.indicator
+            if target and "." in target:
+                target = str(resolve(target, m.facts))
+            if target in excluded:
+                continue
+            unit_flags.add(flag.code)
+            if target:
+                on_indicator.setdefault(target, set()).add(flag.code)
+            if rule.then.escalate:
+                escalations.setdefault(rule.id, set()).add(target or fact_ref(m.facts[rule.primary]))
     for rule_id, keys in escalations.items():
         escalate = standard.rules_by_id[rule_id].then.escalate
         if len(keys) >= escalate.at_least:
@@ -233,41 +293,58 @@ def _flags(standard: Standard, matches: list[Match], excluded: dict[str, str]) -
     return sorted(unit_flags), on_indicator
 
 
+def _still_applicable(plan: _Plan, groups: Grouped, excluded: dict[str, str]) -> Grouped:
+    """Drop matches joined to a fact whose indicator a rule has just taken out (see applicability_holds)."""
+    if not excluded:
+        return groups
+    out = dict(groups)
+    for rule_id, aliases in plan.applicable.items():
+        if rule_id in out:
+            out[rule_id] = [m for m in out[rule_id]
+                            if not any(m.facts[a].get("indicator") in excluded for a in aliases)]
+    return out
+
+
 def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) -> UnitScore:
-    ordered = canonical(matches, standard)
-    excluded = not_applicable(standard, unit["type"], ordered)
-    ordered = [m for m in ordered if applicability_holds(standard, m, excluded)]
-    deductions = _deductions(standard, ordered, excluded)
-    scores = _scores(standard, ordered, excluded)
-    flags, on_indicator = _flags(standard, ordered, excluded)
-    indicators: dict[str, IndicatorScore] = {}
-    for code, ind in standard.indicators.items():
-        result = IndicatorScore(code, ind.max, code not in excluded, flags=sorted(on_indicator.get(code, ())))
-        indicators[code] = result
-        if not result.applicable:
-            result.not_applicable_by = excluded[code]
-            continue
-        if ind.method == "deduct":
-            start = ind.max
-        else:
-            given = scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", "没有规则给出得分")]
-            chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
-            result.lines.append(chosen)
-            start = min(chosen.points, ind.max)
-        lost = sum((-line.points for line in deductions.get(code, [])), ZERO)
-        result.lines.extend(deductions.get(code, []))
-        if lost > start:
-            result.lines.append(Line("FLOOR", lost - start, (), "floor", f"扣完为止（本项最多扣 {start}）"))
-        result.score = start - min(lost, start)
+    plan = plan_for(standard)
+    groups = grouped(matches, plan)
+    excluded = _excluded(standard, plan, unit["type"], [r for r in plan.not_applicable if r in groups])
+    groups = _still_applicable(plan, groups, excluded)
+    deductions = _deductions(standard, groups, excluded)
+    scores = _scores(standard, groups, excluded)
+    flags, on_indicator = _flags(standard, groups, excluded)
+    indicators = {code: _indicator(code, ind, excluded, scores, deductions, on_indicator)
+                  for code, ind in standard.indicators.items()}
     with localcontext() as ctx:
         ctx.prec = PRECISION
         earned = sum((i.score for i in indicators.values() if i.applicable), ZERO)
         possible = sum((i.max for i in indicators.values() if i.applicable), ZERO)
         base = Decimal(100) * earned / possible if possible else ZERO
-    bonus_lines = _events(standard, ordered, "bonus")
+    bonus_lines = _events(standard, groups, "bonus")
     bonus_total = sum((line.points for line in bonus_lines), ZERO)
     cap = standard.criteria.bonus_cap
     if bonus_total > cap:
         bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", f"加分封顶 {cap}"))
     return UnitScore(unit=unit, indicators=indicators, base=base, bonus=min(bonus_total, cap),
-                     bonus_lines=bonus_lines, veto_lines=_events(standard, ordered, "veto"), flags=flags)
+                     bonus_lines=bonus_lines, veto_lines=_events(standard, groups, "veto"), flags=flags)
+
+
+def _indicator(code: str, ind: Any, excluded: dict[str, str], scores: dict[str, list[Line]],
+               deductions: dict[str, list[Line]], on_indicator: dict[str, set[str]]) -> IndicatorScore:
+    result = IndicatorScore(code, ind.max, code not in excluded, flags=sorted(on_indicator.get(code, ())))
+    if not result.applicable:
+        result.not_applicable_by = excluded[code]
+        return result
+    if ind.method == "deduct":
+        start = ind.max
+    else:
+        given = scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", "没有规则给出得分")]
+        chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
+        result.lines.append(chosen)
+        start = min(chosen.points, ind.max)
+    lost = sum((-line.points for line in deductions.get(code, [])), ZERO)
+    result.lines.extend(deductions.get(code, []))
+    if lost > start:
+        result.lines.append(Line("FLOOR", lost - start, (), "floor", f"扣完为止（本项最多扣 {start}）"))
+    result.score = start - min(lost, start)
+    return result
