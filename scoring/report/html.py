@@ -38,4 +38,6 @@ def render(data: dict[str, Any], rendered_charts: dict[str, Any] | None = None) 
     template = _environment().get_template("report.html.j2")
     return template.render(**data, charts=drawn, radar_frame=drawn["radar_frame"], css=Markup(css),
                            grade_colours=charts.GRADE_COLOURS, veto_colour=charts.VETO_COLOUR,
-                           L=lambda key, **values: label(key, lang, **values))
+                           L=lambda key, **values: label(key, lang, **values),
+                           paren=lambda text: f" ({text})" if lang == "en" else f"（{text}）",
+                           colon=": " if lang == "en" else "：")
