@@ -551,3 +551,14 @@ def test_user_commands(demo_db, tmp_path):
         store.close()
     assert hashed.startswith("$argon2id$")
     assert actions == ["user add", "user add", "user passwd", "user disable"]
+
+
+def test_leader_downloads_the_report(browsers):
+    html = browsers["leader"].get("/report/2025.html")
+    assert html.status_code == 200
+    assert "attachment" in html.headers["Content-Disposition"] and b"<html" in html.data[:500].lower()
+    xlsx = browsers["leader"].get("/report/2025.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK\x03\x04")
+    assert browsers["department"].get("/report/2025.html").status_code == 403
+    assert browsers["inspector"].get("/report/2025.xlsx").status_code == 403
+    assert browsers["leader"].get("/report/2031.html").status_code == 404

@@ -18,7 +18,7 @@ from scoring.standard.loader import load_from_files
 from scoring.store import Store
 from scoring.web import labels
 from scoring.web.security import CSRF_FIELD, RateLimiter, check_csrf, csrf_token
-from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes
+from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes, evidence_items
 from scoring.web.users import ensure_tables, get_user
 
 SECRET_SETTING = "web_secret_key"
@@ -67,6 +67,7 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     app = Flask(__name__)
     app.config.update(
         DB=db_path, TESTING=testing, EVIDENCE_DIR=Path(evidence) if evidence else evidence_dir(db_path),
+        REPORT_DIR=db_path.with_name(db_path.name + ".reports"),
         SECRET_KEY=secret_key or _secret_key(db_path),
         SESSION_COOKIE_NAME="scoring_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies, PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
@@ -89,6 +90,7 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     app.teardown_request(_close)
     app.after_request(_headers)
     app.context_processor(_template_globals)
+    app.jinja_env.globals.update(evidence_items=evidence_items)
     for code in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, _error)
     return app

@@ -119,6 +119,16 @@ def evidence_hashes(text: str | None) -> list[str]:
     return re.findall(r"sha256:([0-9a-f]{64})", text or "")
 
 
+def evidence_items(text: str | None) -> list[tuple[str, str | None]]:
+    """An evidence column as (what to show, sha256 or None): uploaded files by name, anything else as written."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    found = [(name.strip() or "evidence", sha) for name, sha in re.findall(r"(.*?)\s*sha256:([0-9a-f]{64})", text)]
+    rest = re.sub(r"(.*?)\s*sha256:[0-9a-f]{64}", "", text).strip()
+    return found + ([(rest, None)] if rest else [])
+
+
 def save_input(upload: FileStorage | None) -> Path:
     """An input file written to a private temporary folder under its own (cleaned) name, so the
     importer's messages name it as the user knows it. Checked: suffix, size, and bytes that fit the suffix."""

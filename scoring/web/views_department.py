@@ -119,16 +119,18 @@ def scorecard(code: str):
         doc = load_scorecard(g.store, period, code) if period else None
     except NoRunError:
         pass
-    rules, facts = {}, {}
+    rules, facts, flag_names = {}, {}, {}
     if doc:
         run = g.store.run(doc["run"])
-        rules = run_standard(run["standard_hash"]).rules_by_id
+        used = run_standard(run["standard_hash"])
+        rules = used.rules_by_id
+        flag_names = {code: (f.name_en if g.lang == "en" else f.name) for code, f in used.criteria.flags.items()}
         ids = {f for d in doc["dimensions"] for i in d["indicators"] for line in i["lines"] for fs in line["facts"]
                for f in fs.split("、")}
         ids |= {f for line in doc["bonus_lines"] + doc["veto_lines"] for f in line["facts"]}
         facts = _findings(ids, code)
     return render_template("scorecard.html", unit=unit, period=period, periods=g.store.period_codes(), doc=doc,
-                           rules=rules, facts=facts, type_name=unit_type_name(unit["type"]))
+                           rules=rules, facts=facts, flag_names=flag_names, type_name=unit_type_name(unit["type"]))
 
 
 @blueprint.route("/unit/<code>/rectifications")

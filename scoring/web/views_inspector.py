@@ -63,6 +63,10 @@ def indicator_groups(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
             for d in standard().criteria.dimensions]
 
 
+def code_names() -> dict[str, str]:
+    return {c: (fc.name_en if g.lang == "en" else fc.name) for c, fc in standard().criteria.finding_codes.items()}
+
+
 def needs_indicator() -> list[str]:
     return [c for c, fc in standard().criteria.finding_codes.items() if fc.indicator == "given"]
 
@@ -121,7 +125,7 @@ def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], erro
     mine = _entries("w.user = ? and w.day = ? and f.unit = ?", [g.user["name"], today, unit["code"]])
     return render_template(template, unit=unit, values=values, errors=errors, codes=code_groups(g.lang),
                            indicators=indicator_groups(g.lang), needs_indicator=needs_indicator(),
-                           periods=g.store.period_codes(), mine=mine, **extra), status
+                           periods=g.store.period_codes(), mine=mine, code_names=code_names(), **extra), status
 
 
 def _save(record: dict[str, Any], evidence, unit: str, action: str) -> None:
@@ -142,7 +146,7 @@ def home():
         units = g.store.query("select code, name, type from units where code like ? escape '\\' or name like ? escape '\\'"
                               " order by code limit ?", [like, like, SEARCH_LIMIT])
     today = _entries("w.user = ? and w.day = ?", [g.user["name"], date.today().isoformat()])
-    return render_template("inspect_home.html", query=query, units=units, entries=today,
+    return render_template("inspect_home.html", query=query, units=units, entries=today, code_names=code_names(),
                            searched=bool(query), limit=SEARCH_LIMIT)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import threading
 from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
 from scoring.register import list_items
 from scoring.results import NoRunError, rank_rows
@@ -15,6 +18,7 @@ from scoring.web.security import require
 
 blueprint = Blueprint("leader", __name__)
 OVERVIEW_LIMIT = 300
+REPORT_LOCK = threading.Lock()  # one report written at a time
 
 
 def _previous_ranks(period: str, latest: int) -> dict[str, int] | None:
@@ -106,5 +110,29 @@ def overview():
 
 
 def report_available() -> bool:
-    """The HTML/XLSX report (scoring.report) is offered for download only where that package exists."""
-    return False
+    """The HTML/XLSX report is offered where the scoring.report package is installed."""
+    return importlib.util.find_spec("scoring.report") is not None
+
+
+@blueprint.route("/report/<period>.<fmt>")
+@require("leader", "admin")
+def report(period: str, fmt: str):
+    """The ranked report of the period's latest run (scoring.report.write_report), made once per run and language."""
+    if fmt not in ("html", "xlsx") or period not in g.store.period_codes() or not report_available():
+        abort(404)
+    run = g.store.latest_run(period)
+    if run is None:
+        abort(404)
+    from scoring.report import write_report
+
+    folder = current_app.config["REPORT_DIR"] / f"run-{run['id']}-{g.lang}"
+    target = folder / f"report-{period}.{fmt}"
+    with REPORT_LOCK:
+        if not target.exists():
+            partial = folder.with_name(folder.name + ".part")
+            shutil.rmtree(partial, ignore_errors=True)
+            write_report(g.store, period, partial, g.lang, run_id=run["id"])
+            shutil.rmtree(folder, ignore_errors=True)
+            partial.rename(folder)
+    g.store.audit("web report download", target=target.name, run=run["id"])
+    return send_file(target, as_attachment=True, download_name=target.name, max_age=0)
