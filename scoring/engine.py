@@ -81,13 +81,21 @@ def _joins(pattern: Pattern) -> bool:
     return any(isinstance(c, Op) and c.operator[0] == "same" for _, c in pattern.all_conditions())
 
 
+# durable_rules' `cap` only batches delivery: an action receives up to `cap` pending matches in
+# one message instead of one message each. A unit's matches are all pending after its one
+# batch, so a message per rule replaces ~300 per unit; every match is still delivered once.
+# (Caps on points are the tally's business, never this.)
+DELIVERY_CAP = 1_000_000
+
+
 def compile_rule(rule: Rule) -> dict[str, Any]:
     """The rule's own entry plus one probe per `unless` pattern, keyed by durable_rules rule name."""
     when = [{alias: _pattern(p)} for alias, p in rule.when.items()]
-    compiled = {rule.id: {"all": when}}
+    compiled = {rule.id: {"all": when, "cap": DELIVERY_CAP}}
     for alias, pattern in rule.unless.items():
         probe = [{alias: _pattern(pattern)}]
-        compiled[f"{rule.id}{PROBE}{alias}"] = {"all": when + probe if _joins(pattern) else probe}
+        compiled[f"{rule.id}{PROBE}{alias}"] = {"all": when + probe if _joins(pattern) else probe,
+                                                "cap": DELIVERY_CAP}
     return compiled
 
 
@@ -154,15 +162,17 @@ class Engine:
         while started:
             state_handle, text = started[2], started[1]
             while text:
-                for name, bound in orjson.loads(text).items():
+                for name, frames in orjson.loads(text).items():
                     rule_id, probe = names[name]
-                    facts = {alias: session[f["id"]] for alias, f in bound.items()}
-                    if not probe:
-                        matches.append(Match(rule_id, facts))
-                    elif probe == "exists":
+                    if probe == "exists":
                         present.add(rule_id)
-                    else:
-                        joined.add(self._when_key(rule_id, facts))
+                        continue
+                    for frame in frames if isinstance(frames, list) else (frames,):
+                        facts = {alias: session[f["id"]] for alias, f in frame.items()}
+                        if probe:
+                            joined.add(self._when_key(rule_id, facts))
+                        else:
+                            matches.append(Match(rule_id, facts))
                 text = _dre.complete_and_start_action(handle, state_handle)
             started = _dre.start_action(handle)
         if present:

@@ -90,6 +90,7 @@ class _Plan:
         self.flag = [r.id for r in rules if r.then.flag]
         self.bonus = [r.id for r in rules if r.then.bonus]
         self.veto = [r.id for r in rules if r.then.veto]
+        self.rectify = frozenset(r.id for r in rules if r.then.rectify)
         # Facts that had to be `applicable: true`: re-checked against rules that take an indicator out.
         self.applicable = {r.id: aliases for r in rules if (aliases := tuple(
             a for a, p in r.when.items() if p.conditions.get("applicable") is True))}
@@ -180,9 +181,8 @@ def _deductions(standard: Standard, groups: Grouped, excluded: dict[str, str]) -
     mults = multipliers(standard, groups)
     entries_of: dict[tuple[str, str], dict[Any, list]] = {}
     for rule_id in plan_for(standard).deduct:
-        rule = standard.rules_by_id[rule_id]
-        for m in groups.get(rule_id, ()):
-            _deduct_one(standard, rule, m, excluded, mults, entries_of)
+        if rule_id in groups:
+            _deduct_rule(standard, standard.rules_by_id[rule_id], groups[rule_id], excluded, mults, entries_of)
     lines: dict[str, list[Line]] = {}
     for (rule_id, target), entries in entries_of.items():
         d = standard.rules_by_id[rule_id].then.deduct
@@ -198,26 +198,46 @@ def _deductions(standard: Standard, groups: Grouped, excluded: dict[str, str]) -
     return lines
 
 
-def _deduct_one(standard: Standard, rule: Rule, m: Match, excluded: dict[str, str], mults: dict,
-                entries_of: dict[tuple[str, str], dict[Any, list]]) -> None:
-    """One match's deduction, entered under its (rule, indicator) and its key (once_per, or its facts)."""
+def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
+                 entries_of: dict[tuple[str, str], dict[Any, list]]) -> None:
+    """A rule's deductions, each entered under its (rule, indicator) and its key (once_per, or its facts).
+
+    The first match with a key sets its amount; later ones with the same key add only their facts.
+    """
     d = rule.then.deduct
-    target = deduction_target(rule, d.indicator, m.facts)
-    if target in excluded or target not in standard.indicators:
-        return
-    primary = m.facts[rule.primary]
-    amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
-    if d.per == "count":
-        amount *= int(primary.get("count", 1))
-    if d.on_the_spot == "half" and primary.get("corrected_on_spot"):
-        amount *= HALF
-    factor, causes, by_rule = mults.get(primary["id"], (ONE, [], ""))
-    key = resolve(d.once_per, m.facts) if d.once_per else tuple(sorted(f["id"] for f in m.facts.values()))
-    refs = [fact_ref(f) for f in m.facts.values()] + causes
-    entry = entries_of.setdefault((rule.id, target), {}).setdefault(key, [amount * factor, factor, set(), set()])
-    entry[2].update(refs)
-    if by_rule:
-        entry[3].add(by_rule)
+    primary_alias = rule.primary
+    single = len(rule.when) == 1  # then the key is the primary fact's id alone
+    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
+    per_count = d.per == "count"
+    halves = d.on_the_spot == "half"
+    for m in matches:
+        facts = m.facts
+        primary = facts[primary_alias]
+        target = fixed or deduction_target(rule, d.indicator, facts)
+        if target in excluded or target not in standard.indicators:
+            continue
+        amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
+        if per_count:
+            amount *= int(primary.get("count", 1))
+        if halves and primary.get("corrected_on_spot"):
+            amount *= HALF
+        factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
+        if d.once_per:
+            key = resolve(d.once_per, facts)
+        else:
+            key = (primary["id"],) if single else tuple(sorted(f["id"] for f in facts.values()))
+        bucket = entries_of.get((rule.id, target))
+        if bucket is None:
+            bucket = entries_of[(rule.id, target)] = {}
+        entry = bucket.get(key)
+        if entry is None:
+            entry = bucket[key] = [amount * factor, factor, set(), set()]
+        entry[2].update([fact_ref(f) for f in facts.values()] + causes)
+        if by_rule:
+            entry[3].add(by_rule)
+
+
+_NO_MULTIPLIER: tuple[Decimal, list[str], str] = (ONE, [], "")
 
 
 def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> dict[str, list[Line]]:
