@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +61,42 @@ def make_workspace(demo_db: Path, folder: Path) -> Path:
     db = folder / "web.db"
     shutil.copy(demo_db, db)
     return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(db: Path, folder: Path, threads: int = 8):
+    """`scoring serve` on 127.0.0.1 (a port of its own) over db; yields its URL and the path of its log."""
+    port, log = free_port(), folder / "serve.log"
+    env = {**os.environ, "SCORING_SECRET_KEY": "test-" + "k" * 40, "SCORING_USER": "pytest"}
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "scoring", "serve", "--db", str(db), "--host", "127.0.0.1",
+                                    "--port", str(port), "--threads", str(threads)],
+                                   cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("scoring serve did not start:\n" + log.read_text(errors="replace"))
+                time.sleep(0.2)
+        yield url, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 class Browser:
@@ -515,6 +558,15 @@ def test_admin_manages_users_and_periods(app):
     assert admin.post("/admin/periods", {"current": "2027H1"}).status_code == 302
     assert "2027H1" in admin.get("/admin/").text
     assert admin.post("/admin/periods", {"codes": "2027X"}).status_code == 400
+
+
+def test_scoring_serve_answers_on_loopback(demo_db, tmp_path):
+    with running_server(make_workspace(demo_db, tmp_path), tmp_path) as (url, log):
+        with urllib.request.urlopen(url + "/login", timeout=10) as response:
+            page = response.read().decode()
+            assert response.status == 200 and "登录" in page
+            assert "HttpOnly" in response.headers["Set-Cookie"]
+    assert "serving" in log.read_text()
 
 
 # ---------------------------------------------------------------- the `scoring user` commands

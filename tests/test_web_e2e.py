@@ -13,13 +13,6 @@ writes them to docs/screenshots/ instead (review them, then commit).
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +24,8 @@ if not CHROMIUM.exists():
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="end-to-end tests need playwright (pip install '.[e2e]')")
+
+from test_web import running_server  # noqa: E402
 
 from scoring.demo import run_demo  # noqa: E402
 from scoring.store import Store  # noqa: E402
@@ -57,12 +52,6 @@ PHOTO = bytes.fromhex(
     "e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbfcffd9")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`scoring serve` on 127.0.0.1 over a copy of the demo city with one user per role."""
@@ -75,29 +64,8 @@ def server(tmp_path_factory):
         add_periods(store, [YEAR])
     finally:
         store.close()
-    port = free_port()
-    env = {**os.environ, "SCORING_SECRET_KEY": "e2e-" + "k" * 40, "SCORING_USER": "pytest"}
-    process = subprocess.Popen([sys.executable, "-m", "scoring", "serve", "--db", str(db), "--host", "127.0.0.1",
-                                "--port", str(port)], cwd=folder, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("scoring serve did not start:\n" + process.stdout.read().decode())
-            time.sleep(0.2)
-    yield {"url": url, "db": db}
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with running_server(db, folder) as (url, _):
+        yield {"url": url, "db": db}
 
 
 @pytest.fixture(scope="module")

@@ -48,6 +48,9 @@ def serve(host: str, port: int, threads: int, secure_cookies: bool, db: str | No
         if not any(u["role"] == "admin" and u["active"] for u in list_users(store)):
             info("no admin yet: add one with `scoring user add NAME --role admin`")
     app = create_app(path, secure_cookies=secure_cookies)
+    if host not in ("127.0.0.1", "localhost", "::1") and not secure_cookies:
+        info("warning: listening beyond this machine over plain HTTP; put an HTTPS proxy in front and use "
+             "--secure-cookies")
     info(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="scoring", max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from flask import Flask, g, render_template, session
 from markupsafe import Markup
@@ -27,8 +29,23 @@ LOGIN_LIMIT_PER_NAME = (5, 300.0)   # failed logins per user name per 5 minutes
 LOGIN_LIMIT_PER_ADDRESS = (20, 300.0)
 
 
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(path: Path) -> threading.RLock:
+    """One lock per workspace file in this process: the server's threads take turns to write.
+
+    SQLite lets one writer in at a time anyway; queueing on a lock instead of in SQLite's busy
+    handler (which sleeps in growing steps up to 100 ms) keeps response times short under load.
+    """
+    key = str(path.resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
+
+
 class WebStore(Store):
-    """A Store whose audit entries name the web user who acted.
+    """The store as the web app uses it: one per server thread, writes queued in-process, audits naming the web user.
 
     The audit table's `user` column holds the OS user of the server process (store.current_user);
     the signed-in person is added to the entry's detail as `user`, with `via: web`.
@@ -36,10 +53,23 @@ class WebStore(Store):
 
     actor: str | None = None
 
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self._write_lock = write_lock(Path(path))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            yield
+            return
+        with self._write_lock, super().transaction():
+            yield
+
     def audit(self, action: str, target: str = "", sha256: str = "", **detail: Any) -> None:
         if self.actor:
             detail = {**detail, "user": self.actor, "via": "web"}
-        super().audit(action, target, sha256, **detail)
+        with self.transaction():
+            super().audit(action, target, sha256, **detail)
 
 
 def _secret_key(db: Path) -> str:
@@ -75,9 +105,12 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     )
     app.extensions["login_limits"] = (RateLimiter(*LOGIN_LIMIT_PER_NAME), RateLimiter(*LOGIN_LIMIT_PER_ADDRESS))
     app.extensions["standards"] = {}
+    app.extensions["stores"] = threading.local()  # each server thread keeps its connection
     store = Store(db_path)
     try:
         ensure_tables(store)
+        # Loaded now, so the first requests do not all wait for the standard's YAML.
+        app.extensions["standards"][store.get_setting("criteria_dir") or ""] = standard_for(store)
     finally:
         store.close()
 
@@ -100,7 +133,11 @@ def _open() -> None:
     from flask import current_app
 
     g.lang = session.get("lang", "zh")
-    store = WebStore(current_app.config["DB"])
+    local = current_app.extensions["stores"]
+    store = getattr(local, "store", None)
+    if store is None:
+        store = local.store = WebStore(current_app.config["DB"])
+    store.actor = None
     g.store = store
     g.user = None
     name = session.get("user")
@@ -115,9 +152,12 @@ def _open() -> None:
 
 
 def _close(exc: BaseException | None) -> None:
+    """The thread keeps its connection for the next request; nothing half-done is left on it."""
     store = g.pop("store", None)
     if store is not None:
-        store.close()
+        store.actor = None
+        if store.conn.in_transaction:
+            store.conn.execute("ROLLBACK")
 
 
 def _headers(response):

@@ -48,6 +48,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "finding_saved": ("已保存 {id}。可继续录入下一条。", "Saved {id}. Enter the next one."),
     "already_saved": ("{id} 已保存过（重复提交未再保存）。", "{id} was already saved (the repeat was ignored)."),
     "finding_corrected": ("已更正 {id}。", "Corrected {id}."), "finding_deleted": ("已删除 {id}。", "Deleted {id}."),
+    "follow_up_items": ("本单位整改事项（跟踪督办、验收销号）→", "This unit's rectification items (follow up, sign off) →"),
     "correct_entry": ("更正", "Correct"), "entered_at": ("录入于", "entered at"),
     "entry_locked": ("本周期已评分，该记录不能再更正；如有错误请联系管理员。",
                      "The period has been scored since: this entry can no longer be corrected. Ask an admin."),
