@@ -31,6 +31,7 @@ class UnitFacts:
     # other periods whose deadline falls inside this one (they can still be overdue here).
     statuses: dict[str, str] = field(default_factory=dict)
     carried_items: list[dict[str, Any]] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # finding id -> its note, for rectification items
 
 
 _BOOL = "json(CASE WHEN {} THEN 'true' ELSE 'false' END)"
@@ -147,9 +148,14 @@ def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterat
     for row in store.query("""select r.* from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
             where r.period != :period and r.deadline between :start and :end order by r.id""", params):
         carried.setdefault(row["unit"], []).append(row)
+    notes: dict[str, dict[str, str]] = {}
+    for unit, finding, note in store.execute("""select f.unit, f.id, f.note from temp.chunk_units cu
+            cross join findings f on f.period = :period and f.unit = cu.code where f.note != ''""", params):
+        notes.setdefault(unit, {})[finding] = note
     for unit in store.query(_UNITS, params):
         fact = {"fact": "unit", "id": "unit", "code": unit["code"], "type": unit["type"], "group": unit["group"],
                 "period_months": period.months, "self_assessment_rows": unit["self_rows"]}
         yield UnitFacts(unit=unit, facts=[fact, *per_unit.get(unit["code"], [])],
-                        statuses=statuses.get(unit["code"], {}), carried_items=carried.get(unit["code"], []))
+                        statuses=statuses.get(unit["code"], {}), carried_items=carried.get(unit["code"], []),
+                        notes=notes.get(unit["code"], {}))
 

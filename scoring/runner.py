@@ -1,21 +1,35 @@
-"""Score a period: facts (SQL) → engine (durable_rules) → tally (Decimal) → ranking → one immutable run."""
+"""Score a period: facts (SQL) → engine (durable_rules) → tally (Decimal) → ranking → one immutable run.
+
+Units are scored a chunk at a time (scoring.chunks), in this process or in worker processes
+for big runs; either way each unit comes back as its standing plus its scorecard document's
+members already serialised, and this module ranks, places and stores the run in one
+transaction. The same functions run in both cases, so a parallel run is byte-identical to a
+single-process one.
+"""
 
 from __future__ import annotations
 
-import json
+import os
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable
 
+from scoring.chunks import Scored, ScoringJob, compose, placement_members, score_unit, scored_chunks
 from scoring.engine import Engine
-from scoring.facts import UnitFacts, build_facts
+from scoring.facts import build_facts
 from scoring.periods import Period, parse_period
 from scoring.ranking import Standing, place
-from scoring.rectification import derive_items, is_overdue, rectification_facts
 from scoring.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
-from scoring.tally import UnitScore, canonical, not_applicable, tally
+from scoring.tally import UnitScore
+
+__all__ = ["RunError", "RunSummary", "Rescore", "period_of", "score_unit", "score_all", "documents",
+           "run_period", "rescore_unit"]
+
+# Below this many units a run stays in one process: starting workers costs more than it saves.
+PARALLEL_FROM = 1000
 
 
 class RunError(ValueError):
@@ -40,35 +54,9 @@ def period_of(store: Store, code: str) -> Period:
     return period
 
 
-def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, uf: UnitFacts) -> tuple[UnitScore, list[dict]]:
-    """Two passes in one engine session: findings and the rest, then the rectification items they imply."""
-    code = uf.unit["code"]
-    try:
-        first = engine.fire(code, uf.facts)
-        excluded = not_applicable(standard, uf.unit["type"], first)
-        items = derive_items(standard, code, period, canonical(first, standard), excluded)
-        tracked = items + uf.carried_items
-        second = engine.fire(code, rectification_facts(tracked, uf.statuses, period, as_of))
-    finally:
-        engine.forget(code)
-    score = tally(standard, uf.unit, first + second)
-    score.rectifications = _listed_items(tracked, uf.statuses, period, as_of)
-    return score, items
-
-
-def _listed_items(items: list[dict[str, Any]], statuses: dict[str, str], period: Period, as_of: date) -> list[dict]:
-    listed = []
-    for item in sorted(items, key=lambda i: (i["deadline"], i["id"])):
-        status = statuses.get(item["id"], item.get("status") or "open")
-        listed.append({"id": item["id"], "finding": item["finding"], "indicator": item["indicator"],
-                       "rule": item["rule"], "title": item["title"], "period": item["period"],
-                       "deadline": item["deadline"], "status": status,
-                       "overdue": is_overdue(item, status, period, as_of)})
-    return listed
-
-
 def score_all(store: Store, standard: Standard, period: Period, as_of: date,
               progress: Callable[[int], None] | None = None) -> tuple[list[UnitScore], list[dict]]:
+    """Every unit's score and new rectification items, in one process (examples, tests, checks)."""
     scores: list[UnitScore] = []
     items: list[dict] = []
     with Engine(standard) as engine:
@@ -87,25 +75,92 @@ def documents(standard: Standard, period: Period, scores: list[UnitScore]) -> li
     return [document(standard, period.code, s, placements[s.unit["code"]]) for s in scores]
 
 
+def workers_for(requested: int | None, units: int) -> int:
+    """Worker processes for a run: as asked, or (None/0) one per core (at most 4) for big runs."""
+    if requested:
+        return max(1, requested)
+    return min(os.cpu_count() or 1, 4) if units >= PARALLEL_FROM else 1
+
+
 def run_period(store: Store, standard: Standard, period_code: str, as_of: date | None = None,
-               progress: Callable[[int], None] | None = None) -> RunSummary:
+               progress: Callable[[int], None] | None = None, workers: int | None = None) -> RunSummary:
     period = period_of(store, period_code)
     as_of = as_of or period.end
-    if not store.units():
+    codes = [row[0] for row in store.execute("select code from units order by code")]
+    if not codes:
         raise RunError("no units in this workspace: import them with `scoring import units FILE`")
-    scores, items = score_all(store, standard, period, as_of, progress)
-    docs = documents(standard, period, scores)
-    notes = {r["id"]: r["note"] or "" for r in store.query("select id, note from findings where period = ?", [period.code])}
-    with store.transaction():
-        store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
-                            standard.label, standard.files)
-        run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
-                                  standard.criteria.version, len(docs))
-        store.save_rectifications([{**item, "note": notes.get(item["finding"], "")} for item in items])
-        store.save_run_units([{
-            "run": run_id, "unit": d["unit"], "ranking_group": d["group"], "rank": d["rank"], "score": d["score"],
-            "grade": d["grade"], "veto": int(d["veto"]),
-            "document": json.dumps(d, ensure_ascii=False, sort_keys=True)} for d in docs])
-        store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
-                    units=len(docs), criteria=standard.label)
-    return RunSummary(run_id, period.code, as_of.isoformat(), len(docs), standard.label)
+    job = ScoringJob(str(store.path), standard, period, as_of)
+    workers = 1 if str(store.path) == ":memory:" else workers_for(workers, len(codes))  # workers open the file
+    # Workers are started before the write transaction opens (never fork inside one); they read
+    # the last committed state, which is what a single-process run reads too.
+    with scored_chunks(job, codes, workers, store) as chunks:
+        with store.transaction():
+            store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
+                                standard.label, standard.files)
+            run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
+                                      standard.criteria.version, len(codes))
+            scored: list[Scored] = []
+            for units, items in chunks:  # items are stored as they come, while workers go on scoring
+                store.save_rectifications(items)
+                scored.extend(units)
+                if progress:
+                    progress(len(units))
+            store.save_run_units(_run_unit_rows(standard, run_id, scored))
+            store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
+                        units=len(scored), criteria=standard.label)
+    return RunSummary(run_id, period.code, as_of.isoformat(), len(scored), standard.label)
+
+
+def _run_unit_rows(standard: Standard, run_id: int, scored: list[Scored]) -> list[dict[str, Any]]:
+    placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
+    rows = []
+    for s in scored:
+        p = placements[s.unit]
+        rows.append({"run": run_id, "unit": s.unit, "ranking_group": s.group, "rank": p.rank, "score": s.score,
+                     "grade": p.grade, "veto": int(s.veto), "document": compose(s.members, placement_members(p))})
+    return rows
+
+
+# ---------------------------------------------------------------- one unit, interactively
+
+
+@dataclass(frozen=True)
+class Rescore:
+    """One unit scored afresh and placed among its group as the latest run scored the others."""
+
+    run: int  # the run the others' scores come from
+    document: dict[str, Any]  # the unit's scorecard now (not stored)
+    before: dict[str, Any] | None  # its row in that run: rank, score, grade
+    changed: list[dict[str, Any]]  # group members whose rank or grade moves: unit, rank/grade before and after
+
+
+def rescore_unit(store: Store, standard: Standard, period_code: str, unit: str,
+                 as_of: date | None = None) -> Rescore:
+    """Re-score one unit (after a new finding, say) and re-rank its group, without storing a run.
+
+    Runs are immutable and store every unit's document, so a stored run always scores the whole
+    period; this answers "what is this unit's score and rank now" in milliseconds.
+    """
+    period = period_of(store, period_code)
+    run = store.latest_run(period.code)
+    if run is None:
+        raise RunError(f"no run for {period.code} yet: score the period first with `scoring run --period {period.code}`")
+    if run["standard_hash"] != standard.content_hash:
+        raise RunError(f"run {run['id']} used another standard than {standard.label}: score the whole period "
+                       f"again with `scoring run --period {period.code}`")
+    facts = list(build_facts(store, standard, period, [unit]))
+    if not facts:
+        raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
+    as_of = as_of or date.fromisoformat(run["as_of"])
+    with Engine(standard) as engine:
+        score, _ = score_unit(engine, standard, period, as_of, facts[0])
+    group = score.unit["group"]
+    rows = {r["unit"]: r for r in store.run_standings(run["id"], group)}
+    standings = [Standing(u, group, Decimal(r["score"]), bool(r["veto"])) for u, r in rows.items() if u != unit]
+    placements = place(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
+    changed = [{"unit": u, "rank_before": r["rank"], "rank": placements[u].rank, "grade_before": r["grade"],
+                "grade": placements[u].grade} for u, r in rows.items()
+               if u != unit and (r["rank"], r["grade"]) != (placements[u].rank, placements[u].grade)]
+    before = rows.get(unit) or store.run_unit(run["id"], unit)  # not in its group's rows if its group changed
+    return Rescore(run["id"], document(standard, period.code, score, placements[unit]),
+                   {k: before[k] for k in ("rank", "score", "grade")} if before else None, changed)

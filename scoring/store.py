@@ -279,6 +279,11 @@ class Store:
             params.append(group)
         return self.query(sql + " order by veto, rank, unit", params)
 
+    def run_standings(self, run_id: int, group: str) -> list[dict[str, Any]]:
+        """A group's rows of a run without their documents: re-ranking one unit reads thousands of them."""
+        return self.query("select unit, ranking_group, rank, score, grade, veto from run_units "
+                          "where run = ? and ranking_group = ?", [run_id, group])
+
     def run_unit(self, run_id: int, unit: str) -> dict[str, Any] | None:
         rows = self.query("select * from run_units where run = ? and unit = ?", [run_id, unit])
         return rows[0] if rows else None

@@ -11,7 +11,7 @@ from scoring.cli.output import emit, emit_json, format_option
 from scoring.explain import explain as explain_text
 from scoring.i18n import t
 from scoring.results import feed_rows, rank_rows, scorecard as load_scorecard
-from scoring.runner import run_period
+from scoring.runner import Rescore, rescore_unit, run_period
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
 
@@ -30,23 +30,46 @@ def period_option(function):
 
 @click.command()
 @period_option
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: the period's last day).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
+              help="Score as of this date (default: the period's last day; with --unit, the latest run's date).")
+@click.option("--unit", "-u", help="Re-score only this unit and re-rank its group against the latest run; "
+                                    "nothing is stored.")
+@click.option("--workers", "-w", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0: one per core for 1,000 units or more; 1: all in this process.")
 @db_option
 @criteria_option
 @translate_errors
-def run(period: str, as_of, db: str | None, criteria_dir: str | None) -> None:
+def run(period: str, as_of, unit: str | None, workers: int, db: str | None, criteria_dir: str | None) -> None:
     """Score every unit for a period and store the result as a new, immutable run.
+
+    With --unit, score one unit afresh (say, after a new finding) and show its score and rank now;
+    the stored runs are not changed.
 
     Example:
 
         scoring run --period 2025 --as-of 2025-12-31
+        scoring run --period 2025 --unit D001
     """
     with workspace(db) as store:
         standard = standard_for(store, criteria_dir)
+        if unit:
+            _show_rescore(rescore_unit(store, standard, period, unit, as_of.date() if as_of else None))
+            return
         with progress_bar(len(store.units()), "scoring") as bar:
-            summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update)
+            summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers)
     info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
          f"with {summary.criteria}")
+
+
+def _show_rescore(result: Rescore) -> None:
+    doc, before = result.document, result.before or {}
+    was = lambda key: f" (was {before[key]})" if before and str(before[key]) != str(doc[key]) else ""  # noqa: E731
+    click.echo(f"{doc['unit']} {doc['name']}, {doc['period']}: score {doc['score']}{was('score')}, "
+               f"rank {doc['rank']}{was('rank')} in {doc['group']}, grade {doc['grade']}{was('grade')}")
+    for moved in result.changed:
+        click.echo(f"  {moved['unit']}: rank {moved['rank_before']} → {moved['rank']}, "
+                   f"grade {moved['grade_before']} → {moved['grade']}")
+    info(f"compared with run {result.run}; nothing stored (`scoring run --period {doc['period']}` stores a run)")
 
 
 @click.command()

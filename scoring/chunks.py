@@ -1,0 +1,187 @@
+"""Scoring units a chunk at a time, in this process or in worker processes.
+
+A chunk's result is lean enough to cross a process boundary: per unit its standing (group,
+final score, veto) and its scorecard document's members already serialised as JSON, and the
+chunk's new rectification items. Placement (rank, grade, feed) needs every unit of a group, so
+the parent places and then composes each document from its members (`compose`), giving the
+exact bytes `json.dumps(document, ensure_ascii=False, sort_keys=True)` would.
+
+Workers are forked (on Linux) before the parent opens its write transaction; each opens its
+own Store and Engine once. Chunks are handed out in order and their results come back in
+order, so the rectification items are stored in the same order as by a single process.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterator
+
+import orjson
+
+from scoring.engine import Engine
+from scoring.facts import CHUNK, UnitFacts, build_facts
+from scoring.periods import Period
+from scoring.ranking import Placement
+from scoring.rectification import derive_items, is_overdue, rectification_facts
+from scoring.scorecard import document, score_text
+from scoring.standard import Standard
+from scoring.store import Store
+from scoring.tally import UnitScore, canonical, not_applicable, plan_for, tally
+
+# The document members that depend on the unit's placement in its group (see placement_members).
+PLACEMENT_KEYS = ("feed_points", "grade", "grade_code", "rank")
+_DUMMY = Placement(0, "", "", Decimal(0))
+
+
+@dataclass(frozen=True)
+class ScoringJob:
+    """What every chunk of a run shares: where the workspace is, and what to score how."""
+
+    db: str
+    standard: Standard
+    period: Period
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One unit scored, before placement: its standing and its document's other members (UTF-8 JSON)."""
+
+    unit: str
+    group: str
+    final: Decimal
+    score: str  # the final score as the document shows it
+    veto: bool
+    members: dict[str, bytes]
+
+
+Chunk = tuple[list[Scored], list[dict[str, Any]]]  # the units, and their new rectification items (with notes)
+
+
+def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, uf: UnitFacts) -> tuple[UnitScore, list[dict]]:
+    """Two passes in one engine session: findings and the rest, then the rectification items they imply."""
+    code = uf.unit["code"]
+    try:
+        first = engine.fire(code, uf.facts)
+        excluded = not_applicable(standard, uf.unit["type"], first)
+        rectifying = plan_for(standard).rectify
+        items = derive_items(standard, code, period, canonical([m for m in first if m.rule in rectifying], standard),
+                             excluded)
+        tracked = items + uf.carried_items
+        second = engine.fire(code, rectification_facts(tracked, uf.statuses, period, as_of))
+    finally:
+        engine.forget(code)
+    score = tally(standard, uf.unit, first + second)
+    score.rectifications = _listed_items(tracked, uf.statuses, period, as_of)
+    return score, items
+
+
+def _listed_items(items: list[dict[str, Any]], statuses: dict[str, str], period: Period, as_of: date) -> list[dict]:
+    listed = []
+    for item in sorted(items, key=lambda i: (i["deadline"], i["id"])):
+        status = statuses.get(item["id"], item.get("status") or "open")
+        listed.append({"id": item["id"], "finding": item["finding"], "indicator": item["indicator"],
+                       "rule": item["rule"], "title": item["title"], "period": item["period"],
+                       "deadline": item["deadline"], "status": status,
+                       "overdue": is_overdue(item, status, period, as_of)})
+    return listed
+
+
+_INDENT = re.compile(rb"\n *")
+
+
+def _dumps(value: Any) -> bytes:
+    """json.dumps(value, ensure_ascii=False, sort_keys=True) as UTF-8, about 4x faster.
+
+    orjson writes compact separators, but its indented form puts a newline (never inside a
+    string, where it is escaped) before every item and closing bracket: spacing each ",\n"
+    and dropping every newline with its indent gives json's ", " and ": " exactly.
+    """
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # what orjson refuses (lone surrogates), json decides about
+        return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return _INDENT.sub(b"", text.replace(b",\n", b", \n")) if b"\n" in text else text
+
+
+def scored(standard: Standard, period: Period, score: UnitScore) -> Scored:
+    doc = document(standard, period.code, score, _DUMMY)
+    _check_placement_members(doc)
+    members = {key: _dumps(value) for key, value in doc.items() if key not in PLACEMENT_KEYS}
+    return Scored(score.unit["code"], score.unit["group"], score.final, doc["score"], score.veto, members)
+
+
+def placement_members(placement: Placement) -> dict[str, Any]:
+    """The document members a placement sets, as scorecard.document sets them."""
+    return {"rank": placement.rank, "grade": placement.grade, "grade_code": placement.grade_code,
+            "feed_points": score_text(placement.feed)}
+
+
+def _check_placement_members(doc: dict[str, Any]) -> None:
+    # compose() relies on knowing which members come from the placement: fail loudly if the
+    # scorecard ever renders them differently, rather than store documents that differ.
+    if {k: doc.get(k) for k in PLACEMENT_KEYS} != placement_members(_DUMMY):
+        raise AssertionError("scorecard.document renders the placement differently from chunks.placement_members")
+
+
+def compose(members: dict[str, bytes], placed: dict[str, Any]) -> str:
+    """The document's JSON from its members: json.dumps(doc, ensure_ascii=False, sort_keys=True), exactly."""
+    parts = {**members, **{k: _dumps(v) for k, v in placed.items()}}
+    return (b"{" + b", ".join(_dumps(k) + b": " + parts[k] for k in sorted(parts)) + b"}").decode("utf-8")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Scoring allocates millions of small acyclic objects: the cycle collector only rescans them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str]) -> Chunk:
+    units: list[Scored] = []
+    items: list[dict[str, Any]] = []
+    with gc_paused():
+        for uf in build_facts(store, job.standard, job.period, codes):
+            score, unit_items = score_unit(engine, job.standard, job.period, job.as_of, uf)
+            units.append(scored(job.standard, job.period, score))
+            items.extend({**item, "note": uf.notes.get(item["finding"], "")} for item in unit_items)
+    return units, items
+
+
+@contextmanager
+def scored_chunks(job: ScoringJob, codes: list[str], workers: int, store: Store) -> Iterator[Iterator[Chunk]]:
+    """The chunks' results in unit order: computed here up front (one worker) or streamed from a pool."""
+    chunks = [codes[i:i + CHUNK] for i in range(0, len(codes), CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        with Engine(job.standard) as engine:
+            yield iter([score_chunk(job, store, engine, chunk) for chunk in chunks])
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(min(workers, len(chunks)), initializer=_start_worker, initargs=(job,)) as pool:
+        yield pool.imap(_worker_chunk, chunks)
+
+
+_worker: tuple[ScoringJob, Store, Engine] | None = None
+
+
+def _start_worker(job: ScoringJob) -> None:
+    global _worker
+    _worker = (job, Store(job.db), Engine(job.standard))
+
+
+def _worker_chunk(codes: list[str]) -> Chunk:
+    job, store, engine = _worker
+    return score_chunk(job, store, engine, codes)
