@@ -119,7 +119,23 @@ def admin_runs(browser, server, shots: Path, shot: str | None = None) -> None:
     context.close()
 
 
-def test_0_admin_scores_the_period_before_the_spot_checks(browser, server, shots):
+def test_0_admin_uploads_a_file_and_scores_the_period_before_the_spot_checks(browser, server, shots):
+    context, page = sign_in(browser, server, "admin", DESKTOP)
+    page.goto(server["url"] + "/admin/import")
+    page.select_option("select[name=kind]", "findings")
+    rows = ("单位编码,考核周期,检查日期,问题代码,数量\n"
+            f"D001,{YEAR},{YEAR}-03-02,CONTENT_STALE,1\n"
+            f"D999,{YEAR},{YEAR}-03-02,CONTENT_STALE,1\n"
+            f"D002,{YEAR},{YEAR}-02-30,BORD_MISSING,0\n")
+    page.set_input_files("input[name=file]", files=[{"name": "检查记录.csv", "mimeType": "text/csv",
+                                                     "buffer": rows.encode("utf-8-sig")}])
+    page.click("button.primary")
+    problems = page.locator("ol.problems li").all_inner_texts()
+    assert problems[0].startswith("检查记录.csv:3: unit: unknown unit 'D999'")
+    assert any(p.startswith("检查记录.csv:4: date:") for p in problems)
+    snap(page, shots, "00-admin-import-problems", full=False)
+    context.close()
+    assert not query(server, "select 1 from findings where period = ?", [YEAR])  # nothing written
     admin_runs(browser, server, shots, "01-admin-run")
     assert len(query(server, "select id from runs where period = ?", [YEAR])) == 1
 
