@@ -58,6 +58,8 @@ def check_unit(code: str) -> None:
 class RateLimiter:
     """At most `limit` failed attempts per key within `window` seconds (in memory, one server process)."""
 
+    MAX_KEYS = 10_000
+
     def __init__(self, limit: int, window: float):
         self.limit = limit
         self.window = window
@@ -80,6 +82,9 @@ class RateLimiter:
         with self._lock:
             for k in keys:
                 self._recent(k, at).append(at)
+            if len(self._failures) > self.MAX_KEYS:  # forget keys whose failures are all old
+                for k in [k for k in self._failures if not self._recent(k, at)]:
+                    del self._failures[k]
 
     def reset(self, *keys: str) -> None:
         with self._lock:

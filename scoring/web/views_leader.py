@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
 from scoring.register import list_items
-from scoring.results import NoRunError, rank_rows
+from scoring.results import rank_rows
 from scoring.web.app import current_period, standard
 from scoring.web.security import require
 
@@ -21,11 +21,12 @@ OVERVIEW_LIMIT = 300
 REPORT_LOCK = threading.Lock()  # one report written at a time
 
 
-def _previous_ranks(period: str, latest: int) -> dict[str, int] | None:
+def _previous_ranks(period: str, latest: int, group: str) -> dict[str, int] | None:
+    """Ranks in the period's run before the latest one, to show who moved."""
     before = g.store.query("select id from runs where period = ? and id < ? order by id desc limit 1", [period, latest])
     if not before:
         return None
-    return {r["unit"]: r["rank"] for r in rank_rows(g.store, period, run=before[0]["id"])}
+    return {r["unit"]: r["rank"] for r in g.store.run_units(before[0]["id"], group)}
 
 
 def group_name(code: str) -> str:
@@ -61,18 +62,17 @@ def dimension_shares(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def ranking():
     period = current_period(request.args.get("period"))
     run = g.store.latest_run(period) if period else None
-    rows: list[dict[str, Any]] = []
+    groups: list[str] = []
     if run:
-        try:
-            rows = rank_rows(g.store, period)
-        except NoRunError:
-            rows = []
-    groups = list(dict.fromkeys(r["group"] for r in rows))
+        types = list(standard().criteria.unit_types)
+        found = [r["ranking_group"] for r in g.store.query(
+            "select distinct ranking_group from run_units where run = ?", [run["id"]])]
+        groups = sorted(found, key=lambda gr: (types.index(gr) if gr in types else len(types), gr))
     group = request.args.get("group")
     if group not in groups:
         group = groups[0] if groups else None
-    shown = [r for r in rows if r["group"] == group]
-    previous = _previous_ranks(period, run["id"]) if run else None
+    shown = rank_rows(g.store, period, group) if group else []  # only the group shown is read
+    previous = _previous_ranks(period, run["id"], group) if run and group else None
     grade_of = {gr.name: gr.code for gr in standard().criteria.grades}
     for r in shown:
         r["grade_code"] = grade_of.get(r["grade"], "")
