@@ -88,7 +88,9 @@ def run():
     if not RUN_LOCK.acquire(blocking=False):
         return render_template("admin_run.html", periods=periods, period=period, error=t("run_busy", g.lang)), 409
     try:
-        summary = run_period(g.store, standard(), period, as_of)
+        # One process: forking scoring workers from a server that runs threads could copy a lock another
+        # thread holds. A province-sized run is better started with `scoring run` (workers) on the server.
+        summary = run_period(g.store, standard(), period, as_of, workers=1)
     except BAD_INPUT as exc:
         return render_template("admin_run.html", periods=periods, period=period, error=str(exc)), 400
     finally:
