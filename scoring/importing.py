@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
@@ -20,8 +21,9 @@ from scoring.exports import safe_cell
 from scoring.models import ROW_MODELS, Row
 from scoring.questionnaires import classify, is_wide, long_rows
 from scoring.readers import ReadError, read_records
-from scoring.periods import PeriodError, parse_period
+from scoring.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
+from scoring.staging import staging
 from scoring.store import INPUT_TABLES, Store
 
 # Column names users may write, in Chinese or English, for each kind (see design/interfaces.md).
@@ -64,6 +66,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=1024)
+def _period(text: str) -> Period:
+    """parse_period, remembered: a file names the same few periods on every row (errors are not cached)."""
+    return parse_period(text)
+
+
 def normalise_header(kind: str, name: str) -> str:
     name = (name or "").strip().lstrip("\ufeff")
     return HEADERS[kind].get(name, name.lower())
@@ -97,7 +105,7 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
                                  f"`scoring import units` first"))
     period = getattr(row, "period", None)
     try:
-        if parse_period(period).code not in names.periods:
+        if _period(period).code not in names.periods:
             problems.append(("period", f"unknown period {period!r}{suggest(period, names.periods)}; add it with "
                                        f"`scoring period add {period}`"))
     except PeriodError as exc:
@@ -126,7 +134,7 @@ def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
         fixed = code.indicator or "no indicator (it is an event)"
         return [("indicator", f"code {row.code} always concerns {fixed}; leave the column empty or write {code.indicator or ''}".rstrip())]
     try:
-        period = parse_period(row.period)
+        period = _period(row.period)
     except PeriodError:
         return []
     if not period.contains(row.date):
@@ -136,9 +144,9 @@ def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
 
 def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
     """The row as the store keeps it."""
-    data = row.model_dump()
+    data = dict(row.__dict__)  # the fields as validated: what model_dump() gives for these flat rows, faster
     if "period" in data:
-        data["period"] = parse_period(data["period"]).code
+        data["period"] = _period(data["period"]).code
     if kind == "units":
         data["ranking_group"] = data.pop("group") or data["type"]
     elif kind == "findings":
@@ -179,22 +187,33 @@ def source_records(kind: str, path: Path, encoding: str | None, sheet: str | Non
 
 
 def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source: Any):
-    """Yield (row number, raw record, stored record or None, problems) for every row, streaming."""
+    """Yield (row number, raw record, stored record or None, problems) for every row, streaming.
+
+    Each row is validated once: the model that `_row_problems` built is the one stored.
+    """
     model = ROW_MODELS[kind]
+    fields = frozenset(model.model_fields)
     seen: dict[tuple, int] = {}
     key = INPUT_TABLES[kind][1]
     required = {n for n, f in model.model_fields.items() if f.is_required()}
+    header: tuple = ()  # the record's keys as written, and the columns they name: the same on every row
+    named: tuple[str, ...] = ()
     header_checked = False
     try:
         for number, record in source_records(kind, path, checked=checked, **source):
-            raw = {normalise_header(kind, k): v for k, v in record.items() if k is not None}
+            keys = tuple(record)
+            if keys != header:
+                header = keys
+                named = tuple(normalise_header(kind, k) if k is not None else None for k in keys)
+            raw = dict(zip(named, record.values()))
+            raw.pop(None, None)
             if not header_checked:
                 header_checked = True
                 _check_header(kind, path, required, raw)
-            problems = _row_problems(kind, model, raw, names)
+            problems, row = _row_problems(kind, model, fields, raw, names)
             stored = None
             if not problems:
-                stored = to_record(kind, model.model_validate(_present(raw)), names.standard)
+                stored = to_record(kind, row, names.standard)
                 identity = tuple(stored[k] for k in key)
                 if identity in seen:
                     problems = [(key[0] if len(key) == 1 else "+".join(key),
@@ -209,15 +228,24 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
         raise ImportFailed([f"{path.name}: the file has a header but no rows to import"])
 
 
-def validate_file(kind: str, path: Path, names: Names, **source: Any) -> Checked:
-    """Check every row of a file, keeping only the problems: nothing is written here."""
+def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict[str, Any]]], None] | None = None,
+                  **source: Any) -> Checked:
+    """Check every row of a file, holding only the problems; valid records go to `keep`, in batches, if given."""
     checked = Checked()
+    batch: list[dict[str, Any]] = []
     for number, record, stored, problems in checked_rows(kind, path, names, checked, **source):
         if stored is not None:
             checked.valid += 1
+            if keep is not None:
+                batch.append(stored)
+                if len(batch) >= BATCH:
+                    keep(batch)
+                    batch = []
         else:
             checked.problems.extend((number, column, reason) for column, reason in problems)
             checked.rejected[number] = record
+    if keep is not None and batch:
+        keep(batch)
     return checked
 
 
@@ -233,16 +261,18 @@ def _check_header(kind: str, path: Path, required: set[str], raw: dict[str, Any]
         raise ImportFailed([f"{path.name}:1: header: missing column(s) {listed}"])
 
 
-def _row_problems(kind: str, model: type[Row], raw: dict[str, Any], names: Names) -> list[tuple[str, str]]:
-    unknown = [k for k in raw if k not in model.model_fields]
+def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict[str, Any],
+                  names: Names) -> tuple[list[tuple[str, str]], Row | None]:
+    """(problems, the validated row): the row is None when it does not validate."""
+    unknown = [k for k in raw if k not in fields]
     if unknown:
-        return [(unknown[0], f"unknown column; expected one of {', '.join(model.model_fields)}")]
+        return [(unknown[0], f"unknown column; expected one of {', '.join(model.model_fields)}")], None
     try:
         row = model.model_validate(_present(raw))
     except ValidationError as exc:
         return [(".".join(str(p) for p in err["loc"]) or "row", err["msg"].removeprefix("Value error, "))
-                for err in exc.errors(include_url=False)]
-    return reference_problems(kind, row, names)
+                for err in exc.errors(include_url=False)], None
+    return reference_problems(kind, row, names), row
 
 
 BATCH = 5000
@@ -251,45 +281,37 @@ BATCH = 5000
 def import_file(store: Store, standard: Standard, kind: str, path: Path, *, replace: bool = False,
                 skip_invalid: bool = False, dry_run: bool = False, encoding: str | None = None,
                 sheet: str | None = None, unit: str | None = None, period: str | None = None) -> ImportResult:
-    """Validate the whole file, then (if allowed) read it again and write it in batches, in one transaction.
+    """Validate the whole file, then (if allowed) write it in one transaction.
 
-    Two passes keep memory flat for large files: only problems are held, never the rows.
+    One streaming pass reads and validates every row once, holding only the problems; the
+    valid records go to a staging table in SQLite's temporary database, not into memory, and
+    nothing reaches the workspace until the whole file is known to be good. The write is then
+    done by SQLite from the staging table (compare, count, insert or replace), in file order.
     """
     names = Names(standard, store.unit_codes(), set(store.period_codes()))
     source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
-    checked = validate_file(kind, path, names, **source)
-    problems = [f"{path.name}:{n}: {c}: {r}" for n, c, r in checked.problems]
-    result = ImportResult(kind, str(path), checked.valid + len(checked.rejected), rejected=problems,
-                          dry_run=dry_run, ignored_columns=checked.ignored_columns)
-    if problems and not skip_invalid:
-        raise ImportFailed(problems)
-    if problems and not dry_run:
-        result.rejected_file = str(write_rejected(path, checked))
-    if dry_run:
-        result.written = {"would_write": checked.valid}
-        return result
-    digest = sha256_of(path)
-    totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
-    with store.transaction():
-        if replace:
-            totals["replaced"] = store.clear_unit_periods(kind, _unit_periods(kind, path, names, source))
-        batch: list[dict[str, Any]] = []
-        for _, _, stored, _ in checked_rows(kind, path, names, Checked(), **source):
-            if stored is not None:
-                batch.append(stored)
-            if len(batch) >= BATCH:
-                _add(totals, store.write_rows(kind, batch))
-                batch = []
-        _add(totals, store.write_rows(kind, batch))
-        result.written = totals
-        store.audit(f"import {kind}", target=path.name, sha256=digest, rows=checked.valid,
-                    rejected=len(checked.rejected), replace=replace, **totals)
+    with staging(store, kind) as staged:
+        checked = validate_file(kind, path, names, None if dry_run else staged.add, **source)
+        problems = [f"{path.name}:{n}: {c}: {r}" for n, c, r in checked.problems]
+        result = ImportResult(kind, str(path), checked.valid + len(checked.rejected), rejected=problems,
+                              dry_run=dry_run, ignored_columns=checked.ignored_columns)
+        if problems and not skip_invalid:
+            raise ImportFailed(problems)
+        if problems and not dry_run:
+            result.rejected_file = str(write_rejected(path, checked))
+        if dry_run:
+            result.written = {"would_write": checked.valid}
+            return result
+        digest = sha256_of(path)
+        totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
+        with store.transaction():
+            if replace:
+                totals["replaced"] = store.clear_unit_periods(kind, staged.unit_periods())
+            _add(totals, staged.write())
+            result.written = totals
+            store.audit(f"import {kind}", target=path.name, sha256=digest, rows=checked.valid,
+                        rejected=len(checked.rejected), replace=replace, **totals)
     return result
-
-
-def _unit_periods(kind: str, path: Path, names: Names, source: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(stored["unit"], stored["period"]) for _, _, stored, _ in checked_rows(kind, path, names, Checked(), **source)
-            if stored is not None and "unit" in stored}
 
 
 def _add(totals: dict[str, int], counts: dict[str, int]) -> None:

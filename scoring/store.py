@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import operator
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -310,17 +311,18 @@ class Store:
         if not items:
             return
         stamp, user = now(), current_user()
-        known = self._derived_of([item["id"] for item in items])
         derived = self._DERIVED
+        values_of = operator.itemgetter(*derived)
+        known = self._derived_of([item["id"] for item in items])
         self.conn.executemany(
             f"update rectifications set {', '.join(f'{c} = ?' for c in derived)} where id = ?",
             [values + (item["id"],) for item in items if item["id"] in known
-             and (values := tuple(item[c] for c in derived)) != known[item["id"]]])
+             and (values := values_of(item)) != known[item["id"]]])
         fresh = [item for item in items if item["id"] not in known]
         self.conn.executemany(
             f"insert into rectifications (id, {', '.join(derived)}, status, created_at, updated_at) "
-            f"values ({', '.join('?' * (len(derived) + 4))})",
-            [(item["id"], *(item[c] for c in derived), "open", stamp, stamp) for item in fresh])
+            f"values (?, {', '.join('?' * len(derived))}, 'open', ?, ?)",
+            [(item["id"], *values_of(item), stamp, stamp) for item in fresh])
         self.conn.executemany(
             "insert into rectification_history (item, at, user, status, note, evidence) values (?, ?, ?, 'open', '', '')",
             [(item["id"], stamp, user) for item in fresh])
@@ -350,3 +352,4 @@ class Store:
         self.db["rectifications"].update(item, {"status": status, "updated_at": stamp})
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": current_user(),
                                                   "status": status, "note": note, "evidence": evidence})
+
