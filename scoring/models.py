@@ -138,7 +138,11 @@ class SurveyAnswerRow(Row):
 class SurveyIssuedRow(Row):
     unit: Code
     period: Code
-    issued: int = Field(ge=0)
+    issued: int = Field(ge=0, le=10_000_000)  # SQLite integers are 64-bit; a real count is far below
+
+
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 20
 
 
 def _decimal(value: Any) -> Decimal:
@@ -148,6 +152,12 @@ def _decimal(value: Any) -> Decimal:
         raise ValueError(f"{value!r} is not a number") from None
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
+    # Bounded, so the exact text the store keeps stays short: 1e999999999 is a valid Decimal, but
+    # writing it out takes a billion digits (and normalize() overflows the decimal context).
+    if number and number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(f"{value!r} is too large (at most {MAX_INTEGER_DIGITS} digits before the decimal point)")
+    if number.as_tuple().exponent < -MAX_DECIMAL_PLACES:
+        raise ValueError(f"{value!r} has more than {MAX_DECIMAL_PLACES} decimal places")
     return number
 
 

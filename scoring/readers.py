@@ -2,20 +2,40 @@
 
 Each record comes with the row number a person sees in a spreadsheet or editor (a CSV or
 XLSX header is row 1), so every problem can be pointed at.
+
+Files come from many hands, so every reader is bounded: a cell holds at most MAX_CELL
+characters, a line is read at most MAX_LINE characters at a time, a JSON document at most
+MAX_JSON_BYTES, and an XLSX workbook's zip directory is checked before it is opened (a zip
+bomb is refused from its declared sizes, which the zip reader then enforces). Whatever a file
+holds, reading it raises ReadError with one line per problem, never anything else.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
-import sys
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
 SNIFF_BYTES = 1 << 16
-MAX_CELL = 100_000
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+MAX_CELL = 100_000  # characters in one cell
+MAX_LINE = 20 * MAX_CELL  # characters of one physical line (a CSV record may span several)
+MAX_JSON_BYTES = 32 * 1024 * 1024  # a JSON list is parsed whole; JSON Lines and CSV stream
+MAX_XLSX_ENTRIES = 10_000
+MAX_XLSX_UNCOMPRESSED = 2 * 1024 ** 3  # the whole workbook, as its zip directory declares it
+MAX_XLSX_SHARED_STRINGS = 256 * 1024 ** 2  # openpyxl holds the shared strings in memory
+MAX_XLSX_RATIO = 200  # real sheets compress 5-20 times; deflate's limit is about 1000
+XLSX_RATIO_FROM = 16 * 1024 ** 2  # ratios are judged only for members larger than this
+# The csv module's own bound on a field: it stops an unclosed quote from swallowing a whole file.
+csv.field_size_limit(MAX_CELL)
+
+# NUL, and the stand-ins for bytes that did not decode (errors="surrogateescape"); a JSON file can
+# also spell lone surrogates as \udXXX escapes. None of them can be stored as text.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class ReadError(ValueError):
@@ -26,12 +46,26 @@ class ReadError(ValueError):
         super().__init__("\n".join(problems))
 
 
+class _LineTooLong(Exception):
+    pass
+
+
+class _Utf8Line(Exception):
+    pass
+
+
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when the bytes decode as such, else GB18030 (Excel/WPS on Chinese Windows)."""
     with path.open("rb") as fh:
         sample = fh.read(SNIFF_BYTES)
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError([f"{path.name}: the file is UTF-16 text (Excel's \"Unicode text\"); "
+                         f"save it as \"CSV UTF-8\" or CSV"])
+    if sample.startswith(b"PK\x03\x04"):
+        raise ReadError([f"{path.name}: the file is a zip archive (an XLSX workbook?), not CSV text; "
+                         f"name it .xlsx if it is a workbook"])
     try:
         sample.decode("utf-8")
         return "utf-8"
@@ -43,8 +77,15 @@ def detect_encoding(path: Path) -> str:
 
 def read_records(path: Path, encoding: str | None = None, sheet: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ReadError([f"{path.name}: not a regular file"])
     if path.stat().st_size == 0:
         raise ReadError([f"{path.name}: the file is empty"])
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ReadError([f"{path.name}: unknown encoding {encoding!r}; give utf-8 or gb18030"]) from None
     if suffix in (".xlsx", ".xlsm"):
         yield from _xlsx(path, sheet)
     elif suffix == ".json":
@@ -55,74 +96,292 @@ def read_records(path: Path, encoding: str | None = None, sheet: str | None = No
         yield from _csv(path, encoding)
 
 
+def _cell_problem(value: str, undecoded: str = "contains a character that is not text (a lone surrogate)") -> str | None:
+    """Why a text cell cannot be taken, or None."""
+    if len(value) > MAX_CELL:
+        return f"a cell is longer than {MAX_CELL} characters"
+    bad = _UNSTORABLE.search(value)
+    if bad is None:
+        return None
+    if bad.group() == "\x00":
+        return "contains a NUL byte; save the file as plain CSV or XLSX"
+    return undecoded
+
+
+def _lines(fh) -> Iterator[str]:
+    """The file's lines, none longer than MAX_LINE characters: a file without line breaks stays bounded."""
+    while True:
+        line = fh.readline(MAX_LINE)
+        if not line:
+            return
+        if len(line) >= MAX_LINE and not line.endswith(("\n", "\r")):
+            raise _LineTooLong
+        yield line
+
+
+def _no_utf8_lines(lines: Iterator[str]) -> Iterator[str]:
+    """A file detected as GB18030 must not hold lines that are UTF-8 (they would decode as mojibake, silently).
+
+    Chinese text in GB18030 is practically never valid UTF-8 as well, so a line that is, with
+    characters beyond ASCII, means the file mixes the two encodings.
+    """
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.encode("gb18030", "surrogateescape").decode("utf-8")
+            except UnicodeError:
+                pass
+            else:
+                raise _Utf8Line
+        yield line
+
+
+_CSV_REASONS = {
+    "unexpected end of data": "a quoted cell is never closed (an unclosed quote runs to the end of the file); "
+                              "close the quote or remove it",
+    "field larger than field limit": f"a cell is longer than {MAX_CELL} characters (or an unclosed quote runs "
+                                     f"on over the rows after it)",
+    "expected after": "text after a cell's closing quote; a quote inside a quoted cell is written twice (\"\")",
+}
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    for key, reason in _CSV_REASONS.items():
+        if key in text:
+            return reason
+    return f"not readable as CSV ({text})"
+
+
 def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Row numbers count records, as a spreadsheet does: a quoted cell with a line break is still one row."""
+    """Row numbers count records, as a spreadsheet does: a quoted cell with a line break is still one row.
+
+    Quoting is strict: text after a closing quote or a quote never closed is a problem, not a
+    silently merged row. Bytes that do not decode are kept as stand-ins while reading, so the
+    problem can name the row (a file that mixes encodings decodes well up to some row).
+    """
     chosen = encoding or detect_encoding(path)
-    try:
-        with path.open(encoding=chosen, newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None:
+    decoding = codecs.lookup(chosen).name.removesuffix("-sig")  # for messages: utf-8, gb18030 …
+    with path.open(encoding=chosen, errors="surrogateescape", newline="") as fh:
+        lines = _lines(fh)
+        if encoding is None and decoding == "gb18030":
+            lines = _no_utf8_lines(lines)
+        reader = csv.reader(lines, strict=True)
+        header: list[str] | None = None
+        number = 0
+        while True:
+            number += 1
+            try:
+                values = next(reader)
+            except StopIteration:
                 return
-            for number, values in enumerate(reader, start=2):
-                if not values or all(not v for v in values):
-                    continue
-                if len(values) > len(header):
-                    raise ReadError([f"{path.name}:{number}: row: more cells than the header has columns"])
-                if any(len(v) > MAX_CELL for v in values):
-                    raise ReadError([f"{path.name}:{number}: row: a cell is longer than {MAX_CELL} characters"])
-                if any("\x00" in v for v in values):
-                    raise ReadError([f"{path.name}:{number}: row: contains a NUL byte; save the file as plain CSV"])
-                yield number, dict(zip(header, values + [None] * (len(header) - len(values))))
-    except UnicodeDecodeError as exc:
-        raise ReadError([f"{path.name}: cannot decode the file as {chosen} ({exc.reason}); "
-                         f"give --encoding (utf-8 or gb18030)"]) from None
-    except csv.Error as exc:
-        raise ReadError([f"{path.name}: not a readable CSV file: {exc}"]) from None
+            except csv.Error as exc:
+                raise ReadError([f"{path.name}:{number}: row: {_csv_reason(exc)}"]) from None
+            except _Utf8Line:
+                raise ReadError([f"{path.name}:{number}: row: UTF-8 text in a file read as GB18030 (a file that "
+                                 f"mixes encodings?); save the whole file as CSV UTF-8, or give --encoding "
+                                 f"gb18030 if it is all GB18030"]) from None
+            except _LineTooLong:
+                raise ReadError([f"{path.name}:{number}: row: a line longer than {MAX_LINE} characters; is this a CSV "
+                                 f"file?"]) from None
+            if header is None:
+                header = values
+                _check_cells(path, number, header, ["header"] * len(header), decoding)
+                _check_header(path, [h.strip() for h in header])
+                continue
+            if not values or all(not v for v in values):
+                continue
+            if len(values) > len(header):
+                raise ReadError([f"{path.name}:{number}: row: more cells than the header has columns"])
+            _check_cells(path, number, values, header, decoding)
+            _check_swallowed(path, number, values, header)
+            yield number, dict(zip(header, values + [None] * (len(header) - len(values))))
+
+
+def _check_cells(path: Path, number: int, values: list[str], names: list[str], encoding: str) -> None:
+    if not _UNSTORABLE.search("".join(values)):
+        return
+    undecoded = (f"bytes that are not {encoding} text (a file that mixes encodings?); save the whole file as "
+                 f"CSV UTF-8" + (", or give --encoding gb18030" if encoding == "utf-8" else ""))
+    for name, value in zip(names, values):
+        reason = _cell_problem(value, undecoded)
+        if reason:
+            raise ReadError([f"{path.name}:{number}: {name or 'row'}: {reason}"])
+
+
+def _check_swallowed(path: Path, number: int, values: list[str], header: list[str]) -> None:
+    """A quoted cell whose lines look like whole rows: an unclosed quote has eaten the rows after it."""
+    if len(header) < 4:
+        return
+    for name, value in zip(header, values):
+        if "\n" in value and any(line.count(",") >= len(header) - 1 for line in value.splitlines()[1:]):
+            raise ReadError([f"{path.name}:{number}: {name}: a quoted cell runs over lines that look like "
+                             f"whole rows (an unclosed quote?); close the quote or remove it"])
+
+
+def _check_record(path: Path, number: int, record: dict[str, Any]) -> None:
+    """JSON keys and values: text bounded and storable (a nested value judged by its JSON text)."""
+    for key, value in record.items():
+        reason = _cell_problem(key)
+        if reason:
+            raise ReadError([f"{path.name}:{number}: row: a column name {reason}"])
+        if isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str):
+            reason = _cell_problem(value)
+            if reason:
+                raise ReadError([f"{path.name}:{number}: {key}: {reason}"])
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object that names a key twice would silently keep the last value: refuse it."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _DuplicateKey(f"the key {twice!r} appears twice in one object")
+    return record
+
+
+def _json_error(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(exc):
+        return "a number with more than 4300 digits"
+    return str(exc)
+
+
+def _check_header(path: Path, names: list[str]) -> None:
+    """Two columns of one name would silently keep only the last one's values."""
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name and name in seen:
+            raise ReadError([f"{path.name}:1: header: column {name!r} appears twice (columns "
+                             f"{_column_letter(seen[name])} and {_column_letter(index)}); give each column its own name"])
+        seen.setdefault(name, index)
 
 
 def _json(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise ReadError([f"{path.name}: a JSON file larger than {MAX_JSON_BYTES // 1024 ** 2} MB is read whole; "
+                         f"give big files as JSON Lines (.jsonl) or CSV, which are read row by row"])
     try:
-        data = json.loads(path.read_text(encoding=encoding or "utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ReadError([f"{path.name}: not valid JSON: {exc}"]) from None
+        data = json.loads(path.read_text(encoding=encoding or "utf-8-sig"), object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError as exc:
+        raise ReadError([f"{path.name}: not {encoding or 'UTF-8'} text (byte 0x{exc.object[exc.start]:02x} "
+                         f"at offset {exc.start}); save it as UTF-8"]) from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, integers too long to convert, nesting
+        raise ReadError([f"{path.name}: not valid JSON: {_json_error(exc)}"]) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise ReadError([f"{path.name}: a JSON input is a list of objects, one per row"])
-    yield from enumerate(data, start=1)
+    for number, record in enumerate(data, start=1):
+        _check_record(path, number, record)
+        yield number, record
 
 
 def _jsonl(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding=encoding or "utf-8-sig") as fh:
-        for number, line in enumerate(fh, start=1):
+    chosen = encoding or "utf-8-sig"
+    with path.open(encoding=chosen, errors="surrogateescape", newline="") as fh:
+        lines = _lines(fh)
+        number = 0
+        while True:
+            number += 1
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except _LineTooLong:
+                raise ReadError([f"{path.name}:{number}: row: a line longer than {MAX_LINE} characters"]) from None
             if not line.strip():
                 continue
+            if _UNDECODED.search(line):
+                raise ReadError([f"{path.name}:{number}: row: bytes that are not {chosen} text; save the file as UTF-8"])
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ReadError([f"{path.name}:{number}: row: not valid JSON: {exc}"]) from None
+                record = json.loads(line, object_pairs_hook=_unique_keys)
+            except (ValueError, RecursionError) as exc:
+                raise ReadError([f"{path.name}:{number}: row: not valid JSON: {_json_error(exc)}"]) from None
             if not isinstance(record, dict):
                 raise ReadError([f"{path.name}:{number}: row: each line must be a JSON object"])
+            _check_record(path, number, record)
             yield number, record
 
 
-def _xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.0f} {unit}"
+        n /= 1024
+    raise AssertionError
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose zip directory promises too much: checked before openpyxl opens it.
+
+    The declared sizes are binding: Python's zip reader stops a member at its declared size and
+    fails its CRC, so a directory that lies about sizes cannot expand further than it says.
+    """
     import zipfile
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError([f"{path.name}: not a readable XLSX workbook ({exc}); save it again from Excel or WPS"]) from None
+    if len(members) > MAX_XLSX_ENTRIES:
+        raise ReadError([f"{path.name}: a zip of {len(members)} files is not a workbook (at most {MAX_XLSX_ENTRIES})"])
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ReadError([f"{path.name}: the workbook would expand to {_size(total)} (at most "
+                         f"{_size(MAX_XLSX_UNCOMPRESSED)}); refused: save the data as CSV, or split it"])
+    for m in members:
+        if m.file_size > XLSX_RATIO_FROM and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise ReadError([f"{path.name}: {m.filename} would expand from {_size(m.compress_size)} to "
+                             f"{_size(m.file_size)} (more than {MAX_XLSX_RATIO} times): refused as a likely zip "
+                             f"bomb; save the data again from Excel or WPS, or as CSV"])
+        if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise ReadError([f"{path.name}: its shared strings would take {_size(m.file_size)} of memory (at most "
+                             f"{_size(MAX_XLSX_SHARED_STRINGS)}); save the data as CSV"])
+
+
+def _xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The first sheet, or --sheet. A hidden first sheet is refused: it is not what the user sees first."""
+    _check_zip(path)
     from openpyxl import load_workbook  # only XLSX input needs it
 
     try:
         book = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ReadError([f"{path.name}: not a readable XLSX workbook ({exc}); save it again from Excel or WPS"]) from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file; all mean the same
+        raise ReadError([f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
+                         f"save it again from Excel or WPS"]) from None
+    number = 1
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise ReadError([f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})"])
+        if not book.worksheets:
+            raise ReadError([f"{path.name}: the workbook has no worksheet"])
         ws = book[sheet] if sheet else book.worksheets[0]
+        if sheet is None and getattr(ws, "sheet_state", "visible") != "visible":
+            visible = [w.title for w in book.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+            raise ReadError([f"{path.name}: refused: the first sheet {ws.title!r} is hidden, so it is not what "
+                             f"Excel shows; give --sheet NAME to choose a sheet (visible: "
+                             f"{', '.join(visible) or 'none'})"])
+        # Read-only mode trusts the sheet's declared dimension; some programs write a wrong one, and
+        # rows past it would be dropped without a word. Read to the last row actually there.
+        ws.reset_dimensions()
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             return
         names = [str(h).strip() if h is not None else "" for h in header]
+        for name in names:
+            reason = _cell_problem(name)
+            if reason:
+                raise ReadError([f"{path.name}:1: header: {reason}"])
+        _check_header(path, names)
         last = max((i for i, n in enumerate(names) if n), default=-1)
         if any(not n for n in names[:last]):
             raise ReadError([f"{path.name}:1: header: an empty header cell between columns (merged header cells?); "
@@ -131,15 +390,38 @@ def _xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]
             if values is None or all(v is None or v == "" for v in values):
                 continue
             record = {}
-            for name, value in zip(names, values):
+            for index, value in enumerate(values):
+                name = names[index] if index < len(names) else ""
                 if not name:
-                    continue
-                if isinstance(value, str) and value.startswith("="):
-                    raise ReadError([f"{path.name}:{number}: {name}: a formula ({value[:30]}); paste values instead"])
+                    if value is None or value == "":
+                        continue
+                    raise ReadError([f"{path.name}:{number}: column {_column_letter(index)}: a value under a column "
+                                     f"without a header (merged header cells? a title above the header?); row 1 "
+                                     f"must give every column one name"])
+                if isinstance(value, str):
+                    if value.startswith("="):
+                        raise ReadError([f"{path.name}:{number}: {name}: a formula ({value[:30]}); paste values instead"])
+                    reason = _cell_problem(value)
+                    if reason:
+                        raise ReadError([f"{path.name}:{number}: {name}: {reason}"])
                 record[name] = _cell(value)
             yield number, record
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken sheet inside a well-formed zip (bad XML, bad cell)
+        raise ReadError([f"{path.name}:{number}: row: not readable ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:200]}); save the workbook again from Excel or WPS"]) from None
     finally:
         book.close()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _cell(value: Any) -> Any:
