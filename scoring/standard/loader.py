@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -71,17 +72,108 @@ class Standard:
         return sum((d.max for d in self.criteria.dimensions), Decimal(0))
 
 
+MAX_YAML_NODES = 100_000  # values in one file once aliases are expanded: the default standard's largest has ~900
+MAX_YAML_DEPTH = 50  # nesting, also through aliases: the default standard goes 9 deep
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader (plain data only: no python tags, nothing executed) that also refuses alias bombs.
+
+    safe_load shares an aliased node instead of copying it, so a "billion laughs" file loads
+    quickly, but anything that walks the result (validation, JSON, the engine) walks it once per
+    alias: nine anchors of nine aliases each are 9**9 values. The composer counts every value as it
+    would be once expanded, and the nesting depth through aliases, and stops at a bound.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._expanded = 0
+        self._depth = 0
+        self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) once expanded
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) and event.anchor in self.anchors:
+            values, depth = self._measure(self.anchors[event.anchor])
+        else:
+            values, depth = 1, 1
+        self._expanded += values
+        if self._expanded > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"more than {MAX_YAML_NODES} values once anchors and aliases are expanded "
+                            f"(an alias bomb?); write the values out instead", event.start_mark)
+        if self._depth + depth > MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _measure(self, node: yaml.Node) -> tuple[int, int]:
+        """(values, depth) of a composed node with every alias inside it expanded; shared nodes measured once."""
+        known = self._measured.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        values, depth = 1, 0
+        for child in children:
+            v, d = self._measure(child)
+            values, depth = values + v, max(depth, d)
+        result = (values, depth + 1)
+        self._measured[id(node)] = result
+        return result
+
+
+def _yaml_problem(label: str, exc: yaml.YAMLError) -> str:
+    """One line, `file: not valid YAML: what (line L, column C)`, without PyYAML's multi-line snippet."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.constructor.ConstructorError) and "could not determine a constructor" in problem:
+        tag = problem.rsplit("tag ", 1)[-1]
+        problem = f"the tag {tag} is not allowed: a standard is plain data (no !! tags that build objects)"
+    context = getattr(exc, "context", None)
+    text = f"{label}: not valid YAML: {problem}" + (f" ({context})" if context else "")
+    if mark is not None:
+        text += f" (line {mark.line + 1}, column {mark.column + 1})"
+    return " ".join(text.split())
+
+
 def _read_yaml(path: Path, label: str, problems: list[str]):
-    if path.stat().st_size > MAX_FILE_BYTES:
+    """(text, data) of a YAML file, or None for what could not be read, with the reason in problems."""
+    if not path.is_file():  # a device (/dev/zero), a FIFO or a folder named like a file: never read
+        problems.append(f"{label}: not a regular file")
+        return None, None
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
         problems.append(f"{label}: file is larger than {MAX_FILE_BYTES} bytes; a standard is a few readable files")
         return None, None
-    text = path.read_text(encoding="utf-8")
     try:
-        # safe_load builds only plain data: no python tags, nothing executed.
-        return text, yaml.safe_load(text)
+        # Exactly what read_text gave before (BOM kept, universal newlines), so recorded hashes stay the same.
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        problems.append(f"{label}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8")
+        return None, None
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        problems.append(f"{label}: a NUL byte on line {line}; a standard is a text file")
+        return None, None
+    try:
+        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        problems.append(f"{label}: not valid YAML: {exc}".replace("\n", " "))
+        problems.append(_yaml_problem(label, exc))
         return text, None
+    if data is None:
+        problems.append(f"{label}: the file is empty (or only comments)")
+    return text, data
 
 
 def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
@@ -131,12 +223,36 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
     if problems or criteria is None:
         raise StandardError(problems)
     standard = Standard(criteria=criteria, rules=tuple(rules), files=files)
+    check_consistency(standard)
+    return standard
+
+
+def check_consistency(standard: Standard) -> None:
+    """Raise StandardError listing every name the standard uses that does not exist (lint)."""
     from scoring.standard.lint import consistency_problems  # lint needs a loaded Standard
 
-    problems = consistency_problems(standard)
+    try:
+        problems = consistency_problems(standard)
+    except Exception as exc:  # noqa: BLE001 - a value of a type the checks did not expect
+        # Refuse rather than crash: the schema let through a value the consistency checks cannot
+        # compare (for example a list where a code belongs). Name the rule so the author can fix it.
+        raise StandardError([f"{_culprit(standard)}: a value of an unexpected type stopped the consistency "
+                             f"check ({type(exc).__name__}: {exc}); look for a list or mapping where a single "
+                             f"value belongs (eq, ne, code, indicator)"]) from None
     if problems:
         raise StandardError(problems)
-    return standard
+
+
+def _culprit(standard: Standard) -> str:
+    """The first rule the consistency checks cannot get through on its own, as `file: rule ID`."""
+    from scoring.standard.lint import consistency_problems
+
+    for src in standard.rules:
+        try:
+            consistency_problems(Standard(criteria=standard.criteria, rules=(src,), files={}))
+        except Exception:  # noqa: BLE001
+            return f"{src.file}: rule {src.rule.id}"
+    return "rules"
 
 
 def load_standard_dir(directory: Path) -> Standard:
@@ -151,12 +267,20 @@ def load_from_files(files: dict[str, str]) -> Standard:
     """Rebuild a standard from the texts a run recorded (see Standard.files); same texts, same hash."""
     import tempfile
 
+    unexpected = sorted(name for name in files if not _recorded_name(name))
+    if unexpected:  # the names come from a database: never let one write outside the temporary folder
+        raise StandardError([f"recorded standard: unexpected file name {name!r}" for name in unexpected])
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "rules").mkdir()
         for name, text in files.items():
             (root / name).write_text(text, encoding="utf-8")
         return load_standard_dir(root)
+
+
+def _recorded_name(name: str) -> bool:
+    """criteria.yml or rules/NAME.yml, nothing else (what load_standard puts in Standard.files)."""
+    return name == "criteria.yml" or re.fullmatch(r"rules/[^/\\\x00]+\.yml", name) is not None
 
 
 _default: Standard | None = None
