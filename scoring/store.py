@@ -7,6 +7,7 @@ import json
 import operator
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +17,8 @@ import sqlite_utils
 
 DEFAULT_DB = "scoring.db"
 SCHEMA_VERSION = 2  # 2: rectifications.owner
+BUSY_TIMEOUT_MS = 30_000  # SQLite waits this long for another writer at each attempt
+BUSY_WAIT_SECONDS = 600.0  # a transaction keeps trying this long before the workspace is called busy
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -84,10 +87,10 @@ class Store:
         self.path = Path(path)
         if not create and str(path) != ":memory:" and not self.path.exists():
             raise StoreError(f"no workspace at {self.path}: run `scoring init` first, or point --db at one")
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys=ON")
         self.conn = conn
         if not create and self.db["settings"].exists() and self.get_setting("schema_version") != str(SCHEMA_VERSION):
@@ -129,17 +132,56 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One all-or-nothing unit of work; nested calls join the outer transaction."""
+        """One all-or-nothing unit of work; nested calls join the outer transaction.
+
+        BEGIN IMMEDIATE takes the write lock up front, waiting for another writer (busy_timeout),
+        so a transaction never has to upgrade a read and fail on a snapshot another process
+        changed. A big import can hold the lock longer than busy_timeout, so the wait is retried
+        up to BUSY_WAIT_SECONDS before the workspace is called busy.
+        """
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # some errors (disk full) have already rolled it back
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        deadline = time.monotonic() + BUSY_WAIT_SECONDS
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"the workspace {self.path} is busy: another command has been writing to it "
+                                     f"for over {BUSY_WAIT_SECONDS:.0f} s; try again when it is done") from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that all see one state of the database, however others write meanwhile (WAL).
+
+        For work that reads much and writes nothing (a rerun, or a run's scoring before its one
+        write transaction): without it each query sees the latest commit, so an import committing
+        halfway through would leave some units read before it and some after.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("select count(*) from sqlite_master").fetchone()  # fixes the snapshot now
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
