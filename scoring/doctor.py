@@ -1,6 +1,12 @@
-"""Health checks of a workspace (`scoring doctor`): is every score still reproducible and every link intact?"""
+"""Health checks of a workspace (`scoring doctor`): is every score still reproducible and every link intact?
+
+Only reads, in one snapshot, so it can run while others import and score.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 from scoring.store import Store
 
@@ -15,17 +21,42 @@ ORPHAN_CHECKS: tuple[tuple[str, str], ...] = (
     ("metric of an unknown unit", "select distinct unit || '/' || metric as what from metrics where unit not in (select code from units)"),
     ("rectification item whose finding is gone",
      "select id as what from rectifications where finding not in (select id from findings)"),
+    ("rectification item of an unknown unit",
+     "select id as what from rectifications where unit not in (select code from units)"),
     ("rectification history of an unknown item",
      "select distinct item as what from rectification_history where item not in (select id from rectifications)"),
     ("run whose standard texts are missing",
      "select 'run ' || id as what from runs where standard_hash not in (select hash from standards)"),
     ("run without scorecards", "select 'run ' || id as what from runs where id not in (select run from run_units)"),
+    ("run whose scorecards are incomplete",
+     "select 'run ' || r.id || ' (' || count(u.unit) || ' of ' || r.units || ')' as what from runs r "
+     "join run_units u on u.run = r.id group by r.id having count(u.unit) != r.units"),
+    ("scorecard of an unknown run", "select distinct 'run ' || run as what from run_units where run not in (select id from runs)"),
 )
 
 
 def diagnose(store: Store) -> list[str]:
     """One line per problem; an empty list means healthy."""
-    problems = [f"integrity: {row[0]}" for row in store.execute("pragma integrity_check") if row[0] != "ok"]
-    for what, sql in ORPHAN_CHECKS:
-        problems += [f"{what}: {row['what']}" for row in store.query(sql)]
+    with store.snapshot():
+        problems = [f"integrity: {row[0]}" for row in store.execute("pragma integrity_check") if row[0] != "ok"]
+        problems += [f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]} row"
+                     for row in store.execute("pragma foreign_key_check")]
+        for what, sql in ORPHAN_CHECKS:
+            problems += [f"{what}: {row['what']}" for row in store.query(sql)]
+        problems += _altered_standards(store)
+    return problems
+
+
+def _altered_standards(store: Store) -> list[str]:
+    """A recorded standard whose texts no longer give its hash: the runs citing it cannot be reproduced."""
+    problems = []
+    for row in store.query("select hash, files from standards order by hash"):
+        try:
+            files = json.loads(row["files"])
+            canonical = json.dumps(sorted(files.items()), ensure_ascii=False).encode("utf-8")
+            altered = hashlib.sha256(canonical).hexdigest() != row["hash"]
+        except (ValueError, AttributeError, TypeError):
+            altered = True
+        if altered:
+            problems.append(f"standard whose recorded texts do not match its hash: {row['hash'][:12]}")
     return problems
