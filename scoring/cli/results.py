@@ -11,6 +11,7 @@ from scoring.cli.output import emit, emit_json, format_option
 from scoring.explain import explain as explain_text
 from scoring.i18n import t
 from scoring.results import feed_rows, rank_rows, scorecard as load_scorecard
+from scoring.rerun import rerun
 from scoring.runner import Rescore, rescore_unit, run_period
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
@@ -36,10 +37,14 @@ def period_option(function):
                                     "nothing is stored.")
 @click.option("--workers", "-w", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes; 0: one per core for 1,000 units or more; 1: all in this process.")
+@click.option("--rerun", "rerun_id", type=int, metavar="RUN",
+              help="Recompute stored run RUN with its recorded standard and the current inputs, store nothing, "
+                   "and show what differs (exit 0 when identical, 1 when not).")
 @db_option
 @criteria_option
 @translate_errors
-def run(period: str, as_of, unit: str | None, workers: int, db: str | None, criteria_dir: str | None) -> None:
+def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, db: str | None,
+        criteria_dir: str | None) -> None:
     """Score every unit for a period and store the result as a new, immutable run.
 
     With --unit, score one unit afresh (say, after a new finding) and show its score and rank now;
@@ -49,7 +54,11 @@ def run(period: str, as_of, unit: str | None, workers: int, db: str | None, crit
 
         scoring run --period 2025 --as-of 2025-12-31
         scoring run --period 2025 --unit D001
+        scoring run --period 2025 --rerun 7    # is run 7 reproducible?
     """
+    if rerun_id is not None:
+        _rerun(period, rerun_id, as_of, unit, db, criteria_dir)
+        return
     with workspace(db) as store:
         standard = standard_for(store, criteria_dir)
         if unit:
@@ -59,6 +68,18 @@ def run(period: str, as_of, unit: str | None, workers: int, db: str | None, crit
             summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers)
     info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
          f"with {summary.criteria}")
+
+
+def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, criteria_dir: str | None) -> None:
+    if as_of or unit or criteria_dir:
+        raise click.UsageError("--rerun recomputes the whole run with its own as-of date and recorded standard: "
+                               "leave out --as-of, --unit and --criteria")
+    with workspace(db) as store:
+        with progress_bar(len(store.units()), "recomputing") as bar:
+            result = rerun(store, period, run_id, bar.update)
+    click.echo("\n".join(result.lines()))
+    if not result.identical:
+        raise click.exceptions.Exit(1)
 
 
 def _show_rescore(result: Rescore) -> None:

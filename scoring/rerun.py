@@ -1,0 +1,149 @@
+"""Reproduce a stored run: score its period again with the standard texts it recorded and today's inputs.
+
+`scoring run --period P --rerun RUN` either proves the run reproducible (every unit's scorecard
+document the same, byte for byte) or says exactly what changed: which units, which indicators and
+lines, old value and new. Nothing is stored: a rerun reads the workspace in one snapshot and
+writes nothing, so it can run beside imports, or on a backup.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterator
+
+from scoring.runner import RunError, documents, period_of, score_all
+from scoring.standard.loader import load_from_files
+from scoring.store import Store
+
+# Lists inside a scorecard document whose items carry a key: changes are named by it, not by position.
+_ITEM_KEYS = ("code", "id", "rule")
+# What a reader looks at first, listed first.
+_FIRST = ("score", "grade", "rank", "veto", "base", "bonus", "feed_points")
+
+
+@dataclass
+class Rerun:
+    run: dict[str, Any]  # the stored run
+    criteria: str  # the standard's label, id@hash
+    units: int  # units compared (stored and recomputed together)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # unit -> what changed, one line each
+
+    @property
+    def identical(self) -> bool:
+        return not self.changed
+
+    def lines(self) -> list[str]:
+        run = self.run
+        head = (f"run {run['id']} ({run['period']}, as of {run['as_of']}, {self.criteria}) recomputed from its "
+                f"recorded standard and the current inputs: ")
+        if self.identical:
+            return [head + f"identical, {self.units} scorecards byte for byte"]
+        lines = [head + f"{len(self.changed)} of {self.units} units differ (old → new)"]
+        for unit in sorted(self.changed):
+            lines += [f"{unit}: {change}" for change in self.changed[unit]]
+        return lines
+
+
+def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int], None] | None = None) -> Rerun:
+    """Recompute run `run_id` and compare it with what it stored; raises RunError when it cannot be recomputed."""
+    period = period_of(store, period_code)
+    run = store.run(run_id)
+    if run is None:
+        raise RunError(f"no run {run_id} in this workspace")
+    if run["period"] != period.code:
+        raise RunError(f"run {run_id} scored period {run['period']}, not {period.code}")
+    files = store.standard_files(run["standard_hash"])
+    if files is None:
+        raise RunError(f"run {run_id}: the texts of its standard ({run['standard_hash'][:12]}) are not in this "
+                       f"workspace, so it cannot be recomputed; `scoring doctor` lists such runs")
+    standard = load_from_files(files)
+    if standard.content_hash != run["standard_hash"]:
+        raise RunError(f"run {run_id}: its recorded standard texts hash to {standard.content_hash[:12]}, not to the "
+                       f"{run['standard_hash'][:12]} the run names; the workspace has been altered")
+    with store.snapshot():  # the stored run and the inputs, as of one moment
+        stored = {r["unit"]: r["document"] for r in store.query(
+            "select unit, document from run_units where run = ? order by unit", [run_id])}
+        scores, _ = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress)
+    fresh = {d["unit"]: d for d in documents(standard, period, scores)}
+    result = Rerun(run, standard.label, len(set(stored) | set(fresh)))
+    for unit in sorted(set(stored) | set(fresh)):
+        if unit not in fresh:
+            result.changed[unit] = [f"scored in run {run_id}, not scored now (no longer a unit of this workspace)"]
+        elif unit not in stored:
+            result.changed[unit] = [f"not in run {run_id}, scored now (a unit added since)"]
+        else:
+            changes = compare(json.loads(stored[unit]), fresh[unit], stored[unit])
+            if changes:
+                result.changed[unit] = changes
+    return result
+
+
+def canonical(document: dict[str, Any]) -> str:
+    """A scorecard document as a run stores it."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True)
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], old_text: str | None = None) -> list[str]:
+    """What differs between two scorecard documents, one line per value: `where: old → new`.
+
+    No line means identical byte for byte, in the form a run stores (sorted keys, UTF-8 text).
+    """
+    if "run" in old and "run" not in new:  # a document that names its own run: not an input
+        new = {**new, "run": old["run"]}
+    if (old_text if old_text is not None else canonical(old)) == canonical(new):
+        return []
+    changes = [f"{where}: {old_value} → {new_value}" for where, old_value, new_value in _differences(old, new, "")]
+    return changes or ["the stored text differs in form only (same values, written differently)"]
+
+
+def _differences(old: Any, new: Any, where: str) -> Iterator[tuple[str, str, str]]:
+    """(where, old, new) for every value that differs; lists of coded items are matched by code, not position."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=lambda k: (_FIRST.index(k) if not where and k in _FIRST else 99, str(k))):
+            inner = f"{where}.{key}" if where else str(key)
+            if key not in new:
+                yield inner, _show(old[key]), "(none)"
+            elif key not in old:
+                yield inner, "(none)", _show(new[key])
+            else:
+                yield from _differences(old[key], new[key], inner)
+    elif isinstance(old, list) and isinstance(new, list) and (name := _key_of(old + new)):
+        old_items, new_items = _by_key(old, name), _by_key(new, name)
+        for key in list(old_items) + [k for k in new_items if k not in old_items]:
+            # Dimension and indicator codes are unique in a standard: `T1.score` says enough.
+            inner = key if where == "dimensions" or where.endswith(".indicators") else f"{where}[{key}]"
+            if key not in new_items:
+                yield inner, _show(old_items[key]), "(none)"
+            elif key not in old_items:
+                yield inner, "(none)", _show(new_items[key])
+            else:
+                yield from _differences(old_items[key], new_items[key], inner)
+    elif old != new or type(old) is not type(new):
+        yield where or "document", _show(old), _show(new)
+
+
+def _key_of(items: list[Any]) -> str | None:
+    """The key every item of a list of mappings has (code, id or rule), if any."""
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    return next((k for k in _ITEM_KEYS if all(k in i for i in items)), None)
+
+
+def _by_key(items: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    keyed: dict[str, Any] = {}
+    for item in items:
+        key, n = str(item[name]), 1
+        while key in keyed:  # the same rule on several lines: CONTENT_STALE, CONTENT_STALE#2 …
+            n += 1
+            key = f"{item[name]}#{n}"
+        keyed[key] = item
+    return keyed
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 200 else text[:197] + "…"

@@ -1,0 +1,92 @@
+"""`scoring run --period P --rerun RUN`: an old run recomputed from its recorded standard and today's
+inputs, proved identical (exit 0) or with every change named (exit 1); nothing is stored."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from scoring.rerun import compare
+
+UNCHANGED = ("runs", "run_units", "rectifications", "audit")
+
+
+def counts(db) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in UNCHANGED}
+    finally:
+        conn.close()
+
+
+def test_a_run_recomputed_with_nothing_changed_is_identical_and_nothing_is_stored(workspace):
+    before = counts(workspace.db)
+    out = workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout
+    assert out.startswith("run 1 (2025, as of 2025-12-31, gongkai-default@")
+    assert out.rstrip().endswith("identical, 7 scorecards byte for byte")
+    assert counts(workspace.db) == before
+
+
+def test_changed_inputs_are_named_unit_by_unit_with_old_and_new(workspace, tmp_path):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("id,unit,period,date,code,count\nF-7777,D001,2025,2025-05-01,CONTENT_STALE,2\n", encoding="utf-8")
+    workspace.invoke("import", "findings", extra)
+    workspace.invoke("rectify", "update", "R-F-0001", "--status", "in_progress")
+    before = counts(workspace.db)
+    lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", code=1).stdout.splitlines()
+    assert lines[0].endswith("1 of 7 units differ (old → new)")
+    assert lines[1] == "D001: score: 88.00 → 87.00"  # what a reader looks at first, first
+    assert "D001: T1.lines[CONTENT_STALE].points: -7 → -11" in lines
+    assert "D001: rectifications[R-F-0001].status: open → in_progress" in lines
+    assert any(line.startswith("D001: rectifications[R-F-7777]: (none) → {") for line in lines)
+    assert all(line.startswith("D001: ") for line in lines[1:])
+    assert counts(workspace.db) == before  # still nothing stored
+
+
+def test_a_run_is_recomputed_with_its_own_standard_not_the_workspace_s(workspace, tmp_path):
+    folder = tmp_path / "standard-2026"
+    workspace.invoke("criteria", "export", folder, db=False)
+    text = (folder / "criteria.yml").read_text(encoding="utf-8")
+    (folder / "criteria.yml").write_text(text.replace("feed: {points: 4, score_cap: 100}",
+                                                      "feed: {points: 5, score_cap: 100}"), encoding="utf-8")
+    workspace.invoke("criteria", "use", folder)
+    workspace.invoke("run", "--period", "2025")  # run 2, with the other standard
+    workspace.invoke("criteria", "use", "--default")
+    for path in sorted(folder.rglob("*.yml")):
+        path.unlink()  # the folder is gone: only the recorded texts are left
+    assert "identical" in workspace.invoke("run", "--period", "2025", "--rerun", "2").stdout
+    assert "identical" in workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout
+
+
+def test_what_cannot_be_recomputed_is_refused_plainly(workspace):
+    assert "no run 9 in this workspace" in workspace.invoke("run", "--period", "2025", "--rerun", "9", code=2).stderr
+    assert "run 1 scored period 2025, not 2024" in workspace.invoke("run", "--period", "2024", "--rerun", "1",
+                                                                    code=2).stderr
+    usage = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--as-of", "2025-06-30", code=2).stderr
+    assert "leave out --as-of, --unit and --criteria" in usage
+    conn = sqlite3.connect(workspace.db)
+    conn.execute("update standards set files = replace(files, 'CONTENT_STALE', 'CONTENT_STALF')")
+    conn.commit()
+    assert "the workspace has been altered" in workspace.invoke("run", "--period", "2025", "--rerun", "1",
+                                                                code=2).stderr
+    conn.execute("delete from standards")
+    conn.commit()
+    conn.close()
+    assert "cannot be recomputed" in workspace.invoke("run", "--period", "2025", "--rerun", "1", code=2).stderr
+
+
+def test_compare_names_values_by_code_not_position():
+    old = {"unit": "D001", "score": "96.50", "grade": "优秀",
+           "dimensions": [{"code": "D5", "score": "8.50", "indicators": [
+               {"code": "T1", "score": "3.50", "lines": [{"rule": "CONTENT_STALE", "points": "-1.5"},
+                                                          {"rule": "CONTENT_STALE", "points": "-1"}]}]}],
+           "rectifications": [{"id": "R-1", "status": "open"}, {"id": "R-2", "status": "open"}]}
+    new = json.loads(json.dumps(old))
+    assert compare(old, new) == []
+    new["dimensions"][0]["indicators"][0]["lines"][1]["points"] = "-2"
+    new["rectifications"].reverse()  # order alone
+    new["rectifications"][0]["status"] = "verified"
+    new["grade"] = "良好"
+    assert compare(old, new) == ["grade: 优秀 → 良好",
+                                 "T1.lines[CONTENT_STALE#2].points: -1 → -2",
+                                 "rectifications[R-2].status: open → verified"]
