@@ -1,0 +1,192 @@
+"""Concurrency: processes that import, score, change statuses and back up one workspace at the same time
+all succeed (no "database is locked") and lose nothing.
+
+Each worker is a real process that runs a list of `scoring` commands one after another (imported
+once, run through click's CliRunner), so the commands of different workers overlap for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scoring.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "inputs" / "example"
+HEADER = "id,unit,period,date,inspector,code,indicator,count,corrected_on_spot,note,evidence\n"
+UNITS = ("D001", "D002", "D003", "D004", "G001", "T001", "P001")
+
+# Runs the commands given as JSON in argv[1], in order; prints one JSON line per command.
+WORKER = """
+import json, sys
+from click.testing import CliRunner
+from scoring.cli import cli
+
+for argv in json.loads(sys.argv[1]):
+    result = CliRunner().invoke(cli, argv, env={"SCORING_DB": None, "SCORING_LANG": None, "SCORING_USER": "pytest"})
+    error = "" if result.exception is None or isinstance(result.exception, SystemExit) else repr(result.exception)
+    print(json.dumps({"argv": argv, "code": result.exit_code, "stderr": result.stderr[-2000:] + error}), flush=True)
+"""
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "scoring.db"
+    runner = CliRunner()
+    env = {"SCORING_DB": None, "SCORING_LANG": None, "SCORING_USER": "pytest"}
+    steps = [["init"], ["period", "add", "2024", "2025"]]
+    steps += [["import", kind, str(EXAMPLE / f"{kind}.csv")]
+              for kind in ("units", "findings", "self-assessments", "survey", "survey-issued", "metrics")]
+    steps += [["run", "--period", "2025"]]
+    for step in steps:
+        result = runner.invoke(cli, [*step, "--db", str(path)], env=env)
+        assert result.exit_code == 0, result.output
+    return path
+
+
+def findings_file(path: Path, prefix: str, rows: int) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(HEADER)
+        for i in range(rows):
+            fh.write(f"{prefix}-{i:05d},{UNITS[i % len(UNITS)]},2025,2025-{i % 12 + 1:02d}-{i % 28 + 1:02d},"
+                     f"张明,CONTENT_STALE,,{i % 3 + 1},否,并发导入 {prefix} {i},\n")
+    return path
+
+
+def start(commands: list[list[str]], cwd: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in ("SCORING_DB", "SCORING_LANG")}
+    return subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(commands)], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(process: subprocess.Popen) -> list[dict]:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def failures(results: list[dict]) -> list[str]:
+    return [f"`scoring {' '.join(r['argv'][:3])} …` exited {r['code']}: {r['stderr']}" for r in results if r["code"] != 0]
+
+
+def count(db: Path, sql: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_two_big_imports_and_a_run_at_once(db, tmp_path):
+    """Two imports of 6,000 rows each (each holds the write lock for a while) and a run, all at once."""
+    before = count(db, "select count(*) from findings")
+    a = findings_file(tmp_path / "a.csv", "A", 6000)
+    b = findings_file(tmp_path / "b.csv", "B", 6000)
+    workers = [start([["import", "findings", str(a), "--db", str(db)]], tmp_path),
+               start([["import", "findings", str(b), "--db", str(db)]], tmp_path),
+               start([["run", "--period", "2025", "--db", str(db)]], tmp_path)]
+    results = [r for w in workers for r in finish(w)]
+    assert failures(results) == []
+    assert count(db, "select count(*) from findings") == before + 12000
+    assert count(db, "select count(*) from findings where id like 'A-%'") == 6000
+    assert count(db, "select count(*) from findings where id like 'B-%'") == 6000
+    assert count(db, "select count(*) from runs") == 2
+    assert count(db, "select count(*) from audit where action = 'import findings'") == 3
+
+
+def test_many_small_writers_interleaved(db, tmp_path):
+    """Three processes, each a stream of short writes: imports, runs, status changes, periods, backups."""
+    files = [findings_file(tmp_path / f"s{i}.csv", f"S{i}", 50) for i in range(12)]
+    items = [r[0] for r in sqlite3.connect(db).execute("select id from rectifications order by id")]
+    assert len(items) >= 2
+    importer = [["import", "findings", str(f), "--db", str(db)] for f in files]
+    scorer = [cmd for i in range(6) for cmd in (["run", "--period", "2025", "--db", str(db)],
+                                                 ["backup", str(tmp_path / f"backup-{i}.db"), "--db", str(db)])]
+    other = []
+    for i in range(6):
+        other.append(["period", "add", f"2025-{i + 1:02d}", "--db", str(db)])
+        other.append(["rectify", "update", items[i % 2], "--status", "in_progress" if i % 2 == 0 else "open",
+                      "--note", f"第{i}次", "--db", str(db)])
+    # Status changes must follow the lifecycle: open → in_progress → … ; reopened goes back to open.
+    other = [cmd for cmd in other if cmd[0] != "rectify"] + [
+        ["rectify", "update", items[0], "--status", "in_progress", "--db", str(db)],
+        ["rectify", "update", items[0], "--status", "rectified", "--db", str(db)],
+        ["rectify", "update", items[1], "--status", "in_progress", "--db", str(db)]]
+    workers = [start(importer, tmp_path), start(scorer, tmp_path), start(other, tmp_path)]
+    results = [r for w in workers for r in finish(w)]
+    assert failures(results) == []
+    assert count(db, "select count(*) from findings where id like 'S%'") == 12 * 50
+    assert count(db, "select count(*) from runs") == 1 + 6
+    assert count(db, "select count(*) from periods") == 2 + 6
+    assert count(db, "select count(*) from audit where action = 'backup'") == 6
+    for i in range(6):
+        copy = tmp_path / f"backup-{i}.db"
+        assert count(copy, "pragma integrity_check") == "ok"
+        assert count(copy, "select count(*) from findings") >= 11
+
+
+HOLD = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("begin immediate")
+conn.execute("insert into audit (at, user, action, target, sha256, detail) values ('', 'pytest', 'hold', '', '', '{}')")
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("commit")
+"""
+
+
+def test_backup_and_doctor_work_while_another_process_is_writing(db, tmp_path):
+    """A writer holds the write lock mid-transaction; doctor answers at once, backup copies the last commit."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "3"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    workers = [start([["doctor", "--db", str(db)]], tmp_path),
+               start([["backup", str(tmp_path / "copy.db"), "--db", str(db)]], tmp_path)]
+    results = [r for w in workers for r in finish(w)]
+    holder.wait(timeout=60)
+    assert failures(results) == []
+    assert results[0]["stderr"].strip() == "healthy"
+    copy = tmp_path / "copy.db"
+    assert count(copy, "pragma integrity_check") == "ok"
+    assert count(copy, "select count(*) from audit where action = 'hold'") == 0  # not committed when copied
+    assert count(copy, "select count(*) from findings") == count(db, "select count(*) from findings")
+    assert count(db, "select count(*) from audit where action = 'backup'") == 1  # written once the lock was free
+
+
+def test_a_transaction_waits_out_a_writer_longer_than_the_busy_timeout(db, monkeypatch):
+    """busy_timeout is one wait; transaction() tries again until BUSY_WAIT_SECONDS, then calls the workspace busy."""
+    import threading
+
+    import scoring.store as store_module
+    from scoring.store import Store, StoreError
+
+    store = Store(db)
+    store.conn.execute("pragma busy_timeout=50")  # each attempt gives up after 50 ms
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("begin immediate")
+    release = threading.Timer(0.5, lambda: holder.execute("commit"))
+    release.start()
+    with store.transaction():  # ten attempts or so, then the lock is free
+        store.audit("waited")
+    release.join()
+    assert count(db, "select count(*) from audit where action = 'waited'") == 1
+
+    monkeypatch.setattr(store_module, "BUSY_WAIT_SECONDS", 0.2)
+    holder.execute("begin immediate")
+    try:
+        with pytest.raises(StoreError, match="is busy: another command has been writing to it"):
+            with store.transaction():
+                store.audit("never")
+    finally:
+        holder.execute("commit")
+        holder.close()
+        store.close()
+    assert count(db, "select count(*) from audit where action = 'never'") == 0
