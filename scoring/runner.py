@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from scoring.chunks import Scored, ScoringJob, compose, placement_members, score_unit, scored_chunks
 from scoring.engine import Engine
-from scoring.facts import build_facts
+from scoring.facts import CHUNK, build_facts
 from scoring.periods import Period, parse_period
 from scoring.ranking import Standing, place
 from scoring.scorecard import document
@@ -105,20 +105,28 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
                 scored.extend(units)
                 if progress:
                     progress(len(units))
-            store.save_run_units(_run_unit_rows(standard, run_id, scored))
+            _save_run_units(store, standard, run_id, scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
-                        units=len(scored), criteria=standard.label)
-    return RunSummary(run_id, period.code, as_of.isoformat(), len(scored), standard.label)
+                        units=len(codes), criteria=standard.label)
+    return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label)
 
 
-def _run_unit_rows(standard: Standard, run_id: int, scored: list[Scored]) -> list[dict[str, Any]]:
+def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
+    """Place every unit, then compose and store the documents a chunk at a time, letting go of each chunk.
+
+    A composed document is a str (2 bytes a character once it holds CJK text): composing all of
+    a province's at once would hold them beside their members, over a gigabyte.
+    """
     placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
-    rows = []
-    for s in scored:
-        p = placements[s.unit]
-        rows.append({"run": run_id, "unit": s.unit, "ranking_group": s.group, "rank": p.rank, "score": s.score,
-                     "grade": p.grade, "veto": int(s.veto), "document": compose(s.members, placement_members(p))})
-    return rows
+    scored.reverse()  # popped from the end: in unit order, each released once stored
+    while scored:
+        rows = []
+        for _ in range(min(CHUNK, len(scored))):
+            s = scored.pop()
+            p = placements[s.unit]
+            rows.append({"run": run_id, "unit": s.unit, "ranking_group": s.group, "rank": p.rank, "score": s.score,
+                         "grade": p.grade, "veto": int(s.veto), "document": compose(s.members, placement_members(p))})
+        store.save_run_units(rows)
 
 
 # ---------------------------------------------------------------- one unit, interactively
