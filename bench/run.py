@@ -1,0 +1,289 @@
+"""Measure every figure of design/quality.md's speed table against a floor measured in the same run.
+
+    python bench/run.py [--units 10000] [--seed 1] [--work /tmp/gongkai-bench] [--workers 0]
+
+Prints one line per figure, `name value unit ratio=R floor=F` (ratio and floor are `-` where the
+table names no floor), checks every unit's scores with the reference evaluator (bench/reference.py;
+any difference fails the benchmark loudly, exit 1), and rewrites the measured part of
+bench/RESULTS.md (the text under its "Where the time goes" heading is kept).
+
+Each figure is measured in a fresh Python process, timing the library call (the database is open
+and the standard loaded; interpreter start-up is not counted); `scoring report` is timed as the
+command. Workloads are generated once per (units, seed) into --work and copied for each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+import reference  # noqa: E402
+
+PERIOD = "2025"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+KEPT = "## Where the time goes"
+TARGETS = {"import": "≤ 30 s", "run": "≤ 10 s; ≤ 8× the floor", "rescore": "≤ 100 ms p95", "report": "≤ 20 s",
+           "rss": "≤ 1 GiB", "growth": "≤ 12×"}
+
+
+# ---------------------------------------------------------------- workloads
+
+
+def workload(work: Path, units: int, seed: int) -> tuple[Path, Path]:
+    """The generated database and findings CSV for this size, made once."""
+    db, csv_dir = work / f"province-{units}-{seed}.db", work / f"csv-{units}-{seed}"
+    if not db.exists() or not (csv_dir / "findings-2025.csv").exists():
+        print(f"generating {units} units into {db}", file=sys.stderr)
+        generate.generate(db, units, seed, csv_dir)
+    return db, csv_dir / "findings-2025.csv"
+
+
+def fresh_copy(db: Path, target: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(db, target)
+    return target
+
+
+def empty_workspace(db: Path, target: Path) -> Path:
+    """A workspace with the workload's units and periods and nothing else: where an import starts."""
+    from scoring.store import Store
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    store = Store(target, create=True)
+    store.create_schema()
+    store.close()
+    conn = sqlite3.connect(target)
+    conn.execute("attach ? as source", [str(db)])
+    conn.execute("insert into units select * from source.units")
+    conn.execute("insert into periods select * from source.periods")
+    conn.commit()
+    conn.close()
+    return target
+
+
+# ---------------------------------------------------------------- what each child process measures
+
+
+def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
+    from scoring.standard import load_default
+    from scoring.store import Store
+
+    store, standard = Store(db), load_default()
+    started, cpu = time.perf_counter(), time.process_time()
+    if kind == "import":
+        from scoring.importing import import_file
+
+        written = import_file(store, standard, "findings", Path(arg)).written
+        return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "written": written}
+    if kind == "run":
+        from scoring.runner import run_period
+
+        summary = run_period(store, standard, PERIOD, workers=workers or None)
+        seconds = time.perf_counter() - started
+        own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        return {"seconds": seconds, "run": summary.run, "cpu": own.ru_utime + own.ru_stime,
+                "cpu_workers": kids.ru_utime + kids.ru_stime, "rss_parent": own.ru_maxrss * 1024,
+                "rss_worker": kids.ru_maxrss * 1024}
+    if kind == "rescore":
+        return {"times": rescore_times(store, standard, int(arg))}
+    raise SystemExit(f"unknown child {kind}")
+
+
+def rescore_times(store, standard, samples: int) -> list[float]:
+    """Add one finding to each of `samples` units spread over the workload, then time re-scoring it."""
+    from scoring.runner import rescore_unit
+
+    codes = [r[0] for r in store.execute("select code from units order by code")]
+    times = []
+    for i, code in enumerate(codes[::max(1, len(codes) // samples)][:samples]):
+        store.write_rows("findings", [{"id": f"BENCH-{i:04d}", "unit": code, "period": PERIOD, "date": "2025-06-30",
+                                       "inspector": "bench", "code": "CONTENT_STALE", "indicator": "T1", "count": 1,
+                                       "corrected_on_spot": 0, "note": None, "evidence": None}])
+        started = time.perf_counter()
+        rescore_unit(store, standard, PERIOD, code)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def in_child(kind: str, db: Path, arg: str | None = None, workers: int = 0) -> dict:
+    command = [sys.executable, __file__, "--child", kind, "--db", str(db), "--workers", str(workers)]
+    if arg is not None:
+        command += ["--arg", arg]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"`{' '.join(command)}` failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- floors: plain sqlite3
+
+
+def import_floor(db: Path, findings_csv: Path, work: Path) -> float:
+    """sqlite3 executemany of the same rows (read with csv.reader) into a fresh workspace, no validation."""
+    target = empty_workspace(db, work / "floor-import.db")
+    conn = sqlite3.connect(target)
+    started = time.perf_counter()
+    with findings_csv.open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        columns = next(rows)
+        conn.executemany(f"insert into findings ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                         (r + [None] * (len(columns) - len(r)) for r in rows))
+    conn.commit()
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds
+
+
+def run_floor(db: Path) -> float:
+    """Reading every input row a run reads, with plain sqlite3 (this period's and the previous one's findings)."""
+    conn = sqlite3.connect(db)
+    started = time.perf_counter()
+    for sql in ("select * from units", "select * from findings where period in ('2025', '2024')",
+                "select * from self_assessments where period = '2025'",
+                "select * from survey_answers where period = '2025'", "select * from survey_issued where period = '2025'",
+                "select * from metrics where period = '2025'", "select * from rectifications"):
+        conn.execute(sql).fetchall()
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds
+
+
+# ---------------------------------------------------------------- the figures
+
+
+def measure(args: argparse.Namespace) -> list[tuple[str, str, str, str, str]]:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    db, findings_csv = workload(work, args.units, args.seed)
+    small_db, _ = workload(work, max(1, args.units // 10), args.seed)
+    lines = []
+
+    imported = in_child("import", empty_workspace(db, work / "import.db"), str(findings_csv))
+    floor = import_floor(db, findings_csv, work)
+    lines.append(("import", f"{imported['seconds']:.2f}", "s", f"{imported['seconds'] / floor:.1f}", f"{floor:.2f}s"))
+
+    ran = in_child("run", fresh_copy(db, work / "run.db"), workers=args.workers)
+    floor = run_floor(work / "run.db")
+    lines.append(("run", f"{ran['seconds']:.2f}", "s", f"{ran['seconds'] / floor:.1f}", f"{floor:.2f}s"))
+    problems = reference.check(str(work / "run.db"), ran["run"])
+    if problems:
+        print("\n".join(problems[:50]), file=sys.stderr)
+        raise SystemExit(f"FAILED: the reference evaluator disagrees with the engine on {len(problems)} values")
+
+    times = sorted(in_child("rescore", work / "run.db", str(args.samples))["times"])
+    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    lines.append(("rescore", f"{1000 * p95:.1f}", "ms", "-", "-"))
+
+    lines.append(report_line(work))
+    rss = ran["rss_parent"] + (args.workers_expected * ran["rss_worker"] if ran["rss_worker"] else 0)
+    lines.append(("rss", f"{rss / 2**20:.0f}", "MiB", "-", "-"))
+    small = in_child("run", fresh_copy(small_db, work / "run-small.db"), workers=args.workers)
+    lines.append(("growth", f"{ran['seconds'] / small['seconds']:.1f}", "x", "-", f"{small['seconds']:.2f}s"))
+    args.details = {"run": ran, "small_run": small, "import": imported, "rescore_median_ms": 1000 * statistics.median(times)}
+    return lines
+
+
+def report_line(work: Path) -> tuple[str, str, str, str, str]:
+    """`scoring report` for the province, as a command; `-` if this checkout has no such command."""
+    scoring = [sys.executable, "-m", "scoring"]
+    if subprocess.run(scoring + ["report", "--help"], capture_output=True).returncode != 0:
+        return ("report", "-", "s", "-", "- (scoring report is not built yet)")
+    started = time.perf_counter()
+    done = subprocess.run(scoring + ["report", "--period", PERIOD, "--out", str(work / "report"),
+                                     "--db", str(work / "run.db")], capture_output=True, text=True)
+    if done.returncode != 0:
+        return ("report", "-", "s", "-", f"- (failed: {done.stderr.strip().splitlines()[-1:]})")
+    return ("report", f"{time.perf_counter() - started:.2f}", "s", "-", "-")
+
+
+# ---------------------------------------------------------------- RESULTS.md
+
+
+def write_results(args: argparse.Namespace, lines: list[tuple[str, ...]], loads: tuple) -> None:
+    kept = ""
+    if RESULTS.exists() and KEPT in RESULTS.read_text(encoding="utf-8"):
+        kept = RESULTS.read_text(encoding="utf-8").split(KEPT, 1)[1]
+    d = args.details
+    rows = "\n".join(f"| {name} | {value} {unit} | {TARGETS[name]} | {floor} | {ratio} |"
+                     for name, value, unit, ratio, floor in lines)
+    text = f"""# Benchmark results
+
+Written by `bench/run.py`; everything above "{KEPT}" is replaced on every run.
+
+- machine: {_machine()}
+- date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+- command: `python bench/run.py {' '.join(sys.argv[1:])}`
+- load average before and after (other work on the machine slows every figure): {loads[0]} / {loads[1]}
+
+| figure | value | target | floor | ratio |
+|---|---|---|---|---|
+{rows}
+
+- run: {d['run']['cpu']:.1f} s CPU in the parent, {d['run']['cpu_workers']:.1f} s in workers; peak RSS parent
+  {d['run']['rss_parent'] / 2**20:.0f} MiB, largest worker {d['run']['rss_worker'] / 2**20:.0f} MiB (the rss figure
+  adds the parent and {args.workers_expected} × the largest worker: an upper bound, shared pages count twice).
+- growth: {max(1, args.units // 10)} units ran in {d['small_run']['seconds']:.2f} s.
+- rescore: median {d['rescore_median_ms']:.1f} ms over {args.samples} units, each after one new finding.
+- import: {d['import']['written']}.
+- the reference evaluator (bench/reference.py) agreed with the engine on every unit's indicator scores,
+  base, bonus, final score and veto.
+
+{KEPT}{kept or chr(10) + chr(10) + "(not written yet)" + chr(10)}"""
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def _machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", default="/tmp/gongkai-bench", help="Where workloads and copies go.")
+    parser.add_argument("--workers", type=int, default=0, help="Worker processes for runs (0: the default).")
+    parser.add_argument("--samples", type=int, default=50, help="Units re-scored for the rescore figure.")
+    parser.add_argument("--no-results", action="store_true", help="Print only; leave bench/RESULTS.md alone.")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--arg", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.db, args.arg, args.workers), default=str))
+        return
+    from scoring.runner import workers_for
+
+    args.workers_expected = workers_for(args.workers or None, args.units)
+    before = os.getloadavg()
+    lines = measure(args)
+    after = os.getloadavg()
+    for name, value, unit, ratio, floor in lines:
+        print(f"{name} {value} {unit} ratio={ratio} floor={floor}")
+    if not args.no_results:
+        write_results(args, lines, (" ".join(f"{x:.1f}" for x in before), " ".join(f"{x:.1f}" for x in after)))
+
+
+if __name__ == "__main__":
+    main()

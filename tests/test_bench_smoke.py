@@ -1,0 +1,113 @@
+"""The benchmark's pieces at 50 units: generator, a run, the reference evaluator, workers, fast JSON.
+
+No timing here (bench/run.py measures); this only keeps the benchmark and the fast paths honest:
+the plain-Python reference evaluator must agree with the engine on every unit, a run in worker
+processes must store exactly what a single-process run stores, and the document serialiser must
+write exactly what json.dumps writes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from scoring import chunks
+from scoring.runner import rescore_unit, run_period
+from scoring.standard import load_default
+from scoring.store import Store
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import reference  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def workload(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("bench") / "province-50.db"
+    generate.generate(db, 50, seed=7)
+    return db
+
+
+def documents(store: Store, run: int) -> list[tuple]:
+    return list(store.execute("select unit, ranking_group, rank, score, grade, veto, document from run_units "
+                              "where run = ? order by unit", [run]))
+
+
+def test_the_reference_evaluator_agrees_with_the_engine(workload):
+    store = Store(workload)
+    try:
+        run = run_period(store, load_default(), "2025", workers=1).run
+    finally:
+        store.close()
+    assert reference.check(str(workload), run) == []
+
+
+def test_the_reference_evaluator_notices_a_wrong_score(workload, tmp_path):
+    db = tmp_path / "tampered.db"
+    db.write_bytes(workload.read_bytes())
+    store = Store(db)
+    run = run_period(store, load_default(), "2025", workers=1).run
+    unit, text = store.execute("select unit, document from run_units where run = ? limit 1", [run]).fetchone()
+    doc = json.loads(text)
+    doc["dimensions"][0]["indicators"][0]["score"] = "0.01"
+    store.execute("update run_units set document = ? where run = ? and unit = ?",
+                  [json.dumps(doc, ensure_ascii=False), run, unit])
+    store.close()
+    assert reference.check(str(db), run) == [
+        f"{unit}: L1: reference {reference.expected(str(db), run)[unit]['indicators']['L1']}, engine 0.01"]
+
+
+def test_workers_store_what_one_process_stores(workload, tmp_path, monkeypatch):
+    monkeypatch.setattr(chunks, "CHUNK", 8)  # seven chunks over two workers
+    stored = []
+    for workers in (1, 2):
+        db = tmp_path / f"workers-{workers}.db"
+        db.write_bytes(workload.read_bytes())
+        store = Store(db)
+        try:
+            run = run_period(store, load_default(), "2025", workers=workers).run
+            items = list(store.execute("select id, unit, period, finding, rule, indicator, title, note, deadline, status "
+                                       "from rectifications order by rowid"))
+            stored.append((documents(store, run), items))
+        finally:
+            store.close()
+    assert stored[0] == stored[1]
+
+
+def test_rescoring_one_unit_matches_a_whole_run(workload, tmp_path):
+    db = tmp_path / "rescore.db"
+    db.write_bytes(workload.read_bytes())
+    store = Store(db)
+    try:
+        standard = load_default()
+        run_period(store, standard, "2025", workers=1)
+        store.write_rows("findings", [{"id": "NEW-1", "unit": "U000003", "period": "2025", "date": "2025-06-30",
+                                       "inspector": None, "code": "CONTENT_STALE", "indicator": "T1", "count": 1,
+                                       "corrected_on_spot": 0, "note": None, "evidence": None}])
+        preview = rescore_unit(store, standard, "2025", "U000003")
+        run = run_period(store, standard, "2025", workers=1).run
+        doc = json.loads(store.run_unit(run, "U000003")["document"])
+    finally:
+        store.close()
+    assert preview.document == doc
+
+
+TRICKY = ["", "a,\nb", "q\"uo\\te\t/", "\x00\x1f\x7f", "\u2028\u2029", "中文、标点（）", "\U0001F600", ", ", ": "]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fast_serialiser_writes_what_json_dumps_writes(seed):
+    rnd = random.Random(seed)
+    def text() -> str:
+        point = rnd.choice([rnd.randrange(0xD800), rnd.randrange(0xE000, 0x30000)])  # no lone surrogates
+        return "".join(rnd.choice(TRICKY + [chr(point)]) for _ in range(4))
+
+    value = {text(): [text(), {"k": text(), "n": None, "t": True, "i": rnd.randrange(-10**9, 10**9)}, [], {}],
+             "z": [[], [{}]], text(): {text(): text()}}
+    assert chunks._dumps(value) == json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
