@@ -93,6 +93,20 @@ def test_a_rule_naming_an_unknown_indicator_fails_naming_file_rule_and_field(exp
     assert "rules/d3_content.yml: rule FEE_UNDISCLOSED: when.f.indicator: unknown indicator 'C9'" in out
 
 
+def test_a_condition_that_can_never_hold_fails_instead_of_silently_matching_nothing(exported):
+    ws, folder = exported
+    edit(folder / "rules" / "d5_timeliness.yml", "f: {fact: finding, code: CONTENT_STALE}",
+         "f: {fact: finding, code: CONTENT_STALE, corrected_on_spot: 是, count: {gt: 1}, date: {lt: 3}}")
+    edit(folder / "rules" / "d8_supervision.yml", "s: {fact: self_assessment, claim: partial, applicable: true}",
+         "s: {fact: self_assessment, claim: partly, applicable: true}")
+    result = ws.invoke("criteria", "check", folder, db=False, code=2)
+    out = problems(result)
+    assert "rule CONTENT_STALE: when.f.corrected_on_spot: '是' is not a bool; corrected_on_spot holds true/false" in out
+    assert "rule CONTENT_STALE: when.f.date: lt compares numbers; date is text" in out
+    assert "when.f.count" not in out
+    assert "rule SELF_PARTIAL: when.s.claim: unknown claim 'partly'" in out
+
+
 def test_a_typo_in_a_rule_key_fails_loudly(exported):
     ws, folder = exported
     edit(folder / "rules" / "d5_timeliness.yml",

@@ -249,7 +249,8 @@ EXPECTED: dict[str, list[str]] = {
                                     r"'tag:yaml\.org,2002:python/object/apply:os\.system' is not allowed"],
     "std-python-name.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: the tag "
                                   r"'tag:yaml\.org,2002:python/name:os\.system' is not allowed"],
-    "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: rule HOSTILE_LIST: a value of an unexpected type"],
+    "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: rule HOSTILE_LIST: when\.f: code: compare with one value "
+                                      r"\(text, number or true/false\); for several, write code: \{in: \[\.\.\.\]\}"],
     "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: but found another document"],
     "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: mapping values are not allowed here "
                                       r"\(line 3, column 13\)"],

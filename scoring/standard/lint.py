@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
-from scoring.standard.schema import FACT_FIELDS, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
+from scoring.models import CLAIM_CODES, STATUS_CODES
+from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
 
 if TYPE_CHECKING:
     from scoring.standard.loader import Standard
@@ -71,7 +72,7 @@ def _rule_problems(standard: "Standard", rule: Rule) -> Iterator[str]:
     aliases = {**rule.when, **rule.unless}
     if rule.indicator is not None and rule.indicator not in standard.indicators:
         yield f"indicator: unknown indicator {rule.indicator!r}"
-    earlier: list[str] = []
+    earlier: dict[str, str] = {}  # alias -> fact kind, of the `when` facts listed so far
     for section, patterns in (("when", rule.when), ("unless", rule.unless)):
         for alias, pattern in patterns.items():
             fields = _fields_of(standard, pattern.fact)
@@ -80,9 +81,10 @@ def _rule_problems(standard: "Standard", rule: Rule) -> Iterator[str]:
                 if name not in fields:
                     yield f"{where}: a {pattern.fact} fact has no field {name!r} (fields: {', '.join(sorted(fields))})"
                     continue
-                yield from _condition_problems(standard, where, name, cond, earlier if section == "when" else list(rule.when))
+                joinable = earlier if section == "when" else {a: p.fact for a, p in rule.when.items()}
+                yield from _condition_problems(standard, where, pattern.fact, name, cond, joinable)
             if section == "when":
-                earlier.append(alias)
+                earlier[alias] = pattern.fact
 
     def ref_problems(where: str, ref: str | None) -> Iterator[str]:
         if ref is None or "." not in ref:
@@ -154,20 +156,41 @@ def _target_problems(standard: "Standard", rule: Rule, where: str, target: str |
         yield f"{where}: say which indicator loses points (rule indicator, or a first fact that has one)"
 
 
-def _condition_problems(standard: "Standard", where: str, name: str, cond, earlier: list[str]) -> Iterator[str]:
+def _field_type(standard: "Standard", fact: str, name: str) -> str:
+    return "number" if fact == "metrics" else FIELD_TYPES[fact].get(name, "")
+
+
+def _type_of(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    return "text" if isinstance(value, str) else "number"
+
+
+def _condition_problems(standard: "Standard", where: str, fact: str, name: str, cond, earlier: dict[str, str]) -> Iterator[str]:
+    """A condition that can never hold is a rule that silently does nothing: say so."""
+    wanted = _field_type(standard, fact, name)
     if isinstance(cond, Op):
         op, value = cond.operator
         if op == "same":
-            alias = value.split(".", 1)[0]
+            alias, other = value.split(".", 1)
             if alias not in earlier:
                 yield f"{where}: same: {value!r} must name a fact listed before this one ({', '.join(earlier) or 'none'})"
+            elif _field_type(standard, earlier[alias], other) not in ("", wanted):
+                yield f"{where}: same: {value!r} is a {_field_type(standard, earlier[alias], other)}, {name} a {wanted}"
+            return
+        if op in ("lt", "lte", "gt", "gte") and wanted != "number":
+            yield f"{where}: {op} compares numbers; {name} is {wanted}"
             return
         values = value if op == "in" else (value,) if op in ("eq", "ne") else ()
     else:
         values = (cond,)
-    known = {"code": standard.criteria.finding_codes, "indicator": standard.indicators}.get(name)
     for v in values:
-        if known is not None and v not in known:
+        if wanted and _type_of(v) != wanted:
+            yield f"{where}: {v!r} is not a {wanted}; {name} holds {'true/false' if wanted == 'bool' else wanted + 's'}"
+    known = {"code": standard.criteria.finding_codes, "indicator": standard.indicators, "claim": CLAIM_CODES,
+             "kind": ("defect", "bonus", "veto"), "status": STATUS_CODES, "type": standard.criteria.unit_types}.get(name)
+    for v in values:
+        if known is not None and isinstance(v, str) and v not in known:
             yield f"{where}: unknown {name} {v!r}"
 
 

@@ -181,7 +181,8 @@ def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors(include_url=False):
         location = ".".join(str(p) for p in err["loc"] if p not in ("function-after[_gather_conditions()]",))
-        lines.append(f"{prefix}: {location}: {err['msg']}" if location else f"{prefix}: {err['msg']}")
+        message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
     return lines
 
 

@@ -114,16 +114,19 @@ class Criteria(Strict):
 # ---------------------------------------------------------------- rules
 
 
+Scalar = Union[bool, int, Decimal, str]
+
+
 class Op(Strict):
     """One comparison on a fact field; `same` joins to a field of an earlier fact."""
 
-    eq: Any = None
-    ne: Any = None
+    eq: "Scalar | None" = None
+    ne: "Scalar | None" = None
     lt: Decimal | None = None
     lte: Decimal | None = None
     gt: Decimal | None = None
     gte: Decimal | None = None
-    in_: tuple[Any, ...] | None = Field(default=None, alias="in")
+    in_: "tuple[Scalar, ...] | None" = Field(default=None, alias="in", min_length=1)
     same: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
     exists: bool | None = None
 
@@ -143,8 +146,15 @@ class Op(Strict):
         raise AssertionError("validated to hold one operator")
 
 
-Scalar = Union[bool, int, Decimal, str]
 Condition = Union[Op, Scalar]
+
+
+def _one_value(name: str, value: Any) -> None:
+    """A condition compares with one value; a list or a nested map is a mistake worth naming plainly."""
+    compared = value.get("eq", value.get("ne")) if isinstance(value, dict) else value
+    if isinstance(compared, (list, dict)) and not (isinstance(value, dict) and set(value) - {"eq", "ne"}):
+        raise ValueError(f"{name}: compare with one value (text, number or true/false); "
+                         f"for several, write {name}: {{in: [...]}}")
 
 
 class Pattern(Strict):
@@ -162,7 +172,10 @@ class Pattern(Strict):
         known = {"fact", "any", "conditions"}
         conditions = {k: v for k, v in data.items() if k not in known}
         rest = {k: v for k, v in data.items() if k in known}
-        return {**rest, "conditions": {**rest.get("conditions", {}), **conditions}}
+        merged = {**rest.get("conditions", {}), **conditions}
+        for name, value in merged.items():
+            _one_value(name, value)
+        return {**rest, "conditions": merged}
 
     def all_conditions(self) -> list[tuple[str, Condition]]:
         pairs = list(self.conditions.items())
@@ -324,20 +337,23 @@ Score.model_rebuild()
 Then.model_rebuild()
 Rule.model_rebuild()
 
-# The fields each kind of fact carries: the vocabulary of `when` and `unless`. The facts
-# builder (scoring.facts) produces exactly these; a `metrics` fact carries the metric names
-# the criteria declare.
-FACT_FIELDS: dict[str, frozenset[str]] = {
-    "unit": frozenset({"code", "type", "group", "period_months", "self_assessment_rows"}),
-    "finding": frozenset({"ref", "code", "kind", "indicator", "count", "corrected_on_spot", "date",
-                          "applicable", "inspector"}),
-    "previous_finding": frozenset({"ref", "code", "kind", "indicator", "count", "date"}),
-    "self_assessment": frozenset({"ref", "indicator", "claim", "applicable"}),
-    "survey": frozenset({"answers", "favourable", "satisfied", "basically_satisfied", "unsatisfied",
-                         "dont_know", "respondents", "issued", "response_rate"}),
-    "metrics": frozenset(),
-    "rectification": frozenset({"ref", "indicator", "finding", "rule", "deadline", "status", "overdue",
-                                "period"}),
+# The fields each kind of fact carries, with their types: the vocabulary of `when` and
+# `unless`. The facts builder (scoring.facts) produces exactly these; a `metrics` fact carries
+# the metric names the criteria declare, all numbers.
+FIELD_TYPES: dict[str, dict[str, str]] = {
+    "unit": {"code": "text", "type": "text", "group": "text", "period_months": "number",
+             "self_assessment_rows": "number"},
+    "finding": {"ref": "text", "code": "text", "kind": "text", "indicator": "text", "count": "number",
+                "corrected_on_spot": "bool", "date": "text", "applicable": "bool", "inspector": "text"},
+    "previous_finding": {"ref": "text", "code": "text", "kind": "text", "indicator": "text", "count": "number",
+                         "date": "text"},
+    "self_assessment": {"ref": "text", "indicator": "text", "claim": "text", "applicable": "bool"},
+    "survey": {name: "number" for name in ("answers", "favourable", "satisfied", "basically_satisfied",
+                                           "unsatisfied", "dont_know", "respondents", "issued", "response_rate")},
+    "metrics": {},
+    "rectification": {"ref": "text", "indicator": "text", "finding": "text", "rule": "text", "deadline": "text",
+                      "status": "text", "overdue": "bool", "period": "text"},
 }
+FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.
 INDICATOR_FACTS = frozenset({"finding", "previous_finding", "self_assessment", "rectification"})
