@@ -177,36 +177,57 @@ def multipliers(standard: Standard, groups: Grouped) -> dict[str, tuple[Decimal,
     return out
 
 
+class _Taken:
+    """What one rule takes off one indicator: the amounts by key, their largest factor, the facts cited."""
+
+    __slots__ = ("keys", "total", "factor", "refs", "notes")
+
+    def __init__(self) -> None:
+        self.keys: set[Any] = set()
+        self.total = ZERO
+        self.factor: Decimal | None = None
+        self.refs: set[str] = set()
+        self.notes: set[str] = set()
+
+    def add(self, key: Any, amount: Decimal, factor: Decimal) -> None:
+        """The first match with a key sets its amount; later ones with the same key add only their facts."""
+        if key is not None:
+            if key in self.keys:
+                return
+            self.keys.add(key)
+        self.total += amount * factor  # exact: the sum is the same in any order, to the last digit
+        if self.factor is None or factor > self.factor:
+            self.factor = factor
+
+
 def _deductions(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> dict[str, list[Line]]:
     mults = multipliers(standard, groups)
-    entries_of: dict[tuple[str, str], dict[Any, list]] = {}
+    taken: dict[tuple[str, str], _Taken] = {}
     for rule_id in plan_for(standard).deduct:
         if rule_id in groups:
-            _deduct_rule(standard, standard.rules_by_id[rule_id], groups[rule_id], excluded, mults, entries_of)
+            _deduct_rule(standard, standard.rules_by_id[rule_id], groups[rule_id], excluded, mults, taken)
     lines: dict[str, list[Line]] = {}
-    for (rule_id, target), entries in entries_of.items():
+    for (rule_id, target), t in taken.items():
         d = standard.rules_by_id[rule_id].then.deduct
-        total = sum((e[0] for e in entries.values()), ZERO)
-        factor = max(e[1] for e in entries.values())
-        notes = sorted({r for e in entries.values() for r in e[3]})
+        total, factor = t.total, t.factor
+        notes = sorted(t.notes)
         note = f"×{factor}（{'、'.join(notes)}）" if notes else ""
         if d.cap is not None and total > d.cap * factor:
             note = (note + " " if note else "") + f"封顶 {d.cap * factor}（原扣 {total}）"
             total = d.cap * factor
-        refs = tuple(sorted({r for e in entries.values() for r in e[2]}))
-        lines.setdefault(target, []).append(Line(rule_id, -total, refs, "deduct", note))
+        lines.setdefault(target, []).append(Line(rule_id, -total, tuple(sorted(t.refs)), "deduct", note))
     return lines
 
 
 def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
-                 entries_of: dict[tuple[str, str], dict[Any, list]]) -> None:
-    """A rule's deductions, each entered under its (rule, indicator) and its key (once_per, or its facts).
+                 taken: dict[tuple[str, str], _Taken]) -> None:
+    """A rule's deductions, each under its (rule, indicator) and its key (once_per, or its facts' ids).
 
-    The first match with a key sets its amount; later ones with the same key add only their facts.
+    A one-fact rule without once_per keys every match by its own fact, so no key can repeat.
     """
     d = rule.then.deduct
     primary_alias = rule.primary
-    single = len(rule.when) == 1  # then the key is the primary fact's id alone
+    unique = len(rule.when) == 1 and not d.once_per
     fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
     per_count = d.per == "count"
     halves = d.on_the_spot == "half"
@@ -222,19 +243,21 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
-        if d.once_per:
+        if unique:
+            key = None
+        elif d.once_per:
             key = resolve(d.once_per, facts)
         else:
-            key = (primary["id"],) if single else tuple(sorted(f["id"] for f in facts.values()))
-        bucket = entries_of.get((rule.id, target))
-        if bucket is None:
-            bucket = entries_of[(rule.id, target)] = {}
-        entry = bucket.get(key)
-        if entry is None:
-            entry = bucket[key] = [amount * factor, factor, set(), set()]
-        entry[2].update([fact_ref(f) for f in facts.values()] + causes)
+            key = tuple(sorted(f["id"] for f in facts.values()))
+        t = taken.get((rule.id, target))
+        if t is None:
+            t = taken[(rule.id, target)] = _Taken()
+        t.add(key, amount, factor)
+        t.refs.update([fact_ref(f) for f in facts.values()])
+        if causes:
+            t.refs.update(causes)
         if by_rule:
-            entry[3].add(by_rule)
+            t.notes.add(by_rule)
 
 
 _NO_MULTIPLIER: tuple[Decimal, list[str], str] = (ONE, [], "")
