@@ -4,9 +4,7 @@ Each query groups one kind of input by unit and returns a JSON array per unit, s
 only parses and merges; the criteria (finding-code kinds, which indicators apply to which
 unit type) are joined in from temporary tables. Every query is driven by the chunk's units
 (`temp.chunk_units cu cross join ...`, which fixes the join order): left to itself, SQLite
-scans the whole period for each chunk, and a province costs chunks × rows. Null fields are dropped in SQL too
-(`json_patch('{}', obj)` removes null members): a fact never carries a null, only an
-absent field.
+scans the whole period for each chunk, and a province costs chunks × rows.
 """
 
 from __future__ import annotations
@@ -39,28 +37,22 @@ _BOOL = "json(CASE WHEN {} THEN 'true' ELSE 'false' END)"
 _FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f.indicator, 'count', f.count,
     'date', f.date"""
 
-
-def _lean(obj: str) -> str:
-    """A JSON object expression without its null members (the C engine is only handed values)."""
-    return f"json_patch('{{}}', {obj})"
-
-
-_FINDING = _lean(f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
+_FINDING = f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
     'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
-    'applicable', {_BOOL.format('a.indicator is not null')})""")
-_PREVIOUS = _lean("""json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
-    'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date)""")
-_SELF = _lean(f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
+    'applicable', {_BOOL.format('a.indicator is not null')})"""
+_PREVIOUS = """json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
+    'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date)"""
+_SELF = f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
     'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,
-    'applicable', {_BOOL.format('a.indicator is not null')})""")
-_SURVEY = _lean("""json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
+    'applicable', {_BOOL.format('a.indicator is not null')})"""
+_SURVEY = """json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
     'favourable', sum(a.answer in ('satisfied', 'basically_satisfied')),
     'satisfied', sum(a.answer = 'satisfied'), 'basically_satisfied', sum(a.answer = 'basically_satisfied'),
     'unsatisfied', sum(a.answer = 'unsatisfied'), 'dont_know', sum(a.answer = 'dont_know'),
     'respondents', count(distinct a.respondent), 'issued', i.issued,
-    'response_rate', case when i.issued > 0 then count(distinct a.respondent) * 1.0 / i.issued end)""")
-_METRICS = _lean("""json_insert(json_group_object(m.metric, cast(m.value as numeric)),
-    '$.fact', 'metrics', '$.id', 'metrics')""")
+    'response_rate', case when i.issued > 0 then count(distinct a.respondent) * 1.0 / i.issued end)"""
+_METRICS = """json_insert(json_group_object(m.metric, cast(m.value as numeric)),
+    '$.fact', 'metrics', '$.id', 'metrics')"""
 
 _QUERIES: dict[str, str] = {
     "finding": f"""
@@ -109,6 +101,12 @@ from units u join temp.chunk_units cu on cu.code = u.code
 order by u.code"""
 
 
+def _without_nulls(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # The C engine is only ever handed JSON we shaped: an absent field, never a null. Few facts
+    # hold one (an event's indicator), so only those are rebuilt.
+    return [{k: v for k, v in f.items() if v is not None} if None in f.values() else f for f in facts]
+
+
 def _load_criteria_tables(store: Store, standard: Standard) -> None:
     store.execute("create temp table if not exists finding_codes (code text primary key, kind text)")
     store.execute("create temp table if not exists applicable (indicator text, type text, primary key (indicator, type))")
@@ -139,7 +137,7 @@ def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterat
     per_unit: dict[str, list[dict[str, Any]]] = {}
     for sql in _QUERIES.values():
         for unit, array in store.execute(sql, params):
-            per_unit.setdefault(unit, []).extend(orjson.loads(array))
+            per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
     statuses: dict[str, dict[str, str]] = {}
     for row in store.execute("""select r.unit, r.id, r.status from temp.chunk_units cu
             cross join rectifications r on r.unit = cu.code where r.period = :period""", params):
