@@ -1,0 +1,130 @@
+"""Reading XLSX workbooks for import, bounded: the zip directory is checked before openpyxl opens it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from scoring.readers import ReadError, _cell_problem, _check_header, _column_letter
+
+MAX_XLSX_ENTRIES = 10_000
+MAX_XLSX_UNCOMPRESSED = 2 * 1024 ** 3  # the whole workbook, as its zip directory declares it
+MAX_XLSX_SHARED_STRINGS = 256 * 1024 ** 2  # openpyxl holds the shared strings in memory
+MAX_XLSX_RATIO = 200  # real sheets compress 5-20 times; deflate's limit is about 1000
+XLSX_RATIO_FROM = 16 * 1024 ** 2  # ratios are judged only for members larger than this
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.0f} {unit}"
+        n /= 1024
+    raise AssertionError
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose zip directory promises too much: checked before openpyxl opens it.
+
+    The declared sizes are binding: Python's zip reader stops a member at its declared size and
+    fails its CRC, so a directory that lies about sizes cannot expand further than it says.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError([f"{path.name}: not a readable XLSX workbook ({exc}); save it again from Excel or WPS"]) from None
+    if len(members) > MAX_XLSX_ENTRIES:
+        raise ReadError([f"{path.name}: a zip of {len(members)} files is not a workbook (at most {MAX_XLSX_ENTRIES})"])
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ReadError([f"{path.name}: the workbook would expand to {_size(total)} (at most "
+                         f"{_size(MAX_XLSX_UNCOMPRESSED)}); refused: save the data as CSV, or split it"])
+    for m in members:
+        if m.file_size > XLSX_RATIO_FROM and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise ReadError([f"{path.name}: {m.filename} would expand from {_size(m.compress_size)} to "
+                             f"{_size(m.file_size)} (more than {MAX_XLSX_RATIO} times): refused as a likely zip "
+                             f"bomb; save the data again from Excel or WPS, or as CSV"])
+        if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise ReadError([f"{path.name}: its shared strings would take {_size(m.file_size)} of memory (at most "
+                             f"{_size(MAX_XLSX_SHARED_STRINGS)}); save the data as CSV"])
+
+
+def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The first sheet, or --sheet. A hidden first sheet is refused: it is not what the user sees first."""
+    _check_zip(path)
+    from openpyxl import load_workbook  # only XLSX input needs it
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file; all mean the same
+        raise ReadError([f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
+                         f"save it again from Excel or WPS"]) from None
+    number = 1
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ReadError([f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})"])
+        if not book.worksheets:
+            raise ReadError([f"{path.name}: the workbook has no worksheet"])
+        ws = book[sheet] if sheet else book.worksheets[0]
+        if sheet is None and getattr(ws, "sheet_state", "visible") != "visible":
+            visible = [w.title for w in book.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+            raise ReadError([f"{path.name}: refused: the first sheet {ws.title!r} is hidden, so it is not what "
+                             f"Excel shows; give --sheet NAME to choose a sheet (visible: "
+                             f"{', '.join(visible) or 'none'})"])
+        # Read-only mode trusts the sheet's declared dimension; some programs write a wrong one, and
+        # rows past it would be dropped without a word. Read to the last row actually there.
+        ws.reset_dimensions()
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = [str(h).strip() if h is not None else "" for h in header]
+        for name in names:
+            reason = _cell_problem(name)
+            if reason:
+                raise ReadError([f"{path.name}:1: header: {reason}"])
+        _check_header(path, names)
+        last = max((i for i, n in enumerate(names) if n), default=-1)
+        if any(not n for n in names[:last]):
+            raise ReadError([f"{path.name}:1: header: an empty header cell between columns (merged header cells?); "
+                             f"give every column one name in row 1"])
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None or v == "" for v in values):
+                continue
+            record = {}
+            for index, value in enumerate(values):
+                name = names[index] if index < len(names) else ""
+                if not name:
+                    if value is None or value == "":
+                        continue
+                    raise ReadError([f"{path.name}:{number}: column {_column_letter(index)}: a value under a column "
+                                     f"without a header (merged header cells? a title above the header?); row 1 "
+                                     f"must give every column one name"])
+                if isinstance(value, str):
+                    if value.startswith("="):
+                        raise ReadError([f"{path.name}:{number}: {name}: a formula ({value[:30]}); paste values instead"])
+                    reason = _cell_problem(value)
+                    if reason:
+                        raise ReadError([f"{path.name}:{number}: {name}: {reason}"])
+                record[name] = _cell(value)
+            yield number, record
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken sheet inside a well-formed zip (bad XML, bad cell)
+        raise ReadError([f"{path.name}:{number}: row: not readable ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:200]}); save the workbook again from Excel or WPS"]) from None
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (date, int, float, str)) or value is None:
+        return value
+    return str(value)
