@@ -115,7 +115,7 @@ def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[
     """Place every unit, then compose and store the documents a chunk at a time, letting go of each chunk.
 
     A composed document is a str (2 bytes a character once it holds CJK text): composing all of
-    a province's at once would hold them beside their members, over a gigabyte.
+    a province's at once would hold over half a gigabyte.
     """
     placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
     scored.reverse()  # popped from the end: in unit order, each released once stored
@@ -125,7 +125,7 @@ def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[
             s = scored.pop()
             p = placements[s.unit]
             rows.append({"run": run_id, "unit": s.unit, "ranking_group": s.group, "rank": p.rank, "score": s.score,
-                         "grade": p.grade, "veto": int(s.veto), "document": compose(s.members, placement_members(p))})
+                         "grade": p.grade, "veto": int(s.veto), "document": compose(s, placement_members(p))})
         store.save_run_units(rows)
 
 
