@@ -99,9 +99,15 @@ def compile_rule(rule: Rule) -> dict[str, Any]:
     return compiled
 
 
+# durable_rules 2.0.28 segfaults in delete_state when nothing in a unit's session matched any
+# rule (a small custom standard can meet that). Every ruleset therefore holds one internal rule
+# on the unit fact, which every unit has; its matches are dropped while draining.
+ANCHOR = "~anchor~"
+
+
 def compile_ruleset(standard: Standard) -> dict[str, Any]:
     """The durable_rules JSON for a standard (plain data, inspectable)."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {ANCHOR: {"all": [{"u": {"$and": [{"fact": "unit"}]}}], "cap": DELIVERY_CAP}}
     for src in standard.rules:
         out.update(compile_rule(src.rule))
     return out
@@ -164,6 +170,8 @@ class Engine:
             while text:
                 for name, frames in orjson.loads(text).items():
                     rule_id, probe = names[name]
+                    if probe == "anchor":
+                        continue
                     if probe == "exists":
                         present.add(rule_id)
                         continue
@@ -220,6 +228,8 @@ class _Session:
 
 
 def _name_kind(name: str, standard: Standard) -> tuple[str, str]:
+    if name == ANCHOR:
+        return "", "anchor"
     rule_id, probe, alias = name.partition(PROBE)
     if not probe:
         return rule_id, ""

@@ -314,9 +314,9 @@ for line in sys.stdin:
 print("done", flush=True)
 """
 # durable_rules 2.0.28 crashes (SIGSEGV in delete_state, i.e. Engine.forget) when nothing in a
-# unit's batch matched any rule of the ruleset; see test_known_engine_crash_when_no_rule_matches.
-# Real standards always have rules on the unit fact, so runs do not meet it; the fuzzed rules run
-# beside such a rule, to find other crashes.
+# unit's session matched any rule; the engine now keeps an internal anchor rule on the unit fact
+# (see test_no_engine_crash_when_no_rule_matches). The fuzzed rules still run beside a rule on
+# the unit fact, as real standards have.
 GUARD = {"id": "GUARD_UNIT", "title": "单位", "title_en": "Unit", "rationale": "每个单位都匹配", "indicator": "L1",
          "when": {"u": {"fact": "unit"}}, "then": {"flag": {"code": "MISSING_METRIC"}},
          "examples": [{"given": {}, "expect": {"L1": "3.00"}}]}
@@ -364,10 +364,9 @@ def test_compiled_random_rules_run_in_the_engine_without_crashing(tmp_path):
         f"the engine process ended with {done.returncode} on the rule\n{last}\n--- stderr\n{done.stderr[-3000:]}")
 
 
-@pytest.mark.xfail(reason="durable_rules 2.0.28: delete_state segfaults after a batch no rule matched (engine.py "
-                          "could keep a rule on the unit fact in every ruleset)", strict=False)
-def test_known_engine_crash_when_no_rule_matches():
-    """A one-rule standard whose rule matches none of a unit's facts: Engine.forget crashes the process."""
+def test_no_engine_crash_when_no_rule_matches():
+    """A one-rule standard whose rule matches none of a unit's facts: durable_rules 2.0.28 crashed in
+    delete_state (Engine.forget) until every ruleset got an internal rule on the unit fact."""
     rule = {"id": "ONLY_SECRET_LEAK", "title": "x", "title_en": "Leak", "rationale": "x", "indicator": "P3",
             "when": {"f": {"fact": "finding", "code": "SECRET_LEAK"}}, "then": {"not_applicable": True},
             "examples": [{"given": {}, "expect": {"A1": "0"}}]}
