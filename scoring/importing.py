@@ -229,11 +229,13 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
 
 
 def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict[str, Any]]], None] | None = None,
-                  **source: Any) -> Checked:
+                  progress: Callable[[int], None] | None = None, **source: Any) -> Checked:
     """Check every row of a file, holding only the problems; valid records go to `keep`, in batches, if given."""
     checked = Checked()
     batch: list[dict[str, Any]] = []
-    for number, record, stored, problems in checked_rows(kind, path, names, checked, **source):
+    for seen, (number, record, stored, problems) in enumerate(checked_rows(kind, path, names, checked, **source), 1):
+        if progress is not None and seen % BATCH == 0:
+            progress(seen)
         if stored is not None:
             checked.valid += 1
             if keep is not None:
@@ -280,8 +282,9 @@ BATCH = 5000
 
 def import_file(store: Store, standard: Standard, kind: str, path: Path, *, replace: bool = False,
                 skip_invalid: bool = False, dry_run: bool = False, encoding: str | None = None,
-                sheet: str | None = None, unit: str | None = None, period: str | None = None) -> ImportResult:
-    """Validate the whole file, then (if allowed) write it in one transaction.
+                sheet: str | None = None, unit: str | None = None, period: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Validate the whole file, then (if allowed) write it in one transaction; `progress` hears rows checked.
 
     One streaming pass reads and validates every row once, holding only the problems; the
     valid records go to a staging table in SQLite's temporary database, not into memory, and
@@ -291,7 +294,7 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
     names = Names(standard, store.unit_codes(), set(store.period_codes()))
     source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
     with staging(store, kind) as staged:
-        checked = validate_file(kind, path, names, None if dry_run else staged.add, **source)
+        checked = validate_file(kind, path, names, None if dry_run else staged.add, progress, **source)
         problems = [f"{path.name}:{n}: {c}: {r}" for n, c, r in checked.problems]
         result = ImportResult(kind, str(path), checked.valid + len(checked.rejected), rejected=problems,
                               dry_run=dry_run, ignored_columns=checked.ignored_columns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -58,7 +59,9 @@ def _command(kind: str) -> click.Command:
         with workspace(db) as store:
             result = import_file(store, standard_for(store, criteria_dir), kind, Path(file), replace=replace,
                                  skip_invalid=skip_invalid, dry_run=dry_run, encoding=encoding, sheet=sheet,
-                                 unit=unit, period=period)
+                                 unit=unit, period=period, progress=_rows_checked(Path(file).name))
+        if sys.stderr.isatty():
+            click.echo("", err=True)
         if result.ignored_columns:
             info(f"columns without satisfaction answers, ignored: {', '.join(result.ignored_columns)}")
         for problem in result.rejected:
@@ -69,6 +72,13 @@ def _command(kind: str) -> click.Command:
         info(f"{Path(file).name}: {kind}: {counts}" + (" (dry run: nothing written)" if dry_run else ""))
 
     return command
+
+
+def _rows_checked(name: str):
+    """A live count of rows checked on a terminal (the total is not known before the file is read); nothing when piped."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda rows: click.echo(f"\r{name}: {rows:,} rows checked", err=True, nl=False)
 
 
 def _platform_options(kind: str):
