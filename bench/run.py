@@ -40,6 +40,7 @@ import reference  # noqa: E402
 PERIOD = "2025"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 KEPT = "## Where the time goes"
+REPORT_TIMEOUT = 1800  # seconds
 TARGETS = {"import": "≤ 30 s", "run": "≤ 10 s; ≤ 8× the floor", "rescore": "≤ 100 ms p95", "report": "≤ 20 s",
            "rss": "≤ 1 GiB", "growth": "≤ 12×"}
 
@@ -248,8 +249,12 @@ def report_line(work: Path) -> tuple[str, str, str, str, str]:
     if subprocess.run(scoring + ["report", "--help"], capture_output=True).returncode != 0:
         return ("report", "-", "s", "-", "- (scoring report is not built yet)")
     started = time.perf_counter()
-    done = subprocess.run(scoring + ["report", "--period", PERIOD, "--out", str(work / "report"),
-                                     "--db", str(work / "run.db")], capture_output=True, text=True)
+    try:
+        done = subprocess.run(scoring + ["report", "--period", PERIOD, "--out", str(work / "report"),
+                                         "--db", str(work / "run.db")], capture_output=True, text=True,
+                              timeout=REPORT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return ("report", f">{REPORT_TIMEOUT}", "s", "-", "- (stopped)")
     if done.returncode != 0:
         return ("report", "-", "s", "-", f"- (failed: {done.stderr.strip().splitlines()[-1:]})")
     return ("report", f"{time.perf_counter() - started:.2f}", "s", "-", "-")
