@@ -37,7 +37,7 @@ from scoring.models import ROW_MODELS, RectificationUpdateRow
 from scoring.readers import MAX_CELL, ReadError, read_records
 from scoring.standard import load_default
 from scoring.standard.loader import RuleSource, Standard, StandardError, check_consistency
-from scoring.standard.schema import FACT_FIELDS, FACT_KINDS, Rule
+from scoring.standard.schema import FACT_FIELDS, FACT_KINDS, FIELD_TYPES, Rule
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -167,17 +167,28 @@ scalars = st.one_of(st.sampled_from(CODES + INDICATORS + ["city_department", "co
                     st.text(max_size=10))
 
 
+TEXTS = st.sampled_from(CODES + INDICATORS + ["city_department", "compliant", "open", "defect", "2025-03-01"])
+BY_TYPE = {"bool": st.booleans(), "number": st.one_of(st.integers(-5, 1000), st.decimals(-10, 10, places=2)),
+           "text": TEXTS}
+
+
+def fitting(draw, kind: str, field: str):
+    """A value of the field's own type, mostly (lint refuses conditions that can never hold)."""
+    wanted = "number" if kind == "metrics" else FIELD_TYPES.get(kind, {}).get(field)
+    return draw(scalars if draw(rarely) or wanted is None else BY_TYPE[wanted])
+
+
 @st.composite
 def conditions(draw, kind: str, earlier: list[tuple[str, str]]):
     field = draw(st.text(max_size=6) if draw(rarely) else st.sampled_from(FIELDS[kind] or ["value"]))
     op = draw(st.sampled_from(["value", "eq", "ne", "lt", "lte", "gt", "gte", "in", "exists", "same"] * 3
                               + ["two", "junk"]))
     if op == "value":
-        value = draw(scalars)
+        value = fitting(draw, kind, field)
     elif op in ("lt", "lte", "gt", "gte"):
         value = {op: draw(scalars if draw(rarely) else st.one_of(st.integers(-5, 100), st.decimals(0, 10, places=2)))}
     elif op == "in":
-        value = {"in": draw(st.lists(scalars, max_size=4))}
+        value = {"in": [fitting(draw, kind, field) for _ in range(draw(st.integers(0, 4)))]}
     elif op == "exists":
         value = {"exists": draw(st.booleans())}
     elif op == "same" and earlier:
@@ -189,7 +200,7 @@ def conditions(draw, kind: str, earlier: list[tuple[str, str]]):
         value = draw(st.one_of(st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=4), scalars, max_size=2),
                                st.none()))
     else:
-        value = {op if op != "same" else "eq": draw(scalars)}
+        value = {op if op != "same" else "eq": fitting(draw, kind, field)}
     return field, value
 
 
