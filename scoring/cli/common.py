@@ -44,6 +44,11 @@ def criteria_option(function):
                         help="Use the standard in this folder (criteria.yml + rules/) instead of the workspace's.")(function)
 
 
+def run_id_option(function):
+    return click.option("--run", "run_id", type=int,
+                        help="A stored run (default: the latest of the period).")(function)
+
+
 def translate_errors(function):
     """Library errors are the user's to fix: print them plainly and exit 2."""
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.common import db_option, info, lang_option, progress_bar, translate_errors, workspace
+from scoring.cli.common import (db_option, info, lang_option, progress_bar, run_id_option, translate_errors,
+                                workspace)
 from scoring.cli.output import emit, format_option
 from scoring.compare import COLUMNS as COMPARE_COLUMNS, movement
 from scoring.report import report_steps, write_report
@@ -29,7 +30,7 @@ def register(cli: click.Group) -> None:
 @click.option("--with", "previous", help="Show change since this period (default: the scored period before).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
               help="Judge rectification deadlines as of this date (default: the run's scoring date).")
-@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@run_id_option
 @lang_option
 @db_option
 @translate_errors

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import click
 
-from scoring.cli.common import (criteria_option, db_option, info, lang_option, progress_bar, standard_for,
+from scoring.cli.common import (criteria_option, db_option, info, lang_option, progress_bar, run_id_option,
+                                standard_for,
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.explain import explain as explain_text
@@ -96,7 +97,7 @@ def _show_rescore(result: Rescore) -> None:
 @click.command()
 @period_option
 @click.option("--group", "-g", help="Only this ranking group, e.g. city_department.")
-@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@run_id_option
 @format_option
 @lang_option
 @db_option
@@ -120,7 +121,7 @@ def rank(period: str, group: str | None, run_id: int | None, fmt: str, lang: str
 @click.command()
 @click.argument("unit")
 @period_option
-@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@run_id_option
 @format_option
 @lang_option
 @db_option
@@ -149,7 +150,7 @@ def scorecard(unit: str, period: str, run_id: int | None, fmt: str, lang: str, d
 @click.argument("unit")
 @period_option
 @click.option("--indicator", "-i", help="Only this indicator, e.g. T1.")
-@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@run_id_option
 @lang_option
 @db_option
 @translate_errors
@@ -168,7 +169,7 @@ def explain(unit: str, period: str, indicator: str | None, run_id: int | None, l
 
 @click.command()
 @period_option
-@click.option("--run", "run_id", type=int, help="A stored run (default: the latest of the period).")
+@run_id_option
 @format_option
 @lang_option
 @db_option
