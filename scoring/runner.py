@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from scoring.chunks import Scored, ScoringJob, compose, placement_members, score_unit, scored_chunks
+from scoring.chunks import (Scored, ScoringJob, compose, gc_paused, placement_members, score_unit,
+                            scored_chunks)
 from scoring.engine import Engine
 from scoring.facts import CHUNK, build_facts
 from scoring.periods import Period, parse_period
@@ -105,6 +106,7 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
                 scored.extend(units)
                 if progress:
                     progress(len(units))
+            store.ensure_standings_index()
             _save_run_units(store, standard, run_id, scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
                         units=len(codes), criteria=standard.label)
@@ -160,15 +162,23 @@ def rescore_unit(store: Store, standard: Standard, period_code: str, unit: str,
     if not facts:
         raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
     as_of = as_of or date.fromisoformat(run["as_of"])
-    with Engine(standard) as engine:
-        score, _ = score_unit(engine, standard, period, as_of, facts[0])
+    with gc_paused():
+        with Engine(standard) as engine:
+            score, _ = score_unit(engine, standard, period, as_of, facts[0])
+        placement, changed = _replaced(store, standard, run["id"], unit, score)
+    before = store.execute("select rank, score, grade from run_units where run = ? and unit = ?",
+                           [run["id"], unit]).fetchone()
+    return Rescore(run["id"], document(standard, period.code, score, placement),
+                   dict(zip(("rank", "score", "grade"), before)) if before else None, changed)
+
+
+def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
+    """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
     group = score.unit["group"]
-    rows = {r["unit"]: r for r in store.run_standings(run["id"], group)}
-    standings = [Standing(u, group, Decimal(r["score"]), bool(r["veto"])) for u, r in rows.items() if u != unit]
+    others = [row for row in store.run_standings(run_id, group) if row[0] != unit]
+    standings = [Standing(u, group, Decimal(points), bool(veto)) for u, _, points, _, veto in others]
     placements = place(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
-    changed = [{"unit": u, "rank_before": r["rank"], "rank": placements[u].rank, "grade_before": r["grade"],
-                "grade": placements[u].grade} for u, r in rows.items()
-               if u != unit and (r["rank"], r["grade"]) != (placements[u].rank, placements[u].grade)]
-    before = rows.get(unit) or store.run_unit(run["id"], unit)  # not in its group's rows if its group changed
-    return Rescore(run["id"], document(standard, period.code, score, placements[unit]),
-                   {k: before[k] for k in ("rank", "score", "grade")} if before else None, changed)
+    changed = [{"unit": u, "rank_before": rank, "rank": placements[u].rank, "grade_before": grade,
+                "grade": placements[u].grade} for u, rank, _, grade, _ in others
+               if (rank, grade) != (placements[u].rank, placements[u].grade)]
+    return placements[unit], changed
