@@ -264,15 +264,15 @@ def report_line(work: Path) -> tuple[str, str, str, str, str]:
 
 
 def write_results(args: argparse.Namespace, lines: list[tuple[str, ...]], loads: tuple) -> None:
-    kept = ""
-    if RESULTS.exists() and KEPT in RESULTS.read_text(encoding="utf-8"):
-        kept = RESULTS.read_text(encoding="utf-8").split(KEPT, 1)[1]
+    kept, marker = "", "\n" + KEPT + "\n"
+    if RESULTS.exists() and marker in RESULTS.read_text(encoding="utf-8"):
+        kept = RESULTS.read_text(encoding="utf-8").split(marker, 1)[1]
     d = args.details
     rows = "\n".join(f"| {name} | {value} {unit} | {TARGETS[name]} | {floor} | {ratio} |"
                      for name, value, unit, ratio, floor in lines)
     text = f"""# Benchmark results
 
-Written by `bench/run.py`; everything above "{KEPT}" is replaced on every run.
+Written by `bench/run.py`, which replaces everything above the heading "Where the time goes".
 
 - machine: {_machine()}
 - date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
@@ -293,7 +293,8 @@ Written by `bench/run.py`; everything above "{KEPT}" is replaced on every run.
 - the reference evaluator (bench/reference.py) agreed with the engine on every unit's indicator scores,
   base, bonus, final score and veto.
 
-{KEPT}{kept or chr(10) + chr(10) + "(not written yet)" + chr(10)}"""
+{KEPT}
+{kept or chr(10) + "(not written yet)" + chr(10)}"""
     RESULTS.write_text(text, encoding="utf-8")
 
 
