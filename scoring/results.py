@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from scoring.store import Store
@@ -22,10 +21,10 @@ def run_for(store: Store, period: str, run: int | None = None) -> dict[str, Any]
 
 def scorecard(store: Store, period: str, unit: str, run: int | None = None) -> dict[str, Any]:
     found = run_for(store, period, run)
-    row = store.run_unit(found["id"], unit)
-    if row is None:
+    doc = store.run_document(found["id"], unit)
+    if doc is None:
         raise NoRunError(f"unit {unit} was not scored in run {found['id']} of {period}")
-    return {"run": found["id"], **json.loads(row["document"])}
+    return {"run": found["id"], **doc}
 
 
 def _open_items(doc: dict[str, Any]) -> int:
@@ -35,8 +34,7 @@ def _open_items(doc: dict[str, Any]) -> int:
 def rank_rows(store: Store, period: str, group: str | None = None, run: int | None = None) -> list[dict[str, Any]]:
     found = run_for(store, period, run)
     rows = []
-    for row in store.run_units(found["id"], group):
-        doc = json.loads(row["document"])
+    for doc in store.run_documents(found["id"], group):
         rows.append({"unit": doc["unit"], "name": doc["name"], "group": doc["group"], "rank": doc["rank"],
                      "score": doc["score"], "base": doc["base"], "bonus": doc["bonus"], "grade": doc["grade"],
                      "veto": doc["veto"], "dimensions": {d["code"]: d["score"] for d in doc["dimensions"]},
@@ -47,8 +45,7 @@ def rank_rows(store: Store, period: str, group: str | None = None, run: int | No
 def feed_rows(store: Store, period: str, run: int | None = None) -> list[dict[str, Any]]:
     found = run_for(store, period, run)
     rows = []
-    for row in store.run_units(found["id"]):
-        doc = json.loads(row["document"])
+    for doc in store.run_documents(found["id"]):
         rows.append({"unit": doc["unit"], "name": doc["name"], "group": doc["group"], "score": doc["score"],
                      "grade": doc["grade"], "rank": doc["rank"], "feed_points": doc["feed_points"]})
     return sorted(rows, key=lambda r: (r["group"], r["rank"], r["unit"]))

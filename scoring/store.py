@@ -71,6 +71,11 @@ class StoreError(RuntimeError):
     pass
 
 
+def decode_document(row: dict[str, Any]) -> dict[str, Any]:
+    """A run_units row's scorecard document."""
+    return json.loads(row["document"])
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -335,6 +340,16 @@ class Store:
     def run_unit(self, run_id: int, unit: str) -> dict[str, Any] | None:
         rows = self.query("select * from run_units where run = ? and unit = ?", [run_id, unit])
         return rows[0] if rows else None
+
+    def run_document(self, run_id: int, unit: str) -> dict[str, Any] | None:
+        """One unit's scorecard document as the run stored it."""
+        row = self.run_unit(run_id, unit)
+        return decode_document(row) if row else None
+
+    def run_documents(self, run_id: int, group: str | None = None) -> Iterator[dict[str, Any]]:
+        """The run's scorecard documents (of one ranking group), in the order of run_units."""
+        for row in self.run_units(run_id, group):
+            yield decode_document(row)
 
     # ------------------------------------------------------------ rectification items
 

@@ -92,7 +92,7 @@ def test_rescoring_one_unit_matches_a_whole_run(workload, tmp_path):
                                        "corrected_on_spot": 0, "note": None, "evidence": None}])
         preview = rescore_unit(store, standard, "2025", "U000003")
         run = run_period(store, standard, "2025", workers=1).run
-        doc = json.loads(store.run_unit(run, "U000003")["document"])
+        doc = store.run_document(run, "U000003")
     finally:
         store.close()
     assert preview.document == doc

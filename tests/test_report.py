@@ -283,8 +283,8 @@ def test_demo_rectification_sheets_are_sorted_and_dated(demo):
         total += len(keys)
     store = Store(demo[0] / "demo.db")
     try:
-        counted = sum(len(json.loads(r["document"])["rectifications"])
-                      for r in store.run_units(store.latest_run("2025")["id"]))
+        counted = sum(len(doc["rectifications"])
+                      for doc in store.run_documents(store.latest_run("2025")["id"]))
     finally:
         store.close()
     assert total == counted

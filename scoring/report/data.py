@@ -7,7 +7,6 @@ Decimals rounded half up once, for display.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -65,7 +64,7 @@ def build(store: Store, period: str, lang: str = "zh", previous: str | None = No
     `as_of` (default: the run's scoring date) is the date rectification deadlines are judged against."""
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
-    docs = [json.loads(r["document"]) for r in store.run_units(run["id"])]
+    docs = list(store.run_documents(run["id"]))
     docs.sort(key=lambda d: (group_order(standard, d["group"]), d["veto"], d["rank"], d["unit"]))
     previous = previous if previous is not None else previous_period(store, period)
     moves = {m["unit"]: m for m in movement(store, period, previous, defect_codes(standard))} if previous else {}
