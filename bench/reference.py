@@ -14,7 +14,6 @@ only checks that standard (and fails loudly if the stored run used another one).
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 from collections import defaultdict
@@ -232,16 +231,17 @@ def _previous(period: str, months: int, start: date) -> str:
 
 
 def stored(db: str, run: int) -> dict[str, dict]:
-    conn = sqlite3.connect(db)
+    from scoring.store import Store
+
+    store = Store(db)
     try:
         out = {}
-        for unit, text in conn.execute("select unit, document from run_units where run = ?", [run]):
-            doc = json.loads(text)
-            out[unit] = {"indicators": {i["code"]: i["score"] for d in doc["dimensions"] for i in d["indicators"]},
+        for doc in store.run_documents(run):
+            out[doc["unit"]] = {"indicators": {i["code"]: i["score"] for d in doc["dimensions"] for i in d["indicators"]},
                          "base": doc["base"], "bonus": doc["bonus"], "score": doc["score"], "veto": doc["veto"]}
         return out
     finally:
-        conn.close()
+        store.close()
 
 
 def check(db: str, run: int | None = None) -> list[str]:

@@ -1,10 +1,9 @@
 """Scoring units a chunk at a time, in this process or in worker processes.
 
 A chunk's result is lean enough to cross a process boundary: per unit its standing (group,
-final score, veto) and its scorecard document's members already serialised as JSON, and the
-chunk's new rectification items. Placement (rank, grade, feed) needs every unit of a group, so
-the parent places and then composes each document from its members (`compose`), giving the
-exact bytes `json.dumps(document, ensure_ascii=False, sort_keys=True)` would.
+final score, veto) and its scorecard document without the placement members, already packed as
+the run stores it, and the chunk's new rectification items. Placement (rank, grade, feed) needs
+every unit of a group, so the parent places and stores it beside the packed document.
 
 Workers are forked (on Linux) before the parent opens its write transaction; each opens its
 own Store and Engine once. Chunks are handed out in order and their results come back in
@@ -14,9 +13,7 @@ order, so the rectification items are stored in the same order as by a single pr
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,11 +28,9 @@ from scoring.ranking import Placement
 from scoring.rectification import derive_items, is_overdue, rectification_facts
 from scoring.scorecard import document, score_text
 from scoring.standard import Standard
-from scoring.store import Store
+from scoring.store import PLACEMENT_COLUMNS, Store, pack_document
 from scoring.tally import UnitScore, canonical, not_applicable, plan_for, tally
 
-# The document members that depend on the unit's placement in its group (see placement_members).
-PLACEMENT_KEYS = ("feed_points", "grade", "grade_code", "rank")
 _DUMMY = Placement(0, "", "", Decimal(0))
 
 
@@ -51,22 +46,15 @@ class ScoringJob:
 
 @dataclass(frozen=True)
 class Scored:
-    """One unit scored, before placement: its standing and its document's other members.
-
-    The members (UTF-8 JSON, ≈33 KB a unit) travel and wait for placement zlib-compressed, ≈6×
-    smaller: a province's would otherwise hold a third of a gigabyte in the parent.
-    """
+    """One unit scored, before placement: its standing and its document without the placement members,
+    packed as the run stores it (store.pack_document; ≈5 KB instead of ≈33 KB of JSON)."""
 
     unit: str
     group: str
     final: Decimal
     score: str  # the final score as the document shows it
     veto: bool
-    keys: tuple[str, ...]  # the members' names, in the order of the packed values
-    packed: bytes  # their JSON texts joined by NUL (never inside JSON text), compressed
-
-    def members(self) -> dict[str, bytes]:
-        return dict(zip(self.keys, zlib.decompress(self.packed).split(b"\0")))
+    packed: bytes
 
 
 Chunk = tuple[list[Scored], list[dict[str, Any]]]  # the units, and their new rectification items (with notes)
@@ -101,35 +89,24 @@ def _listed_items(items: list[dict[str, Any]], statuses: dict[str, str], period:
     return listed
 
 
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
-
-
 def scored(standard: Standard, period: Period, score: UnitScore) -> Scored:
     doc = document(standard, period.code, score, _DUMMY)
     _check_placement_members(doc)
-    keys = tuple(key for key in doc if key not in PLACEMENT_KEYS)
-    packed = zlib.compress(b"\0".join(_dumps(doc[key]) for key in keys), 1)
-    return Scored(score.unit["code"], score.unit["group"], score.final, doc["score"], score.veto, keys, packed)
+    members = {key: value for key, value in doc.items() if key not in PLACEMENT_COLUMNS}
+    return Scored(score.unit["code"], score.unit["group"], score.final, doc["score"], score.veto, pack_document(members))
 
 
 def placement_members(placement: Placement) -> dict[str, Any]:
-    """The document members a placement sets, as scorecard.document sets them."""
+    """The document members a placement sets, as scorecard.document sets them (run_units' placement columns)."""
     return {"rank": placement.rank, "grade": placement.grade, "grade_code": placement.grade_code,
             "feed_points": score_text(placement.feed)}
 
 
 def _check_placement_members(doc: dict[str, Any]) -> None:
-    # compose() relies on knowing which members come from the placement: fail loudly if the
-    # scorecard ever renders them differently, rather than store documents that differ.
-    if {k: doc.get(k) for k in PLACEMENT_KEYS} != placement_members(_DUMMY):
+    # The run stores the placement members in columns and the rest packed: fail loudly if the
+    # scorecard ever renders them differently, rather than store documents that read back differently.
+    if {k: doc.get(k) for k in PLACEMENT_COLUMNS} != placement_members(_DUMMY):
         raise AssertionError("scorecard.document renders the placement differently from chunks.placement_members")
-
-
-def compose(unit: Scored, placed: dict[str, Any]) -> str:
-    """The document's JSON from its members: json.dumps(doc, ensure_ascii=False, sort_keys=True), exactly."""
-    parts = {**unit.members(), **{k: _dumps(v) for k, v in placed.items()}}
-    return (b"{" + b", ".join(_dumps(k) + b": " + parts[k] for k in sorted(parts)) + b"}").decode("utf-8")
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import durable_rules_engine as _dre
-import orjson
+from scoring import fastjson
 
 from scoring.standard import Standard
 from scoring.standard.schema import Condition, Op, Pattern, Rule
@@ -139,7 +139,7 @@ class Engine:
         self._names = {name: _name_kind(name, standard) for name in self.definition}
         self._sessions: dict[str, _Session] = {}
         self._name = f"scoring_{next(_names)}"
-        self._handle = _dre.create_ruleset(self._name, orjson.dumps(self.definition).decode())
+        self._handle = _dre.create_ruleset(self._name, fastjson.dumps(self.definition).decode())
 
     def fire(self, sid: str, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert facts for a unit as one batch and return every match, in firing order."""
@@ -148,7 +148,7 @@ class Engine:
         session = self._sessions.setdefault(sid, _Session())
         start = session.add(sid, facts)
         batch = [self._projected(fact, start + i, sid) for i, fact in enumerate(facts)]
-        _dre.assert_facts(self._handle, orjson.dumps(batch).decode())
+        _dre.assert_facts(self._handle, fastjson.dumps(batch).decode())
         return self._drain(session.facts)
 
     def _projected(self, fact: dict[str, Any], position: int, sid: str) -> dict[str, Any]:
@@ -168,7 +168,7 @@ class Engine:
         while started:
             state_handle, text = started[2], started[1]
             while text:
-                for name, frames in orjson.loads(text).items():
+                for name, frames in fastjson.loads(text).items():
                     rule_id, probe = names[name]
                     if probe == "anchor":
                         continue

@@ -63,8 +63,7 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
         raise RunError(f"run {run_id}: its recorded standard texts hash to {standard.content_hash[:12]}, not to the "
                        f"{run['standard_hash'][:12]} the run names; the workspace has been altered")
     with store.snapshot():  # the stored run and the inputs, as of one moment
-        stored = {r["unit"]: r["document"] for r in store.query(
-            "select unit, document from run_units where run = ? order by unit", [run_id])}
+        stored = {doc["unit"]: doc for doc in store.run_documents(run_id)}
         scores, _ = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress)
     fresh = {d["unit"]: d for d in documents(standard, period, scores)}
     result = Rerun(run, standard.label, len(set(stored) | set(fresh)))
@@ -74,7 +73,7 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
         elif unit not in stored:
             result.changed[unit] = [f"not in run {run_id}, scored now (a unit added since)"]
         else:
-            changes = compare(json.loads(stored[unit]), fresh[unit], stored[unit])
+            changes = compare(stored[unit], fresh[unit])
             if changes:
                 result.changed[unit] = changes
     return result

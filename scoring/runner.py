@@ -2,7 +2,7 @@
 
 Units are scored a chunk at a time (scoring.chunks), in this process or in worker processes
 for big runs; either way each unit comes back as its standing plus its scorecard document's
-members already serialised, and this module ranks, places and stores the run in one
+members already packed as the run stores them, and this module ranks, places and stores the run in one
 transaction. The same functions run in both cases, so a parallel run is byte-identical to a
 single-process one.
 """
@@ -15,8 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from scoring.chunks import (Scored, ScoringJob, compose, gc_paused, placement_members, score_unit,
-                            scored_chunks)
+from scoring.chunks import Scored, ScoringJob, gc_paused, placement_members, score_unit, scored_chunks
 from scoring.engine import Engine
 from scoring.facts import CHUNK, build_facts
 from scoring.periods import Period, parse_period
@@ -114,21 +113,12 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
 
 
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
-    """Place every unit, then compose and store the documents a chunk at a time, letting go of each chunk.
-
-    A composed document is a str (2 bytes a character once it holds CJK text): composing all of
-    a province's at once would hold over half a gigabyte.
-    """
+    """Place every unit, then store each packed document beside its placement, a chunk at a time."""
     placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
-    scored.reverse()  # popped from the end: in unit order, each released once stored
-    while scored:
-        rows = []
-        for _ in range(min(CHUNK, len(scored))):
-            s = scored.pop()
-            p = placements[s.unit]
-            rows.append({"run": run_id, "unit": s.unit, "ranking_group": s.group, "rank": p.rank, "score": s.score,
-                         "grade": p.grade, "veto": int(s.veto), "document": compose(s, placement_members(p))})
-        store.save_run_units(rows)
+    for start in range(0, len(scored), CHUNK):
+        store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
+                               "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed}
+                              for s in scored[start:start + CHUNK]])
 
 
 # ---------------------------------------------------------------- one unit, interactively

@@ -2,8 +2,8 @@
 
 No timing here (bench/run.py measures); this only keeps the benchmark and the fast paths honest:
 the plain-Python reference evaluator must agree with the engine on every unit, a run in worker
-processes must store exactly what a single-process run stores, and the document serialiser must
-write exactly what json.dumps writes.
+processes must store exactly what a single-process run stores, and a packed document must read
+back exactly as it was written.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from scoring import chunks
 from scoring.runner import rescore_unit, run_period
 from scoring.standard import load_default
-from scoring.store import Store
+from scoring.store import PLACEMENT_COLUMNS, Store, decode_document, pack_document
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
@@ -53,11 +53,11 @@ def test_the_reference_evaluator_notices_a_wrong_score(workload, tmp_path):
     db.write_bytes(workload.read_bytes())
     store = Store(db)
     run = run_period(store, load_default(), "2025", workers=1).run
-    unit, text = store.execute("select unit, document from run_units where run = ? limit 1", [run]).fetchone()
-    doc = json.loads(text)
+    unit = store.execute("select unit from run_units where run = ? limit 1", [run]).fetchone()[0]
+    doc = store.run_document(run, unit)
     doc["dimensions"][0]["indicators"][0]["score"] = "0.01"
-    store.execute("update run_units set document = ? where run = ? and unit = ?",
-                  [json.dumps(doc, ensure_ascii=False), run, unit])
+    members = {key: value for key, value in doc.items() if key not in PLACEMENT_COLUMNS}
+    store.execute("update run_units set document = ? where run = ? and unit = ?", [pack_document(members), run, unit])
     store.close()
     assert reference.check(str(db), run) == [
         f"{unit}: L1: reference {reference.expected(str(db), run)[unit]['indicators']['L1']}, engine 0.01"]
@@ -102,12 +102,15 @@ TRICKY = ["", "a,\nb", "q\"uo\\te\t/", "\x00\x1f\x7f", "\u2028\u2029", "中文�
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_fast_serialiser_writes_what_json_dumps_writes(seed):
+def test_a_packed_document_reads_back_as_written(seed):
     rnd = random.Random(seed)
     def text() -> str:
         point = rnd.choice([rnd.randrange(0xD800), rnd.randrange(0xE000, 0x30000)])  # no lone surrogates
         return "".join(rnd.choice(TRICKY + [chr(point)]) for _ in range(4))
 
-    value = {text(): [text(), {"k": text(), "n": None, "t": True, "i": rnd.randrange(-10**9, 10**9)}, [], {}],
-             "z": [[], [{}]], text(): {text(): text()}}
-    assert chunks._dumps(value) == json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    members = {text(): [text(), {"k": text(), "n": None, "t": True, "i": rnd.randrange(-10**9, 10**9)}, [], {}],
+               "z": [[], [{}]], text(): {text(): text()}}
+    placement = {"rank": rnd.randrange(1, 100), "grade": text(), "grade_code": text(), "feed_points": text()}
+    doc = decode_document({"document": pack_document(members), **placement})
+    written = {**members, **placement}
+    assert json.dumps(doc, ensure_ascii=False) == json.dumps(written, ensure_ascii=False, sort_keys=True)

@@ -90,3 +90,25 @@ def test_compare_names_values_by_code_not_position():
     assert compare(old, new) == ["grade: 优秀 → 良好",
                                  "T1.lines[CONTENT_STALE#2].points: -1 → -2",
                                  "rectifications[R-2].status: open → verified"]
+
+
+def test_a_run_stored_by_the_previous_schema_still_reads_and_reruns_identical(workspace):
+    """Schema 2 stored each document whole, as JSON text, with no placement columns."""
+    scorecard = workspace.json("scorecard", "D001", "--period", "2025")
+    ranks = workspace.json("rank", "--period", "2025")
+    conn = sqlite3.connect(workspace.db)
+    try:
+        for unit, in conn.execute("select unit from run_units").fetchall():
+            doc = {k: v for k, v in workspace.json("scorecard", unit, "--period", "2025").items() if k != "run"}
+            conn.execute("update run_units set document = ? where unit = ?",
+                         [json.dumps(doc, ensure_ascii=False, sort_keys=True), unit])
+        conn.execute("alter table run_units drop column grade_code")
+        conn.execute("alter table run_units drop column feed_points")
+        conn.execute("update settings set value = '2' where key = 'schema_version'")
+        conn.commit()
+    finally:
+        conn.close()
+    assert workspace.json("scorecard", "D001", "--period", "2025") == scorecard
+    assert workspace.json("rank", "--period", "2025") == ranks
+    assert workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout.rstrip().endswith(
+        "identical, 7 scorecards byte for byte")
