@@ -93,23 +93,13 @@ class Names:
 
 def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str]]:
     """(column, reason) for every name in the row that the workspace does not know."""
-    problems: list[tuple[str, str]] = []
     criteria = names.standard.criteria
     if kind == "units":
         if row.type not in criteria.unit_types:
-            problems.append(("type", f"unknown unit type {row.type!r}{suggest(row.type, criteria.unit_types)} "
-                                     f"(known: {', '.join(criteria.unit_types)})"))
-        return problems
-    if row.unit not in names.units:
-        problems.append(("unit", f"unknown unit {row.unit!r}{suggest(row.unit, names.units)}; import it with "
-                                 f"`scoring import units` first"))
-    period = getattr(row, "period", None)
-    try:
-        if _period(period).code not in names.periods:
-            problems.append(("period", f"unknown period {period!r}{suggest(period, names.periods)}; add it with "
-                                       f"`scoring period add {period}`"))
-    except PeriodError as exc:
-        problems.append(("period", str(exc)))
+            return [("type", f"unknown unit type {row.type!r}{suggest(row.type, criteria.unit_types)} "
+                             f"(known: {', '.join(criteria.unit_types)})")]
+        return []
+    problems = [p for p in (_unit_problem(row.unit, names), _period_problem(getattr(row, "period", None), names)) if p]
     if kind == "findings":
         problems += _finding_problems(row, names)
     elif kind == "self-assessments" and row.indicator not in names.standard.indicators:
@@ -120,11 +110,47 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
     return problems
 
 
-def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
+def _unit_problem(unit: str, names: Names) -> tuple[str, str] | None:
+    if unit in names.units:
+        return None
+    return ("unit", f"unknown unit {unit!r}{suggest(unit, names.units)}; import it with `scoring import units` first")
+
+
+def _period_problem(period: str, names: Names) -> tuple[str, str] | None:
+    try:
+        if _period(period).code in names.periods:
+            return None
+    except PeriodError as exc:
+        return ("period", str(exc))
+    return ("period", f"unknown period {period!r}{suggest(period, names.periods)}; add it with "
+                      f"`scoring period add {period}`")
+
+
+def _code_problem(code: str, names: Names) -> tuple[str, str] | None:
     codes = names.standard.criteria.finding_codes
-    if row.code not in codes:
-        return [("code", f"unknown finding code {row.code!r}{suggest(row.code, codes)}")]
-    code = codes[row.code]
+    if code in codes:
+        return None
+    return ("code", f"unknown finding code {code!r}{suggest(code, codes)}")
+
+
+def raw_name_problems(kind: str, raw: dict[str, Any], names: Names, failed: set[str]) -> list[tuple[str, str]]:
+    """Unknown names in a row that did not validate, in the columns that did: every problem of a row in one go."""
+    checks = {"unit": _unit_problem, "period": _period_problem}
+    if kind == "findings":
+        checks["code"] = lambda value, names: _code_problem(value.upper(), names)
+    problems = []
+    for column, check in checks.items() if kind != "units" else ():
+        value = raw.get(column)
+        if column not in failed and isinstance(value, str) and value.strip():
+            problems.append(check(value.strip(), names))
+    return [p for p in problems if p]
+
+
+def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
+    unknown = _code_problem(row.code, names)
+    if unknown:
+        return [unknown]
+    code = names.standard.criteria.finding_codes[row.code]
     if code.indicator == "given":
         if not row.indicator:
             return [("indicator", f"code {row.code} needs the indicator it concerns (for example C3)")]
@@ -274,8 +300,9 @@ def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict
     try:
         row = model.model_validate(_present(raw))
     except ValidationError as exc:
-        return [(".".join(str(p) for p in err["loc"]) or "row", err["msg"].removeprefix("Value error, "))
-                for err in exc.errors(include_url=False)], None
+        problems = [(".".join(str(p) for p in err["loc"]) or "row", err["msg"].removeprefix("Value error, "))
+                    for err in exc.errors(include_url=False)]
+        return problems + raw_name_problems(kind, raw, names, {column for column, _ in problems}), None
     return reference_problems(kind, row, names), row
 
 

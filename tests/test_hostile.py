@@ -191,6 +191,7 @@ EXPECTED: dict[str, list[str]] = {
         r"findings-many-problems\.csv:3: date: '2025-02-30' is not a real date",
         r"findings-many-problems\.csv:4: count: Input should be greater than or equal to 1",
         r"findings-many-problems\.csv:4: corrected_on_spot: '也许' is not yes or no",
+        r"findings-many-problems\.csv:4: code: unknown finding code 'CONTENT_STAEL'; did you mean CONTENT_STALE\?",
         r"findings-many-problems\.csv:5: period: unknown period .2031.",
         r"findings-many-problems\.csv:5: date: 2025-03-01 is outside period 2031"],
     "findings-million-char-cell.csv": [r"findings-million-char-cell\.csv:3: row: a cell is longer than 100000 characters"],
