@@ -110,8 +110,12 @@ def resolve_path(db: str | os.PathLike | None) -> Path:
 
 
 class Store:
-    def __init__(self, path: str | os.PathLike, create: bool = False):
+    def __init__(self, path: str | os.PathLike, create: bool = False, user: str | None = None):
         self.path = Path(path)
+        # Who the writes through this store are recorded as (audit.user, runs.user,
+        # rectification_history.user): the person acting, set by the caller that knows it (the web
+        # app: its signed-in user, per request); None is whoever runs the process (current_user()).
+        self.acting_user = user
         if not create and str(path) != ":memory:" and not self.path.exists():
             raise StoreError(f"no workspace at {self.path}: run `scoring init` first, or point --db at one")
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -124,6 +128,11 @@ class Store:
             with self.transaction():
                 self._add_missing_columns()
                 self.set_setting("schema_version", str(SCHEMA_VERSION))
+
+    @property
+    def user(self) -> str:
+        """The user this store's writes are stamped with: the acting user, else the OS user or $SCORING_USER."""
+        return self.acting_user or current_user()
 
     def close(self) -> None:
         self.conn.close()
@@ -236,7 +245,7 @@ class Store:
         return json.loads(rows[0]["files"]) if rows else None
 
     def audit(self, action: str, target: str = "", sha256: str = "", **detail: Any) -> None:
-        self.db["audit"].insert({"at": now(), "user": current_user(), "action": action, "target": target,
+        self.db["audit"].insert({"at": now(), "user": self.user, "action": action, "target": target,
                                  "sha256": sha256, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)})
 
     def audit_entries(self, since: str | None = None) -> list[dict[str, Any]]:
@@ -323,7 +332,7 @@ class Store:
         table = self.db["runs"]
         table.insert({"period": period, "as_of": as_of, "standard_hash": standard_hash,
                       "standard_id": standard_id, "standard_version": standard_version,
-                      "created_at": now(), "user": current_user(), "units": units})
+                      "created_at": now(), "user": self.user, "units": units})
         return int(table.last_pk)
 
     def save_run_units(self, rows: list[dict[str, Any]]) -> None:
@@ -392,7 +401,7 @@ class Store:
         values are unchanged are not rewritten (the same end state)."""
         if not items:
             return
-        stamp, user = now(), current_user()
+        stamp, user = now(), self.user
         derived = self._DERIVED
         values_of = operator.itemgetter(*derived)
         known = self._derived_of([item["id"] for item in items])
@@ -430,6 +439,6 @@ class Store:
     def set_rectification_status(self, item: str, status: str, note: str, evidence: str, at: str | None = None) -> None:
         stamp = at or now()
         self.db["rectifications"].update(item, {"status": status, "updated_at": stamp})
-        self.db["rectification_history"].insert({"item": item, "at": stamp, "user": current_user(),
+        self.db["rectification_history"].insert({"item": item, "at": stamp, "user": self.user,
                                                   "status": status, "note": note, "evidence": evidence})
 

@@ -383,7 +383,7 @@ def test_inspector_enters_findings_validated_by_the_importer(app):
     sha = re.search(r"sha256:([0-9a-f]{64})", row["evidence"]).group(1)
     assert (Path(str(app.config["EVIDENCE_DIR"])) / sha).read_bytes() == JPEG
     audit = query(app, "select * from audit where action = 'web finding add'")[0]
-    assert json.loads(audit["detail"])["user"] == "insp" and audit["target"] == entry_id
+    assert audit["user"] == "web:insp" and audit["target"] == entry_id
     # The same form sent twice (a double tap) saves one finding.
     assert browser.post("/inspect/unit/D005", finding(entry_id, count="2")).status_code == 302
     assert query(app, "select count(*) as n from findings where id = ?", [entry_id])[0]["n"] == 1
@@ -485,8 +485,8 @@ def test_department_marks_an_item_rectified_with_a_photo(app):
     assert query(app, "select status from rectifications where id = ?", [item])[0]["status"] == "rectified"
     last = query(app, "select * from rectification_history where item = ? order by id desc limit 1", [item])[0]
     assert last["note"] == "已补齐" and "done.jpg sha256:" in last["evidence"]
-    audit = query(app, "select detail from audit where action = 'rectify update' order by id desc limit 1")[0]
-    assert json.loads(audit["detail"])["user"] == "dept"
+    audit = query(app, "select user from audit where action = 'rectify update' order by id desc limit 1")[0]
+    assert audit["user"] == last["user"] == "web:dept"
     sha = re.search(r"sha256:([0-9a-f]{64})", last["evidence"]).group(1)
     assert browser.get(f"/evidence/{sha}").status_code == 200
     assert Browser(app, "dept2").get(f"/evidence/{sha}").status_code == 403  # another unit's photo
@@ -538,7 +538,7 @@ def test_admin_upload_shows_the_importers_row_messages(app):
     response = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(good.encode()), "findings.csv")})
     assert response.status_code == 200 and "new: 1" in response.text
     audit = query(app, "select * from audit where action = 'import findings'")[-1]
-    assert audit["target"] == "findings.csv" and json.loads(audit["detail"])["user"] == "admin"
+    assert audit["target"] == "findings.csv" and audit["user"] == "web:admin"
     wrong = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(b"MZ\x00\x00"), "x.exe")})
     assert wrong.status_code == 400
     fake = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(b"a,b\n1,2\n"), "x.xlsx")})

@@ -44,17 +44,26 @@ def write_lock(path: Path) -> threading.RLock:
         return _WRITE_LOCKS.setdefault(key, threading.RLock())
 
 
-class WebStore(Store):
-    """The store as the web app uses it: one per server thread, writes queued in-process, audits naming the web user.
+# Who a web request acts as, in the audit table, runs and rectification history: the signed-in user's
+# name after "web:", which keeps it apart from the OS accounts the CLI records (an admin can be both),
+# or plain "web" while nobody is signed in (a failed sign-in). Never the OS user running the server.
+WEB_USER_PREFIX = "web:"
+NOBODY = "web"
 
-    The audit table's `user` column holds the OS user of the server process (store.current_user);
-    the signed-in person is added to the entry's detail as `user`, with `via: web`.
+
+def web_actor(name: str | None) -> str:
+    return WEB_USER_PREFIX + name if name else NOBODY
+
+
+class WebStore(Store):
+    """The store as the web app uses it: one per server thread, writes queued in-process, acting as the web user.
+
+    _open sets `acting_user` to web_actor(the signed-in user) for each request and _close resets it, so
+    every write a request makes (through the same library functions as the CLI) names that person.
     """
 
-    actor: str | None = None
-
     def __init__(self, path: Path):
-        super().__init__(path)
+        super().__init__(path, user=NOBODY)
         self._write_lock = write_lock(Path(path))
 
     @contextmanager
@@ -66,9 +75,7 @@ class WebStore(Store):
             yield
 
     def audit(self, action: str, target: str = "", sha256: str = "", **detail: Any) -> None:
-        if self.actor:
-            detail = {**detail, "user": self.actor, "via": "web"}
-        with self.transaction():
+        with self.transaction():  # an entry written on its own (a sign-in) queues on the write lock too
             super().audit(action, target, sha256, **detail)
 
 
@@ -137,7 +144,7 @@ def _open() -> None:
     store = getattr(local, "store", None)
     if store is None:
         store = local.store = WebStore(current_app.config["DB"])
-    store.actor = None
+    store.acting_user = NOBODY
     g.store = store
     g.user = None
     name = session.get("user")
@@ -145,7 +152,7 @@ def _open() -> None:
         found = get_user(store, name)
         if found and found["active"] and found["generation"] == session.get("gen"):
             g.user = found
-            store.actor = found["name"]
+            store.acting_user = web_actor(found["name"])
         else:
             session.clear()
     check_csrf()
@@ -155,7 +162,7 @@ def _close(exc: BaseException | None) -> None:
     """The thread keeps its connection for the next request; nothing half-done is left on it."""
     store = g.pop("store", None)
     if store is not None:
-        store.actor = None
+        store.acting_user = NOBODY
         if store.conn.in_transaction:
             store.conn.execute("ROLLBACK")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, session, url_for
 
+from scoring.web.app import web_actor
 from scoring.web.security import require
 from scoring.web.uploads import evidence_record
 from scoring.web.users import authenticate
@@ -48,7 +49,7 @@ def login():
     session.clear()  # a new session on sign-in (no fixation), keeping only the language
     session.permanent = True
     session.update({"user": found["name"], "gen": found["generation"], "lang": lang})
-    g.store.actor = found["name"]
+    g.store.acting_user = web_actor(found["name"])  # the sign-in is theirs
     g.store.audit("web login", target=found["name"], address=request.remote_addr or "")
     return redirect(_local(request.form.get("next")) or url_for(HOME[found["role"]]))
 
