@@ -6,8 +6,10 @@ the run stores it, and the chunk's new rectification items. Placement (rank, gra
 every unit of a group, so the parent places and stores it beside the packed document.
 
 Workers are forked (on Linux) before the parent opens its write transaction; each opens its
-own Store and Engine once. Chunks are handed out in order and their results come back in
-order, so the rectification items are stored in the same order as by a single process.
+own Store and Engine once, and is handed chunks only once the parent holds the write lock, so
+every worker reads the inputs as of the same moment as the parent (runner.run_period says why).
+Chunks are handed out in order and their results come back in order, so the rectification
+items are stored in the same order as by a single process.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from scoring.engine import Engine
 from scoring.facts import CHUNK, UnitFacts, build_facts
@@ -133,22 +135,40 @@ def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str])
 
 
 @contextmanager
-def scored_chunks(job: ScoringJob, codes: list[str], workers: int, store: Store) -> Iterator[Iterator[Chunk]]:
-    """The chunks' results in unit order: computed here up front (one worker) or streamed from a pool."""
-    chunks = [codes[i:i + CHUNK] for i in range(0, len(codes), CHUNK)]
-    if workers <= 1 or len(chunks) <= 1:
+def chunk_scorer(job: ScoringJob, workers: int, store: Store, units: int) -> Iterator[Callable[[list[str]], Iterator[Chunk]]]:
+    """A function from unit codes to their chunks' results, in unit order: scored in this process, or
+    by a pool of `workers` processes (fewer if `units` make fewer chunks) started here and now.
+
+    The pool's processes are started when the context opens, before the caller's transaction (a
+    forked child must never inherit a connection inside one); codes are handed out only when the
+    function is called, after the caller has taken its write lock (see runner.run_period).
+    """
+    workers = min(workers, -(-units // CHUNK))
+    if workers <= 1 or store.conn.in_transaction:  # in a transaction already: never fork
         with Engine(job.standard) as engine:
-            yield iter([score_chunk(job, store, engine, chunk) for chunk in chunks])
+            # Every chunk is scored at the call, before the caller's transaction writes anything.
+            yield lambda codes: iter([score_chunk(job, store, engine, chunk) for chunk in _split(codes)])
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # An executor, not a Pool: a worker that dies (the C engine can crash) fails the run instead of hanging it.
-    pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context, initializer=_start_worker,
-                               initargs=(job,))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job,))
     try:
-        yield pool.map(_worker_chunk, chunks)
+        # A forking executor forks all its processes at its first submit, never later (CPython: forking
+        # once its manager thread runs could deadlock a child): this no-op makes that happen now. Other
+        # start methods start fresh interpreters, which inherit no connection whenever they start.
+        pool.submit(_started)
+        yield lambda codes: pool.map(_worker_chunk, _split(codes))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _split(codes: list[str]) -> list[list[str]]:
+    return [codes[i:i + CHUNK] for i in range(0, len(codes), CHUNK)]
+
+
+def _started() -> None:
+    """Nothing: submitted only so that the executor starts its processes (see chunk_scorer)."""
 
 
 _worker: tuple[ScoringJob, Store, Engine] | None = None

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from scoring.chunks import Scored, ScoringJob, gc_paused, placement_members, score_unit, scored_chunks
+from scoring.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
 from scoring.engine import Engine
 from scoring.facts import CHUNK, build_facts
 from scoring.periods import Period, parse_period
@@ -84,17 +84,30 @@ def workers_for(requested: int | None, units: int) -> int:
 
 def run_period(store: Store, standard: Standard, period_code: str, as_of: date | None = None,
                progress: Callable[[int], None] | None = None, workers: int | None = None) -> RunSummary:
+    """Score every unit of a period as the workspace stands at one moment, and store the run.
+
+    One moment: the run takes the write lock (BEGIN IMMEDIATE) before it reads any input and keeps
+    it until it commits, so no other command can commit in between: everything read under the lock
+    (here, or by workers in their own connections) is the last commit before it, whatever waits
+    meanwhile (WAL readers never see another connection's uncommitted writes, nor this run's).
+    An import that commits before the lock is wholly seen; one that comes later waits and is wholly
+    unseen. Worker processes are started before the lock (never fork inside a transaction) and are
+    handed units only under it. Nothing but the lock is needed: no extra query, copy or check per
+    chunk (comparing a change counter instead would have to fail or redo a run that overlapped an
+    import). Parallel runs held the lock while their workers scored before, too; a single-process run
+    (a small workspace, or the web app) now also holds it while it scores, so writers wait that long.
+    """
     period = period_of(store, period_code)
     as_of = as_of or period.end
-    codes = [row[0] for row in store.execute("select code from units order by code")]
-    if not codes:
-        raise RunError("no units in this workspace: import them with `scoring import units FILE`")
     job = ScoringJob(str(store.path), standard, period, as_of)
-    workers = 1 if str(store.path) == ":memory:" else workers_for(workers, len(codes))  # workers open the file
-    # Workers are started before the write transaction opens (never fork inside one); they read
-    # the last committed state, which is what a single-process run reads too.
-    with scored_chunks(job, codes, workers, store) as chunks:
+    counted = store.execute("select count(*) from units").fetchone()[0]  # sizes the pool; the codes are read below
+    if not counted:
+        raise RunError("no units in this workspace: import them with `scoring import units FILE`")
+    workers = 1 if str(store.path) == ":memory:" else workers_for(workers, counted)  # workers open the file
+    with chunk_scorer(job, workers, store, counted) as score:
         with store.transaction():
+            codes = [row[0] for row in store.execute("select code from units order by code")]
+            chunks = score(codes)
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
                                 standard.label, standard.files)
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
@@ -142,6 +155,11 @@ def rescore_unit(store: Store, standard: Standard, period_code: str, unit: str,
     period; this answers "what is this unit's score and rank now" in milliseconds.
     """
     period = period_of(store, period_code)
+    with store.snapshot():  # the unit's inputs and the others' standings as of one moment
+        return _rescore(store, standard, period, unit, as_of)
+
+
+def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of: date | None) -> Rescore:
     run = store.latest_run(period.code)
     if run is None:
         raise RunError(f"no run for {period.code} yet: score the period first with `scoring run --period {period.code}`")

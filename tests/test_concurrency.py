@@ -1,5 +1,5 @@
 """Concurrency: processes that import, score, change statuses and back up one workspace at the same time
-all succeed (no "database is locked") and lose nothing.
+all succeed (no "database is locked") and lose nothing, and a run scores every unit from the same moment's inputs.
 
 Each worker is a real process that runs a list of `scoring` commands one after another (imported
 once, run through click's CliRunner), so the commands of different workers overlap for real.
@@ -12,12 +12,17 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from scoring import chunks
 from scoring.cli import cli
+from scoring.runner import run_period
+from scoring.standard import load_default
+from scoring.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "example"
@@ -190,3 +195,80 @@ def test_a_transaction_waits_out_a_writer_longer_than_the_busy_timeout(db, monke
         holder.close()
         store.close()
     assert count(db, "select count(*) from audit where action = 'never'") == 0
+
+
+# One finding per unit (ids LATE-<unit>), imported in one transaction in step with a run (argv: db, mode,
+# signal file, done file, units). "hold": takes the write lock and writes before the run starts, then
+# commits once the run has scored a chunk (the signal) or after 3 s; "late": waits for the signal, then
+# imports like any import would. Touches the done file once committed.
+IMPORT_IN_STEP = """
+import sys, time
+from pathlib import Path
+from scoring.store import Store
+
+db, mode, signal, done, units = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), sys.argv[5]
+
+def wait_for(path, seconds):
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+rows = [{"id": f"LATE-{unit}", "unit": unit, "period": "2025", "date": "2025-06-01", "inspector": None,
+         "code": "CONTENT_STALE", "indicator": "T1", "count": 1, "corrected_on_spot": 0, "note": None,
+         "evidence": None} for unit in units.split(",")]
+store = Store(db)
+if mode == "late":
+    wait_for(signal, 60)
+with store.transaction():
+    store.write_rows("findings", rows)
+    store.audit("import findings", target="late.csv")
+    if mode == "hold":
+        print("holding", flush=True)
+        wait_for(signal, 3)
+done.touch()
+"""
+
+
+def wait_for(path: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("mode,seen", [("hold", True), ("late", False)])
+def test_a_run_sees_an_import_committing_during_it_wholly_or_not_at_all(db, tmp_path, monkeypatch, workers, mode,
+                                                                         seen):
+    """Units are scored two at a time; after the first chunk the run waits for the import to commit (1.5 s
+    at most). An import holding the write lock when the run starts is in every unit's scorecard, one that
+    starts during the run is in none (it commits after the run); never some units read before it and some after."""
+    signal, done = tmp_path / "scored-a-chunk", tmp_path / "imported"
+    importer = subprocess.Popen([sys.executable, "-c", IMPORT_IN_STEP, str(db), mode, str(signal), str(done),
+                                 ",".join(UNITS)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if mode == "hold":
+        assert importer.stdout.readline().strip() == "holding"
+    score_chunk = chunks.score_chunk
+
+    def then_let_the_import_commit(*args):  # inherited by forked workers: the hook runs where chunks are scored
+        result = score_chunk(*args)
+        if not signal.exists():
+            signal.touch()
+            wait_for(done, 1.5)
+        return result
+
+    monkeypatch.setattr(chunks, "CHUNK", 2)  # seven units: four chunks
+    monkeypatch.setattr(chunks, "score_chunk", then_let_the_import_commit)
+    store = Store(db)
+    try:
+        run = run_period(store, load_default(), "2025", workers=workers).run
+        seeing = {doc["unit"] for doc in store.run_documents(run) if "LATE-" in json.dumps(doc)}
+        items = store.query("select finding from rectifications where finding like 'LATE-%'")
+    finally:
+        store.close()
+    _, err = importer.communicate(timeout=120)
+    assert importer.returncode == 0, err
+    assert seeing == (set(UNITS) if seen else set())
+    assert len(items) == (len(UNITS) if seen else 0)  # the run opened an item for every late finding, or none
+    order = [r[0] for r in sqlite3.connect(db).execute(
+        "select action from audit where action = 'run' or target = 'late.csv' order by id")][-2:]
+    assert order == (["import findings", "run"] if seen else ["run", "import findings"])
