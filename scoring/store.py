@@ -204,9 +204,10 @@ class Store:
     def snapshot(self) -> Iterator[None]:
         """Reads that all see one state of the database, however others write meanwhile (WAL).
 
-        For work that reads much and writes nothing (a rerun, or a run's scoring before its one
-        write transaction): without it each query sees the latest commit, so an import committing
-        halfway through would leave some units read before it and some after.
+        For work that reads much and writes nothing (a rerun, re-scoring one unit, doctor): without
+        it each query sees the latest commit, so an import committing halfway through would leave
+        some units read before it and some after. (A run reads under its write lock instead, which
+        also holds its worker processes' reads to the same moment: runner.run_period.)
         """
         if self.conn.in_transaction:
             yield
