@@ -30,7 +30,8 @@ from scoring.ranking import Placement
 from scoring.rectification import derive_items, is_overdue, rectification_facts
 from scoring.scorecard import document, score_text
 from scoring.standard import Standard
-from scoring.store import PLACEMENT_COLUMNS, Store, pack_document
+from scoring.rundocs import PLACEMENT_COLUMNS, pack_document
+from scoring.store import Store
 from scoring.tally import UnitScore, canonical, not_applicable, plan_for, tally
 
 _DUMMY = Placement(0, "", "", Decimal(0))

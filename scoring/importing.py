@@ -24,7 +24,8 @@ from scoring.readers import ReadError, read_records
 from scoring.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
 from scoring.staging import staging
-from scoring.store import INPUT_TABLES, Store
+from scoring.store import Store
+from scoring.tables import INPUT_TABLES
 
 # Column names users may write, in Chinese or English, for each kind (see design/interfaces.md).
 HEADERS: dict[str, dict[str, str]] = {

@@ -11,7 +11,8 @@ import operator
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from scoring.store import INPUT_TABLES, Store, StoreError
+from scoring.store import Store, StoreError
+from scoring.tables import INPUT_TABLES
 
 
 @contextmanager

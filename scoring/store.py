@@ -8,7 +8,6 @@ import operator
 import os
 import sqlite3
 import time
-import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,85 +15,15 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from scoring import fastjson
+from scoring.rundocs import PLACEMENT_COLUMNS, decode_document
+from scoring.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
 
 DEFAULT_DB = "scoring.db"
-SCHEMA_VERSION = 3  # 2: rectifications.owner; 3: run documents packed, placement in columns
 BUSY_TIMEOUT_MS = 30_000  # SQLite waits this long for another writer at each attempt
 BUSY_WAIT_SECONDS = 600.0  # a transaction keeps trying this long before the workspace is called busy
 
-# Each input kind: its table and the columns that identify a row (the rest is content).
-INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "units": ("units", ("code",)),
-    "findings": ("findings", ("id",)),
-    "self-assessments": ("self_assessments", ("unit", "period", "indicator")),
-    "survey": ("survey_answers", ("unit", "period", "respondent", "question")),
-    "survey-issued": ("survey_issued", ("unit", "period")),
-    "metrics": ("metrics", ("unit", "period", "metric")),
-}
-
-_TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
-    "settings": ({"key": str, "value": str}, ("key",)),
-    "standards": ({"hash": str, "id": str, "version": str, "label": str, "files": str, "loaded_at": str}, ("hash",)),
-    "units": ({"code": str, "name": str, "type": str, "ranking_group": str, "parent": str}, ("code",)),
-    "periods": ({"code": str, "kind": str, "start": str, "end": str, "months": int}, ("code",)),
-    "findings": ({"id": str, "unit": str, "period": str, "date": str, "inspector": str, "code": str,
-                  "indicator": str, "count": int, "corrected_on_spot": int, "note": str, "evidence": str}, ("id",)),
-    "self_assessments": ({"unit": str, "period": str, "indicator": str, "claim": str, "note": str,
-                          "evidence": str}, ("unit", "period", "indicator")),
-    "survey_answers": ({"unit": str, "period": str, "respondent": str, "question": str, "answer": str},
-                       ("unit", "period", "respondent", "question")),
-    "survey_issued": ({"unit": str, "period": str, "issued": int}, ("unit", "period")),
-    "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
-    "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
-              "standard_version": str, "created_at": str, "user": str, "units": int}, ("id",)),
-    "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
-                   "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
-    "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
-                        "title": str, "note": str, "deadline": str, "status": str, "owner": str,
-                        "created_at": str, "updated_at": str}, ("id",)),
-    "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
-                               "evidence": str}, ("id",)),
-    "audit": ({"id": int, "at": str, "user": str, "action": str, "target": str, "sha256": str,
-               "detail": str}, ("id",)),
-}
-_INDEXES = (
-    ("findings", ("period", "unit")),
-    ("self_assessments", ("period", "unit")),
-    ("survey_answers", ("period", "unit")),
-    ("metrics", ("period", "unit")),
-    ("run_units", ("run", "ranking_group", "rank")),
-    ("rectifications", ("unit", "deadline")),
-    ("rectification_history", ("item",)),
-    STANDINGS_INDEX := ("run_units", ("run", "ranking_group", "unit", "rank", "score", "grade", "veto")),
-)
-
-
 class StoreError(RuntimeError):
     pass
-
-
-# The scorecard members that depend on the unit's placement in its group: run_units columns,
-# because they are known only once the whole group is scored (workers pack the rest).
-PLACEMENT_COLUMNS = ("rank", "grade", "grade_code", "feed_points")
-
-
-def pack_document(members: dict[str, Any]) -> bytes:
-    """A scorecard document without its placement members, as run_units stores it: sorted-key JSON, zlib-packed.
-
-    ≈33 KB of JSON a unit packs to ≈5 KB: a province's run writes ≈55 MB instead of ≈335 MB, and
-    the workers that score it do the packing, not the process that writes."""
-    return zlib.compress(fastjson.dumps(members, sort_keys=True), 1)
-
-
-def decode_document(row: dict[str, Any]) -> dict[str, Any]:
-    """A run_units row's scorecard document, with its keys in sorted order as it was written."""
-    stored = row["document"]
-    if isinstance(stored, str):  # a run stored before schema 3: the whole document as JSON text
-        return json.loads(stored)
-    doc = fastjson.loads(zlib.decompress(stored))
-    doc.update((column, row[column]) for column in PLACEMENT_COLUMNS)
-    return dict(sorted(doc.items()))
 
 
 def now() -> str:
@@ -149,16 +78,16 @@ class Store:
 
     def create_schema(self) -> None:
         with self.transaction():
-            for name, (columns, pk) in _TABLES.items():
+            for name, (columns, pk) in TABLES.items():
                 self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk, if_not_exists=True)
             self._add_missing_columns()
-            for table, cols in _INDEXES:
+            for table, cols in INDEXES:
                 self.db[table].create_index(cols, if_not_exists=True)
             self.set_setting("schema_version", str(SCHEMA_VERSION))
 
     def _add_missing_columns(self) -> None:
         """A workspace made by an older version gains the columns added since."""
-        for name, (columns, _) in _TABLES.items():
+        for name, (columns, _) in TABLES.items():
             if not self.db[name].exists():
                 continue
             present = self.db[name].columns_dict

@@ -13,7 +13,7 @@ from scoring.importing import ImportFailed, import_file
 from scoring.periods import PeriodError
 from scoring.register import RegisterError, import_updates
 from scoring.runner import run_period
-from scoring.store import INPUT_TABLES
+from scoring.tables import INPUT_TABLES
 from scoring.web.app import PERIOD_SETTING, current_period, standard
 from scoring.web.labels import t
 from scoring.web.security import require

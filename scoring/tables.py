@@ -1,0 +1,53 @@
+"""The workspace's tables, columns and indexes as data: what scoring.store creates and upgrades."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 3  # 2: rectifications.owner; 3: run documents packed, placement in columns
+
+# Each input kind: its table and the columns that identify a row (the rest is content).
+INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "units": ("units", ("code",)),
+    "findings": ("findings", ("id",)),
+    "self-assessments": ("self_assessments", ("unit", "period", "indicator")),
+    "survey": ("survey_answers", ("unit", "period", "respondent", "question")),
+    "survey-issued": ("survey_issued", ("unit", "period")),
+    "metrics": ("metrics", ("unit", "period", "metric")),
+}
+
+TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "settings": ({"key": str, "value": str}, ("key",)),
+    "standards": ({"hash": str, "id": str, "version": str, "label": str, "files": str, "loaded_at": str}, ("hash",)),
+    "units": ({"code": str, "name": str, "type": str, "ranking_group": str, "parent": str}, ("code",)),
+    "periods": ({"code": str, "kind": str, "start": str, "end": str, "months": int}, ("code",)),
+    "findings": ({"id": str, "unit": str, "period": str, "date": str, "inspector": str, "code": str,
+                  "indicator": str, "count": int, "corrected_on_spot": int, "note": str, "evidence": str}, ("id",)),
+    "self_assessments": ({"unit": str, "period": str, "indicator": str, "claim": str, "note": str,
+                          "evidence": str}, ("unit", "period", "indicator")),
+    "survey_answers": ({"unit": str, "period": str, "respondent": str, "question": str, "answer": str},
+                       ("unit", "period", "respondent", "question")),
+    "survey_issued": ({"unit": str, "period": str, "issued": int}, ("unit", "period")),
+    "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
+    "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
+              "standard_version": str, "created_at": str, "user": str, "units": int}, ("id",)),
+    "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
+                   "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
+    "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
+                        "title": str, "note": str, "deadline": str, "status": str, "owner": str,
+                        "created_at": str, "updated_at": str}, ("id",)),
+    "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
+                               "evidence": str}, ("id",)),
+    "audit": ({"id": int, "at": str, "user": str, "action": str, "target": str, "sha256": str,
+               "detail": str}, ("id",)),
+}
+INDEXES = (
+    ("findings", ("period", "unit")),
+    ("self_assessments", ("period", "unit")),
+    ("survey_answers", ("period", "unit")),
+    ("metrics", ("period", "unit")),
+    ("run_units", ("run", "ranking_group", "rank")),
+    ("rectifications", ("unit", "deadline")),
+    ("rectification_history", ("item",)),
+    STANDINGS_INDEX := ("run_units", ("run", "ranking_group", "unit", "rank", "score", "grade", "veto")),
+)
