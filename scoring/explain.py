@@ -20,7 +20,7 @@ def _line_text(standard: Standard, line: dict[str, Any], lang: str, rationale: b
     out = [text]
     rule = standard.rules_by_id.get(line["rule"])
     if rationale and rule:
-        out.append(f"        {t('rule', lang)}: {rule.rationale}")
+        out.append(f"        {t('rule', lang)}: {pick(rule, 'rationale', lang)}")
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGS = ("zh", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -55,6 +57,8 @@ def status_name(status: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def pick(doc: dict, key: str, lang: str) -> str:
-    """`name` or `name_en` (likewise title) of a document, by language."""
-    return doc.get(f"{key}_en") or doc[key] if lang == "en" else doc[key]
+def pick(doc: Any, key: str, lang: str) -> str:
+    """`name` or `name_en` (likewise title, rationale) of a document or a model, by language;
+    the Chinese where no English is given."""
+    value = doc.get if isinstance(doc, dict) else (lambda name: getattr(doc, name, None))
+    return (value(f"{key}_en") or value(key)) if lang == "en" else value(key)

@@ -309,6 +309,7 @@ class Rule(Strict):
     title: str
     title_en: str
     rationale: str
+    rationale_en: str = ""  # English readers see the Chinese rationale where none is given
     indicator: str | None = None
     severity: Literal["low", "medium", "high"] | None = None
     references: tuple[str, ...] = ()
