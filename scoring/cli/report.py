@@ -10,10 +10,11 @@ from scoring.cli.common import (db_option, info, lang_option, progress_bar, run_
                                 workspace)
 from scoring.cli.output import emit, format_option
 from scoring.compare import COLUMNS as COMPARE_COLUMNS, movement
-from scoring.report import report_steps, write_report
-from scoring.report.data import defect_codes, standard_of_run
+from scoring.report import Selection, report_steps, write_report
+from scoring.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
 from scoring.report.labels import label
-from scoring.results import run_for
+from scoring.results import NoRunError, run_for
+from scoring.store import Store
 
 DEFAULT_OUT = "reports"
 
@@ -30,32 +31,62 @@ def register(cli: click.Group) -> None:
 @click.option("--with", "previous", help="Show change since this period (default: the scored period before).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
               help="Judge rectification deadlines as of this date (default: the run's scoring date).")
+@click.option("--unit", "-u", "units", multiple=True, metavar="CODE",
+              help="Show this unit's scorecard in the HTML (repeat for several); then only the chosen ones.")
+@click.option("--group", "-g", "groups", multiple=True, metavar="GROUP",
+              help="Show the scorecards of every unit of this ranking group in the HTML (repeatable).")
 @run_id_option
 @lang_option
 @db_option
 @translate_errors
-def report(period: str, out: str, previous: str | None, as_of, run_id: int | None, lang: str,
-           db: str | None) -> None:
+def report(period: str, out: str, previous: str | None, as_of, units: tuple[str, ...], groups: tuple[str, ...],
+           run_id: int | None, lang: str, db: str | None) -> None:
     """The ranked report (通报): one HTML file with charts, an Excel workbook and CSV files.
 
-    The HTML is self-contained (no network when viewed) and prints on A4. The workbook has the
-    ranking, every unit's dimensions, every score line, the rectification list (one sheet per
-    unit type) and the performance feed; the CSV files hold the same tables (UTF-8 with BOM).
+    The HTML is self-contained (no network when viewed) and prints on A4. Up to %(limit)d units it
+    lays out every unit's scorecard and rectification items; for more (a province) it is a
+    summary: rankings (each large group's first and last 20), distributions, group averages,
+    frequent findings and rectification counts, with scorecards only for the units chosen with
+    --unit or --group. The workbook has the ranking, every unit's dimension and indicator scores
+    and rectification counts, and the performance feed, with every score line and rectification
+    item while they fit (else those are CSV files only); the CSV files hold every table (UTF-8
+    with BOM).
 
-    Example:
+    Examples:
 
+    \b
         scoring report --period 2025 --out reports/2025
+        scoring report --period 2025 --unit D001 --unit D002 --out reports/2025-D001
     """
     target = Path(out)
     with workspace(db) as store:
         if previous is not None:
             run_for(store, previous)  # a clear error now, not a half-written report
+        selection = chosen(store, period, run_id, units, groups)
         with progress_bar(report_steps(store, period, run_id), "report") as bar:
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
-                                 bar.update)
+                                 bar.update, selection)
     info(f"report for {period} ({files.units} units): {files.html}")
     info(f"workbook: {files.xlsx}")
     info(f"tables: {len(files.csv)} CSV files in {target} ({', '.join(p.name for p in files.csv[:2])}, …)")
+
+
+report.help = report.help % {"limit": FULL_REPORT_UNITS}
+
+
+def chosen(store: Store, period: str, run_id: int | None, units: tuple[str, ...],
+           groups: tuple[str, ...]) -> Selection:
+    """The units and groups asked for, each checked against the run: a typo fails now, not as a missing scorecard."""
+    run = run_for(store, period, run_id)["id"]
+    for unit in units:
+        if store.run_document(run, unit) is None:
+            raise NoRunError(f"--unit {unit}: no such unit in run {run} of {period} "
+                             f"(see `scoring rank --period {period}`)")
+    for group in groups:
+        if not store.run_standings(run, group):
+            raise NoRunError(f"--group {group}: no unit of that ranking group in run {run} of {period} "
+                             f"(see `scoring rank --period {period}`)")
+    return Selection(frozenset(units), frozenset(groups))
 
 
 @click.command()

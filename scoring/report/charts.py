@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 GRADE_COLOURS = {"excellent": "#1b7837", "good": "#4393c3", "pass": "#f4a582", "fail": "#b2182b"}
 VETO_COLOUR = "#6b6b6b"
 INK, GRID, ACCENT, SECOND = "#222222", "#d0d0d0", "#2166ac", "#e08214"
+BAND = 5  # points per bar of a score distribution: the grade thresholds (60, 80, 90) fall on band edges
 FONT = 10  # points; the SVG is scaled to the page width, so this is the size at 100%
 
 STYLE = {
@@ -84,6 +85,35 @@ def scores_by_unit(rows: Sequence[dict[str, Any]], veto_label: str) -> str:
         ax.set_xlim(0, max(110.0, max(scores, default=0) + 12))
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.tick_params(axis="y", length=0)
+        ax.spines[["top", "right"]].set_visible(False)
+        return _svg(fig)
+
+
+def score_distribution(rows: Sequence[dict[str, Any]], grade_codes: Sequence[str]) -> str:
+    """How many units scored in each band of BAND points, stacked by grade (vetoed units apart): one chart
+    for a group of any size, where scores_by_unit draws a bar per unit."""
+    scores = [float(r["score"]) for r in rows]
+    low = BAND * math.floor(min(scores, default=0) / BAND)
+    high = BAND * (math.floor(max(scores, default=100) / BAND) + 1)
+    edges = [low + BAND * i for i in range(round((high - low) / BAND))]
+    stacks = {code: [0] * len(edges) for code in [*grade_codes, "veto"]}
+    for score, row in zip(scores, rows):
+        stacks["veto" if row["veto"] else row["grade_code"]][min(int((score - low) // BAND), len(edges) - 1)] += 1
+    with matplotlib.rc_context(STYLE):
+        fig = _figure(7.2, 2.6)
+        ax = fig.add_axes((0.08, 0.16, 0.9, 0.78))
+        bottom = [0] * len(edges)
+        for code, counts in stacks.items():
+            if any(counts):
+                colour = VETO_COLOUR if code == "veto" else GRADE_COLOURS.get(code, ACCENT)
+                ax.bar(edges, counts, width=BAND * 0.9, bottom=bottom, align="edge", color=colour)
+                bottom = [b + c for b, c in zip(bottom, counts)]
+        for x, total in zip(edges, bottom):
+            if total:
+                ax.text(x + BAND * 0.45, total, str(total), ha="center", va="bottom", fontsize=FONT - 2)
+        ax.set_xticks([low + BAND * i for i in range(len(edges) + 1)])
+        ax.set_xlim(low, high)
+        ax.set_ylim(0, max(bottom, default=1) * 1.15 or 1)
         ax.spines[["top", "right"]].set_visible(False)
         return _svg(fig)
 

@@ -3,29 +3,65 @@
 Everything a reader sees comes from here (tested as a golden file); the templates and writers only
 lay it out. Numbers stay decimal strings as in the scorecard documents; sums and averages are exact
 Decimals rounded half up once, for display.
+
+A small run (a district, a city) reads as one 通报 with every unit's scorecard and every
+rectification item. A big one (a province) is a summary: rankings, distributions, averages and
+counts per group, with scorecards only for the units a reader selects; the workbook, the CSV files
+and `scoring scorecard UNIT` hold every unit's details.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from scoring.compare import finding_counts, movement, previous_period
+from scoring.compare import movement, previous_period, signed
 from scoring.explain import grade_name
-from scoring.i18n import pick, status_name
-from scoring.rectification import DONE
-from scoring.register import is_past_due
+from scoring.i18n import pick
+from scoring.report.cards import item_dicts, percent, two, type_name, unit_card
 from scoring.report.labels import label
+from scoring.report.scan import LINE_FIELDS, Record, Scan, scan
 from scoring.results import run_for
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
-from scoring.tally import round2
 
+# Up to this many units the HTML lays out every scorecard and every rectification item, as the
+# report always did: a district's 33 departments or a city's 67 plus counties and institutions
+# (the demo: 95) make one 通报 of a few MB. A scorecard is ≈75 KB of HTML, so a province's 10,000
+# would be a 750 MB page no browser opens; there the HTML is the summary.
+FULL_REPORT_UNITS = 200
+# A big run's ranking shows each large group's best and worst units (先进 and 后进); the full
+# ranking is the workbook's first sheet. Groups of up to HEAD + TAIL + SLACK units are shown whole.
+RANKING_HEAD = RANKING_TAIL = 20
+RANKING_SLACK = 10
 TOP_FINDINGS = 10
+TOP_OVERDUE_UNITS = 20  # the units with most overdue items, named in a big run's rectification summary
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Units whose scorecards the HTML shows whatever the run's size: by code, or every unit of a group."""
+    units: frozenset[str] = field(default_factory=frozenset)
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        return bool(self.units or self.groups)
+
+    def wants(self, doc: dict[str, Any]) -> bool:
+        return doc["unit"] in self.units or doc["group"] in self.groups
+
+
+@dataclass
+class Report:
+    data: dict[str, Any]
+    scan: Scan
+    standard: Standard
 
 
 def standard_of_run(store: Store, run: dict[str, Any]) -> Standard:
@@ -34,62 +70,62 @@ def standard_of_run(store: Store, run: dict[str, Any]) -> Standard:
     return load_from_files(files) if files else load_default()
 
 
-def two(value: Decimal) -> str:
-    return format(round2(value), "f")
-
-
-def percent(part: Decimal, whole: Decimal) -> str:
-    """A share as a percentage with one decimal, e.g. 85.3 (no sign; the templates add %)."""
-    if not whole:
-        return "0.0"
-    return format((100 * part / whole).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"), "f")
-
-
-def shown_points(points: str) -> str:
-    """A line's exact points with a sign; amounts with more than two decimals shown rounded, marked ≈."""
-    value = Decimal(points)
-    sign = "+" if value > 0 else ""
-    if value == round2(value):
-        return f"{sign}{points}"
-    return f"≈{sign}{two(value)}"
-
-
 def defect_codes(standard: Standard) -> set[str]:
     return {code for code, c in standard.criteria.finding_codes.items() if c.kind == "defect"}
 
 
+def is_full(units: int) -> bool:
+    return units <= FULL_REPORT_UNITS
+
+
 def build(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
-          run_id: int | None = None, progress: Progress | None = None) -> dict[str, Any]:
+          run_id: int | None = None, progress: Progress | None = None,
+          selection: Selection = Selection()) -> dict[str, Any]:
     """The whole report as data. `previous` defaults to the scored period before `period`;
     `as_of` (default: the run's scoring date) is the date rectification deadlines are judged against."""
+    return assemble(store, period, lang, previous, as_of, run_id, progress, selection).data
+
+
+def assemble(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
+             run_id: int | None = None, progress: Progress | None = None,
+             selection: Selection = Selection()) -> Report:
+    """The report's data and the per-unit records the tables are made of, from one pass over the run."""
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
-    docs = list(store.run_documents(run["id"]))
-    docs.sort(key=lambda d: (group_order(standard, d["group"]), d["veto"], d["rank"], d["unit"]))
-    previous = previous if previous is not None else previous_period(store, period)
-    moves = {m["unit"]: m for m in movement(store, period, previous, defect_codes(standard))} if previous else {}
+    full = is_full(run["units"])
     as_of = as_of or date.fromisoformat(run["as_of"])
-    register = {r["id"]: r for r in store.rectifications()}
+    keep = selection.wants if selection else (lambda doc: full)
+    scanned = scan(store.run_documents(run["id"]), register(store), as_of.isoformat(), lang, keep, progress)
+    records = scanned.records
+    order = {group: group_order(standard, group) for group in {r.group for r in records}}
+    records.sort(key=lambda r: (order[r.group], r.veto, r.rank, r.unit))
+    previous = previous if previous is not None else previous_period(store, period)
     title_key = "report_title" if period.isdigit() else "report_title_period"
+    group_rates = group_dimension_rates(records)
     data = {
         "meta": {"period": period, "previous": previous, "run": run["id"], "as_of": as_of.isoformat(),
-                 "scored_as_of": run["as_of"], "criteria": docs[0]["criteria"] if docs else standard.label,
+                 "scored_as_of": run["as_of"], "criteria": scanned.criteria or standard.label,
                  "standard_title": pick(standard.criteria.model_dump(), "title", lang), "lang": lang,
                  "title": label(title_key, lang, period=period)},
-        "summary": summary(standard, docs, lang),
-        "groups": groups(standard, docs, moves, lang),
-        "findings": frequent_findings(store, standard, period, docs, lang),
-        "units": [],
+        "layout": {"full": full, "scorecards": "selected" if selection else ("all" if full else "none"),
+                   "full_report_units": FULL_REPORT_UNITS, "head": RANKING_HEAD, "tail": RANKING_TAIL},
+        "summary": summary(standard, records, lang),
+        "groups": groups(standard, records, moves(store, standard, period, previous, records) if previous else {},
+                         lang, full),
+        "group_summary": group_summary(standard, records, group_rates, lang),
+        "findings": frequent_findings(store, standard, period, records, lang),
+        "units": [unit_card(standard, scanned.docs[r.unit], group_rates[r.group], r.items, lang)
+                  for r in records if r.unit in scanned.docs],
+        "rectification_groups": rectification_groups(standard, records, lang, full),
+        "overdue_units": overdue_units(standard, records, lang),
     }
-    group_rates = group_dimension_rates(docs)
-    for doc in docs:
-        items = rectifications(doc, register, as_of, lang)
-        data["units"].append(unit_card(standard, doc, group_rates[doc["group"]], items, lang))
-        if progress:
-            progress(1)
-    every_item = [item for card in data["units"] for item in card["rectifications"]]
-    data["rectification_groups"] = rectification_groups(standard, every_item, lang)
-    return data
+    return Report(data, scanned, standard)
+
+
+def register(store: Store) -> dict[str, tuple[str, str, str]]:
+    """Item id → (status, note, rule) as the rectification register has them now (statuses move after a run)."""
+    rows = store.execute("select id, status, note, rule from rectifications").fetchall()
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 def group_order(standard: Standard, group: str) -> tuple[int, str]:
@@ -98,149 +134,167 @@ def group_order(standard: Standard, group: str) -> tuple[int, str]:
     return (types.index(group), "") if group in types else (len(types), group)
 
 
-def type_name(standard: Standard, code: str, lang: str) -> str:
-    found = standard.criteria.unit_types.get(code)
-    return pick(found.model_dump(), "name", lang) if found else code
+def _dimension_sums(records: list[Record]) -> dict[str, list]:
+    """dimension → [points, maximum, units] over the applicable dimensions of these records."""
+    sums: dict[str, list] = {}
+    for rec in records:
+        for code, score, top, applicable in rec.dimensions:
+            if applicable:
+                found = sums.setdefault(code, [Decimal(0), Decimal(0), 0])
+                found[0] += Decimal(score)
+                found[1] += Decimal(top)
+                found[2] += 1
+    return sums
 
 
-def summary(standard: Standard, docs: list[dict[str, Any]], lang: str) -> dict[str, Any]:
-    grades = Counter(d["grade_code"] for d in docs)
-    total = sum((Decimal(d["score"]) for d in docs), Decimal(0))
-    n = Decimal(len(docs))
+def summary(standard: Standard, records: list[Record], lang: str) -> dict[str, Any]:
+    grades = Counter(r.grade_code for r in records)
+    total = sum((Decimal(r.score) for r in records), Decimal(0))
+    n = Decimal(len(records))
+    sums = _dimension_sums(records)
     dims = []
     for dim in standard.criteria.dimensions:
-        found = [x for d in docs for x in d["dimensions"] if x["code"] == dim.code and x["applicable"]]
-        got = sum((Decimal(x["score"]) for x in found), Decimal(0))
-        top = sum((Decimal(x["max"]) for x in found), Decimal(0))
-        k = Decimal(len(found) or 1)
-        dims.append({"code": dim.code, "name": pick(dim.model_dump(), "name", lang), "units": len(found),
+        got, top, units = sums.get(dim.code, (Decimal(0), Decimal(0), 0))
+        k = Decimal(units or 1)
+        dims.append({"code": dim.code, "name": pick(dim.model_dump(), "name", lang), "units": units,
                      "average": two(got / k), "average_max": two(top / k), "rate": percent(got, top),
                      "average_lost": two((top - got) / k)})
     return {
-        "units": len(docs), "average_score": two(total / n) if docs else "0.00",
-        "vetoed": sum(1 for d in docs if d["veto"]),
+        "units": len(records), "average_score": two(total / n) if records else "0.00",
+        "vetoed": sum(1 for r in records if r.veto),
         "grades": [{"code": g.code, "name": grade_name(standard, g.code, lang), "count": grades[g.code],
                     "share": percent(Decimal(grades[g.code]), n)} for g in standard.criteria.grades],
         "dimensions": dims,
     }
 
 
-def groups(standard: Standard, docs: list[dict[str, Any]], moves: dict[str, dict[str, Any]],
-           lang: str) -> list[dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for doc in docs:
-        group = out.setdefault(doc["group"], {"group": doc["group"], "name": type_name(standard, doc["group"], lang),
-                                              "rows": []})
-        move = moves.get(doc["unit"], {})
-        group["rows"].append({
-            "rank": doc["rank"], "unit": doc["unit"], "name": doc["name"], "score": doc["score"],
-            "base": doc["base"], "bonus": doc["bonus"], "grade": grade_name(standard, doc["grade_code"], lang),
-            "grade_code": doc["grade_code"], "veto": doc["veto"], "feed_points": doc["feed_points"],
-            "dimensions": {d["code"]: d["score"] for d in doc["dimensions"]},
-            "open_rectifications": sum(1 for r in doc["rectifications"] if r["status"] not in DONE),
-            "previous_rank": move.get("previous_rank"), "rank_change": move.get("rank_change"),
-            "previous_score": move.get("previous_score"), "score_change": move.get("score_change"),
-        })
-    return list(out.values())
+def _by_group(records: list[Record]) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = {}
+    for rec in records:
+        out.setdefault(rec.group, []).append(rec)
+    return out
 
 
-def frequent_findings(store: Store, standard: Standard, period: str, docs: list[dict[str, Any]],
+def groups(standard: Standard, records: list[Record], moved: dict[str, dict[str, Any]], lang: str,
+           full: bool) -> list[dict[str, Any]]:
+    """Each group's whole ranking; `omitted`: how many rows between its head and tail a big run's HTML skips."""
+    out = []
+    for group, members in _by_group(records).items():
+        rows = [ranking_row(standard, rec, moved.get(rec.unit, {}), lang) for rec in members]
+        whole = full or len(rows) <= RANKING_HEAD + RANKING_TAIL + RANKING_SLACK
+        out.append({"group": group, "name": type_name(standard, group, lang), "rows": rows,
+                    "omitted": 0 if whole else len(rows) - RANKING_HEAD - RANKING_TAIL})
+    return out
+
+
+def ranking_row(standard: Standard, rec: Record, move: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        "rank": rec.rank, "unit": rec.unit, "name": rec.name, "score": rec.score, "base": rec.base,
+        "bonus": rec.bonus, "grade": grade_name(standard, rec.grade_code, lang), "grade_code": rec.grade_code,
+        "veto": rec.veto, "feed_points": rec.feed_points,
+        "dimensions": {code: score for code, score, _, _ in rec.dimensions}, "open_rectifications": rec.open,
+        "previous_rank": move.get("previous_rank"), "rank_change": move.get("rank_change"),
+        "previous_score": move.get("previous_score"), "score_change": move.get("score_change"),
+    }
+
+
+def moves(store: Store, standard: Standard, period: str, previous: str,
+          records: list[Record]) -> dict[str, dict[str, Any]]:
+    """unit → rank and score in the previous period's latest run, and the change (as `scoring compare`).
+
+    Read from the run's standings (a covering index, no document decoded); when some of that run's
+    units are in none of the groups asked for, from its whole documents by scoring.compare."""
+    before = run_for(store, previous)
+    earlier: dict[str, tuple[str, int, str]] = {}
+    for group in dict.fromkeys([r.group for r in records] + list(standard.criteria.unit_types)):
+        for unit, rank, score, _grade, _veto in store.run_standings(before["id"], group):
+            earlier[unit] = (group, rank, score)
+    if len(earlier) < before["units"]:
+        return {m["unit"]: m for m in movement(store, period, previous, set())}
+    out = {}
+    for rec in records:
+        if rec.unit in earlier:
+            group, rank, score = earlier[rec.unit]
+            out[rec.unit] = {"previous_rank": rank, "rank_change": rank - rec.rank if group == rec.group else None,
+                             "previous_score": score, "score_change": signed(Decimal(rec.score) - Decimal(score))}
+    return out
+
+
+def group_dimension_rates(records: list[Record]) -> dict[str, dict[str, str]]:
+    """group → dimension → the group's share of maximum (percent), for the radar's comparison line."""
+    return {group: {code: percent(got, top) for code, (got, top, _) in _dimension_sums(members).items()}
+            for group, members in _by_group(records).items()}
+
+
+def group_summary(standard: Standard, records: list[Record], rates: dict[str, dict[str, str]],
+                  lang: str) -> list[dict[str, Any]]:
+    """Per ranking group: units, average score, grades, vetoes, rates by dimension, rectification counts
+    (`count`, not `items`: a template would read that as the dict's method)."""
+    out = []
+    for group, members in _by_group(records).items():
+        grades = Counter(r.grade_code for r in members)
+        total = sum((Decimal(r.score) for r in members), Decimal(0))
+        out.append({"group": group, "name": type_name(standard, group, lang), "units": len(members),
+                    "average_score": two(total / len(members)), "vetoed": sum(1 for r in members if r.veto),
+                    "grades": {g.code: grades[g.code] for g in standard.criteria.grades},
+                    "rates": rates[group], "count": sum(len(r.items) for r in members),
+                    "open": sum(r.open for r in members), "overdue": sum(r.overdue for r in members),
+                    "units_overdue": sum(1 for r in members if r.overdue)})
+    return out
+
+
+def frequent_findings(store: Store, standard: Standard, period: str, records: list[Record],
                       lang: str) -> list[dict[str, Any]]:
     """Defect codes by how often inspectors recorded them, with the points their rules took this run."""
     codes = standard.criteria.finding_codes
-    scored = {d["unit"] for d in docs}
+    deduct = label("kind_deduct", lang)
+    # Lines of indicators only: the unit's bonus and veto lines have no indicator.
+    rule_at, kind_at, points_at, indicator_at = (LINE_FIELDS.index(k) for k in ("rule", "lines_kind", "points",
+                                                                                "indicator"))
     lost: Counter[str] = Counter()
-    for doc in docs:
-        for dim in doc["dimensions"]:
-            for ind in dim["indicators"]:
-                for line in ind["lines"]:
-                    if line["rule"] in codes and line["kind"] == "deduct":
-                        lost[line["rule"]] += -Decimal(line["points"])
+    for rec in records:
+        for line in rec.lines:
+            if line[kind_at] == deduct and line[indicator_at] and line[rule_at] in codes:
+                lost[line[rule_at]] += -Decimal(line[points_at])
     rows = [{"code": code, "name": pick(codes[code].model_dump(), "name", lang), "findings": count,
-             "units": len(units), "points_lost": two(lost[code])}
-            for code, (count, units) in finding_counts(store, period, scored).items()
+             "units": units, "points_lost": two(lost[code])}
+            for code, count, units in finding_counts(store, period, [r.unit for r in records])
             if code in codes and codes[code].kind == "defect"]
     rows.sort(key=lambda r: (-r["findings"], -r["units"], r["code"]))
     return rows[:TOP_FINDINGS]
 
 
-def group_dimension_rates(docs: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
-    """group → dimension → the group's share of maximum (percent), for the radar's comparison line."""
-    sums: dict[str, dict[str, list[Decimal]]] = {}
-    for doc in docs:
-        for d in doc["dimensions"]:
-            if d["applicable"]:
-                pair = sums.setdefault(doc["group"], {}).setdefault(d["code"], [Decimal(0), Decimal(0)])
-                pair[0] += Decimal(d["score"])
-                pair[1] += Decimal(d["max"])
-    return {g: {code: percent(got, top) for code, (got, top) in dims.items()} for g, dims in sums.items()}
+def finding_counts(store: Store, period: str, units: list[str]) -> list[tuple[str, int, int]]:
+    """(code, findings recorded counting each row's count, units found at) for these units, summed by SQLite
+    (a province's million findings: a second; scoring.compare.finding_counts builds sets in Python)."""
+    return [tuple(row) for row in store.execute(
+        "select code, sum(coalesce(count, 1)), count(distinct unit) from findings "
+        "where period = ? and unit in (select value from json_each(?)) group by code",
+        [period, json.dumps(units)]).fetchall()]
 
 
-def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]:
-    rule = standard.rules_by_id.get(line["rule"])
-    return {"rule": line["rule"], "title": pick(line, "title", lang), "kind": line["kind"],
-            "kind_name": label(f"kind_{line['kind']}", lang), "points": line["points"],
-            "shown": shown_points(line["points"]), "facts": line["facts"], "note": line.get("note", ""),
-            "rationale": rule.rationale if rule else ""}
-
-
-def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, str], items: list[dict[str, Any]],
-              lang: str) -> dict[str, Any]:
-    """One unit's scorecard: the document's dimensions and every line that lost or gained points."""
-    names = standard.criteria.flags
-
-    def flag(code: str) -> dict[str, str]:
-        return {"code": code, "name": pick(names[code].model_dump(), "name", lang) if code in names else code}
-
-    dims, explained = [], []
-    for dim in doc["dimensions"]:
-        dims.append({"code": dim["code"], "name": pick(dim, "name", lang), "score": dim["score"], "max": dim["max"],
-                     "rate": percent(Decimal(dim["score"]), Decimal(dim["max"])) if dim["applicable"] else None,
-                     "group_rate": group_rates.get(dim["code"])})
-        for ind in dim["indicators"]:
-            # Like `scoring explain`: an indicator at full marks with nothing flagged has nothing to explain.
-            if ind["applicable"] and not ind["lines"] and not ind.get("flags"):
-                continue
-            explained.append({"code": ind["code"], "name": pick(ind, "name", lang), "dimension": dim["code"],
-                              "score": ind["score"], "max": ind["max"], "applicable": ind["applicable"],
-                              "flags": [flag(f) for f in ind.get("flags", [])],
-                              "lines": [_line(standard, line, lang) for line in ind["lines"]]})
-    return {
-        "unit": doc["unit"], "name": doc["name"], "group": doc["group"],
-        "group_name": type_name(standard, doc["group"], lang), "type_name": type_name(standard, doc["type"], lang),
-        "rank": doc["rank"], "score": doc["score"], "base": doc["base"], "bonus": doc["bonus"],
-        "grade": grade_name(standard, doc["grade_code"], lang), "grade_code": doc["grade_code"], "veto": doc["veto"],
-        "feed_points": doc["feed_points"],
-        "flags": [flag(f) for f in doc["flags"]],
-        "dimensions": dims, "explained": explained,
-        "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"]],
-        "rectifications": items,
-    }
-
-
-def rectifications(doc: dict[str, Any], register: dict[str, dict[str, Any]], as_of: date,
-                   lang: str) -> list[dict[str, Any]]:
-    """The unit's items the run counted, with the register's note and current status, judged as of `as_of`."""
-    items = []
-    for item in doc["rectifications"]:
-        live = register.get(item["id"], {})
-        status = live.get("status") or item["status"]
-        items.append({"id": item["id"], "unit": doc["unit"], "name": doc["name"], "type": doc["type"],
-                      "period": item["period"], "indicator": item["indicator"], "finding": item["finding"],
-                      "rule": item.get("rule") or live.get("rule", ""), "title": item["title"],
-                      "note": live.get("note") or "", "deadline": item["deadline"], "status": status,
-                      "status_name": status_name(status, lang),
-                      "overdue": is_past_due({"deadline": item["deadline"], "status": status}, as_of)})
-    return sorted(items, key=lambda r: (r["deadline"], r["id"]))
-
-
-def rectification_groups(standard: Standard, items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Items per unit type (the workbook's sheets), sorted by unit, then deadline."""
+def rectification_groups(standard: Standard, records: list[Record], lang: str, full: bool) -> list[dict[str, Any]]:
+    """Items per unit type (the workbook's sheets), by unit, then deadline; the items themselves only in a
+    full report (a province has ≈650,000: they are in the CSV files)."""
     out: dict[str, dict[str, Any]] = {}
-    for item in sorted(items, key=lambda r: (group_order(standard, r["type"]), r["unit"], r["deadline"], r["id"])):
-        group = out.setdefault(item["type"], {"type": item["type"], "name": type_name(standard, item["type"], lang),
-                                              "items": [], "open": 0, "overdue": 0})
-        group["items"].append(item)
-        group["open"] += item["status"] not in DONE
-        group["overdue"] += item["overdue"]
+    for rec in sorted(records, key=lambda r: (group_order(standard, r.type), r.unit)):
+        if not rec.items:
+            continue
+        group = out.setdefault(rec.type, {"type": rec.type, "name": type_name(standard, rec.type, lang),
+                                          "items": [], "count": 0, "open": 0, "overdue": 0, "units": 0,
+                                          "units_overdue": 0})
+        if full:
+            group["items"].extend(item_dicts(rec.items))
+        group["count"] += len(rec.items)
+        group["open"] += rec.open
+        group["overdue"] += rec.overdue
+        group["units"] += 1
+        group["units_overdue"] += rec.overdue > 0
     return list(out.values())
+
+
+def overdue_units(standard: Standard, records: list[Record], lang: str) -> list[dict[str, Any]]:
+    """The units with most overdue items (then most open), for 督办: who is behind on rectification."""
+    behind = sorted((r for r in records if r.overdue), key=lambda r: (-r.overdue, -r.open, r.unit))
+    return [{"unit": r.unit, "name": r.name, "group_name": type_name(standard, r.group, lang), "rank": r.rank,
+             "count": len(r.items), "open": r.open, "overdue": r.overdue} for r in behind[:TOP_OVERDUE_UNITS]]

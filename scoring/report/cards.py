@@ -1,0 +1,88 @@
+"""Per-unit scorecards for the HTML: a unit's dimensions and every line that lost or gained points.
+
+Made only for the units the HTML shows (every unit of a small run, or those a user selects): a card
+needs the whole scorecard document, which the report does not keep for the others.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from scoring.explain import grade_name
+from scoring.i18n import pick
+from scoring.report.labels import label
+from scoring.report.scan import ITEM_FIELDS
+from scoring.standard import Standard
+from scoring.tally import round2
+
+
+def two(value: Decimal) -> str:
+    return format(round2(value), "f")
+
+
+def percent(part: Decimal, whole: Decimal) -> str:
+    """A share as a percentage with one decimal, e.g. 85.3 (no sign; the templates add %)."""
+    if not whole:
+        return "0.0"
+    return format((100 * part / whole).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"), "f")
+
+
+def shown_points(points: str) -> str:
+    """A line's exact points with a sign; amounts with more than two decimals shown rounded, marked ≈."""
+    value = Decimal(points)
+    sign = "+" if value > 0 else ""
+    if value == round2(value):
+        return f"{sign}{points}"
+    return f"≈{sign}{two(value)}"
+
+
+def type_name(standard: Standard, code: str, lang: str) -> str:
+    found = standard.criteria.unit_types.get(code)
+    return pick(found.model_dump(), "name", lang) if found else code
+
+
+def item_dicts(items: list[tuple]) -> list[dict[str, Any]]:
+    return [dict(zip(ITEM_FIELDS, item)) for item in items]
+
+
+def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]:
+    rule = standard.rules_by_id.get(line["rule"])
+    return {"rule": line["rule"], "title": pick(line, "title", lang), "kind": line["kind"],
+            "kind_name": label(f"kind_{line['kind']}", lang), "points": line["points"],
+            "shown": shown_points(line["points"]), "facts": line["facts"], "note": line.get("note", ""),
+            "rationale": rule.rationale if rule else ""}
+
+
+def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, str], items: list[tuple],
+              lang: str) -> dict[str, Any]:
+    """One unit's scorecard: the document's dimensions and every line that lost or gained points."""
+    names = standard.criteria.flags
+
+    def flag(code: str) -> dict[str, str]:
+        return {"code": code, "name": pick(names[code].model_dump(), "name", lang) if code in names else code}
+
+    dims, explained = [], []
+    for dim in doc["dimensions"]:
+        dims.append({"code": dim["code"], "name": pick(dim, "name", lang), "score": dim["score"], "max": dim["max"],
+                     "rate": percent(Decimal(dim["score"]), Decimal(dim["max"])) if dim["applicable"] else None,
+                     "group_rate": group_rates.get(dim["code"])})
+        for ind in dim["indicators"]:
+            # Like `scoring explain`: an indicator at full marks with nothing flagged has nothing to explain.
+            if ind["applicable"] and not ind["lines"] and not ind.get("flags"):
+                continue
+            explained.append({"code": ind["code"], "name": pick(ind, "name", lang), "dimension": dim["code"],
+                              "score": ind["score"], "max": ind["max"], "applicable": ind["applicable"],
+                              "flags": [flag(f) for f in ind.get("flags", [])],
+                              "lines": [_line(standard, line, lang) for line in ind["lines"]]})
+    return {
+        "unit": doc["unit"], "name": doc["name"], "group": doc["group"],
+        "group_name": type_name(standard, doc["group"], lang), "type_name": type_name(standard, doc["type"], lang),
+        "rank": doc["rank"], "score": doc["score"], "base": doc["base"], "bonus": doc["bonus"],
+        "grade": grade_name(standard, doc["grade_code"], lang), "grade_code": doc["grade_code"], "veto": doc["veto"],
+        "feed_points": doc["feed_points"],
+        "flags": [flag(f) for f in doc["flags"]],
+        "dimensions": dims, "explained": explained,
+        "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"]],
+        "rectifications": item_dicts(items),
+    }

@@ -1,0 +1,180 @@
+"""One pass over a run's scorecard documents, keeping per unit only what the report lays out.
+
+A province run holds 10,000 documents of ≈33 KB of JSON each: held all at once as Python objects
+they take over 2 GB, and the cyclic garbage collector walks them again and again while they are
+read. So the report reads each document once (through `store.run_documents`) and keeps a light
+`Record`: the ranking row, the dimension and indicator scores, and the unit's score lines and
+rectification items as flat tuples (LINE_FIELDS, ITEM_FIELDS) for the tables. Whole documents are
+kept only for the units whose scorecards the HTML shows.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from scoring.i18n import pick, status_name
+from scoring.rectification import DONE
+from scoring.report.labels import label
+
+# Field order of the tuples; tables.py lays them out as columns (same keys as its Column.key).
+LINE_FIELDS = ("unit", "name", "dimension", "indicator", "indicator_name", "indicator_score", "max", "rule",
+               "title", "lines_kind", "points", "facts", "note")
+ITEM_FIELDS = ("id", "unit", "name", "type", "period", "indicator", "finding", "rule", "title", "note",
+               "deadline", "status", "status_name", "overdue")
+ITEM = {name: i for i, name in enumerate(ITEM_FIELDS)}
+
+
+@dataclass(slots=True)
+class Record:
+    """One unit of the run: the document's scalars, its dimensions as (code, score, max, applicable),
+    its indicators' scores by code (None when not applicable), its lines and items as tuples."""
+    unit: str
+    name: str
+    group: str
+    type: str
+    rank: int
+    score: str
+    base: str
+    bonus: str
+    grade_code: str
+    veto: bool
+    feed_points: str
+    dimensions: list[tuple[str, Any, str, bool]]
+    indicators: dict[str, Any]
+    lines: list[tuple]
+    items: list[tuple]
+    open: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class Scan:
+    records: list[Record] = field(default_factory=list)
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # unit → document, for shown scorecards only
+    criteria: str = ""  # the standard's label as the run's documents name it (the same in every one)
+
+
+class Texts:
+    """Names that repeat across units, looked up once per distinct value: a kind's or status's label, an
+    indicator's name and a rule's title by code (every document of a run comes from the same standard)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.kinds: dict[str, str] = {}
+        self.statuses: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+
+    def kind(self, kind: str) -> str:
+        found = self.kinds.get(kind)
+        if found is None:
+            found = self.kinds[kind] = label(f"kind_{kind}", self.lang)
+        return found
+
+    def status(self, status: str) -> str:
+        found = self.statuses.get(status)
+        if found is None:
+            found = self.statuses[status] = status_name(status, self.lang)
+        return found
+
+    def name(self, ind: dict[str, Any]) -> str:
+        found = self.names.get(ind["code"])
+        if found is None:
+            found = self.names[ind["code"]] = pick(ind, "name", self.lang)
+        return found
+
+    def title(self, line: dict[str, Any]) -> str:
+        found = self.titles.get(line["rule"])
+        if found is None:
+            found = self.titles[line["rule"]] = pick(line, "title", self.lang)
+        return found
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Millions of small objects are made here and all live until the files are written: the cyclic
+    collector would walk them over and over and find nothing to free (it cost more than reading)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def scan(documents: Iterator[dict[str, Any]], register: dict[str, tuple[str, str, str]], as_of: str, lang: str,
+         keep: Callable[[dict[str, Any]], bool], progress: Callable[[int], None] | None = None) -> Scan:
+    """Every document once. `register`: item id → (status, note, rule) as the register has them now;
+    `as_of`: ISO date deadlines are judged against; `keep(doc)`: whether to keep the whole document."""
+    texts = Texts(lang)
+    out = Scan()
+    with collector_paused():
+        for doc in documents:
+            out.records.append(record(doc, register, as_of, texts))
+            out.criteria = out.criteria or doc["criteria"]
+            if keep(doc):
+                out.docs[doc["unit"]] = doc
+            if progress:
+                progress(1)
+    return out
+
+
+def record(doc: dict[str, Any], register: dict[str, tuple[str, str, str]], as_of: str, texts: Texts) -> Record:
+    dims, indicators = [], {}
+    for dim in doc["dimensions"]:
+        dims.append((dim["code"], dim["score"], dim["max"], dim["applicable"]))
+        for ind in dim["indicators"]:
+            indicators[ind["code"]] = ind["score"] if ind["applicable"] else None
+    rec = Record(doc["unit"], doc["name"], doc["group"], doc["type"], doc["rank"], doc["score"], doc["base"],
+                 doc["bonus"], doc["grade_code"], doc["veto"], doc["feed_points"], dims, indicators,
+                 lines(doc, texts), items(doc, register, as_of, texts))
+    status, overdue = ITEM["status"], ITEM["overdue"]
+    for item in rec.items:
+        if item[status] not in DONE:
+            rec.open += 1
+        rec.overdue += item[overdue]
+    return rec
+
+
+def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
+    """Every line that lost or gained points, indicator by indicator, then the unit's bonus and veto lines."""
+    unit, name, kind, title = doc["unit"], doc["name"], texts.kind, texts.title
+    rows = []
+    for dim in doc["dimensions"]:
+        for ind in dim["indicators"]:
+            if not ind["lines"]:
+                continue
+            head = (unit, name, dim["code"], ind["code"], texts.name(ind), ind["score"], ind["max"])
+            for line in ind["lines"]:
+                rows.append(head + (line["rule"], title(line), kind(line["kind"]), line["points"],
+                                    "、".join(line["facts"]), line.get("note", "")))
+    # No indicator: its score and maximum are empty text, not None, so the row stays all text (fast CSV).
+    for line in doc["bonus_lines"] + doc["veto_lines"]:
+        rows.append((unit, name, "", "", kind(line["kind"]), "", "", line["rule"], title(line), kind(line["kind"]),
+                     line["points"], "、".join(line["facts"]), line.get("note", "")))
+    return rows
+
+
+def items(doc: dict[str, Any], register: dict[str, tuple[str, str, str]], as_of: str, texts: Texts) -> list[tuple]:
+    """The unit's items the run counted, with the register's note and current status, by deadline.
+
+    Overdue as scoring.register.is_past_due has it (deadline on or before the date, not done); ISO
+    dates compare as text, which spares parsing 650,000 of them for a province."""
+    unit, name, kind, names, unknown = doc["unit"], doc["name"], doc["type"], texts.statuses, ("", "", "")
+    rows = []
+    for item in doc["rectifications"]:
+        live_status, note, rule = register.get(item["id"], unknown)
+        status = live_status or item["status"]
+        rows.append((item["id"], unit, name, kind, item["period"], item["indicator"], item["finding"],
+                     item.get("rule") or rule or "", item["title"], note or "", item["deadline"], status,
+                     names.get(status) or texts.status(status), item["deadline"] <= as_of and status not in DONE))
+    rows.sort(key=_by_deadline)
+    return rows
+
+
+def _by_deadline(item: tuple, deadline: int = ITEM["deadline"], id_: int = ITEM["id"]) -> tuple[str, str]:
+    return item[deadline], item[id_]
