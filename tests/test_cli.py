@@ -235,6 +235,8 @@ def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request
     assert not any(label in head for label in ("考核周期", "得分", "基础分", "加分", "等次", "排名", "评分标准", "良好"))
     assert "Rectification items:" in english and "Deadline 2025-03-16" in english
     assert "整改事项" not in english and "整改期限" not in english and "待整改" not in english
+    assert "Rule: Disclosed content must be updated on its prescribed cycle" in english  # rationale_en
+    assert "公开内容须按规定周期更新" not in english
     only = invoke("explain", "D001", "--period", "2025", "--indicator", "p3").stdout
     assert "NO_RESULT" in only and "CONTENT_STALE" not in only
 

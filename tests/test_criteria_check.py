@@ -189,3 +189,8 @@ def test_criteria_use_switches_the_workspace_and_a_run_records_that_standard(wor
     ws.invoke("criteria", "use", "--default")
     ws.invoke("run", "--period", "2025")
     assert ws.json("scorecard", "D001", "--period", "2025")["criteria"] == STANDARD.label
+
+
+def test_every_shipped_rule_explains_itself_in_english_too():
+    missing = [src.rule.id for src in STANDARD.rules if not src.rule.rationale_en.strip()]
+    assert missing == []
