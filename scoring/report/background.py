@@ -1,8 +1,8 @@
-"""Work done in a forked child process while the parent goes on: a province's CSV files (≈6 s of CPU)
-are written while the parent writes the workbook and the HTML, on the second core.
+"""Work done in a forked child process while the parent goes on: a province's workbook (≈5 s of CPU)
+is written while the parent writes the HTML and the CSV files, on the second core.
 
 The child gets the parent's memory as it is at the fork (the report's tables), so nothing is
-pickled. It forks only from a single-threaded process on a platform that has fork (the command
+pickled; pages it only reads stay shared. It forks only from a single-threaded process on a platform that has fork (the command
 line): forking a threaded process (the web server) could copy a lock another thread holds, so
 there, and wherever forking is impossible, the work simply runs first, in this process.
 """

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Callable
 
 from scoring.compare import movement, previous_period, signed
@@ -122,10 +123,11 @@ def assemble(store: Store, period: str, lang: str = "zh", previous: str | None =
     return Report(data, scanned, standard)
 
 
-def register(store: Store) -> dict[str, tuple[str, str, str]]:
-    """Item id → (status, note, rule) as the rectification register has them now (statuses move after a run)."""
+def register(store: Store) -> dict[str, tuple[str, str, str, str]]:
+    """Item id → (id, status, note, rule) as the rectification register has them now (statuses move after a
+    run). The rows themselves, keyed in C: a province has ≈650,000."""
     rows = store.execute("select id, status, note, rule from rectifications").fetchall()
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    return dict(zip(map(itemgetter(0), rows), rows))
 
 
 def group_order(standard: Standard, group: str) -> tuple[int, str]:

@@ -126,13 +126,17 @@ def rectifications(report: Report, lang: str) -> list[Table]:
     columns = (_c("unit", lang, width=10), _c("name", lang, width=24), _c("id", lang, width=16),
                _c("period", lang, width=8), _c("indicator", lang, width=7), _c("rule", lang, width=22),
                _c("title", lang, width=28), _c("note", lang, width=30), _c("deadline", lang, "date", 12),
-               _c("status", lang, width=9), _c("overdue", lang, "bool", 6), _c("finding", lang, width=14))
-    pick = itemgetter(*(ITEM[key] for key in ITEM_COLUMNS))
-    order = {g["type"]: i for i, g in enumerate(report.data["rectification_groups"])}
-    by_type: dict[str, list[tuple]] = {t: [] for t in order}
+               _c("status", lang, width=9), _c("overdue", lang, width=6), _c("finding", lang, width=14))
+    head, finding, overdue = itemgetter(*(ITEM[key] for key in ITEM_COLUMNS[:-2])), ITEM["finding"], ITEM["overdue"]
+    answer = {True: label("yes", lang), False: label("no", lang)}  # as a bool column shows it, made once here
+
+    def row(item: tuple) -> tuple:
+        return head(item) + (answer[item[overdue]], item[finding])
+
+    by_type: dict[str, list[tuple]] = {g["type"]: [] for g in report.data["rectification_groups"]}
     for rec in sorted(report.scan.records, key=lambda r: r.unit):
         if rec.items:
-            by_type[rec.type].extend(map(pick, rec.items))
+            by_type[rec.type].extend(map(row, rec.items))
     title = label("rectifications_sheet", lang)
     return [Table(f"rectifications-{t}", f"{title}-{type_name(report.standard, t, lang)}", columns, rows,
                   detail=True) for t, rows in by_type.items()]
