@@ -415,10 +415,14 @@ def test_csv_is_what_csv_writer_writes_with_formulas_made_text(tmp_path):
     from scoring.exports import safe_cell
     from scoring.report import write_csv
 
-    texts = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "-1.5", "+2", "a,b", 'say "hi"', "two\nlines", "plain", "", "中文"]
-    rows = [(a, b, None, 7) for a in texts for b in texts] + [(a, b, "x", "y") for a in texts for b in texts]
-    table = Table("t", "表", (Column("a", "=A"), Column("b", "B"), Column("c", "C"), Column("d", "D")), rows)
-    expected = io.StringIO()
-    std.writer(expected, lineterminator="\n").writerows(
-        [["'=A", "B", "C", "D"]] + [[safe_cell("" if v is None else v) for v in row] for row in rows])
-    assert write_csv(table, "zh", tmp_path / "t.csv").read_text(encoding="utf-8-sig") == expected.getvalue()
+    texts = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "-1.5", "+2", "a,b", 'say "hi"', "two\nlines", "cr\r", "plain", "",
+             "中文"]
+    mixed = [(a, b, None, 7) for a in texts for b in texts] + [(a, b, "x", "y") for a in texts for b in texts]
+    plain = [("a", "b", str(i), "中文") for i in range(12000)]  # whole batches of plain text, and a part one
+    one_comma = plain[:7000] + [("a", "b,c", "d", "e")] + plain[:100]  # a batch with one field to quote
+    for rows in (mixed, plain, one_comma):
+        table = Table("t", "表", (Column("a", "=A"), Column("b", "B"), Column("c", "C"), Column("d", "D")), rows)
+        expected = io.StringIO()
+        std.writer(expected, lineterminator="\n").writerows(
+            [["'=A", "B", "C", "D"]] + [[safe_cell("" if v is None else v) for v in row] for row in rows])
+        assert write_csv(table, "zh", tmp_path / "t.csv").read_bytes().decode("utf-8-sig") == expected.getvalue()
