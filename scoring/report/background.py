@@ -2,9 +2,10 @@
 is written while the parent writes the HTML and the CSV files, on the second core.
 
 The child gets the parent's memory as it is at the fork (the report's tables), so nothing is
-pickled; pages it only reads stay shared. It forks only from a single-threaded process on a platform that has fork (the command
-line): forking a threaded process (the web server) could copy a lock another thread holds, so
-there, and wherever forking is impossible, the work simply runs first, in this process.
+pickled; pages it only reads stay shared. It forks only from a single-threaded process on a
+platform that has fork (the command line): forking a threaded process (the web server) could copy
+a lock another thread holds, so there, and wherever forking is impossible, the work simply runs
+first, in this process.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ and `scoring scorecard UNIT` hold every unit's details.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,8 +24,9 @@ from scoring.compare import movement, previous_period, signed
 from scoring.explain import grade_name
 from scoring.i18n import pick
 from scoring.report.cards import item_dicts, percent, two, type_name, unit_card
+from scoring.report.findings import count_findings, frequent_findings
 from scoring.report.labels import label
-from scoring.report.scan import LINE_FIELDS, Record, Scan, scan
+from scoring.report.scan import Record, Scan, scan
 from scoring.results import run_for
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
@@ -41,7 +41,6 @@ FULL_REPORT_UNITS = 200
 # ranking is the workbook's first sheet. Groups of up to HEAD + TAIL + SLACK units are shown whole.
 RANKING_HEAD = RANKING_TAIL = 20
 RANKING_SLACK = 10
-TOP_FINDINGS = 10
 TOP_OVERDUE_UNITS = 20  # the units with most overdue items, named in a big run's rectification summary
 Progress = Callable[[int], None]
 
@@ -91,12 +90,21 @@ def build(store: Store, period: str, lang: str = "zh", previous: str | None = No
 def assemble(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
              run_id: int | None = None, progress: Progress | None = None,
              selection: Selection = Selection()) -> Report:
-    """The report's data and the per-unit records the tables are made of, from one pass over the run."""
+    """The report's data and the per-unit records the tables are made of, from one pass over the run.
+
+    All read in one snapshot: an import or a status change committed meanwhile is either all in or out."""
+    with store.snapshot():
+        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection)
+
+
+def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of: date | None, run_id: int | None,
+              progress: Progress | None, selection: Selection) -> Report:
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
     full = is_full(run["units"])
     as_of = as_of or date.fromisoformat(run["as_of"])
     keep = selection.wants if selection else (lambda doc: full)
+    counted = count_findings(store, period)  # SQLite counts while the documents are read
     scanned = scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress)
     records = scanned.records
     order = {group: group_order(standard, group) for group in {r.group for r in records}}
@@ -115,7 +123,7 @@ def assemble(store: Store, period: str, lang: str = "zh", previous: str | None =
         "groups": groups(standard, records, moves(store, standard, period, previous, records) if previous else {},
                          lang, full),
         "group_summary": group_summary(standard, records, group_rates, lang),
-        "findings": frequent_findings(store, standard, period, records, lang),
+        "findings": frequent_findings(standard, records, counted(), lang),
         "units": [unit_card(standard, scanned.docs[r.unit], group_rates[r.group], r.items, lang)
                   for r in records if r.unit in scanned.docs],
         "rectification_groups": rectification_groups(standard, records, lang, full),
@@ -129,7 +137,8 @@ def documents(store: Store, run: dict[str, Any], standard: Standard) -> Iterable
     types and the groups units have now cover all the run's units): store.run_documents holds a query's
     rows in memory, a province's ≈0.5 GB of JSON text for runs stored before schema 3, so per group only
     the largest group's."""
-    groups = dict.fromkeys([*standard.criteria.unit_types, *(u["ranking_group"] or u["type"] for u in store.units())])
+    now = (unit["ranking_group"] or unit["type"] for unit in store.units())
+    groups = dict.fromkeys([*standard.criteria.unit_types, *now])
     sizes = {group: len(store.run_standings(run["id"], group)) for group in groups}
     if sum(sizes.values()) != run["units"]:
         return store.run_documents(run["id"])
@@ -256,36 +265,6 @@ def group_summary(standard: Standard, records: list[Record], rates: dict[str, di
                     "open": sum(r.open for r in members), "overdue": sum(r.overdue for r in members),
                     "units_overdue": sum(1 for r in members if r.overdue)})
     return out
-
-
-def frequent_findings(store: Store, standard: Standard, period: str, records: list[Record],
-                      lang: str) -> list[dict[str, Any]]:
-    """Defect codes by how often inspectors recorded them, with the points their rules took this run."""
-    codes = standard.criteria.finding_codes
-    deduct = label("kind_deduct", lang)
-    # Lines of indicators only: the unit's bonus and veto lines have no indicator.
-    rule_at, kind_at, points_at, indicator_at = (LINE_FIELDS.index(k) for k in ("rule", "lines_kind", "points",
-                                                                                "indicator"))
-    lost: Counter[str] = Counter()
-    for rec in records:
-        for line in rec.lines:
-            if line[kind_at] == deduct and line[indicator_at] and line[rule_at] in codes:
-                lost[line[rule_at]] += -Decimal(line[points_at])
-    rows = [{"code": code, "name": pick(codes[code].model_dump(), "name", lang), "findings": count,
-             "units": units, "points_lost": two(lost[code])}
-            for code, count, units in finding_counts(store, period, [r.unit for r in records])
-            if code in codes and codes[code].kind == "defect"]
-    rows.sort(key=lambda r: (-r["findings"], -r["units"], r["code"]))
-    return rows[:TOP_FINDINGS]
-
-
-def finding_counts(store: Store, period: str, units: list[str]) -> list[tuple[str, int, int]]:
-    """(code, findings recorded counting each row's count, units found at) for these units, summed by SQLite
-    (a province's million findings: a second; scoring.compare.finding_counts builds sets in Python)."""
-    return [tuple(row) for row in store.execute(
-        "select code, sum(coalesce(count, 1)), count(distinct unit) from findings "
-        "where period = ? and unit in (select value from json_each(?)) group by code",
-        [period, json.dumps(units)]).fetchall()]
 
 
 def rectification_groups(standard: Standard, records: list[Record], lang: str, full: bool) -> list[dict[str, Any]]:

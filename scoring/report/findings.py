@@ -1,0 +1,85 @@
+"""The most frequent findings of a period: how often inspectors recorded each defect code, at how many
+units, and the points its rules took in the run.
+
+The counting is SQLite's (a province: a million findings, ≈1 s inside one aggregate query) and runs in
+a thread with its own connection while the report reads the run's documents: sqlite3 lets go of the
+interpreter while a query runs, so the two overlap. (scoring.compare.finding_counts copies a set
+per finding row: minutes for a province.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from decimal import Decimal
+from typing import Any, Callable
+
+from scoring.i18n import pick
+from scoring.report.cards import two
+from scoring.report.labels import label
+from scoring.report.scan import LINE_FIELDS, Record
+from scoring.standard import Standard
+from scoring.store import Store
+
+TOP_FINDINGS = 10
+COUNTS = "select code, unit, sum(coalesce(count, 1)) from findings where period = ? group by code, unit"
+Counts = list[tuple[str, str, int]]  # (code, unit, findings recorded, each row counting its count)
+
+
+def count_findings(store: Store, period: str) -> Callable[[], Counts]:
+    """Start counting the period's findings by code and unit; the function returned waits for the counts."""
+    if str(store.path) == ":memory:":  # no second connection sees it: count now
+        rows = store.execute(COUNTS, [period]).fetchall()
+        return lambda: rows
+    found: dict[str, Any] = {}
+
+    def work() -> None:
+        other = Store(store.path)
+        try:
+            found["rows"] = other.execute(COUNTS, [period]).fetchall()
+        except BaseException as error:  # handed to the waiting thread
+            found["error"] = error
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=work, name="finding counts", daemon=True)
+    thread.start()
+
+    def wait() -> Counts:
+        thread.join()
+        if "error" in found:
+            raise found["error"]
+        return found["rows"]
+    return wait
+
+
+def frequent_findings(standard: Standard, records: list[Record], counts: Counts, lang: str) -> list[dict[str, Any]]:
+    """Defect codes by how often inspectors recorded them at the run's units, with the points their rules took."""
+    codes = standard.criteria.finding_codes
+    scored = {r.unit for r in records}
+    findings: Counter[str] = Counter()
+    units: Counter[str] = Counter()
+    for code, unit, n in counts:
+        if unit in scored:
+            findings[code] += n
+            units[code] += 1
+    lost = points_lost(records, codes, lang)
+    rows = [{"code": code, "name": pick(codes[code].model_dump(), "name", lang), "findings": findings[code],
+             "units": units[code], "points_lost": two(lost[code])}
+            for code in findings if code in codes and codes[code].kind == "defect"]
+    rows.sort(key=lambda r: (-r["findings"], -r["units"], r["code"]))
+    return rows[:TOP_FINDINGS]
+
+
+def points_lost(records: list[Record], codes: dict[str, Any], lang: str) -> Counter[str]:
+    """rule → points its deductions took, over the indicators' lines (the unit's bonus and veto lines have
+    no indicator)."""
+    deduct = label("kind_deduct", lang)
+    rule_at, kind_at, points_at, indicator_at = (LINE_FIELDS.index(k) for k in ("rule", "lines_kind", "points",
+                                                                                "indicator"))
+    lost: Counter[str] = Counter()
+    for rec in records:
+        for line in rec.lines:
+            if line[kind_at] == deduct and line[indicator_at] and line[rule_at] in codes:
+                lost[line[rule_at]] += -Decimal(line[points_at])
+    return lost
