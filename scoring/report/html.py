@@ -8,7 +8,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from scoring.report import charts
 from scoring.report.labels import label
 
 
@@ -22,6 +21,8 @@ def render_charts(data: dict[str, Any]) -> dict[str, Any]:
     report) or the distribution of scores (a summary); a radar per scorecard shown.
 
     matplotlib takes ≈0.1 s a figure and more with every bar, so a chart per group, never per unit."""
+    from scoring.report import charts  # matplotlib: ≈0.35 s to import, paid only by a command that draws
+
     lang = data["meta"]["lang"]
     if data["layout"]["full"]:
         veto = label("veto_short", lang)
@@ -43,6 +44,8 @@ def render_charts(data: dict[str, Any]) -> dict[str, Any]:
 def render(data: dict[str, Any], rendered_charts: dict[str, Any] | None = None,
            details_in_workbook: bool = True) -> str:
     """The page. `details_in_workbook`: whether the workbook holds the score lines and items (else the CSV files)."""
+    from scoring.report import charts
+
     lang = data["meta"]["lang"]
     drawn = rendered_charts or render_charts(data)
     css = resources.files("scoring.report").joinpath("templates/report.css").read_text(encoding="utf-8")

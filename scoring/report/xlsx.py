@@ -103,7 +103,8 @@ def about(book: xlsxwriter.Workbook, writer: Writer, meta: dict[str, Any], notes
                                              as_of=meta["as_of"])), *notes]
     for r, (key, value) in enumerate(rows):
         writer.text(sheet, r, 0, key, bold=True)
-        writer.text(sheet, r, 1, value)
+        if value:
+            writer.text(sheet, r, 1, value)
 
 
 def write_xlsx(tables: list[Table], meta: dict[str, Any], path: Path,
