@@ -34,8 +34,9 @@ from scoring.store import Store
 
 # Up to this many units the HTML lays out every scorecard and every rectification item, as the
 # report always did: a district's 33 departments or a city's 67 plus counties and institutions
-# (the demo: 95) make one 通报 of a few MB. A scorecard is ≈75 KB of HTML, so a province's 10,000
-# would be a 750 MB page no browser opens; there the HTML is the summary.
+# make one 通报 to read through. A scorecard is 12 KB of HTML (the demo's 95 units: 1.1 MB) to
+# 75 KB (the benchmark province's, ≈120 lines and items a unit), so 200 make at most ≈15 MB, about
+# what a phone still opens; a province's 10,000 made a 756 MB page. Above it the HTML is a summary.
 FULL_REPORT_UNITS = 200
 # A big run's ranking shows each large group's best and worst units (先进 and 后进); the full
 # ranking is the workbook's first sheet. Groups of up to HEAD + TAIL + SLACK units are shown whole.
