@@ -11,6 +11,7 @@ the units in `selection` (see data.FULL_REPORT_UNITS).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
@@ -55,6 +56,11 @@ def write_report(store: Store, period: str, out: Path, lang: str = "zh", previou
                  as_of: date | None = None, run_id: int | None = None,
                  progress: Callable[[int], None] | None = None, selection: Selection = Selection()) -> ReportFiles:
     """report-PERIOD.html, report-PERIOD.xlsx and report-PERIOD-TABLE.csv (UTF-8 with BOM) in `out`."""
+    # matplotlib (≈0.35 s, only for commands that draw) is imported here, before the report's data
+    # exists: imported deeper (in render) it left a cycle through a caught exception's traceback that
+    # held _write's frame, and so the whole report, until the collector freed it (1.7 s, province).
+    import_module("scoring.report.charts")
+
     step = progress or (lambda n: None)
     # The collector stays off until the report's objects are freed (on _write's return): see
     # scan.collector_paused; turned on earlier, its first pass would walk all of them once more.

@@ -11,6 +11,7 @@ kept only for the units whose scorecards the HTML shows.
 from __future__ import annotations
 
 import gc
+from sys import intern
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -145,6 +146,7 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
     """Every line that lost or gained points, indicator by indicator, then the unit's bonus and veto lines."""
     unit, name, kind, title = doc["unit"], doc["name"], texts.kind, texts.title
     kinds, titles = texts.kinds, texts.titles  # the caches, read inline: ≈560,000 lines in a province
+    # A line's rule and points repeat across lines: interned (see items)
     rows = []
     for dim in doc["dimensions"]:
         for ind in dim["indicators"]:
@@ -152,8 +154,8 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
                 continue
             head = (unit, name, dim["code"], ind["code"], texts.name(ind), ind["score"], ind["max"])
             for line in ind["lines"]:
-                rows.append(head + (line["rule"], titles.get(line["rule"]) or title(line),
-                                    kinds.get(line["kind"]) or kind(line["kind"]), line["points"],
+                rows.append(head + (intern(line["rule"]), titles.get(line["rule"]) or title(line),
+                                    kinds.get(line["kind"]) or kind(line["kind"]), intern(line["points"]),
                                     "、".join(line["facts"]), line.get("note", "")))
     # No indicator: its score and maximum are empty text, not None, so the row stays all text (fast CSV).
     for line in doc["bonus_lines"] + doc["veto_lines"]:
@@ -167,15 +169,19 @@ def items(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], a
     """The unit's items the run counted, with the register's note and current status, by deadline.
 
     Overdue as scoring.register.is_past_due has it (deadline on or before the date, not done); ISO
-    dates compare as text, which spares parsing 650,000 of them for a province."""
+    dates compare as text, which spares parsing 650,000 of them for a province. Values that repeat
+    across items (period, indicator, rule, title, deadline, status) are interned: one string each
+    instead of one per item, ≈0.3 GB less for a province."""
     unit, name, kind, names, unknown = doc["unit"], doc["name"], doc["type"], texts.statuses, ("", "", "", "")
     rows = []
     for item in doc["rectifications"]:
         _, live_status, note, rule = register.get(item["id"], unknown)
         status = live_status or item["status"]
-        rows.append((item["id"], unit, name, kind, item["period"], item["indicator"], item["finding"],
-                     item.get("rule") or rule or "", item["title"], note or "", item["deadline"], status,
-                     names.get(status) or texts.status(status), item["deadline"] <= as_of and status not in DONE))
+        deadline = intern(item["deadline"])
+        rows.append((item["id"], unit, name, kind, intern(item["period"]), intern(item["indicator"]), item["finding"],
+                     intern(item.get("rule") or rule or ""), intern(item["title"]), note or "", deadline,
+                     intern(status), names.get(status) or texts.status(status),
+                     deadline <= as_of and status not in DONE))
     rows.sort(key=_by_deadline)
     return rows
 
