@@ -16,16 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from scoring import chunks
-from scoring.cli import cli
 from scoring.runner import run_period
 from scoring.standard import load_default
 from scoring.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "inputs" / "example"
 HEADER = "id,unit,period,date,inspector,code,indicator,count,corrected_on_spot,note,evidence\n"
 UNITS = ("D001", "D002", "D003", "D004", "G001", "T001", "P001")
 
@@ -43,18 +39,8 @@ for argv in json.loads(sys.argv[1]):
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
-    path = tmp_path / "scoring.db"
-    runner = CliRunner()
-    env = {"SCORING_DB": None, "SCORING_LANG": None, "SCORING_USER": "pytest"}
-    steps = [["init"], ["period", "add", "2024", "2025"]]
-    steps += [["import", kind, str(EXAMPLE / f"{kind}.csv")]
-              for kind in ("units", "findings", "self-assessments", "survey", "survey-issued", "metrics")]
-    steps += [["run", "--period", "2025"]]
-    for step in steps:
-        result = runner.invoke(cli, [*step, "--db", str(path)], env=env)
-        assert result.exit_code == 0, result.output
-    return path
+def db(workspace) -> Path:
+    return workspace.db
 
 
 def findings_file(path: Path, prefix: str, rows: int) -> Path:

@@ -33,12 +33,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from scoring.cli import cli
+from conftest import Workspace
 from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "hostile"
-EXAMPLE = ROOT / "inputs" / "example"
 BIG = os.environ.get("SCORING_BIG_TESTS") == "1"
 BIG_BYTES = (100 if BIG else 20) * 1024 * 1024
 TIMEOUT = 60  # seconds for one command; every case here takes a few
@@ -365,15 +364,7 @@ def _zip_bomb(source: Path, target: Path) -> None:
 def template(tmp_path_factory) -> Path:
     """The example workspace, scored once, checkpointed into one file to copy for every case."""
     db = tmp_path_factory.mktemp("template") / "scoring.db"
-    runner = CliRunner()
-    env = {"SCORING_DB": None, "SCORING_LANG": None, "SCORING_USER": "pytest"}
-    steps = [["init"], ["period", "add", "2024", "2025"]]
-    steps += [["import", kind, str(EXAMPLE / f"{kind}.csv")]
-              for kind in ("units", "findings", "self-assessments", "survey", "survey-issued", "metrics")]
-    steps += [["run", "--period", "2025"]]
-    for step in steps:
-        result = runner.invoke(cli, [*step, "--db", str(db)], env=env)
-        assert result.exit_code == 0, result.output
+    Workspace(CliRunner(), db).init("2024", "2025").import_example().invoke("run", "--period", "2025")
     conn = sqlite3.connect(db)
     conn.execute("pragma wal_checkpoint(TRUNCATE)")
     conn.close()
