@@ -36,16 +36,6 @@ def finding_codes(store: Store, period: str, defects: set[str] | None = None) ->
     return found
 
 
-def finding_counts(store: Store, period: str, units: set[str]) -> dict[str, tuple[int, set[str]]]:
-    """code → (findings recorded, counting each row's count; the units they were found at), for these units."""
-    counts: dict[str, tuple[int, set[str]]] = {}
-    for row in store.query("select unit, code, coalesce(count, 1) as n from findings where period = ?", [period]):
-        if row["unit"] in units:
-            total, found = counts.get(row["code"], (0, set()))
-            counts[row["code"]] = (total + int(row["n"]), found | {row["unit"]})
-    return counts
-
-
 def signed(value: Decimal) -> str:
     """+1.25, -3.00, 0.00: a score difference with its direction."""
     return "0.00" if value == 0 else format(value, "+.2f")

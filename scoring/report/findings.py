@@ -3,8 +3,7 @@ units, and the points its rules took in the run.
 
 The counting is SQLite's (a province: a million findings, ≈1 s inside one aggregate query) and runs in
 a thread with its own connection while the report reads the run's documents: sqlite3 lets go of the
-interpreter while a query runs, so the two overlap. (scoring.compare.finding_counts copies a set
-per finding row: minutes for a province.)
+interpreter while a query runs, so the two overlap.
 """
 
 from __future__ import annotations
