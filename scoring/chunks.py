@@ -29,8 +29,8 @@ from scoring.periods import Period
 from scoring.ranking import Placement
 from scoring.rectification import derive_items, is_overdue, rectification_facts
 from scoring.scorecard import document, score_text
-from scoring.standard import Standard
 from scoring.rundocs import PLACEMENT_COLUMNS, pack_document
+from scoring.standard import Standard
 from scoring.store import Store
 from scoring.tally import UnitScore, canonical, not_applicable, plan_for, tally
 
@@ -50,7 +50,7 @@ class ScoringJob:
 @dataclass(frozen=True)
 class Scored:
     """One unit scored, before placement: its standing and its document without the placement members,
-    packed as the run stores it (store.pack_document; ≈5 KB instead of ≈33 KB of JSON)."""
+    packed as the run stores it (rundocs.pack_document; ≈5 KB instead of ≈33 KB of JSON)."""
 
     unit: str
     group: str

@@ -28,8 +28,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import durable_rules_engine as _dre
-from scoring import fastjson
 
+from scoring import fastjson
 from scoring.standard import Standard
 from scoring.standard.schema import Condition, Op, Pattern, Rule
 

@@ -136,15 +136,14 @@ def _code_problem(code: str, names: Names) -> tuple[str, str] | None:
 
 def raw_name_problems(kind: str, raw: dict[str, Any], names: Names, failed: set[str]) -> list[tuple[str, str]]:
     """Unknown names in a row that did not validate, in the columns that did: every problem of a row in one go."""
+    if kind == "units":
+        return []
     checks = {"unit": _unit_problem, "period": _period_problem}
-    if kind == "findings":
+    if kind == "findings":  # upper-cased, as FindingRow does
         checks["code"] = lambda value, names: _code_problem(value.upper(), names)
-    problems = []
-    for column, check in checks.items() if kind != "units" else ():
-        value = raw.get(column)
-        if column not in failed and isinstance(value, str) and value.strip():
-            problems.append(check(value.strip(), names))
-    return [p for p in problems if p]
+    texts = {column: raw[column].strip() for column in checks
+             if column not in failed and isinstance(raw.get(column), str)}
+    return [p for column, text in texts.items() if text and (p := checks[column](text, names))]
 
 
 def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:

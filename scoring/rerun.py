@@ -80,21 +80,21 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
 
 
 def canonical(document: dict[str, Any]) -> str:
-    """A scorecard document as a run stores it."""
+    """A scorecard document as one text (sorted keys, UTF-8): equal texts, equal documents."""
     return json.dumps(document, ensure_ascii=False, sort_keys=True)
 
 
-def compare(old: dict[str, Any], new: dict[str, Any], old_text: str | None = None) -> list[str]:
+def compare(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """What differs between two scorecard documents, one line per value: `where: old → new`.
 
-    No line means identical byte for byte, in the form a run stores (sorted keys, UTF-8 text).
+    No line means identical byte for byte, as canonical texts.
     """
     if "run" in old and "run" not in new:  # a document that names its own run: not an input
         new = {**new, "run": old["run"]}
-    if (old_text if old_text is not None else canonical(old)) == canonical(new):
+    if canonical(old) == canonical(new):
         return []
     changes = [f"{where}: {old_value} → {new_value}" for where, old_value, new_value in _differences(old, new, "")]
-    return changes or ["the stored text differs in form only (same values, written differently)"]
+    return changes or ["the documents differ in form only (same values, written differently)"]
 
 
 def _differences(old: Any, new: Any, where: str) -> Iterator[tuple[str, str, str]]:

@@ -1,8 +1,8 @@
 """Score a period: facts (SQL) → engine (durable_rules) → tally (Decimal) → ranking → one immutable run.
 
 Units are scored a chunk at a time (scoring.chunks), in this process or in worker processes
-for big runs; either way each unit comes back as its standing plus its scorecard document's
-members already packed as the run stores them, and this module ranks, places and stores the run in one
+for big runs; either way each unit comes back as its standing plus its scorecard document
+already packed as the run stores it, and this module ranks, places and stores the run in one
 transaction. The same functions run in both cases, so a parallel run is byte-identical to a
 single-process one.
 """
