@@ -92,7 +92,7 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
     store, standard = Store(db), load_default()
     started, cpu = time.perf_counter(), time.process_time()
     if kind == "import":
-        from scoring.importing import import_file
+        from scoring.inputs.importing import import_file
 
         written = import_file(store, standard, "findings", Path(arg)).written
         return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "written": written}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scoring.models import RectificationUpdateRow
-from scoring.readers import ReadError, read_records
+from scoring.inputs.models import RectificationUpdateRow
+from scoring.inputs.readers import ReadError, read_records
 from scoring.rectification import DONE, STATUSES
 from scoring.store import Store
 

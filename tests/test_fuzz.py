@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scoring.engine import compile_rule
-from scoring.importing import Names, reference_problems, to_record
-from scoring.models import ROW_MODELS, RectificationUpdateRow
-from scoring.readers import MAX_CELL, ReadError, read_records
+from scoring.inputs.importing import Names, reference_problems, to_record
+from scoring.inputs.models import ROW_MODELS, RectificationUpdateRow
+from scoring.inputs.readers import MAX_CELL, ReadError, read_records
 from scoring.standard import load_default
 from scoring.standard.loader import RuleSource, Standard, StandardError, check_consistency
 from scoring.standard.schema import FACT_FIELDS, FACT_KINDS, FIELD_TYPES, Rule

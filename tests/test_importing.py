@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scoring.importing import ImportFailed, import_file
+from scoring.inputs.importing import ImportFailed, import_file
 from scoring.runner import run_period
 from scoring.results import scorecard
 from scoring.standard import load_default

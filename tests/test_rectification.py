@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.importing import import_file
+from scoring.inputs.importing import import_file
 from scoring.rectification import DeadlineError, add_workdays
 from scoring.register import RegisterError, import_updates, list_items, show_item, update_status
 from scoring.results import scorecard

@@ -12,7 +12,7 @@ from typing import Iterator
 import click
 
 from scoring.i18n import LANGS
-from scoring.importing import ImportFailed
+from scoring.inputs.importing import ImportFailed
 from scoring.periods import PeriodError
 from scoring.rectification import DeadlineError
 from scoring.results import NoRunError

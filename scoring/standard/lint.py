@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
-from scoring.models import CLAIM_CODES, STATUS_CODES
+from scoring.inputs.models import CLAIM_CODES, STATUS_CODES
 from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from scoring.cli.common import BAD_INPUT
-from scoring.importing import ImportFailed, import_file
+from scoring.inputs.importing import ImportFailed, import_file
 from scoring.periods import PeriodError
 from scoring.register import RegisterError, import_updates
 from scoring.runner import run_period

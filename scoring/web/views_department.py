@@ -11,8 +11,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from scoring.importing import Names, reference_problems, to_record
-from scoring.models import CLAIM_CODES, SelfAssessmentRow
+from scoring.inputs.importing import Names, reference_problems, to_record
+from scoring.inputs.models import CLAIM_CODES, SelfAssessmentRow
 from scoring.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
 from scoring.results import NoRunError, scorecard as load_scorecard
 from scoring.web.app import current_period, run_standard, standard, unit_or_404, unit_type_name

@@ -1,7 +1,7 @@
 """Inspectors on site: find a unit, enter findings in a few taps, see and correct today's entries.
 
-A finding entered here goes through the importer's own checks (scoring.models.FindingRow,
-scoring.importing.reference_problems and to_record) and the store's write_rows, exactly as a
+A finding entered here goes through the importer's own checks (scoring.inputs.models.FindingRow,
+scoring.inputs.importing.reference_problems and to_record) and the store's write_rows, exactly as a
 row of `scoring import findings` does. An inspector may correct or delete their own entries
 until a scoring run of the period has used them.
 """
@@ -16,8 +16,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from scoring.importing import Names, reference_problems, to_record
-from scoring.models import FindingRow
+from scoring.inputs.importing import Names, reference_problems, to_record
+from scoring.inputs.models import FindingRow
 from scoring.store import now
 from scoring.web.app import current_period, standard, unit_or_404
 from scoring.web.labels import t

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-from scoring.readers import ReadError, _cell_problem, _check_header, _column_letter
+from scoring.inputs.cells import ReadError, cell_problem, check_header, column_letter
 
 MAX_XLSX_ENTRIES = 10_000
 MAX_XLSX_UNCOMPRESSED = 2 * 1024 ** 3  # the whole workbook, as its zip directory declares it
@@ -83,10 +83,10 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
             return
         names = [str(h).strip() if h is not None else "" for h in header]
         for name in names:
-            reason = _cell_problem(name)
+            reason = cell_problem(name)
             if reason:
                 raise ReadError([f"{path.name}:1: header: {reason}"])
-        _check_header(path, names)
+        check_header(path, names)
         last = max((i for i, n in enumerate(names) if n), default=-1)
         if any(not n for n in names[:last]):
             raise ReadError([f"{path.name}:1: header: an empty header cell between columns (merged header cells?); "
@@ -100,13 +100,13 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
                 if not name:
                     if value is None or value == "":
                         continue
-                    raise ReadError([f"{path.name}:{number}: column {_column_letter(index)}: a value under a column "
+                    raise ReadError([f"{path.name}:{number}: column {column_letter(index)}: a value under a column "
                                      f"without a header (merged header cells? a title above the header?); row 1 "
                                      f"must give every column one name"])
                 if isinstance(value, str):
                     if value.startswith("="):
                         raise ReadError([f"{path.name}:{number}: {name}: a formula ({value[:30]}); paste values instead"])
-                    reason = _cell_problem(value)
+                    reason = cell_problem(value)
                     if reason:
                         raise ReadError([f"{path.name}:{number}: {name}: {reason}"])
                 record[name] = _cell(value)

@@ -2,7 +2,7 @@
 
 These check what one row can say on its own: types, dates, booleans in Chinese or English,
 claims and answers in either language. Whether a unit, code, indicator or period exists is
-the importer's check (it needs the workspace), see scoring.importing.
+the importer's check (it needs the workspace), see scoring.inputs.importing.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from scoring.exports import safe_cell
-from scoring.models import ROW_MODELS, Row
-from scoring.questionnaires import classify, is_wide, long_rows
-from scoring.readers import ReadError, read_records
+from scoring.inputs.models import ROW_MODELS, Row
+from scoring.inputs.questionnaires import classify, is_wide, long_rows
+from scoring.inputs.readers import ReadError, read_records
 from scoring.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
-from scoring.staging import staging
+from scoring.inputs.staging import staging
 from scoring.store import Store
 from scoring.tables import INPUT_TABLES
 

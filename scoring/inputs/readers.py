@@ -19,25 +19,15 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from scoring.inputs.cells import MAX_CELL, UNSTORABLE, ReadError, cell_problem, check_header
+
 SNIFF_BYTES = 1 << 16
-MAX_CELL = 100_000  # characters in one cell
 MAX_LINE = 20 * MAX_CELL  # characters of one physical line (a CSV record may span several)
 MAX_JSON_BYTES = 32 * 1024 * 1024  # a JSON list is parsed whole; JSON Lines and CSV stream
 # The csv module's own bound on a field: it stops an unclosed quote from swallowing a whole file.
 csv.field_size_limit(MAX_CELL)
 
-# NUL, and the stand-ins for bytes that did not decode (errors="surrogateescape"); a JSON file can
-# also spell lone surrogates as \udXXX escapes. None of them can be stored as text.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
-
-
-class ReadError(ValueError):
-    """A file that cannot be read at all; `problems` are whole lines ready to print."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 class _LineTooLong(Exception):
@@ -81,7 +71,7 @@ def read_records(path: Path, encoding: str | None = None, sheet: str | None = No
         except LookupError:
             raise ReadError([f"{path.name}: unknown encoding {encoding!r}; give utf-8 or gb18030"]) from None
     if suffix in (".xlsx", ".xlsm"):
-        from scoring.readers_xlsx import read_xlsx  # only XLSX input needs openpyxl
+        from scoring.inputs.readers_xlsx import read_xlsx  # only XLSX input needs openpyxl
 
         yield from read_xlsx(path, sheet)
     elif suffix == ".json":
@@ -90,18 +80,6 @@ def read_records(path: Path, encoding: str | None = None, sheet: str | None = No
         yield from _jsonl(path, encoding)
     else:
         yield from _csv(path, encoding)
-
-
-def _cell_problem(value: str, undecoded: str = "contains a character that is not text (a lone surrogate)") -> str | None:
-    """Why a text cell cannot be taken, or None."""
-    if len(value) > MAX_CELL:
-        return f"a cell is longer than {MAX_CELL} characters"
-    bad = _UNSTORABLE.search(value)
-    if bad is None:
-        return None
-    if bad.group() == "\x00":
-        return "contains a NUL byte; save the file as plain CSV or XLSX"
-    return undecoded
 
 
 def _lines(fh) -> Iterator[str]:
@@ -183,7 +161,7 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
             if header is None:
                 header = values
                 _check_cells(path, number, header, ["header"] * len(header), decoding)
-                _check_header(path, [h.strip() for h in header])
+                check_header(path, [h.strip() for h in header])
                 continue
             if not values or all(not v for v in values):
                 continue
@@ -195,12 +173,12 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
 
 
 def _check_cells(path: Path, number: int, values: list[str], names: list[str], encoding: str) -> None:
-    if not _UNSTORABLE.search("".join(values)):
+    if not UNSTORABLE.search("".join(values)):
         return
     undecoded = (f"bytes that are not {encoding} text (a file that mixes encodings?); save the whole file as "
                  f"CSV UTF-8" + (", or give --encoding gb18030" if encoding == "utf-8" else ""))
     for name, value in zip(names, values):
-        reason = _cell_problem(value, undecoded)
+        reason = cell_problem(value, undecoded)
         if reason:
             raise ReadError([f"{path.name}:{number}: {name or 'row'}: {reason}"])
 
@@ -218,13 +196,13 @@ def _check_swallowed(path: Path, number: int, values: list[str], header: list[st
 def _check_record(path: Path, number: int, record: dict[str, Any]) -> None:
     """JSON keys and values: text bounded and storable (a nested value judged by its JSON text)."""
     for key, value in record.items():
-        reason = _cell_problem(key)
+        reason = cell_problem(key)
         if reason:
             raise ReadError([f"{path.name}:{number}: row: a column name {reason}"])
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
         if isinstance(value, str):
-            reason = _cell_problem(value)
+            reason = cell_problem(value)
             if reason:
                 raise ReadError([f"{path.name}:{number}: {key}: {reason}"])
 
@@ -249,25 +227,6 @@ def _json_error(exc: Exception) -> str:
     if "integer string conversion" in str(exc):
         return "a number with more than 4300 digits"
     return str(exc)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _check_header(path: Path, names: list[str]) -> None:
-    """Two columns of one name would silently keep only the last one's values."""
-    seen: dict[str, int] = {}
-    for index, name in enumerate(names):
-        if name and name in seen:
-            raise ReadError([f"{path.name}:1: header: column {name!r} appears twice (columns "
-                             f"{_column_letter(seen[name])} and {_column_letter(index)}); give each column its own name"])
-        seen.setdefault(name, index)
 
 
 def _json(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
