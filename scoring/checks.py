@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scoring.periods import parse_period
+from scoring.store.periods import parse_period
 from scoring.runner import documents, score_all
 from scoring.standard import Standard
 from scoring.standard.schema import Example

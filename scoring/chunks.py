@@ -25,11 +25,11 @@ from typing import Any, Callable, Iterator
 
 from scoring.engine import Engine
 from scoring.facts import CHUNK, UnitFacts, build_facts
-from scoring.periods import Period
+from scoring.store.periods import Period
 from scoring.ranking import Placement
 from scoring.rectification import derive_items, is_overdue, rectification_facts
 from scoring.scorecard import document, score_text
-from scoring.rundocs import PLACEMENT_COLUMNS, pack_document
+from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
 from scoring.standard import Standard
 from scoring.store import Store
 from scoring.tally import UnitScore, canonical, not_applicable, plan_for, tally

@@ -24,7 +24,7 @@ from scoring.register import UPDATE_HEADERS, import_updates
 from scoring.runner import RunSummary, run_period
 from scoring.standard import Standard, load_default
 from scoring.store import Store
-from scoring.workspace import add_periods, create_workspace
+from scoring.store.workspace import add_periods, create_workspace
 
 DEFAULT_SEED = 2025
 PERIODS = ("2024", "2025")

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from scoring.periods import Period
+from scoring.store.periods import Period
 from scoring.standard import Standard
 from scoring.store import Store
 

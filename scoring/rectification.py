@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from scoring.engine import Match
-from scoring.periods import Period
+from scoring.store.periods import Period
 from scoring.standard import Standard
 from scoring.standard.schema import Rectify
 from scoring.tally import deduction_target

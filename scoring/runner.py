@@ -18,7 +18,7 @@ from typing import Any, Callable
 from scoring.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
 from scoring.engine import Engine
 from scoring.facts import CHUNK, build_facts
-from scoring.periods import Period, parse_period
+from scoring.store.periods import Period, parse_period
 from scoring.ranking import Standing, place
 from scoring.scorecard import document
 from scoring.standard import Standard

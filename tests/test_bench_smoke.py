@@ -18,7 +18,7 @@ import pytest
 from scoring import chunks
 from scoring.runner import rescore_unit, run_period
 from scoring.standard import load_default
-from scoring.rundocs import PLACEMENT_COLUMNS, decode_document, pack_document
+from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document, pack_document
 from scoring.store import Store
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"

@@ -156,7 +156,7 @@ def test_a_transaction_waits_out_a_writer_longer_than_the_busy_timeout(db, monke
     """busy_timeout is one wait; transaction() tries again until BUSY_WAIT_SECONDS, then calls the workspace busy."""
     import threading
 
-    import scoring.store as store_module
+    import scoring.store.database as store_module
     from scoring.store import Store, StoreError
 
     store = Store(db)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scoring.periods import parse_period
+from scoring.store.periods import parse_period
 from scoring.ranking import Standing, competition_ranks, place
 from scoring.results import rank_rows, scorecard
 from scoring.runner import documents, run_period, score_all

@@ -111,7 +111,7 @@ def test_status_updates_by_file_apply_all_or_nothing(store, tmp_path):
 
 
 def test_backup_while_in_use_and_doctor_finds_orphans(store, tmp_path):
-    from scoring.doctor import diagnose
+    from scoring.store.doctor import diagnose
 
     store.backup(tmp_path / "copy.db")
     copy = Store(tmp_path / "copy.db")

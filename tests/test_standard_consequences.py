@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from conftest import KINDS, Workspace
-from scoring.periods import parse_period
+from scoring.store.periods import parse_period
 
 COLUMNS = {
     "units": ("code", "name", "type", "group"),

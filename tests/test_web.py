@@ -29,7 +29,7 @@ from scoring.demo import run_demo
 from scoring.store import Store
 from scoring.web.app import create_app
 from scoring.web.users import add_user
-from scoring.workspace import add_periods
+from scoring.store.workspace import add_periods
 
 PASSWORDS = {"admin": "admin-pass-1", "insp": "insp-pass-1", "insp2": "insp2-pass-1", "dept": "dept-pass-1",
              "dept2": "dept2-pass-1", "lead": "lead-pass-1"}

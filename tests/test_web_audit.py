@@ -16,7 +16,7 @@ from scoring.cli import cli
 from scoring.store import Store
 from scoring.web.app import create_app
 from scoring.web.users import add_user
-from scoring.workspace import add_periods
+from scoring.store.workspace import add_periods
 from test_web import JPEG, PASSWORDS, PNG, TODAY, YEAR, Browser, finding
 
 SERVER_ACCOUNT = "os-account"

@@ -30,7 +30,7 @@ from test_web import running_server  # noqa: E402
 from scoring.demo import run_demo  # noqa: E402
 from scoring.store import Store  # noqa: E402
 from scoring.web.users import add_user  # noqa: E402
-from scoring.workspace import add_periods  # noqa: E402
+from scoring.store.workspace import add_periods  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

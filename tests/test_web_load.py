@@ -33,7 +33,7 @@ from test_web import running_server
 from scoring.demo import run_demo
 from scoring.store import Store
 from scoring.web.users import add_user
-from scoring.workspace import add_periods
+from scoring.store.workspace import add_periods
 
 if not os.environ.get("SCORING_WEB_LOAD"):
     pytest.skip("load test: set SCORING_WEB_LOAD=1 to run it", allow_module_level=True)

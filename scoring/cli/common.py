@@ -6,21 +6,18 @@ import functools
 import os
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import click
 
 from scoring.i18n import LANGS
 from scoring.inputs.importing import ImportFailed
-from scoring.periods import PeriodError
+from scoring.store.periods import PeriodError
 from scoring.rectification import DeadlineError
 from scoring.results import NoRunError
 from scoring.runner import RunError
-from scoring.standard import Standard, StandardError, load_default
-from scoring.standard.loader import load_standard_dir
+from scoring.standard import StandardError
 from scoring.store import Store, StoreError, resolve_path
-from scoring.workspace import CRITERIA_SETTING
 
 BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError)
 
@@ -73,12 +70,6 @@ def workspace(db: str | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
-
-
-def standard_for(store: Store, criteria_dir: str | None = None) -> Standard:
-    """The standard named on the command line, else the one the workspace uses, else the default."""
-    chosen = criteria_dir or store.get_setting(CRITERIA_SETTING)
-    return load_standard_dir(Path(chosen)) if chosen else load_default()
 
 
 def info(message: str) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.common import BadInput, criteria_option, db_option, info, standard_for, translate_errors, workspace
+from scoring.store.workspace import standard_for
+from scoring.cli.common import BadInput, criteria_option, db_option, info, translate_errors, workspace
 from scoring.inputs.importing import import_file
 from scoring.inputs.models import ROW_MODELS
 from scoring.register import RegisterError, import_updates

@@ -7,7 +7,7 @@ import click
 from pathlib import Path
 
 from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace
-from scoring.doctor import diagnose
+from scoring.store.doctor import diagnose
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import status_name, t
 from scoring.rectification import STATUSES

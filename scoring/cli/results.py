@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
+from scoring.store.workspace import standard_for
 from scoring.cli.common import (criteria_option, db_option, info, lang_option, progress_bar, run_id_option,
-                                standard_for,
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.explain import explain as explain_text

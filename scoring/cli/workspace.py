@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from scoring.checks import run_examples
-from scoring.cli.common import BadInput, db_option, info, standard_for, translate_errors, workspace
+from scoring.store.workspace import standard_for
+from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
 from scoring.standard import StandardError, load_default
 from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir
 from scoring.store import resolve_path
-from scoring.workspace import add_periods, create_workspace, use_standard
+from scoring.store.workspace import add_periods, create_workspace, use_standard
 
 
 def register(cli: click.Group) -> None:

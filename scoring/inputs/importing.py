@@ -21,11 +21,11 @@ from scoring.exports import safe_cell
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.readers import ReadError, read_records
-from scoring.periods import Period, PeriodError, parse_period
+from scoring.store.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
 from scoring.inputs.staging import staging
 from scoring.store import Store
-from scoring.tables import INPUT_TABLES
+from scoring.store.tables import INPUT_TABLES
 
 # Column names users may write, in Chinese or English, for each kind (see design/interfaces.md).
 HEADERS: dict[str, dict[str, str]] = {

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from scoring.store import Store, StoreError
-from scoring.tables import INPUT_TABLES
+from scoring.store.tables import INPUT_TABLES
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from flask import Flask, g, render_template, session
 from markupsafe import Markup
 
-from scoring.cli.common import standard_for
+from scoring.store.workspace import standard_for
 from scoring.i18n import pick, status_name
 from scoring.standard import Standard
 from scoring.standard.loader import load_from_files

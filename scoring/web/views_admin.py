@@ -10,17 +10,17 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from scoring.cli.common import BAD_INPUT
 from scoring.inputs.importing import ImportFailed, import_file
-from scoring.periods import PeriodError
+from scoring.store.periods import PeriodError
 from scoring.register import RegisterError, import_updates
 from scoring.runner import run_period
-from scoring.tables import INPUT_TABLES
+from scoring.store.tables import INPUT_TABLES
 from scoring.web.app import PERIOD_SETTING, current_period, standard
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, save_input
 from scoring.web.users import ROLES, UserError, add_user, list_users, set_active, set_password
 from scoring.web.views_auth import flash_saved
-from scoring.workspace import add_periods
+from scoring.store.workspace import add_periods
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 KINDS = (*INPUT_TABLES, "rectifications")

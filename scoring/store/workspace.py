@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from scoring.periods import Period, parse_period
+from scoring.store.periods import Period, parse_period
 from scoring.standard import Standard, load_default
+from scoring.standard.loader import load_standard_dir
 from scoring.store import Store
 
 CRITERIA_SETTING = "criteria_dir"
@@ -51,3 +52,9 @@ def add_periods(store: Store, codes: list[str]) -> list[tuple[Period, bool]]:
                 store.audit("period add", target=p.code)
             added.append((p, new))
     return added
+
+
+def standard_for(store: Store, criteria_dir: str | None = None) -> Standard:
+    """The standard named on the command line, else the one the workspace uses, else the default."""
+    chosen = criteria_dir or store.get_setting(CRITERIA_SETTING)
+    return load_standard_dir(Path(chosen)) if chosen else load_default()

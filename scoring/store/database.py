@@ -15,8 +15,8 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from scoring.rundocs import PLACEMENT_COLUMNS, decode_document
-from scoring.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
+from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document
+from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
 
 DEFAULT_DB = "scoring.db"
 BUSY_TIMEOUT_MS = 30_000  # SQLite waits this long for another writer at each attempt
