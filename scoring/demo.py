@@ -19,7 +19,7 @@ from typing import Any, Callable
 from scoring import demo_names as names
 from scoring.i18n import status_name
 from scoring.inputs.importing import HEADERS, import_file
-from scoring.inputs.models import ANSWERS, CLAIMS
+from scoring.standard.vocabulary import ANSWERS, CLAIMS
 from scoring.register import UPDATE_HEADERS, import_updates
 from scoring.runner import RunSummary, run_period
 from scoring.standard import Standard, load_default

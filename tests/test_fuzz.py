@@ -36,7 +36,8 @@ from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import ROW_MODELS, RectificationUpdateRow
 from scoring.inputs.readers import MAX_CELL, ReadError, read_records
 from scoring.standard import load_default
-from scoring.standard.loader import RuleSource, Standard, StandardError, check_consistency
+from scoring.standard.loader import check_consistency
+from scoring.standard.model import RuleSource, Standard, StandardError
 from scoring.standard.schema import FACT_FIELDS, FACT_KINDS, FIELD_TYPES, Rule
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
@@ -308,7 +309,7 @@ ENGINE_CHILD = """
 import json, sys
 from scoring.engine import Engine
 from scoring.standard import load_default
-from scoring.standard.loader import RuleSource, Standard
+from scoring.standard.model import RuleSource, Standard
 from scoring.standard.schema import Rule
 
 standard = load_default()

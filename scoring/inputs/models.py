@@ -14,14 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from scoring.standard.vocabulary import ANSWER_CODES, ANSWERS, CLAIM_CODES, CLAIMS, STATUS_CODES, STATUS_WORDS
+
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t", "对"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
 EXCEL_EPOCH = date(1899, 12, 30)
 
-CLAIMS = {"达标": "compliant", "部分达标": "partial", "未达标": "noncompliant", "不涉及": "not_applicable"}
-ANSWERS = {"满意": "satisfied", "基本满意": "basically_satisfied", "不满意": "unsatisfied", "不了解": "dont_know"}
-CLAIM_CODES = tuple(CLAIMS.values())
-ANSWER_CODES = tuple(ANSWERS.values())
 FAVOURABLE = ("satisfied", "basically_satisfied")
 
 
@@ -179,9 +177,6 @@ class MetricRow(Row):
     value: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
 
 
-STATUS_WORDS = {"待整改": "open", "整改中": "in_progress", "已整改": "rectified", "已销号": "verified",
-                "销号": "verified", "重新整改": "reopened"}
-STATUS_CODES = ("open", "in_progress", "rectified", "verified", "reopened")
 Status = Annotated[Literal[STATUS_CODES], BeforeValidator(_word(STATUS_WORDS, STATUS_CODES, "status"))]  # type: ignore[valid-type]
 
 

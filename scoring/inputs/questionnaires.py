@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from scoring.inputs.models import ANSWER_CODES, ANSWERS
+from scoring.standard.vocabulary import ANSWER_CODES, ANSWERS
 
 # Columns that name a respondent, by platform, in order of preference.
 RESPONDENT_COLUMNS = ("序号", "答卷编号", "_uuid", "meta/instanceID", "instanceID", "KEY", "_index", "_id")

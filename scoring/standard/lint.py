@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
-from scoring.inputs.models import CLAIM_CODES, STATUS_CODES
+from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
+from scoring.standard.model import Standard
 from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
-
-if TYPE_CHECKING:
-    from scoring.standard.loader import Standard
 
 TOTAL_POINTS = Decimal(100)
 
 
-def consistency_problems(standard: "Standard") -> list[str]:
+def consistency_problems(standard: Standard) -> list[str]:
     return list(_criteria_problems(standard)) + [
         f"{src.file}: rule {src.rule.id}: {problem}" for src in standard.rules for problem in _rule_problems(standard, src.rule)
     ] + list(_duplicate_rule_ids(standard))
 
 
-def _criteria_problems(standard: "Standard") -> Iterator[str]:
+def _criteria_problems(standard: Standard) -> Iterator[str]:
     c = standard.criteria
     where = "criteria.yml"
     seen: set[str] = set()
@@ -55,7 +53,7 @@ def _criteria_problems(standard: "Standard") -> Iterator[str]:
                 yield f"{where}: excellence_quota.{name}: unknown grade {value!r}"
 
 
-def _duplicate_rule_ids(standard: "Standard") -> Iterator[str]:
+def _duplicate_rule_ids(standard: Standard) -> Iterator[str]:
     seen: dict[str, str] = {}
     for src in standard.rules:
         if src.rule.id in seen:
@@ -63,11 +61,11 @@ def _duplicate_rule_ids(standard: "Standard") -> Iterator[str]:
         seen.setdefault(src.rule.id, src.file)
 
 
-def _fields_of(standard: "Standard", fact: str) -> frozenset[str]:
+def _fields_of(standard: Standard, fact: str) -> frozenset[str]:
     return frozenset(standard.criteria.metrics) if fact == "metrics" else FACT_FIELDS[fact]
 
 
-def _rule_problems(standard: "Standard", rule: Rule) -> Iterator[str]:
+def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     c = standard.criteria
     aliases = {**rule.when, **rule.unless}
     if rule.indicator is not None and rule.indicator not in standard.indicators:
@@ -149,14 +147,14 @@ def _rule_problems(standard: "Standard", rule: Rule) -> Iterator[str]:
             yield f"unless.{alias}: absence of rectification items cannot be tested"
 
 
-def _target_problems(standard: "Standard", rule: Rule, where: str, target: str | None, primary: str) -> Iterator[str]:
+def _target_problems(standard: Standard, rule: Rule, where: str, target: str | None, primary: str) -> Iterator[str]:
     if target is not None and "." not in target and target not in standard.indicators:
         yield f"{where}: unknown indicator {target!r}"
     if target is None and rule.indicator is None and primary not in INDICATOR_FACTS:
         yield f"{where}: say which indicator loses points (rule indicator, or a first fact that has one)"
 
 
-def _field_type(standard: "Standard", fact: str, name: str) -> str:
+def _field_type(standard: Standard, fact: str, name: str) -> str:
     return "number" if fact == "metrics" else FIELD_TYPES[fact].get(name, "")
 
 
@@ -166,7 +164,7 @@ def _type_of(value) -> str:
     return "text" if isinstance(value, str) else "number"
 
 
-def _condition_problems(standard: "Standard", where: str, fact: str, name: str, cond, earlier: dict[str, str]) -> Iterator[str]:
+def _condition_problems(standard: Standard, where: str, fact: str, name: str, cond, earlier: dict[str, str]) -> Iterator[str]:
     """A condition that can never hold is a rule that silently does nothing: say so."""
     wanted = _field_type(standard, fact, name)
     if isinstance(cond, Op):

@@ -2,74 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from scoring.standard.schema import Criteria, Dimension, Indicator, Rule
+from scoring.standard.lint import consistency_problems
+from scoring.standard.model import RuleSource, Standard, StandardError
+from scoring.standard.schema import Criteria, Rule
 
-PACKAGE = Path(__file__).resolve().parent.parent
-DEFAULT_CRITERIA = PACKAGE / "criteria" / "gongkai-default.yml"
-DEFAULT_RULES = PACKAGE / "rules" / "gongkai-default"
+SHIPPED = Path(__file__).resolve().parent / "shipped"  # one folder per standard, as `criteria export` writes it
+DEFAULT_CRITERIA = SHIPPED / "gongkai-default" / "criteria.yml"
+DEFAULT_RULES = SHIPPED / "gongkai-default" / "rules"
 MAX_FILE_BYTES = 2_000_000
-
-
-class StandardError(ValueError):
-    """A standard that cannot be used; `problems` holds one line per problem, naming file, rule and field."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class RuleSource:
-    rule: Rule
-    file: str
-
-
-@dataclass(frozen=True)
-class Standard:
-    criteria: Criteria
-    rules: tuple[RuleSource, ...]
-    files: dict[str, str] = field(repr=False)  # relative path -> text, exactly as loaded
-
-    @cached_property
-    def content_hash(self) -> str:
-        canonical = json.dumps(sorted(self.files.items()), ensure_ascii=False).encode("utf-8")
-        return hashlib.sha256(canonical).hexdigest()
-
-    @property
-    def label(self) -> str:
-        """What a run and a scorecard cite: `id@hash` (first 12 hex digits)."""
-        return f"{self.criteria.id}@{self.content_hash[:12]}"
-
-    @cached_property
-    def indicators(self) -> dict[str, Indicator]:
-        return {i.code: i for d in self.criteria.dimensions for i in d.indicators}
-
-    @cached_property
-    def dimension_of(self) -> dict[str, Dimension]:
-        return {i.code: d for d in self.criteria.dimensions for i in d.indicators}
-
-    @cached_property
-    def rules_by_id(self) -> dict[str, Rule]:
-        return {s.rule.id: s.rule for s in self.rules}
-
-    def applies(self, indicator: str, unit_type: str) -> bool:
-        types = self.indicators[indicator].types
-        return types is None or unit_type in types
-
-    @property
-    def max_total(self) -> Decimal:
-        return sum((d.max for d in self.criteria.dimensions), Decimal(0))
 
 
 MAX_YAML_NODES = 100_000  # values in one file once aliases are expanded: the default standard's largest has ~900
@@ -230,8 +176,6 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
 
 def check_consistency(standard: Standard) -> None:
     """Raise StandardError listing every name the standard uses that does not exist (lint)."""
-    from scoring.standard.lint import consistency_problems  # lint needs a loaded Standard
-
     try:
         problems = consistency_problems(standard)
     except Exception as exc:  # noqa: BLE001 - a value of a type the checks did not expect
@@ -246,8 +190,6 @@ def check_consistency(standard: Standard) -> None:
 
 def _culprit(standard: Standard) -> str:
     """The first rule the consistency checks cannot get through on its own, as `file: rule ID`."""
-    from scoring.standard.lint import consistency_problems
-
     for src in standard.rules:
         try:
             consistency_problems(Standard(criteria=standard.criteria, rules=(src,), files={}))

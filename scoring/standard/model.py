@@ -1,0 +1,62 @@
+"""A loaded standard: its criteria, its rules with the file each came from, and the exact texts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from scoring.standard.schema import Criteria, Dimension, Indicator, Rule
+
+
+class StandardError(ValueError):
+    """A standard that cannot be used; `problems` holds one line per problem, naming file, rule and field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    rule: Rule
+    file: str
+
+
+@dataclass(frozen=True)
+class Standard:
+    criteria: Criteria
+    rules: tuple[RuleSource, ...]
+    files: dict[str, str] = field(repr=False)  # relative path -> text, exactly as loaded
+
+    @cached_property
+    def content_hash(self) -> str:
+        canonical = json.dumps(sorted(self.files.items()), ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(canonical).hexdigest()
+
+    @property
+    def label(self) -> str:
+        """What a run and a scorecard cite: `id@hash` (first 12 hex digits)."""
+        return f"{self.criteria.id}@{self.content_hash[:12]}"
+
+    @cached_property
+    def indicators(self) -> dict[str, Indicator]:
+        return {i.code: i for d in self.criteria.dimensions for i in d.indicators}
+
+    @cached_property
+    def dimension_of(self) -> dict[str, Dimension]:
+        return {i.code: d for d in self.criteria.dimensions for i in d.indicators}
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {s.rule.id: s.rule for s in self.rules}
+
+    def applies(self, indicator: str, unit_type: str) -> bool:
+        types = self.indicators[indicator].types
+        return types is None or unit_type in types
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((d.max for d in self.criteria.dimensions), Decimal(0))
