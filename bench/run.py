@@ -97,7 +97,7 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
         written = import_file(store, standard, "findings", Path(arg)).written
         return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "written": written}
     if kind == "run":
-        from scoring.runner import run_period
+        from scoring.engine.runner import run_period
 
         with RssSampler() as rss:
             summary = run_period(store, standard, PERIOD, workers=workers or None)
@@ -156,7 +156,7 @@ def _rss(pid: int) -> int:
 
 def rescore_times(store, standard, samples: int) -> list[float]:
     """Add one finding to each of `samples` units spread over the workload, then time re-scoring it."""
-    from scoring.runner import rescore_unit
+    from scoring.engine.runner import rescore_unit
 
     codes = [r[0] for r in store.execute("select code from units order by code")]
     times = []
@@ -195,9 +195,9 @@ _floor_job = None
 def _fire_only(codes: list[str]) -> None:
     import gc
 
-    from scoring.engine import Engine
-    from scoring.facts import CHUNK, build_facts
-    from scoring.runner import period_of
+    from scoring.engine.durable import Engine
+    from scoring.engine.facts import CHUNK, build_facts
+    from scoring.engine.runner import period_of
     from scoring.store import Store
 
     path, standard = _floor_job
@@ -370,7 +370,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.db, args.arg, args.workers), default=str))
         return
-    from scoring.runner import workers_for
+    from scoring.engine.runner import workers_for
 
     args.workers_expected = workers_for(args.workers or None, args.units)
     before = os.getloadavg()

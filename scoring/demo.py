@@ -21,7 +21,7 @@ from scoring.i18n import status_name
 from scoring.inputs.importing import HEADERS, import_file
 from scoring.standard.vocabulary import ANSWERS, CLAIMS
 from scoring.register import UPDATE_HEADERS, import_updates
-from scoring.runner import RunSummary, run_period
+from scoring.engine.runner import RunSummary, run_period
 from scoring.standard import Standard, load_default
 from scoring.store import Store
 from scoring.store.workspace import add_periods, create_workspace

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring import chunks
-from scoring.runner import rescore_unit, run_period
+from scoring.engine import chunks
+from scoring.engine.runner import rescore_unit, run_period
 from scoring.standard import load_default
 from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document, pack_document
 from scoring.store import Store

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring import chunks
-from scoring.runner import run_period
+from scoring.engine import chunks
+from scoring.engine.runner import run_period
 from scoring.standard import load_default
 from scoring.store import Store
 

@@ -38,7 +38,7 @@ CLOCK_COLUMNS = {"at", "created_at", "updated_at", "loaded_at"}
 SERVER = """
 import json, os, sys
 from scoring.cli import cli
-import scoring.engine, scoring.inputs.importing, scoring.runner  # all a command loads, before any fork
+import scoring.engine.durable, scoring.inputs.importing, scoring.engine.runner  # all a command loads, before any fork
 
 for line in sys.stdin:
     request = json.loads(line)

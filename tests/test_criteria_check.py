@@ -2,7 +2,7 @@
 
 As in ComplianceAsCode, a rule carries its pass/fail examples beside it; here each example
 (`CONTENT_STALE[0]`, …) is one pytest test, scored through the whole pipeline by
-scoring.checks (an in-memory workspace, the SQL facts, the engine, the tally, the ranking).
+scoring.engine.examples (an in-memory workspace, the SQL facts, the engine, the tally, the ranking).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.checks import compare, score_example
+from scoring.engine.examples import compare, score_example
 from scoring.standard import load_default
 
 STANDARD = load_default()

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from scoring.engine import compile_rule
+from scoring.engine.durable import compile_rule
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import ROW_MODELS, RectificationUpdateRow
 from scoring.inputs.readers import MAX_CELL, ReadError, read_records
@@ -307,7 +307,7 @@ def test_a_random_rule_is_refused_cleanly_or_compiles(data):
 # written to stderr before it runs, so a crash names it.
 ENGINE_CHILD = """
 import json, sys
-from scoring.engine import Engine
+from scoring.engine.durable import Engine
 from scoring.standard import load_default
 from scoring.standard.model import RuleSource, Standard
 from scoring.standard.schema import Rule

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from scoring.inputs.importing import ImportFailed, import_file
-from scoring.runner import run_period
+from scoring.engine.runner import run_period
 from scoring.results import scorecard
 from scoring.standard import load_default
 from scoring.store import Store

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scoring.store.periods import parse_period
-from scoring.ranking import Standing, competition_ranks, place
+from scoring.engine.ranking import Standing, competition_ranks, place
 from scoring.results import rank_rows, scorecard
-from scoring.runner import documents, run_period, score_all
+from scoring.engine.runner import documents, run_period, score_all
 from scoring.standard import load_default
 from scoring.store import Store
 

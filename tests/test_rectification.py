@@ -11,7 +11,7 @@ from scoring.inputs.importing import import_file
 from scoring.rectification import DeadlineError, add_workdays
 from scoring.register import RegisterError, import_updates, list_items, show_item, update_status
 from scoring.results import scorecard
-from scoring.runner import run_period
+from scoring.engine.runner import run_period
 from scoring.standard import load_default
 from scoring.store import Store
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from scoring.rerun import compare
+from scoring.engine.rerun import compare
 
 UNCHANGED = ("runs", "run_units", "rectifications", "audit")
 

@@ -15,7 +15,7 @@ from scoring.inputs.importing import ImportFailed
 from scoring.store.periods import PeriodError
 from scoring.rectification import DeadlineError
 from scoring.results import NoRunError
-from scoring.runner import RunError
+from scoring.engine.runner import RunError
 from scoring.standard import StandardError
 from scoring.store import Store, StoreError, resolve_path
 

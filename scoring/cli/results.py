@@ -12,8 +12,8 @@ from scoring.cli.output import emit, emit_json, format_option
 from scoring.explain import explain as explain_text
 from scoring.i18n import t
 from scoring.results import feed_rows, rank_rows, scorecard as load_scorecard
-from scoring.rerun import rerun
-from scoring.runner import Rescore, rescore_unit, run_period
+from scoring.engine.rerun import rerun
+from scoring.engine.runner import Rescore, rescore_unit, run_period
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scoring.checks import run_examples
+from scoring.engine.examples import run_examples
 from scoring.store.workspace import standard_for
 from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
 from scoring.standard import StandardError, load_default

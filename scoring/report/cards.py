@@ -14,7 +14,7 @@ from scoring.i18n import pick
 from scoring.report.labels import label
 from scoring.report.scan import ITEM_FIELDS
 from scoring.standard import Standard
-from scoring.tally import round2
+from scoring.engine.tally import round2
 
 
 def two(value: Decimal) -> str:

@@ -339,7 +339,7 @@ Then.model_rebuild()
 Rule.model_rebuild()
 
 # The fields each kind of fact carries, with their types: the vocabulary of `when` and
-# `unless`. The facts builder (scoring.facts) produces exactly these; a `metrics` fact carries
+# `unless`. The facts builder (scoring.engine.facts) produces exactly these; a `metrics` fact carries
 # the metric names the criteria declare, all numbers.
 FIELD_TYPES: dict[str, dict[str, str]] = {
     "unit": {"code": "text", "type": "text", "group": "text", "period_months": "number",

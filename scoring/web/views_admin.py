@@ -12,7 +12,7 @@ from scoring.cli.common import BAD_INPUT
 from scoring.inputs.importing import ImportFailed, import_file
 from scoring.store.periods import PeriodError
 from scoring.register import RegisterError, import_updates
-from scoring.runner import run_period
+from scoring.engine.runner import run_period
 from scoring.store.tables import INPUT_TABLES
 from scoring.web.app import PERIOD_SETTING, current_period, standard
 from scoring.web.labels import t

@@ -23,16 +23,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
-from scoring.engine import Engine
-from scoring.facts import CHUNK, UnitFacts, build_facts
+from scoring.engine.durable import Engine
+from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
-from scoring.ranking import Placement
-from scoring.rectification import derive_items, is_overdue, rectification_facts
-from scoring.scorecard import document, score_text
+from scoring.engine.ranking import Placement
+from scoring.engine.orders import derive_items
+from scoring.rectification import is_overdue, rectification_facts
+from scoring.engine.scorecard import document, score_text
 from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
 from scoring.standard import Standard
 from scoring.store import Store
-from scoring.tally import UnitScore, canonical, not_applicable, plan_for, tally
+from scoring.engine.tally import UnitScore, canonical, not_applicable, plan_for, tally
 
 _DUMMY = Placement(0, "", "", Decimal(0))
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.store.periods import parse_period
-from scoring.runner import documents, score_all
+from scoring.engine.runner import documents, score_all
 from scoring.standard import Standard
 from scoring.standard.schema import Example
 from scoring.store import Store

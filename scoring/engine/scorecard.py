@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from scoring.ranking import Placement
+from scoring.engine.ranking import Placement
 from scoring.standard import Standard
-from scoring.tally import Line, UnitScore, round2
+from scoring.engine.tally import Line, UnitScore, round2
 
 
 def points_text(value: Decimal) -> str:

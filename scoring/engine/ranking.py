@@ -7,7 +7,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Sequence
 
 from scoring.standard.schema import Criteria
-from scoring.tally import round2
+from scoring.engine.tally import round2
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Iterable
 
-from scoring.engine import Match
-from scoring.expressions import PRECISION, apply_scale, evaluate, exact, resolve
+from scoring.engine.matches import Match
+from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, resolve
 from scoring.standard import Standard
 from scoring.standard.schema import Rule
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterator
 
-from scoring.runner import RunError, documents, period_of, score_all
+from scoring.engine.runner import RunError, documents, period_of, score_all
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
 

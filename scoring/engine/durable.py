@@ -25,22 +25,16 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 import durable_rules_engine as _dre
 
 from scoring import fastjson
+from scoring.engine.matches import Match, engine_fields
 from scoring.standard import Standard
 from scoring.standard.schema import Condition, Op, Pattern, Rule
 
 _names = itertools.count()
-
-
-class Match(NamedTuple):
-    """One firing: a rule and the facts it matched, by alias (a tuple: a unit makes hundreds)."""
-
-    rule: str
-    facts: dict[str, dict[str, Any]]
 
 
 def _value(value: Any) -> Any:
@@ -111,21 +105,6 @@ def compile_ruleset(standard: Standard) -> dict[str, Any]:
     for src in standard.rules:
         out.update(compile_rule(src.rule))
     return out
-
-
-def engine_fields(standard: Standard) -> dict[str, frozenset[str]]:
-    """Per fact kind, the fields some rule compares (or joins on): all the engine needs to see."""
-    fields: dict[str, set[str]] = {}
-    for src in standard.rules:
-        patterns = {**src.rule.when, **src.rule.unless}
-        kinds = {alias: pattern.fact for alias, pattern in patterns.items()}
-        for pattern in patterns.values():
-            for name, cond in pattern.all_conditions():
-                fields.setdefault(pattern.fact, set()).add(name)
-                if isinstance(cond, Op) and cond.operator[0] == "same":
-                    other, field = cond.operator[1].split(".", 1)
-                    fields.setdefault(kinds.get(other, ""), set()).add(field)
-    return {kind: frozenset(names) for kind, names in fields.items()}
 
 
 class Engine:

@@ -1,6 +1,6 @@
 """Score a period: facts (SQL) → engine (durable_rules) → tally (Decimal) → ranking → one immutable run.
 
-Units are scored a chunk at a time (scoring.chunks), in this process or in worker processes
+Units are scored a chunk at a time (scoring.engine.chunks), in this process or in worker processes
 for big runs; either way each unit comes back as its standing plus its scorecard document
 already packed as the run stores it, and this module ranks, places and stores the run in one
 transaction. The same functions run in both cases, so a parallel run is byte-identical to a
@@ -15,15 +15,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from scoring.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
-from scoring.engine import Engine
-from scoring.facts import CHUNK, build_facts
+from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
+from scoring.engine.durable import Engine
+from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
-from scoring.ranking import Standing, place
-from scoring.scorecard import document
+from scoring.engine.ranking import Standing, place
+from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
-from scoring.tally import UnitScore
+from scoring.engine.tally import UnitScore
 
 __all__ = ["RunError", "RunSummary", "Rescore", "period_of", "score_unit", "score_all", "documents",
            "run_period", "rescore_unit"]
