@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from scoring.compare import COLUMNS, previous_period
+from scoring.outputs.compare import COLUMNS, previous_period
 from scoring.standard import load_default
 from scoring.store import Store
 from test_report import demo, example, golden, scoring  # noqa: F401  (session fixtures built once, shared)

@@ -12,7 +12,7 @@ import pytest
 
 from scoring.inputs.importing import ImportFailed, import_file
 from scoring.engine.runner import run_period
-from scoring.results import scorecard
+from scoring.outputs.results import scorecard
 from scoring.standard import load_default
 from scoring.store import Store
 

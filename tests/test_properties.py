@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from scoring.store.periods import parse_period
 from scoring.engine.ranking import Standing, competition_ranks, place
-from scoring.results import rank_rows, scorecard
+from scoring.outputs.results import rank_rows, scorecard
 from scoring.engine.runner import documents, run_period, score_all
 from scoring.standard import load_default
 from scoring.store import Store

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from scoring.inputs.importing import import_file
-from scoring.rectification import DeadlineError, add_workdays
-from scoring.register import RegisterError, import_updates, list_items, show_item, update_status
-from scoring.results import scorecard
+from scoring.rectify.items import DeadlineError, add_workdays
+from scoring.rectify.register import RegisterError, import_updates, list_items, show_item, update_status
+from scoring.outputs.results import scorecard
 from scoring.engine.runner import run_period
 from scoring.standard import load_default
 from scoring.store import Store
@@ -122,7 +122,7 @@ def test_backup_while_in_use_and_doctor_finds_orphans(store, tmp_path):
 
 
 def test_an_item_is_owned_by_its_unit_and_the_person_named(store):
-    from scoring.register import assign_owner, owner_of
+    from scoring.rectify.register import assign_owner, owner_of
 
     assert owner_of(show_item(store, "R-F-0003")) == "D002"
     assign_owner(store, "R-F-0003", "李明")

@@ -21,9 +21,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from scoring.cli import cli
-from scoring.report import build
-from scoring.report.tables import Column, Table
-from scoring.report.xlsx import write_xlsx
+from scoring.outputs.report import build
+from scoring.outputs.report.tables import Column, Table
+from scoring.outputs.report.xlsx import write_xlsx
 from scoring.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 import pytest
 from openpyxl import load_workbook
 
-from scoring.report.data import assemble
-from scoring.report.tables import Column, Table
+from scoring.outputs.report.data import assemble
+from scoring.outputs.report.tables import Column, Table
 from scoring.store import Store
 from test_report import Tables, example, golden, report_data, scoring  # noqa: F401  (session fixture shared)
 
@@ -24,7 +24,7 @@ from test_report import Tables, example, golden, report_data, scoring  # noqa: F
 @pytest.fixture
 def big(monkeypatch):
     """The example's 7 units treated as a big run: summary HTML, two-row rankings, no detail sheets."""
-    from scoring.report import data, tables
+    from scoring.outputs.report import data, tables
 
     monkeypatch.setattr(data, "FULL_REPORT_UNITS", 3)
     monkeypatch.setattr(data, "RANKING_HEAD", 1)
@@ -131,7 +131,7 @@ def test_csv_is_what_csv_writer_writes_with_formulas_made_text(tmp_path):
     import csv as std
 
     from scoring.exports import safe_cell
-    from scoring.report import write_csv
+    from scoring.outputs.report import write_csv
 
     texts = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "-1.5", "+2", "a,b", 'say "hi"', "two\nlines", "cr\r", "plain", "",
              "中文"]
@@ -147,7 +147,7 @@ def test_csv_is_what_csv_writer_writes_with_formulas_made_text(tmp_path):
 
 
 def test_work_in_the_background_runs_once_and_its_failure_is_reported(tmp_path):
-    from scoring.report import background
+    from scoring.outputs.report import background
 
     done = tmp_path / "done"
     background.start(lambda: done.write_text("x"), "test")()

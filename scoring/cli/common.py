@@ -13,8 +13,8 @@ import click
 from scoring.i18n import LANGS
 from scoring.inputs.importing import ImportFailed
 from scoring.store.periods import PeriodError
-from scoring.rectification import DeadlineError
-from scoring.results import NoRunError
+from scoring.rectify.items import DeadlineError
+from scoring.outputs.results import NoRunError
 from scoring.engine.runner import RunError
 from scoring.standard import StandardError
 from scoring.store import Store, StoreError, resolve_path

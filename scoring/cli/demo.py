@@ -13,8 +13,8 @@ from scoring.cli.output import csv_text, emit
 from scoring.cli.results import FEED_COLUMNS, RANK_COLUMNS
 from scoring.demo import DEFAULT_SEED, PERIODS, STEPS, DemoResult, run_demo
 from scoring.i18n import t
-from scoring.report import ReportFiles, write_report
-from scoring.results import feed_rows, rank_rows, scorecard
+from scoring.outputs.report import ReportFiles, write_report
+from scoring.outputs.results import feed_rows, rank_rows, scorecard
 from scoring.store import Store
 
 DEFAULT_OUT = "reports/demo"

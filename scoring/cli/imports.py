@@ -11,7 +11,7 @@ from scoring.store.workspace import standard_for
 from scoring.cli.common import BadInput, criteria_option, db_option, info, translate_errors, workspace
 from scoring.inputs.importing import import_file
 from scoring.inputs.models import ROW_MODELS
-from scoring.register import RegisterError, import_updates
+from scoring.rectify.register import RegisterError, import_updates
 
 KIND_HELP = {
     "units": "Units being assessed (被考核单位): code, name, type, group, parent.",

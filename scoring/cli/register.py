@@ -10,8 +10,8 @@ from scoring.cli.common import BadInput, db_option, info, lang_option, translate
 from scoring.store.doctor import diagnose
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import status_name, t
-from scoring.rectification import STATUSES
-from scoring.register import RegisterError, assign_owner, list_items, owner_of, show_item, update_status
+from scoring.rectify.items import STATUSES
+from scoring.rectify.register import RegisterError, assign_owner, list_items, owner_of, show_item, update_status
 
 LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status",
                 "owner", "overdue")

@@ -9,11 +9,11 @@ import click
 from scoring.cli.common import (db_option, info, lang_option, progress_bar, run_id_option, translate_errors,
                                 workspace)
 from scoring.cli.output import emit, format_option
-from scoring.compare import COLUMNS as COMPARE_COLUMNS, movement
-from scoring.report import Selection, report_steps, write_report
-from scoring.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
-from scoring.report.labels import label
-from scoring.results import NoRunError, run_for
+from scoring.outputs.compare import COLUMNS as COMPARE_COLUMNS, movement
+from scoring.outputs.report import Selection, report_steps, write_report
+from scoring.outputs.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
+from scoring.outputs.report.labels import label
+from scoring.outputs.results import NoRunError, run_for
 from scoring.store import Store
 
 DEFAULT_OUT = "reports"

@@ -9,9 +9,9 @@ from scoring.store.workspace import standard_for
 from scoring.cli.common import (criteria_option, db_option, info, lang_option, progress_bar, run_id_option,
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
-from scoring.explain import explain as explain_text
+from scoring.outputs.explain import explain as explain_text
 from scoring.i18n import t
-from scoring.results import feed_rows, rank_rows, scorecard as load_scorecard
+from scoring.outputs.results import feed_rows, rank_rows, scorecard as load_scorecard
 from scoring.engine.rerun import rerun
 from scoring.engine.runner import Rescore, rescore_unit, run_period
 from scoring.standard.loader import load_from_files

@@ -28,7 +28,7 @@ from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
 from scoring.engine.orders import derive_items
-from scoring.rectification import is_overdue, rectification_facts
+from scoring.rectify.items import is_overdue, rectification_facts
 from scoring.engine.scorecard import document, score_text
 from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
 from scoring.standard import Standard

@@ -7,7 +7,7 @@ from typing import Any
 
 from scoring.engine.matches import Match
 from scoring.engine.tally import deduction_target
-from scoring.rectification import deadline, item_id
+from scoring.rectify.items import deadline, item_id
 from scoring.standard import Standard
 from scoring.store.periods import Period
 

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from scoring.cli.common import BAD_INPUT
 from scoring.inputs.importing import ImportFailed, import_file
 from scoring.store.periods import PeriodError
-from scoring.register import RegisterError, import_updates
+from scoring.rectify.register import RegisterError, import_updates
 from scoring.engine.runner import run_period
 from scoring.store.tables import INPUT_TABLES
 from scoring.web.app import PERIOD_SETTING, current_period, standard

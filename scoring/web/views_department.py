@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import SelfAssessmentRow
 from scoring.standard.vocabulary import CLAIM_CODES
-from scoring.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
-from scoring.results import NoRunError, scorecard as load_scorecard
+from scoring.rectify.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
+from scoring.outputs.results import NoRunError, scorecard as load_scorecard
 from scoring.web.app import current_period, run_standard, standard, unit_or_404, unit_type_name
 from scoring.web.labels import t
 from scoring.web.security import check_unit, require

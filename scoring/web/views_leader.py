@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
-from scoring.register import list_items
-from scoring.results import rank_rows
+from scoring.rectify.register import list_items
+from scoring.outputs.results import rank_rows
 from scoring.web.app import current_period, standard
 from scoring.web.security import require
 
@@ -110,20 +110,20 @@ def overview():
 
 
 def report_available() -> bool:
-    """The HTML/XLSX report is offered where the scoring.report package is installed."""
-    return importlib.util.find_spec("scoring.report") is not None
+    """The HTML/XLSX report is offered where the scoring.outputs.report package is installed."""
+    return importlib.util.find_spec("scoring.outputs.report") is not None
 
 
 @blueprint.route("/report/<period>.<fmt>")
 @require("leader", "admin")
 def report(period: str, fmt: str):
-    """The ranked report of the period's latest run (scoring.report.write_report), made once per run and language."""
+    """The ranked report of the period's latest run (scoring.outputs.report.write_report), made once per run and language."""
     if fmt not in ("html", "xlsx") or period not in g.store.period_codes() or not report_available():
         abort(404)
     run = g.store.latest_run(period)
     if run is None:
         abort(404)
-    from scoring.report import write_report
+    from scoring.outputs.report import write_report
 
     folder = current_app.config["REPORT_DIR"] / f"run-{run['id']}-{g.lang}"
     target = folder / f"report-{period}.{fmt}"

@@ -1,6 +1,6 @@
 """The rectification register (整改清单): listing items and moving them through their lifecycle.
 
-Items are created by scoring runs (see scoring.rectification); here people follow them up.
+Items are created by scoring runs (see scoring.rectify.items); here people follow them up.
 Every status change is kept as history with who, when, note and evidence, and audited.
 """
 
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from scoring.inputs.models import RectificationUpdateRow
 from scoring.inputs.readers import ReadError, read_records
-from scoring.rectification import DONE, STATUSES
+from scoring.rectify.items import DONE, STATUSES
 from scoring.store import Store
 
 UPDATE_HEADERS = {"编号": "id", "整改事项编号": "id", "状态": "status", "整改状态": "status", "说明": "note",

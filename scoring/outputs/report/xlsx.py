@@ -18,8 +18,8 @@ from typing import Any, Callable
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from scoring.report.labels import label
-from scoring.report.tables import Table
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.tables import Table
 
 FORMULA_START = ("=", "+", "-", "@")
 NUMBER_FORMATS = {"int": "0", "score": "0.00", "change": "+0.00;-0.00;0.00", "points": "0.00##", "date": "yyyy-mm-dd"}

@@ -20,14 +20,14 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
-from scoring.compare import movement, previous_period, signed
-from scoring.explain import grade_name
+from scoring.outputs.compare import movement, previous_period, signed
+from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
-from scoring.report.cards import item_dicts, percent, two, type_name, unit_card
-from scoring.report.findings import count_findings, frequent_findings
-from scoring.report.labels import label
-from scoring.report.scan import Record, Scan, scan
-from scoring.results import run_for
+from scoring.outputs.report.cards import item_dicts, percent, two, type_name, unit_card
+from scoring.outputs.report.findings import count_findings, frequent_findings
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.scan import Record, Scan, scan
+from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
@@ -228,7 +228,7 @@ def moves(store: Store, standard: Standard, period: str, previous: str,
     """unit → rank and score in the previous period's latest run, and the change (as `scoring compare`).
 
     Read from the run's standings (a covering index, no document decoded); when some of that run's
-    units are in none of the groups asked for, from its whole documents by scoring.compare."""
+    units are in none of the groups asked for, from its whole documents by scoring.outputs.compare."""
     before = run_for(store, previous)
     earlier: dict[str, tuple[str, int, str]] = {}
     for group in dict.fromkeys([r.group for r in records] + list(standard.criteria.unit_types)):

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Sequence
 
-from scoring.report.cards import type_name
-from scoring.report.data import Report
-from scoring.report.labels import label
-from scoring.report.scan import ITEM, LINE_FIELDS
+from scoring.outputs.report.cards import type_name
+from scoring.outputs.report.data import Report
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.scan import ITEM, LINE_FIELDS
 
 # Writing a row of a dozen cells costs ≈80 µs with XlsxWriter on the reference machine, so 100,000
 # rows are ≈8 s; a city of a few hundred units stays under it, a province (1.2 million) is far over.

@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from scoring import demo_names as names
+from scoring.demo import names
 from scoring.i18n import status_name
 from scoring.inputs.importing import HEADERS, import_file
 from scoring.standard.vocabulary import ANSWERS, CLAIMS
-from scoring.register import UPDATE_HEADERS, import_updates
+from scoring.rectify.register import UPDATE_HEADERS, import_updates
 from scoring.engine.runner import RunSummary, run_period
 from scoring.standard import Standard, load_default
 from scoring.store import Store
@@ -310,7 +310,7 @@ class City:
 
 def is_workday(day: date) -> bool:
     """A mainland-China working day (holidays and 调休 included) when the calendar knows the year."""
-    import chinese_calendar  # kept local like scoring.rectification does: only dates need it
+    import chinese_calendar  # kept local like scoring.rectify.items does: only dates need it
 
     try:
         return chinese_calendar.is_workday(day)

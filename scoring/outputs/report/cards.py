@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from scoring.explain import grade_name
+from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
-from scoring.report.labels import label
-from scoring.report.scan import ITEM_FIELDS
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.scan import ITEM_FIELDS
 from scoring.standard import Standard
 from scoring.engine.tally import round2
 

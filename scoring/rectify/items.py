@@ -1,4 +1,4 @@
-"""Rectification items (整改事项): derived from the findings that rules order rectified, with deadlines.
+"""Rectification items (整改事项): statuses, deadlines, overdue, and the facts the rules see of them.
 
 An item's id follows from its finding (R-<finding id>), so scoring the same findings again
 finds the same items and keeps their status.
@@ -11,8 +11,9 @@ from typing import Any
 
 from scoring.store.periods import Period
 from scoring.standard.schema import Rectify
+from scoring.standard.vocabulary import STATUS_CODES
 
-STATUSES = ("open", "in_progress", "rectified", "verified", "reopened")
+STATUSES = STATUS_CODES
 DONE = frozenset({"rectified", "verified"})
 
 

@@ -2,7 +2,7 @@
 
     files = write_report(store, "2025", Path("reports/2025"))
 
-`assemble` (scoring.report.data) reads the run once and gives the report's data as one dict, with the
+`assemble` (scoring.outputs.report.data) reads the run once and gives the report's data as one dict, with the
 per-unit records the tables are made of; the HTML template, the workbook and the CSV files only lay
 them out. A small run's HTML holds every scorecard; a big one's is a summary, with the scorecards of
 the units in `selection` (see data.FULL_REPORT_UNITS).
@@ -16,15 +16,15 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from scoring.report import background
-from scoring.report.csvfiles import csv_rows, write_csv, write_csvs
-from scoring.report.data import Report, Selection, assemble, build
-from scoring.report.html import render
-from scoring.report.labels import label
-from scoring.report.scan import collector_paused
-from scoring.report.tables import Table, all_tables, details_fit_workbook
-from scoring.report.xlsx import write_xlsx
-from scoring.results import run_for
+from scoring.outputs.report import background
+from scoring.outputs.report.csvfiles import csv_rows, write_csv, write_csvs
+from scoring.outputs.report.data import Report, Selection, assemble, build
+from scoring.outputs.report.html import render
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.scan import collector_paused
+from scoring.outputs.report.tables import Table, all_tables, details_fit_workbook
+from scoring.outputs.report.xlsx import write_xlsx
+from scoring.outputs.results import run_for
 from scoring.store import Store
 
 __all__ = ["ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report"]
@@ -59,7 +59,7 @@ def write_report(store: Store, period: str, out: Path, lang: str = "zh", previou
     # matplotlib (≈0.35 s, only for commands that draw) is imported here, before the report's data
     # exists: imported deeper (in render) it left a cycle through a caught exception's traceback that
     # held _write's frame, and so the whole report, until the collector freed it (1.7 s, province).
-    import_module("scoring.report.charts")
+    import_module("scoring.outputs.report.charts")
 
     step = progress or (lambda n: None)
     # The collector stays off until the report's objects are freed (on _write's return): see

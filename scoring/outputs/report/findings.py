@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from scoring.i18n import pick
-from scoring.report.cards import two
-from scoring.report.labels import label
-from scoring.report.scan import LINE_FIELDS, Record
+from scoring.outputs.report.cards import two
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.scan import LINE_FIELDS, Record
 from scoring.standard import Standard
 from scoring.store import Store
 

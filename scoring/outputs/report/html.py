@@ -8,11 +8,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from scoring.report.labels import label
+from scoring.outputs.report.labels import label
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("scoring.report", "templates"), autoescape=select_autoescape(["j2"]),
+    return Environment(loader=PackageLoader("scoring.outputs.report", "templates"), autoescape=select_autoescape(["j2"]),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
@@ -21,7 +21,7 @@ def render_charts(data: dict[str, Any]) -> dict[str, Any]:
     report) or the distribution of scores (a summary); a radar per scorecard shown.
 
     matplotlib takes ≈0.1 s a figure and more with every bar, so a chart per group, never per unit."""
-    from scoring.report import charts  # matplotlib: ≈0.35 s to import, paid only by a command that draws
+    from scoring.outputs.report import charts  # matplotlib: ≈0.35 s to import, paid only by a command that draws
 
     lang = data["meta"]["lang"]
     if data["layout"]["full"]:
@@ -44,11 +44,11 @@ def render_charts(data: dict[str, Any]) -> dict[str, Any]:
 def render(data: dict[str, Any], rendered_charts: dict[str, Any] | None = None,
            details_in_workbook: bool = True) -> str:
     """The page. `details_in_workbook`: whether the workbook holds the score lines and items (else the CSV files)."""
-    from scoring.report import charts
+    from scoring.outputs.report import charts
 
     lang = data["meta"]["lang"]
     drawn = rendered_charts or render_charts(data)
-    css = resources.files("scoring.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    css = resources.files("scoring.outputs.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     template = _environment().get_template("report.html.j2")
     return template.render(**data, charts=drawn, radar_frame=drawn["radar_frame"], css=Markup(css),
                            grade_colours=charts.GRADE_COLOURS, veto_colour=charts.VETO_COLOUR,

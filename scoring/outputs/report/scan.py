@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from scoring.i18n import pick, status_name
-from scoring.rectification import DONE
-from scoring.report.labels import label
+from scoring.rectify.items import DONE
+from scoring.outputs.report.labels import label
 
 # Field order of the tuples; tables.py lays them out as columns (same keys as its Column.key).
 LINE_FIELDS = ("unit", "name", "dimension", "indicator", "indicator_name", "indicator_score", "max", "rule",
@@ -168,7 +168,7 @@ def items(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], a
           texts: Texts) -> list[tuple]:
     """The unit's items the run counted, with the register's note and current status, by deadline.
 
-    Overdue as scoring.register.is_past_due has it (deadline on or before the date, not done); ISO
+    Overdue as scoring.rectify.register.is_past_due has it (deadline on or before the date, not done); ISO
     dates compare as text, which spares parsing 650,000 of them for a province. Values that repeat
     across items (period, indicator, rule, title, deadline, status) are interned: one string each
     instead of one per item, ≈0.3 GB less for a province."""

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence, TextIO
 
 from scoring.exports import safe_cell
-from scoring.report.labels import label
-from scoring.report.tables import Table
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.tables import Table
 
 FORMULA_START = ("=", "+", "-", "@")
 BATCH = 5000  # rows joined and written at once

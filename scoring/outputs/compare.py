@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from scoring.results import NoRunError, rank_rows
+from scoring.outputs.results import NoRunError, rank_rows
 from scoring.store import Store
 
 COLUMNS = ("unit", "name", "group", "rank", "previous_rank", "rank_change", "score", "previous_score",
