@@ -15,16 +15,14 @@ from markupsafe import Markup
 
 from scoring.store.workspace import standard_for
 from scoring.i18n import pick, status_name
-from scoring.standard import Standard
-from scoring.standard.loader import load_from_files
 from scoring.store import Store
-from scoring.web import labels
+from scoring.web import labels, views_admin, views_auth, views_department, views_inspector, views_leader
+from scoring.web.context import NOBODY, web_actor
 from scoring.web.security import CSRF_FIELD, RateLimiter, check_csrf, csrf_token
 from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes, evidence_items
 from scoring.web.users import ensure_tables, get_user
 
 SECRET_SETTING = "web_secret_key"
-PERIOD_SETTING = "web_period"
 LOGIN_LIMIT_PER_NAME = (5, 300.0)   # failed logins per user name per 5 minutes
 LOGIN_LIMIT_PER_ADDRESS = (20, 300.0)
 
@@ -42,17 +40,6 @@ def write_lock(path: Path) -> threading.RLock:
     key = str(path.resolve())
     with _WRITE_LOCKS_GUARD:
         return _WRITE_LOCKS.setdefault(key, threading.RLock())
-
-
-# Who a web request acts as, in the audit table, runs and rectification history: the signed-in user's
-# name after "web:", which keeps it apart from the OS accounts the CLI records (an admin can be both),
-# or plain "web" while nobody is signed in (a failed sign-in). Never the OS user running the server.
-WEB_USER_PREFIX = "web:"
-NOBODY = "web"
-
-
-def web_actor(name: str | None) -> str:
-    return WEB_USER_PREFIX + name if name else NOBODY
 
 
 class WebStore(Store):
@@ -120,8 +107,6 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
         app.extensions["standards"][store.get_setting("criteria_dir") or ""] = standard_for(store)
     finally:
         store.close()
-
-    from scoring.web import views_admin, views_auth, views_department, views_inspector, views_leader
 
     for module in (views_auth, views_inspector, views_department, views_leader, views_admin):
         app.register_blueprint(module.blueprint)
@@ -195,60 +180,3 @@ def _template_globals() -> dict[str, Any]:
             "csrf_token": csrf_token, "csrf_field": CSRF_FIELD, "csrf_input": _csrf_input, "pick": lambda d, k: pick(d, k, lang),
             "status_name": lambda s: status_name(s, lang), "evidence_hashes": evidence_hashes,
             "nav": labels.nav_for(g.get("user")), "today": date.today().isoformat()}
-
-
-# ---------------------------------------------------------------- helpers the views share
-
-
-def standard() -> Standard:
-    """The workspace's standard (as `scoring run` uses it), loaded once per criteria folder."""
-    from flask import current_app
-
-    cache = current_app.extensions["standards"]
-    key = g.store.get_setting("criteria_dir") or ""
-    if key not in cache:
-        cache[key] = standard_for(g.store)
-    return cache[key]
-
-
-def run_standard(standard_hash: str) -> Standard:
-    """The standard a run used, rebuilt from the texts it recorded, so explanations cite that version."""
-    from flask import current_app
-
-    cache = current_app.extensions["standards"]
-    key = "hash:" + standard_hash
-    if key not in cache:
-        files = g.store.standard_files(standard_hash)
-        cache[key] = load_from_files(files) if files else standard()
-    return cache[key]
-
-
-def current_period(requested: str | None = None) -> str | None:
-    """The period a page is about: the one asked for, else the one the admin chose, else the one containing today."""
-    codes = g.store.period_codes()
-    if requested in codes:
-        return requested
-    chosen = g.store.get_setting(PERIOD_SETTING)
-    if chosen in codes:
-        return chosen
-    today = date.today().isoformat()
-    containing = g.store.query("select code from periods where start <= ? and ? <= end order by months desc, code",
-                               [today, today])
-    if containing:
-        return containing[0]["code"]
-    return codes[-1] if codes else None
-
-
-def unit_or_404(code: str) -> dict[str, Any]:
-    from flask import abort
-
-    rows = g.store.query("select * from units where code = ?", [code])
-    if not rows:
-        abort(404)
-    return rows[0]
-
-
-def unit_type_name(code: str) -> str:
-    types = standard().criteria.unit_types
-    return pick(types[code].model_dump(), "name", g.lang) if code in types else code
-

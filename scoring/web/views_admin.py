@@ -14,12 +14,11 @@ from scoring.store.periods import PeriodError
 from scoring.rectify.register import RegisterError, import_updates
 from scoring.engine.runner import run_period
 from scoring.store.tables import INPUT_TABLES
-from scoring.web.app import PERIOD_SETTING, current_period, standard
+from scoring.web.context import PERIOD_SETTING, current_period, flash_saved, standard
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, save_input
 from scoring.web.users import ROLES, UserError, add_user, list_users, set_active, set_password
-from scoring.web.views_auth import flash_saved
 from scoring.store.workspace import add_periods
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
 
-from scoring.web.app import web_actor
+from scoring.web.context import web_actor
 from scoring.web.security import require
 from scoring.web.uploads import evidence_record
 from scoring.web.users import authenticate
@@ -89,9 +89,3 @@ def evidence(sha256: str):
 @blueprint.route("/healthz")
 def health():
     return {"ok": True}
-
-
-def flash_saved(key: str, **values) -> None:
-    from scoring.web.labels import t
-
-    flash(t(key, g.lang, **values), "ok")

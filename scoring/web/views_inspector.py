@@ -19,11 +19,10 @@ from pydantic import ValidationError
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import FindingRow
 from scoring.store import now
-from scoring.web.app import current_period, standard, unit_or_404
+from scoring.web.context import current_period, flash_saved, standard, unit_or_404
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, read_evidence, store_evidence
-from scoring.web.views_auth import flash_saved
 
 blueprint = Blueprint("inspector", __name__, url_prefix="/inspect")
 ENTRY_ID = re.compile(r"^W-\d{8}-[0-9a-f]{8}$")

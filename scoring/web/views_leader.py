@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 
 from scoring.rectify.register import list_items
 from scoring.outputs.results import rank_rows
-from scoring.web.app import current_period, standard
+from scoring.web.context import current_period, standard
 from scoring.web.security import require
 
 blueprint = Blueprint("leader", __name__)
