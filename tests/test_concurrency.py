@@ -124,31 +124,64 @@ def test_many_small_writers_interleaved(db, tmp_path):
         assert count(copy, "select count(*) from findings") >= 11
 
 
+# Holds the write lock mid-transaction until a line arrives on stdin: the test decides when it commits,
+# so nothing depends on how fast the other processes start on a loaded machine.
 HOLD = """
-import sqlite3, sys, time
+import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("begin immediate")
 conn.execute("insert into audit (at, user, action, target, sha256, detail) values ('', 'pytest', 'hold', '', '', '{}')")
 print("holding", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()
 conn.execute("commit")
 """
 
 
+def poll_until(condition, what: str, seconds: float = 120.0) -> None:
+    """Poll until condition() holds; the bound only turns a hang into a failure, it never decides a pass."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def copied(copy: Path, findings: int) -> bool:
+    """The online backup commits the copy in one step: it reads as empty or locked until it is whole.
+
+    Opened read-only: connecting must never create the file, or the backup would refuse to overwrite it."""
+    try:
+        conn = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute("select count(*) from findings").fetchone()[0] == findings
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def test_backup_and_doctor_work_while_another_process_is_writing(db, tmp_path):
     """A writer holds the write lock mid-transaction; doctor answers at once, backup copies the last commit."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "3"], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "holding"
-    workers = [start([["doctor", "--db", str(db)]], tmp_path),
-               start([["backup", str(tmp_path / "copy.db"), "--db", str(db)]], tmp_path)]
-    results = [r for w in workers for r in finish(w)]
-    holder.wait(timeout=60)
+    findings = count(db, "select count(*) from findings")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        doctor = finish(start([["doctor", "--db", str(db)]], tmp_path))  # completes while the lock is held
+        copy = tmp_path / "copy.db"
+        backup = start([["backup", str(copy), "--db", str(db)]], tmp_path)
+        poll_until(lambda: copied(copy, findings), "the backup's copy")  # made while the lock is still held
+        assert backup.poll() is None  # its audit entry waits for the writer
+    finally:
+        holder.communicate("commit\n", timeout=60)
+    results = doctor + finish(backup)
     assert failures(results) == []
     assert results[0]["stderr"].strip() == "healthy"
-    copy = tmp_path / "copy.db"
     assert count(copy, "pragma integrity_check") == "ok"
     assert count(copy, "select count(*) from audit where action = 'hold'") == 0  # not committed when copied
-    assert count(copy, "select count(*) from findings") == count(db, "select count(*) from findings")
+    assert count(copy, "select count(*) from findings") == findings
+    assert count(db, "select count(*) from audit where action = 'hold'") == 1
     assert count(db, "select count(*) from audit where action = 'backup'") == 1  # written once the lock was free
 
 
