@@ -17,7 +17,7 @@ from scoring.rectify.items import DeadlineError
 from scoring.outputs.results import NoRunError
 from scoring.engine.runner import RunError
 from scoring.standard import StandardError
-from scoring.store import Store, StoreError, resolve_path
+from scoring.store import Store, StoreError, current_user, resolve_path
 
 BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError)
 
@@ -60,6 +60,7 @@ def translate_errors(function):
 
 
 def open_store(db: str | None) -> Store:
+    current_user()  # a $SCORING_USER that claims a web user is refused before anything is read or written
     return Store(resolve_path(db))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from typing import Any, Iterable, Sequence
 
 import click
@@ -47,5 +48,20 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, headers: 
     elif fmt == "csv":
         click.echo(csv_text(rows, columns), nl=False)
     else:
-        table = [[_plain(r.get(c)) for c in columns] for r in rows]
+        table = [[_visible(_plain(r.get(c))) for c in columns] for r in rows]
         click.echo(tabulate(table, headers=list(headers or columns), disable_numparse=True))
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(value: Any) -> Any:
+    """A table cell with its control characters shown as escapes (\\n, \\x1b, \\u2028), wherever they are.
+
+    A line break inside a value (a user name typed at the sign-in form) must not start a line of its own:
+    it would read as another entry of the table (a forged audit line); an escape sequence could redraw it.
+    """
+    if not isinstance(value, str):
+        return value
+    return "".join(_ESCAPES.get(ch) or (ch.encode("unicode_escape").decode("ascii")
+                                        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch) for ch in value)

@@ -125,7 +125,7 @@ def audit(since, fmt, db) -> None:
     """
     with workspace(db) as store:
         rows = store.audit_entries(since)
-    emit(rows, ("id", "at", "user", "action", "target", "sha256", "detail"), fmt)
+    emit(rows, ("id", "at", "user", "os_user", "action", "target", "sha256", "detail"), fmt)
 
 
 @click.command()

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from scoring.exports import safe_cell
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
+from scoring.inputs.cells import column_letter
 from scoring.inputs.readers import ReadError, read_records
 from scoring.store.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
@@ -231,6 +232,7 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
             if keys != header:
                 header = keys
                 named = tuple(normalise_header(kind, k) if k is not None else None for k in keys)
+                _check_aliases(path, keys, named)
             raw = dict(zip(named, record.values()))
             if None in raw:
                 del raw[None]
@@ -281,6 +283,20 @@ def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict
 def _present(raw: dict[str, Any]) -> dict[str, Any]:
     # Most records have a value in every cell: checked at C speed before copying.
     return {k: v for k, v in raw.items() if v is not None} if None in raw.values() else raw
+
+
+def _check_aliases(path: Path, keys: tuple, named: tuple) -> None:
+    """A Chinese and an English header for one field (单位编码 and unit) are one column given twice:
+    the row would silently keep only the last one's value, perhaps another unit's."""
+    first: dict[str, int] = {}
+    for index, field in enumerate(named):
+        if field is None:
+            continue
+        if field in first:
+            earlier = first[field]
+            raise ImportFailed([f"{path.name}:1: header: columns {keys[earlier]!r} ({column_letter(earlier)}) and "
+                                f"{keys[index]!r} ({column_letter(index)}) both give {field!r}; keep one of them"])
+        first[field] = index
 
 
 def _check_header(kind: str, path: Path, required: set[str], raw: dict[str, Any]) -> None:

@@ -6,8 +6,10 @@ import getpass
 import json
 import operator
 import os
+import re
 import sqlite3
 import time
+import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,8 +32,34 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+# Names the web app records its signed-in users under ("web:NAME", or "web" for nobody): the CLI may not claim them.
+WEB_ACTOR = re.compile(r"^\s*web(:|\s*$)", re.IGNORECASE)
+
+
+def os_user() -> str:
+    """The operating-system account this process runs as (recorded beside every audit entry)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container): the uid itself
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
 def current_user() -> str:
-    return os.environ.get("SCORING_USER") or getpass.getuser()
+    """$SCORING_USER, else the OS account; $SCORING_USER may not name a web user nor hold control characters."""
+    given = os.environ.get("SCORING_USER")
+    if not given:
+        return os_user()
+    if WEB_ACTOR.match(given):
+        raise StoreError(f"SCORING_USER={given!r} claims a web user: names starting with 'web:' are the web app's "
+                         "signed-in users; set SCORING_USER to your own name, or unset it")
+    if has_control(given):
+        raise StoreError(f"SCORING_USER={given!r} holds control characters (a line break?): give a plain name")
+    return given
+
+
+def has_control(text: str) -> bool:
+    """Control characters (C0, DEL, C1) or Unicode line/paragraph separators: they could forge output lines."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
 
 
 def resolve_path(db: str | os.PathLike | None) -> Path:
@@ -176,7 +204,8 @@ class Store:
 
     def audit(self, action: str, target: str = "", sha256: str = "", **detail: Any) -> None:
         self.db["audit"].insert({"at": now(), "user": self.user, "action": action, "target": target,
-                                 "sha256": sha256, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)})
+                                 "sha256": sha256, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
+                                 "os_user": os_user()})
 
     def audit_entries(self, since: str | None = None) -> list[dict[str, Any]]:
         if since:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 3  # 2: rectifications.owner; 3: run documents packed, placement in columns
+SCHEMA_VERSION = 4  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -38,8 +38,9 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
                         "created_at": str, "updated_at": str}, ("id",)),
     "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
                                "evidence": str}, ("id",)),
+    # user: who acted (the web user, $SCORING_USER or the OS account); os_user: the OS account of the process.
     "audit": ({"id": int, "at": str, "user": str, "action": str, "target": str, "sha256": str,
-               "detail": str}, ("id",)),
+               "detail": str, "os_user": str}, ("id",)),
 }
 INDEXES = (
     ("findings", ("period", "unit")),

@@ -14,10 +14,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from scoring.store import Store, now
+from scoring.store.database import has_control
 
 ROLES = ("admin", "inspector", "department", "leader")
 MIN_PASSWORD = 8
-NAME = re.compile(r"^[\w.@-]{1,64}$")  # letters (Chinese too), digits, _ . @ -
+NAME = re.compile(r"[\w.@-]{1,64}")  # letters (Chinese too), digits, _ . @ -
 
 TABLES = (
     """create table if not exists users (
@@ -66,8 +67,10 @@ def list_users(store: Store) -> list[dict[str, Any]]:
 
 
 def add_user(store: Store, name: str, role: str, password: str, unit: str | None = None) -> dict[str, Any]:
+    if has_control(name or ""):  # refused, not stripped: a line break in a name could forge a line of output
+        raise UserError(f"{name!r} is not a user name: it holds control characters (a line break?)")
     name = (name or "").strip()
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):  # fullmatch: `$` would let a trailing line break through
         raise UserError(f"{name!r} is not a user name: 1–64 letters, digits, _ . @ or -")
     if role not in ROLES:
         raise UserError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
