@@ -7,7 +7,7 @@ import click
 from pathlib import Path
 
 from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace
-from scoring.store.doctor import diagnose
+from scoring.store.doctor import diagnose, exposure_warnings
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import status_name, t
 from scoring.rectify.items import STATUSES
@@ -154,7 +154,8 @@ def backup(file: str, db: str | None) -> None:
 def doctor(db: str | None) -> None:
     """Check the workspace: integrity, orphaned rows, runs whose standard is missing.
 
-    Exits 0 when healthy, 1 with one line per problem otherwise.
+    Exits 0 when healthy, 1 with one line per problem otherwise. Warns (on stderr) when the
+    database, its WAL/SHM files or the session key file can be read by other users.
 
     Example:
 
@@ -162,6 +163,9 @@ def doctor(db: str | None) -> None:
     """
     with workspace(db) as store:
         problems = diagnose(store)
+        warnings = exposure_warnings(store)
+    for warning in warnings:
+        info("warning: " + warning)
     for problem in problems:
         click.echo(problem)
     if problems:

@@ -21,21 +21,31 @@ def register(cli: click.Group) -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
 @click.option("--secure-cookies", is_flag=True,
               help="Send the session cookie over HTTPS only (use it when a proxy serves the app over HTTPS).")
+@click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 5),
+              help="How many reverse proxies stand in front of the app. Only then is the client's address "
+                   "read from X-Forwarded-For (for the sign-in throttle and the audit); 0 ignores the header.")
 @db_option
 @translate_errors
-def serve(host: str, port: int, threads: int, secure_cookies: bool, db: str | None) -> None:
+def serve(host: str, port: int, threads: int, secure_cookies: bool, trusted_proxies: int, db: str | None) -> None:
     """Serve the web app for inspectors, departments, leaders and admins.
 
     Create an admin first (`scoring user add NAME --role admin`), then open
-    http://HOST:PORT/ in a browser. The session key is kept in the workspace (or taken from
-    $SCORING_SECRET_KEY); evidence files go to DB.evidence/ beside the database.
+    http://HOST:PORT/ in a browser. The key that signs session cookies is kept in DB.key
+    beside the database, readable by its owner only (or taken from $SCORING_SECRET_KEY); it
+    is never in the database nor in its backups. Evidence files go to DB.evidence/.
+
+    Behind an HTTPS reverse proxy (nginx, Caddy) on the same machine, keep --host 127.0.0.1
+    and give --trusted-proxies 1 --secure-cookies.
 
     Example:
 
         scoring serve --db 2025.db --port 8000
+
+        scoring serve --db 2025.db --trusted-proxies 1 --secure-cookies
     """
     import waitress
 
+    from scoring.store.private import exposed, key_path
     from scoring.web.app import create_app
 
     path = resolve_path(db)
@@ -47,7 +57,11 @@ def serve(host: str, port: int, threads: int, secure_cookies: bool, db: str | No
         ensure_tables(store)
         if not any(u["role"] == "admin" and u["active"] for u in list_users(store)):
             info("no admin yet: add one with `scoring user add NAME --role admin`")
-    app = create_app(path, secure_cookies=secure_cookies)
+    app = create_app(path, secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
+    if app.extensions["old_key_retired"]:
+        info(f"the session key moved out of the database into {key_path(path)}: everyone signs in again")
+    for exposed_path in exposed(path):
+        info(f"warning: {exposed_path} can be read by other users of this machine: run `chmod 600 {exposed_path}`")
     if host not in ("127.0.0.1", "localhost", "::1") and not secure_cookies:
         info("warning: listening beyond this machine over plain HTTP; put an HTTPS proxy in front and use "
              "--secure-cookies")

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from scoring.store.private import PRIVATE_MODE, create_private
 from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document
 from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
 
@@ -75,6 +76,8 @@ class Store:
         self.acting_user = user
         if not create and str(path) != ":memory:" and not self.path.exists():
             raise StoreError(f"no workspace at {self.path}: run `scoring init` first, or point --db at one")
+        if create and str(path) != ":memory:":
+            create_private(self.path)  # SQLite gives the WAL and SHM files the database file's mode
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -95,7 +98,11 @@ class Store:
         self.conn.close()
 
     def backup(self, target: str | os.PathLike) -> None:
-        """A consistent copy through SQLite's online backup API: safe while others read and write."""
+        """A consistent copy through SQLite's online backup API: safe while others read and write.
+
+        The copy is readable by its owner only, like the workspace (private.py says why)."""
+        if not create_private(target):
+            os.chmod(target, PRIVATE_MODE)
         destination = sqlite3.connect(str(target))
         try:
             self.conn.backup(destination)

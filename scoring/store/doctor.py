@@ -9,6 +9,10 @@ import hashlib
 import json
 
 from scoring.store import Store
+from scoring.store.private import exposed
+
+# Where the web app kept its session key before it moved to DB.key (the app deletes it on start).
+OLD_KEY_SETTING = "web_secret_key"
 
 # (what is wrong, SQL that returns one row per problem with a `what` column)
 ORPHAN_CHECKS: tuple[tuple[str, str], ...] = (
@@ -60,3 +64,13 @@ def _altered_standards(store: Store) -> list[str]:
         if altered:
             problems.append(f"standard whose recorded texts do not match its hash: {row['hash'][:12]}")
     return problems
+
+
+def exposure_warnings(store: Store) -> list[str]:
+    """Files of the workspace other users can read (a copy of the database or key signs anyone in)."""
+    warnings = [f"{path} can be read by other users of this machine: run `chmod 600 {path}`"
+                for path in exposed(store.path)]
+    if store.get_setting(OLD_KEY_SETTING):
+        warnings.append("the database still holds the web app's old session key (settings.web_secret_key): "
+                        "start `scoring serve` once to delete it, and treat old copies and backups as secret")
+    return warnings

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import os
-import secrets
 import threading
+import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from flask import Flask, g, render_template, session
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from scoring.store.workspace import standard_for
 from scoring.i18n import pick, status_name
 from scoring.store import Store
+from scoring.store.private import key_path, session_key
 from scoring.web import labels, views_admin, views_auth, views_department, views_inspector, views_leader
 from scoring.web.context import NOBODY, web_actor
-from scoring.web.security import CSRF_FIELD, RateLimiter, check_csrf, csrf_token
+from scoring.web.security import CSRF_FIELD, Throttle, check_csrf, csrf_token
 from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes, evidence_items
 from scoring.web.users import ensure_tables, get_user
 
-SECRET_SETTING = "web_secret_key"
-LOGIN_LIMIT_PER_NAME = (5, 300.0)   # failed logins per user name per 5 minutes
-LOGIN_LIMIT_PER_ADDRESS = (20, 300.0)
+OLD_SECRET_SETTING = "web_secret_key"  # where the key was kept before it moved out of the database
+# Failed sign-ins cost nothing up to `free`, then wait first·2ⁿ seconds up to `cap`; forgotten after `forget`.
+THROTTLE_PER_NAME = {"free": 5, "first": 1.0, "cap": 60.0, "forget": 900.0}
+THROTTLE_PER_ADDRESS = {"free": 20, "first": 1.0, "cap": 30.0, "forget": 900.0}
 
 
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
@@ -66,38 +69,48 @@ class WebStore(Store):
             super().audit(action, target, sha256, **detail)
 
 
-def _secret_key(db: Path) -> str:
-    """$SCORING_SECRET_KEY, else a random key kept in the workspace so sessions outlive a restart."""
-    if os.environ.get("SCORING_SECRET_KEY"):
-        return os.environ["SCORING_SECRET_KEY"]
+def retire_old_key(db: Path) -> bool:
+    """Delete the session key older versions kept in the database (copied with every backup); True if there was one.
+
+    Sessions it signed end: the key now comes from DB.key or $SCORING_SECRET_KEY (store/private.py).
+    secure_delete overwrites the freed page, so the deleted key does not linger in the file.
+    """
     store = Store(db)
     try:
         ensure_tables(store)
+        if store.get_setting(OLD_SECRET_SETTING) is None:
+            return False
+        store.execute("PRAGMA secure_delete=ON")
         with store.transaction():
-            key = store.get_setting(SECRET_SETTING)
-            if not key:
-                key = secrets.token_urlsafe(48)
-                store.set_setting(SECRET_SETTING, key)
-        return key
+            store.execute("delete from settings where key = ?", [OLD_SECRET_SETTING])
+            store.audit("web key moved", target=str(key_path(db)))
+        return True
     finally:
         store.close()
 
 
 def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_cookies: bool = False,
-               evidence: str | os.PathLike | None = None, testing: bool = False) -> Flask:
+               evidence: str | os.PathLike | None = None, testing: bool = False, trusted_proxies: int = 0,
+               clock: Callable[[], float] = time.monotonic) -> Flask:
+    """The app over workspace `db`. `trusted_proxies`: how many reverse proxies in front of it set
+    X-Forwarded-For/-Proto (only then is the client's address taken from it); `clock` times the sign-in throttle."""
     db_path = Path(db)
     if not db_path.exists():
         raise FileNotFoundError(f"no workspace at {db_path}: run `scoring init` first, or point --db at one")
     app = Flask(__name__)
+    app.extensions["old_key_retired"] = retire_old_key(db_path)
     app.config.update(
         DB=db_path, TESTING=testing, EVIDENCE_DIR=Path(evidence) if evidence else evidence_dir(db_path),
         REPORT_DIR=db_path.with_name(db_path.name + ".reports"),
-        SECRET_KEY=secret_key or _secret_key(db_path),
+        SECRET_KEY=secret_key or session_key(db_path),
         SESSION_COOKIE_NAME="scoring_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies, PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=INPUT_MAX + 1024 * 1024, MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
     )
-    app.extensions["login_limits"] = (RateLimiter(*LOGIN_LIMIT_PER_NAME), RateLimiter(*LOGIN_LIMIT_PER_ADDRESS))
+    app.extensions["login_throttle"] = (Throttle(**THROTTLE_PER_NAME, clock=clock),
+                                        Throttle(**THROTTLE_PER_ADDRESS, clock=clock))
+    if trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
     app.extensions["standards"] = {}
     app.extensions["stores"] = threading.local()  # each server thread keeps its connection
     store = Store(db_path)

@@ -14,7 +14,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "login": ("登录", "Sign in"), "logout": ("退出", "Sign out"),
     "user_name": ("用户名", "User name"), "password": ("密码", "Password"),
     "login_failed": ("用户名或密码不正确。", "Wrong user name or password."),
-    "login_limited": ("登录失败次数过多，请 5 分钟后再试。", "Too many failed sign-ins: try again in 5 minutes."),
+    "login_limited": ("登录失败次数过多，请 {seconds} 秒后再试。", "Too many failed sign-ins: try again in {seconds} seconds."),
     "back_home": ("返回首页", "Back to the start page"),
     "error_400": ("请求无效。", "The request was not valid."),
     "error_403": ("无权访问此页面或数据。", "You may not see this page or its data."),

@@ -1,4 +1,4 @@
-"""Who may do what: the signed-in user, role and unit checks, CSRF tokens and the login rate limit."""
+"""Who may do what: the signed-in user, role and unit checks, CSRF tokens and the sign-in throttle."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from typing import Callable
 
 from flask import abort, g, redirect, request, session, url_for
 
@@ -55,38 +55,66 @@ def check_unit(code: str) -> None:
         abort(403)
 
 
-class RateLimiter:
-    """At most `limit` failed attempts per key within `window` seconds (in memory, one server process)."""
+class Throttle:
+    """An increasing delay after failed sign-ins, per key (an account, a client address); in memory, one process.
+
+    The first `free` failures of a key cost nothing; each further one doubles the wait before the key's
+    next attempt is even checked, from `first` seconds up to `cap`. A key is forgotten `forget` seconds after
+    its last failure. Nothing locks out: once the wait has passed, a correct password succeeds, so a
+    stranger guessing at someone's account (or from the office's address) slows them by at most `cap`.
+
+    An attempt that is let through is counted as a failure until it is known to be one (`fail`) or not
+    (`succeed`): parallel guesses cannot all slip through before the first failure is recorded.
+    The clock is injectable so that tests move time instead of sleeping.
+    """
 
     MAX_KEYS = 10_000
 
-    def __init__(self, limit: int, window: float):
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+    def __init__(self, free: int, first: float, cap: float, forget: float, clock: Callable[[], float] = time.monotonic):
+        self.free, self.first, self.cap, self.forget = free, first, cap, forget
+        self.clock = clock
+        self._keys: dict[str, list[float]] = {}  # key -> [failures, time of the last, next attempt allowed at]
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, at: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= at - self.window:
-            failures.popleft()
-        return failures
+    def delay(self, failures: int) -> float:
+        return 0.0 if failures < self.free else min(self.cap, self.first * 2 ** (failures - self.free))
 
-    def blocked(self, *keys: str) -> bool:
-        at = time.monotonic()
+    def _state(self, key: str, at: float) -> list[float]:
+        state = self._keys.get(key)
+        if state is None or (state[1] and at - state[1] > self.forget):
+            state = self._keys[key] = [0, 0.0, 0.0]
+        return state
+
+    def begin(self, *keys: str) -> float:
+        """0 if an attempt may be checked now (and it is reserved), else the seconds to wait."""
+        at = self.clock()
         with self._lock:
-            return any(len(self._recent(k, at)) >= self.limit for k in keys)
+            states = [self._state(k, at) for k in keys]
+            wait = max((s[2] - at for s in states), default=0.0)
+            if wait > 0:
+                return wait
+            for s in states:  # reserved as if it failed, until its outcome is known
+                s[2] = at + self.delay(int(s[0]) + 1)
+            return 0.0
 
     def fail(self, *keys: str) -> None:
-        at = time.monotonic()
+        at = self.clock()
         with self._lock:
             for k in keys:
-                self._recent(k, at).append(at)
-            if len(self._failures) > self.MAX_KEYS:  # forget keys whose failures are all old
-                for k in [k for k in self._failures if not self._recent(k, at)]:
-                    del self._failures[k]
+                state = self._state(k, at)
+                state[0] += 1
+                state[1] = at
+                state[2] = at + self.delay(int(state[0]))
+            if len(self._keys) > self.MAX_KEYS:  # forget keys whose failures are all old
+                for k in [k for k, s in self._keys.items() if at - s[1] > self.forget and at >= s[2]]:
+                    del self._keys[k]
 
-    def reset(self, *keys: str) -> None:
+    def succeed(self, forgive: tuple[str, ...], keep: tuple[str, ...] = ()) -> None:
+        """A correct password: the keys in `forgive` start afresh; those in `keep` keep their failures."""
         with self._lock:
-            for k in keys:
-                self._failures.pop(k, None)
+            for k in forgive:
+                self._keys.pop(k, None)
+            for k in keep:
+                state = self._keys.get(k)
+                if state is not None:
+                    state[2] = state[1] + self.delay(int(state[0])) if state[0] else 0.0

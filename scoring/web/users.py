@@ -119,6 +119,12 @@ def set_active(store: Store, name: str, active: bool) -> None:
         store.audit("user enable" if active else "user disable", target=name)
 
 
+def end_sessions(store: Store, name: str) -> None:
+    """Sign the user out everywhere: every session cookie issued before now is refused (app._open)."""
+    with store.transaction():
+        store.execute("update users set generation = generation + 1 where name = ?", [name])
+
+
 def authenticate(store: Store, name: str, password: str) -> dict[str, Any] | None:
     """The active user with this name and password, else None (same cost either way)."""
     found = get_user(store, (name or "").strip())

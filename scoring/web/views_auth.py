@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
 
 from scoring.web.context import web_actor
 from scoring.web.security import require
 from scoring.web.uploads import evidence_record
-from scoring.web.users import authenticate
+from scoring.web.users import authenticate, end_sessions
 
 blueprint = Blueprint("auth", __name__)
 
@@ -16,10 +19,19 @@ HOME = {"admin": "admin.home", "inspector": "inspector.home", "department": "dep
 
 
 def _local(target: str | None) -> str | None:
-    """Only paths on this site are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site is followed after sign-in or a language switch (no open redirect).
+
+    No scheme, no host, no backslash, no control or white-space character anywhere (browsers drop a tab
+    or line break, so "/\t/evil.example" would become "//evil.example"), and not starting with "//".
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ch.isspace() or not ch.isprintable() for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @blueprint.route("/")
@@ -34,17 +46,21 @@ def login():
     if request.method == "GET":
         return render_template("login.html", next=_local(request.args.get("next")) or "")
     name = (request.form.get("name") or "").strip()
-    by_name, by_address = current_app.extensions["login_limits"]
-    name_key, address_key = f"name:{name.lower()}", f"addr:{request.remote_addr}"
-    if by_name.blocked(name_key) or by_address.blocked(address_key):
-        return render_template("login.html", next="", error="login_limited", name=name), 429
+    by_name, by_address = current_app.extensions["login_throttle"]
+    name_key, address_key = f"name:{name.lower()[:64]}", f"addr:{request.remote_addr}"
+    wait = max(by_name.begin(name_key), by_address.begin(address_key))
+    if wait > 0:  # not even checked: the password is tried again once the wait has passed
+        seconds = math.ceil(wait)
+        page = render_template("login.html", next="", error="login_limited", name=name, seconds=seconds)
+        return page, 429, {"Retry-After": str(seconds)}
     found = authenticate(g.store, name, request.form.get("password") or "")
     if found is None:
         by_name.fail(name_key)
         by_address.fail(address_key)
         g.store.audit("web login failed", target=name[:64], address=request.remote_addr or "")
         return render_template("login.html", next="", error="login_failed", name=name), 401
-    by_name.reset(name_key)
+    # The account starts afresh; the address keeps its failures (one's own account must not reset a guesser's).
+    by_name.succeed(forgive=(name_key,), keep=(address_key,))
     lang = session.get("lang", "zh")
     session.clear()  # a new session on sign-in (no fixation), keeping only the language
     session.permanent = True
@@ -56,7 +72,8 @@ def login():
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
-    if g.user is not None:
+    if g.user is not None:  # the cookie itself stays valid until it expires: the server must refuse it
+        end_sessions(g.store, g.user["name"])
         g.store.audit("web logout", target=g.user["name"])
     lang = session.get("lang", "zh")
     session.clear()
