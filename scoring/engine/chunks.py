@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
+from scoring.engine import orphans
 from scoring.engine.durable import Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
@@ -154,7 +155,9 @@ def chunk_scorer(job: ScoringJob, workers: int, store: Store, units: int) -> Ite
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # An executor, not a Pool: a worker that dies (the C engine can crash) fails the run instead of hanging it.
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job,))
+    # Workers end with the parent (kill -9 of `scoring run` must not leave them running): orphans.py.
+    guard = orphans.guard_for_children()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job, guard))
     try:
         # A forking executor forks all its processes at its first submit, never later (CPython: forking
         # once its manager thread runs could deadlock a child): this no-op makes that happen now. Other
@@ -176,8 +179,9 @@ def _started() -> None:
 _worker: tuple[ScoringJob, Store, Engine] | None = None
 
 
-def _start_worker(job: ScoringJob) -> None:
+def _start_worker(job: ScoringJob, guard: orphans.Guard) -> None:
     global _worker
+    orphans.exit_with_parent(guard)
     _worker = (job, Store(job.db), Engine(job.standard))
 
 
