@@ -1,5 +1,5 @@
 """The web app through Flask's test client: every role × page (allowed and forbidden), the writes each role
-may make, CSRF, the login rate limit, a department kept to its own unit, uploads and escaping.
+may make, CSRF, the sign-in throttle, a department kept to its own unit, uploads and escaping.
 
 The workspace is the `scoring demo` city (built once per session, copied per module or test),
 with one user per role, a second inspector and a second department, and the period 2026 added.
@@ -279,15 +279,19 @@ def test_sign_in_needs_the_csrf_token_too(app):
     assert response.status_code == 400
 
 
-def test_logins_are_rate_limited(app):
+def test_failed_logins_slow_down_the_account_but_never_lock_it(demo_db, tmp_path):
+    moment = [1000.0]  # the throttle's clock, moved here instead of sleeping
+    app = create_app(make_workspace(demo_db, tmp_path), secret_key="k" * 40, testing=True, clock=lambda: moment[0])
     browser = Browser(app)
     for _ in range(5):
         assert browser.login("insp", "wrong password").status_code == 401
     blocked = browser.login("insp", PASSWORDS["insp"])
     assert blocked.status_code == 429
-    assert "5" in blocked.text
-    # Another user is not locked out by someone guessing at insp.
+    assert blocked.headers["Retry-After"] == "1" and "1 秒" in blocked.text
+    # Another user is not slowed by someone guessing at insp.
     assert browser.login("lead", PASSWORDS["lead"]).status_code == 302
+    moment[0] += 1
+    assert Browser(app).login("insp", PASSWORDS["insp"]).status_code == 302
     failed = query(app, "select count(*) as n from audit where action = 'web login failed'")[0]["n"]
     assert failed == 5
 

@@ -39,16 +39,29 @@ def session_key(db: str | os.PathLike) -> str:
     if os.environ.get(KEY_ENV):
         return os.environ[KEY_ENV]
     path = key_path(db)
-    if create_private(path):
-        key = secrets.token_urlsafe(KEY_BYTES)
-        with open(path, "w", encoding="ascii") as fh:
-            fh.write(key + "\n")
-        return key
+    if not path.exists():
+        _write_new_key(path)
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:  # another server is writing it this instant, or someone emptied it
         raise OSError(f"the session key file {path} is empty or too short: delete it and start again "
                       "(everyone signs in again)")
     return key
+
+
+def _write_new_key(path: Path) -> None:
+    """A new random key, written whole to a private temporary file and then linked into place: two
+    servers starting at once agree on one key, and nobody ever reads a half-written one."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    create_private(temporary)
+    try:
+        with open(temporary, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_urlsafe(KEY_BYTES) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:  # another server made it first: use theirs
+            pass
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def exposed(db: str | os.PathLike) -> list[Path]:
