@@ -214,6 +214,10 @@ def test_after_21_failures_from_one_address_the_correct_password_succeeds_once_t
     assert 1 <= wait <= 30 and f"{wait} 秒" in refused.text
     clock.now += wait
     assert login_from(app, "198.51.100.7", "lead", PASSWORDS["lead"]).status_code == 302
+    assert login_from(app, "198.51.100.7", "insp", PASSWORDS["insp"]).status_code == 302  # a colleague, right after
+    # ... but the guesser's next wrong guess from that address waits again, longer.
+    assert login_from(app, "198.51.100.7", "guess-again", "wrong password").status_code == 401
+    assert int(login_from(app, "198.51.100.7", "guess-more", "wrong password").headers["Retry-After"]) > wait
     # Someone at another address was never slowed.
     assert login_from(app, "198.51.100.8", "insp", PASSWORDS["insp"]).status_code == 302
 

@@ -109,12 +109,17 @@ class Throttle:
                 for k in [k for k, s in self._keys.items() if at - s[1] > self.forget and at >= s[2]]:
                     del self._keys[k]
 
-    def succeed(self, forgive: tuple[str, ...], keep: tuple[str, ...] = ()) -> None:
-        """A correct password: the keys in `forgive` start afresh; those in `keep` keep their failures."""
+    def succeed(self, *keys: str) -> None:
+        """A correct password: these keys start afresh."""
         with self._lock:
-            for k in forgive:
+            for k in keys:
                 self._keys.pop(k, None)
-            for k in keep:
+
+    def release(self, *keys: str) -> None:
+        """An attempt reserved by `begin` that was not checked after all, or succeeded for another key:
+        the keys keep their failures, and their wait is what those failures alone make it."""
+        with self._lock:
+            for k in keys:
                 state = self._keys.get(k)
                 if state is not None:
                     state[2] = state[1] + self.delay(int(state[0])) if state[0] else 0.0

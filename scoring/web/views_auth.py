@@ -48,7 +48,11 @@ def login():
     name = (request.form.get("name") or "").strip()
     by_name, by_address = current_app.extensions["login_throttle"]
     name_key, address_key = f"name:{name.lower()[:64]}", f"addr:{request.remote_addr}"
-    wait = max(by_name.begin(name_key), by_address.begin(address_key))
+    wait = by_address.begin(address_key)
+    if not wait:
+        wait = by_name.begin(name_key)
+        if wait:
+            by_address.release(address_key)
     if wait > 0:  # not even checked: the password is tried again once the wait has passed
         seconds = math.ceil(wait)
         page = render_template("login.html", next="", error="login_limited", name=name, seconds=seconds)
@@ -60,7 +64,8 @@ def login():
         g.store.audit("web login failed", target=name[:64], address=request.remote_addr or "")
         return render_template("login.html", next="", error="login_failed", name=name), 401
     # The account starts afresh; the address keeps its failures (one's own account must not reset a guesser's).
-    by_name.succeed(forgive=(name_key,), keep=(address_key,))
+    by_name.succeed(name_key)
+    by_address.release(address_key)
     lang = session.get("lang", "zh")
     session.clear()  # a new session on sign-in (no fixation), keeping only the language
     session.permanent = True
