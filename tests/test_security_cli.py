@@ -69,3 +69,8 @@ def test_user_names_refuse_control_characters(workspace):
         result = workspace.invoke("user", "add", name, "--role", "leader", input="password-123\n", code=2)
         assert "user name" in result.stderr
     assert count(workspace, "select count(*) as n from users") == 0
+
+
+def test_serve_help_says_how_to_run_behind_a_proxy_and_where_the_key_is(runner):
+    text = runner.invoke(cli, ["serve", "--help"]).output
+    assert "--trusted-proxies" in text and "--secure-cookies" in text and "DB.key" in text
