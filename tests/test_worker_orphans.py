@@ -39,7 +39,8 @@ def children(pid: int) -> set[int]:
     """The live (not zombie) processes whose parent is pid."""
     found = set()
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and stat_of(int(entry)) and stat_of(int(entry))[1] == pid:
+        state = stat_of(int(entry)) if entry.isdigit() else None  # read once: a process may end meanwhile
+        if state is not None and state[0] != "Z" and state[1] == pid:
             found.add(int(entry))
     return found
 
