@@ -3,7 +3,7 @@
 The run is a real `scoring run --workers 2` subprocess over bench/generate.py's workspace. Two
 changes make the attack reproducible on a small workspace: chunks of 4 units instead of 500 (so
 12 units need two workers), and a chunk that never finishes (a worker busy on a huge province),
-so the parent is certainly killed while its workers are alive. Before the fix they ran on for ever.
+so the parent is certainly killed while both its workers are busy (each says so in a file). Before the fix they ran on for ever.
 The second case turns the Linux parent-death signal off: the portable watcher alone must do it.
 """
 
@@ -22,14 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 BOUND = 60.0  # seconds: the wait is polled, and ends as soon as the workers are gone
 
 RUN = """
-import sys, threading
+import os, sys, threading
 import scoring.engine.chunks as chunks, scoring.engine.facts as facts, scoring.engine.orphans as orphans
 from scoring.cli import cli
+
+def busy_for_ever(codes):  # a chunk that never ends; it says so in a file named after the worker
+    open(os.path.join(sys.argv[2], f"busy-{os.getpid()}"), "w").close()
+    threading.Event().wait()
+
 facts.CHUNK = chunks.CHUNK = 4
-chunks._worker_chunk = lambda codes: threading.Event().wait()  # a chunk that takes for ever
+chunks._worker_chunk = busy_for_ever
 if sys.argv[1] == "watcher-only":
     orphans._parent_death_signal = lambda: False
-cli.main(sys.argv[2:], prog_name="scoring")
+cli.main(sys.argv[3:], prog_name="scoring")
 """
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table in /proc")
@@ -77,16 +82,18 @@ def generated(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("mode", ["default", "watcher-only"])
-def test_killing_a_run_ends_its_workers(generated, mode):
+def test_killing_a_run_ends_its_workers(generated, mode, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SCORING_DB", "SCORING_LANG")}
     env["SCORING_USER"] = "pytest"
-    run = subprocess.Popen([sys.executable, "-c", RUN, mode, "run", "--period", "2025", "--workers", "2",
+    run = subprocess.Popen([sys.executable, "-c", RUN, mode, str(tmp_path), "run", "--period", "2025", "--workers", "2",
                             "--db", str(generated)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     workers: set[int] = set()
     try:
-        poll(lambda: len(children(run.pid)) >= 2 or run.poll() is not None, "the run started two workers")
+        busy = lambda: {int(p.name.split("-")[1]) for p in tmp_path.glob("busy-*")}  # noqa: E731
+        poll(lambda: len(busy()) >= 2 or run.poll() is not None, "two workers are scoring a chunk")
         assert run.poll() is None, run.stderr.read().decode(errors="replace")
-        workers.update(children(run.pid))
+        workers.update(busy())
+        assert workers <= children(run.pid)
         os.kill(run.pid, signal.SIGKILL)
         assert run.wait(timeout=BOUND) == -signal.SIGKILL
         poll(lambda: not any(alive(w) for w in workers), f"workers {sorted(workers)} ended with their parent")
