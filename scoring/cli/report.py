@@ -6,11 +6,15 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.common import (db_option, info, lang_option, progress_bar, run_id_option, translate_errors,
+from scoring.cli.common import (BadInput, db_option, info, lang_option, progress_bar, run_id_option, translate_errors,
                                 workspace)
 from scoring.cli.output import emit, format_option
 from scoring.outputs.compare import COLUMNS as COMPARE_COLUMNS, movement
-from scoring.outputs.report import Selection, report_steps, write_report
+from scoring.outputs.report import Issue, Selection, report_steps, write_report
+from scoring.outputs.report.clock import ISSUER_SETTING, ZoneProblem, office_zone, today
+from scoring.outputs.report.docx import TemplateProblem
+from scoring.outputs.report.pdf import PdfUnavailable, print_pdf
+from scoring.outputs.report.tongbao import DEFAULT_ISSUER
 from scoring.outputs.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
 from scoring.outputs.report.labels import label
 from scoring.outputs.results import NoRunError, run_for
@@ -35,13 +39,25 @@ def register(cli: click.Group) -> None:
               help="Show this unit's scorecard in the HTML (repeat for several); then only the chosen ones.")
 @click.option("--group", "-g", "groups", multiple=True, metavar="GROUP",
               help="Show the scorecards of every unit of this ranking group in the HTML (repeatable).")
+@click.option("--issuer", help="The 通报's issuing body (default: the workspace setting report.issuer, "
+              "else 市政务公开工作领导小组办公室).")
+@click.option("--doc-number", default="", help="The 通报's 文号, e.g. 市政公开〔2026〕3号.")
+@click.option("--issued", type=click.DateTime(["%Y-%m-%d"]),
+              help="The 通报's date (default: today in the office's time zone).")
+@click.option("--rectify-by", type=click.DateTime(["%Y-%m-%d"]),
+              help="The deadline the 通报 sets for overdue items and criticised units "
+              "(default: 30 days after --issued).")
+@click.option("--template", type=click.Path(dir_okay=False, exists=True),
+              help="The office's own Word template for the 通报 (default: the shipped one).")
+@click.option("--pdf", is_flag=True, help="Also print the HTML to report-PERIOD.pdf (A4) with headless Chromium.")
 @run_id_option
 @lang_option
 @db_option
 @translate_errors
 def report(period: str, out: str, previous: str | None, as_of, units: tuple[str, ...], groups: tuple[str, ...],
+           issuer: str | None, doc_number: str, issued, rectify_by, template: str | None, pdf: bool,
            run_id: int | None, lang: str, db: str | None) -> None:
-    """The ranked report (通报): one HTML file with charts, an Excel workbook and CSV files.
+    """The ranked report: one HTML file with charts, an Excel workbook, CSV files and the 通报 as a Word document.
 
     The HTML is self-contained (no network when viewed) and prints on A4. Up to %(limit)d units it
     lays out every unit's scorecard and rectification items; for more (a province) it is a
@@ -57,17 +73,31 @@ def report(period: str, out: str, previous: str | None, as_of, units: tuple[str,
     \b
         scoring report --period 2025 --out reports/2025
         scoring report --period 2025 --unit D001 --unit D002 --out reports/2025-D001
+        scoring report --period 2025 --doc-number 市政公开〔2026〕3号 --issued 2026-01-15 --pdf
     """
-    target = Path(out)
+    try:
+        _report(period, Path(out), previous, as_of, units, groups, issuer, doc_number, issued, rectify_by, template,
+                pdf, run_id, lang, db)
+    except (TemplateProblem, PdfUnavailable, ZoneProblem) as problem:
+        raise BadInput(str(problem)) from None
+
+
+def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_number, issued, rectify_by, template,
+            pdf, run_id, lang, db) -> None:
     with workspace(db) as store:
         if previous is not None:
             run_for(store, previous)  # a clear error now, not a half-written report
         selection = chosen(store, period, run_id, units, groups)
+        issue = Issue(issuer or store.get_setting(ISSUER_SETTING) or DEFAULT_ISSUER, doc_number,
+                      issued.date() if issued else today(office_zone(store)), rectify_by=rectify_by and rectify_by.date())
         with progress_bar(report_steps(store, period, run_id), "report") as bar:
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
-                                 bar.update, selection)
+                                 bar.update, selection, issue, Path(template) if template else None)
     info(f"report for {period} ({files.units} units): {files.html}")
+    info(f"通报: {files.docx}")
     info(f"workbook: {files.xlsx}")
+    if pdf:
+        info(f"PDF: {print_pdf(files.html, files.html.with_suffix('.pdf'))}")
     info(f"tables: {len(files.csv)} CSV files in {target} ({', '.join(p.name for p in files.csv[:2])}, …)")
 
 

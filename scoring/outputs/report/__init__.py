@@ -1,4 +1,4 @@
-"""The ranked report (通报) leaders receive: HTML with charts, an XLSX workbook and CSV files, from a stored run.
+"""The ranked report leaders receive: HTML with charts, an XLSX workbook, CSV files and the 通报 (Word), from a stored run.
 
     files = write_report(store, "2025", Path("reports/2025"))
 
@@ -19,17 +19,19 @@ from typing import Callable, Iterable
 from scoring.outputs.report import background
 from scoring.outputs.report.csvfiles import csv_rows, write_csv, write_csvs
 from scoring.outputs.report.data import Report, Selection, assemble, build
+from scoring.outputs.report.docx import write_docx
 from scoring.outputs.report.html import render
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import collector_paused
+from scoring.outputs.report.tongbao import Issue, context
 from scoring.outputs.report.tables import Table, all_tables, details_fit_workbook
 from scoring.outputs.report.xlsx import write_xlsx
 from scoring.outputs.results import run_for
 from scoring.store import Store
 
-__all__ = ["ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report"]
+__all__ = ["Issue", "ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report"]
 
-AFTER_UNITS = 3  # progress steps after the units: HTML, CSV and workbook
+AFTER_UNITS = 4  # progress steps after the units: HTML, CSV, 通报 and workbook
 
 
 @dataclass
@@ -38,6 +40,7 @@ class ReportFiles:
     xlsx: Path
     csv: list[Path] = field(default_factory=list)
     units: int = 0
+    docx: Path | None = None
 
 
 def report_steps(store: Store, period: str, run_id: int | None = None) -> int:
@@ -54,8 +57,10 @@ def details_note(report: Report, tables: Iterable[Table], stem: str) -> list[tup
 
 def write_report(store: Store, period: str, out: Path, lang: str = "zh", previous: str | None = None,
                  as_of: date | None = None, run_id: int | None = None,
-                 progress: Callable[[int], None] | None = None, selection: Selection = Selection()) -> ReportFiles:
-    """report-PERIOD.html, report-PERIOD.xlsx and report-PERIOD-TABLE.csv (UTF-8 with BOM) in `out`."""
+                 progress: Callable[[int], None] | None = None, selection: Selection = Selection(),
+                 issue: Issue = Issue(), template: Path | None = None) -> ReportFiles:
+    """report-PERIOD.html, report-PERIOD.xlsx, report-PERIOD-TABLE.csv (UTF-8 with BOM) and the 通报
+    通报-PERIOD.docx (from `template`, default templates/tongbao.docx, with `issue`'s issuer, number, date) in `out`."""
     # matplotlib (≈0.35 s, only for commands that draw) is imported here, before the report's data
     # exists: imported deeper (in render) it left a cycle through a caught exception's traceback that
     # held _write's frame, and so the whole report, until the collector freed it (1.7 s, province).
@@ -65,11 +70,12 @@ def write_report(store: Store, period: str, out: Path, lang: str = "zh", previou
     # The collector stays off until the report's objects are freed (on _write's return): see
     # scan.collector_paused; turned on earlier, its first pass would walk all of them once more.
     with collector_paused():
-        return _write(store, period, out, lang, previous, as_of, run_id, step, selection)
+        return _write(store, period, out, lang, previous, as_of, run_id, step, selection, issue, template)
 
 
 def _write(store: Store, period: str, out: Path, lang: str, previous: str | None, as_of: date | None,
-           run_id: int | None, step: Callable[[int], None], selection: Selection) -> ReportFiles:
+           run_id: int | None, step: Callable[[int], None], selection: Selection, issue: Issue,
+           template: Path | None) -> ReportFiles:
     report = assemble(store, period, lang, previous, as_of, run_id, step, selection)
     stem = f"report-{period}"
     html, xlsx = out / f"{stem}.html", out / f"{stem}.xlsx"
@@ -85,7 +91,9 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
         step(1)
         csvs = write_csvs(tables, lang, out, stem)
         step(1)
+        docx = write_docx(context(report, issue), out / f"通报-{period}.docx", template)
+        step(1)
     finally:
         wait_for_book()
     step(1)
-    return ReportFiles(html, xlsx, csvs, units=len(report.scan.records))
+    return ReportFiles(html, xlsx, csvs, units=len(report.scan.records), docx=docx)

@@ -25,7 +25,8 @@ from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
 from scoring.outputs.report.cards import item_dicts, percent, two, type_name, unit_card
 from scoring.outputs.report.findings import count_findings, frequent_findings
-from scoring.outputs.report.labels import label
+from scoring.outputs.report.clock import local_time, office_zone
+from scoring.outputs.report.labels import label, period_text
 from scoring.outputs.report.scan import Record, Scan, scan
 from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
@@ -117,7 +118,9 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
         "meta": {"period": period, "previous": previous, "run": run["id"], "as_of": as_of.isoformat(),
                  "scored_as_of": run["as_of"], "criteria": scanned.criteria or standard.label,
                  "standard_title": pick(standard.criteria.model_dump(), "title", lang), "lang": lang,
-                 "title": label(title_key, lang, period=period)},
+                 "title": label(title_key, lang, period=period), "period_text": period_text(period, lang),
+                 "scored_at": local_time(run["created_at"], office_zone(store)),
+                 "standard_version": run.get("standard_version") or ""},
         "layout": {"full": full, "scorecards": "selected" if selection else ("all" if full else "none"),
                    "full_report_units": FULL_REPORT_UNITS, "head": RANKING_HEAD, "tail": RANKING_TAIL},
         "summary": summary(standard, records, lang),

@@ -21,6 +21,7 @@ from scoring.standard import Standard
 from scoring.store import Store
 
 TOP_FINDINGS = 10
+EXAMPLES = 3  # units named as examples of a finding (the 通报's 主要问题): those where it was recorded most
 COUNTS = "select code, unit, sum(coalesce(count, 1)) from findings where period = ? group by code, unit"
 Counts = list[tuple[str, str, int]]  # (code, unit, findings recorded, each row counting its count)
 
@@ -55,16 +56,19 @@ def count_findings(store: Store, period: str) -> Callable[[], Counts]:
 def frequent_findings(standard: Standard, records: list[Record], counts: Counts, lang: str) -> list[dict[str, Any]]:
     """Defect codes by how often inspectors recorded them at the run's units, with the points their rules took."""
     codes = standard.criteria.finding_codes
-    scored = {r.unit for r in records}
+    names = {r.unit: r.name for r in records}
     findings: Counter[str] = Counter()
     units: Counter[str] = Counter()
+    at: dict[str, list[tuple[int, str]]] = {}
     for code, unit, n in counts:
-        if unit in scored:
+        if unit in names:
             findings[code] += n
             units[code] += 1
+            at.setdefault(code, []).append((-n, unit))
     lost = points_lost(records, codes, lang)
     rows = [{"code": code, "name": pick(codes[code].model_dump(), "name", lang), "findings": findings[code],
-             "units": units[code], "points_lost": two(lost[code])}
+             "units": units[code], "points_lost": two(lost[code]),
+             "examples": [names[unit] for _, unit in sorted(at[code])[:EXAMPLES]]}
             for code in findings if code in codes and codes[code].kind == "defect"]
     rows.sort(key=lambda r: (-r["findings"], -r["units"], r["code"]))
     return rows[:TOP_FINDINGS]

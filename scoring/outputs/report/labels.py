@@ -6,6 +6,8 @@ the same in every output.
 
 from __future__ import annotations
 
+from datetime import date
+
 from scoring.i18n import LABELS as COMMON
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -63,8 +65,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "total": ("总分", "Total"),
     "as_of": ("评分日期", "Scored as of"),
     "generated": ("数据来源", "Source"),
-    "source_text": ("第{run}次评分（{criteria}），整改状态截至{as_of}",
-                    "run {run} ({criteria}); rectification status as of {as_of}"),
+    "source_text": ("第{run}号评分记录，评分标准第{version}版（{criteria}），整改状态截至{as_of}",
+                    "run {run}, standard version {version} ({criteria}); rectification status as of {as_of}"),
+    "scored_at": ("评分时间", "Scored at"),
+    "examples": ("主要涉及单位", "Units with most"),
+    "standard_label": ("评分标准", "Standard"),
     "top": ("返回顶部", "Back to top"),
     "contents": ("目录", "Contents"),
     "open_items": ("未完成", "Open"),
@@ -123,6 +128,29 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_veto": ("否决", "veto"),
     "kind_bonus_cap": ("加分封顶", "bonus cap"),
 }
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def period_text(period: str, lang: str = "zh") -> str:
+    """2025 → 2025年度; 2025H1 → 2025年上半年; others as they are (2025Q3 → 2025年第三季度)."""
+    if lang == "en":
+        return period
+    if period.isdigit():
+        return f"{period}年度"
+    year, rest = period[:4], period[4:]
+    if rest in ("H1", "H2"):
+        return f"{year}年{'上' if rest == 'H1' else '下'}半年"
+    if rest[:1] == "Q" and rest[1:].isdigit():
+        return f"{year}年第{NUMERALS[int(rest[1:]) - 1]}季度"
+    if rest[:1] == "-" and rest[1:].isdigit():
+        return f"{year}年{int(rest[1:])}月"
+    return period
 
 
 def label(key: str, lang: str = "zh", **values: str) -> str:

@@ -96,10 +96,12 @@ def about(book: xlsxwriter.Workbook, writer: Writer, meta: dict[str, Any], notes
     sheet = book.add_worksheet(sheet_title(label("about_sheet", lang), taken))
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 60)
-    rows = [(meta["title"], ""), (label("period", lang), meta["period"]), (label("criteria", lang), meta["criteria"]),
-            (label("run", lang), str(meta["run"])), (label("as_of", lang), meta["scored_as_of"]),
+    rows = [(meta["title"], ""), (label("period", lang), meta["period_text"]),
+            (label("criteria", lang), meta["standard_title"]), (label("as_of", lang), meta["scored_as_of"]),
+            (label("scored_at", lang), meta["scored_at"]),
             (label("previous_period", lang), meta["previous"] or "—"),
-            (label("generated", lang), label("source_text", lang, run=str(meta["run"]), criteria=meta["criteria"],
+            (label("generated", lang), label("source_text", lang, run=str(meta["run"]),
+                                             version=meta["standard_version"], criteria=meta["criteria"],
                                              as_of=meta["as_of"])), *notes]
     for r, (key, value) in enumerate(rows):
         writer.text(sheet, r, 0, key, bold=True)

@@ -1,0 +1,215 @@
+"""The 通报's words: from the report's data, the context the Word template (templates/tongbao.docx) lays out.
+
+A 通报 reads as prose: 总体情况 (units, averages, grade counts, movement since the last period), 表扬
+(the best units of each group), 通报批评 (vetoed and 不合格 units, overdue rectification), 主要问题
+(the most frequent problems, with counts and named units), 整改要求 with deadlines, and two
+attachments (rankings per group, the open rectification items) as tables. Every number comes from
+the report's data (scoring.outputs.report.data), so the 通报 says what the HTML and workbook show.
+The 通报 is a Chinese official document: its words are Chinese whatever the report's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from scoring.outputs.report.cards import two
+from scoring.outputs.report.data import RANKING_HEAD, RANKING_TAIL, Report
+from scoring.outputs.report.labels import NUMERALS, chinese_date, label, period_text
+from scoring.outputs.report.scan import ITEM, LINE_FIELDS
+from scoring.rectify.items import DONE
+
+DEFAULT_ISSUER = "市政务公开工作领导小组办公室"
+DEFAULT_RECIPIENTS = "各县（市、区）人民政府，市政府各部门，各有关单位："
+RECTIFY_DAYS = 30  # default time the criticised units get to rectify and report, from the date of issue
+PROBLEMS = 5  # the most frequent problems the 通报 names
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Who issues the 通报, its number, date, addressees and the rectification deadline it sets."""
+    issuer: str = DEFAULT_ISSUER
+    doc_number: str = ""
+    issued: date | None = None  # default: the report's as-of date
+    recipients: str = DEFAULT_RECIPIENTS
+    rectify_by: date | None = None  # default: RECTIFY_DAYS after the date of issue
+
+
+def listing(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def context(report: Report, issue: Issue) -> dict[str, Any]:
+    data = report.data
+    meta = data["meta"]
+    issued = issue.issued or date.fromisoformat(meta["as_of"])
+    rectify_by = issue.rectify_by or issued + timedelta(days=RECTIFY_DAYS)
+    when = period_text(meta["period"])
+    subject = "政务公开、办事公开"
+    return {
+        "issuer": issue.issuer, "doc_number": issue.doc_number, "recipients": issue.recipients,
+        "issued": chinese_date(issued), "title": f"关于{when}{subject}工作考核结果的通报",
+        "opening": [f"根据《{meta['standard_title']}》，{issue.issuer}组织对{when}各单位{subject}工作进行了考核。"
+                    "现将考核结果通报如下："],
+        "overview": overview(data, when),
+        "praise": praise(data),
+        "criticism": criticism(report, meta["as_of"]),
+        "problems": problems(data),
+        "requirements": requirements(report, rectify_by, issue.issuer),
+        "attachment_ranking": f"{when}{subject}工作考核排名",
+        "attachment_items": f"{when}未完成整改事项清单",
+        "groups": ranking_tables(data),
+        **items_table(report),
+    }
+
+
+def overview(data: dict[str, Any], when: str) -> list[str]:
+    summary = data["summary"]
+    sizes = listing([f"{g['name']}{g['units']}个" for g in data["group_summary"]])
+    grades = "，".join(f"{g['name']}{g['count']}个" for g in summary["grades"])
+    first = (f"{when}共有{summary['units']}个单位参加考核，其中{sizes}。参评单位平均得分{summary['average_score']}分；"
+             f"考核等次评定为{grades}。")
+    if summary["vetoed"]:
+        first += f"其中{summary['vetoed']}个单位因存在一票否决情形，考核等次直接确定为不合格。"
+    averages = listing([f"{g['name']}平均{g['average_score']}分" for g in data["group_summary"]])
+    weakest = sorted(summary["dimensions"], key=lambda d: Decimal(d["rate"]))[:2]
+    second = (f"分组看，{averages}。从各方面得分率看，"
+              f"{listing([d['name'] + '（' + d['rate'] + '%）' for d in weakest])}相对薄弱。")
+    return [first, second, *movement(data)]
+
+
+def movement(data: dict[str, Any]) -> list[str]:
+    """Since the previous period: the comparable units' average then and now, who moved up most."""
+    previous = data["meta"]["previous"]
+    rows = [r for g in data["groups"] for r in g["rows"] if r["previous_score"] is not None]
+    if not previous or not rows:
+        return []
+    before = sum(Decimal(r["previous_score"]) for r in rows) / len(rows)
+    now = sum(Decimal(r["score"]) for r in rows) / len(rows)
+    change = now - before
+    trend = f"提高{two(change)}分" if change > 0 else (f"下降{two(-change)}分" if change < 0 else "持平")
+    ranked = [r for r in rows if r["rank_change"] is not None]
+    up = sorted((r for r in ranked if r["rank_change"] > 0), key=lambda r: (-r["rank_change"], r["unit"]))
+    down = sum(1 for r in ranked if r["rank_change"] < 0)
+    text = (f"与{period_text(previous)}相比，两期均参加考核的{len(rows)}个单位平均得分由{two(before)}分变为"
+            f"{two(now)}分，{trend}；组内名次上升的{len(up)}个、下降的{down}个")
+    if up:
+        text += "，进步较大的有" + listing([f"{r['name']}（上升{r['rank_change']}名）" for r in up[:3]])
+    return [text + "。"]
+
+
+def praise(data: dict[str, Any]) -> list[str]:
+    """Per group, its best units graded 优秀: a fifth of the group, at least one and at most five."""
+    best_grade = data["summary"]["grades"][0]["code"]
+    out = []
+    for group in data["groups"]:
+        room = min(5, max(1, len(group["rows"]) // 5))
+        best = [r for r in group["rows"] if r["grade_code"] == best_grade and not r["veto"]][:room]
+        if best:
+            out.append(f"{group['name']}：" + listing([f"{r['name']}（{r['score']}分）" for r in best]) + "。")
+    if not out:
+        return ["本期无考核等次为优秀的单位。"]
+    return ["以下单位考核等次为优秀且在本组排名前列，予以通报表扬：", *out,
+            "希望受到表扬的单位再接再厉，发挥示范带动作用。"]
+
+
+def veto_reason(report: Report, unit: str) -> str:
+    kind, title = LINE_FIELDS.index("lines_kind"), LINE_FIELDS.index("title")
+    veto = label("kind_veto", report.data["meta"]["lang"])
+    for rec in report.scan.records:
+        if rec.unit == unit:
+            return "；".join(line[title] for line in rec.lines if line[kind] == veto)
+    return ""
+
+
+def criticism(report: Report, as_of: str) -> list[str]:
+    data = report.data
+    rows = [r for g in data["groups"] for r in g["rows"]]
+    worst_grade = data["summary"]["grades"][-1]["code"]
+    out = []
+    vetoed = [r for r in rows if r["veto"]]
+    if vetoed:
+        reasons = [f"{r['name']}（{veto_reason(report, r['unit']) or '一票否决'}）" for r in vetoed]
+        out.append(f"以下{len(vetoed)}个单位存在一票否决情形，考核等次确定为不合格：{listing(reasons)}。")
+    failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"]]
+    if failed:
+        out.append(f"以下{len(failed)}个单位考核得分未达到合格标准，考核等次为不合格："
+                   + listing([f"{r['name']}（{r['score']}分）" for r in failed]) + "。")
+    behind = data["overdue_units"]
+    if behind:
+        overdue = sum(g["overdue"] for g in data["rectification_groups"])
+        units = sum(g["units_overdue"] for g in data["rectification_groups"])
+        named = listing([f"{u['name']}（{u['overdue']}项）" for u in behind[:5]])
+        out.append(f"截至{chinese_date(date.fromisoformat(as_of))}，仍有{overdue}项整改事项超过整改期限未完成，"
+                   f"涉及{units}个单位，其中{named}超期事项较多。")
+    if out:
+        out.append("对上述单位予以通报批评。")
+    return out or ["本期无一票否决、不合格或超期未整改的单位。"]
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    found = data["findings"][:PROBLEMS]
+    if not found:
+        return ["本期检查未发现需要通报的问题。"]
+    out = [f"从日常检查和考核情况看，各单位存在的问题主要集中在以下{len(found)}个方面："]
+    for i, f in enumerate(found):
+        out.append(f"（{NUMERALS[i]}）{f['name']}。共发现{f['findings']}处，涉及{f['units']}个单位，"
+                   f"累计扣{f['points_lost']}分，如{listing(f['examples'])}等。")
+    return out
+
+
+def requirements(report: Report, rectify_by: date, issuer: str) -> list[str]:
+    groups = report.data["rectification_groups"]
+    still_open = sum(g["open"] for g in groups)
+    overdue = sum(g["overdue"] for g in groups)
+    deadline = chinese_date(rectify_by)
+    out = []
+    if still_open:
+        out.append(f"（一）对附件2所列{still_open}项未完成的整改事项，相关单位要逐项明确责任人和整改措施，"
+                   "在各事项的整改期限内完成整改，并报送整改情况和佐证材料。")
+    if overdue:
+        out.append(f"（{NUMERALS[len(out)]}）其中已超过整改期限的{overdue}项，相关单位须于{deadline}前完成整改，"
+                   "并书面说明逾期原因。")
+    out.append(f"（{NUMERALS[len(out)]}）受到通报批评的单位要认真分析原因，于{deadline}前向{issuer}"
+               "报送整改方案，整改情况将纳入下一年度考核。")
+    return out
+
+
+def change_text(row: dict[str, Any]) -> str:
+    change = row["rank_change"]
+    if change is None:
+        return "新参评" if row["previous_rank"] is None else "—"
+    return f"上升{change}名" if change > 0 else (f"下降{-change}名" if change < 0 else "持平")
+
+
+def ranking_tables(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each group's ranking; a big group as the HTML summary has it (its first and last units)."""
+    out = []
+    for group in data["groups"]:
+        rows = group["rows"]
+        shown = rows if not group["omitted"] else rows[:RANKING_HEAD] + rows[-RANKING_TAIL:]
+        note = (f"本组共{len(rows)}个单位，列出前{RANKING_HEAD}名和后{RANKING_TAIL}名，完整排名见考核报告工作簿。"
+                if group["omitted"] else "")
+        out.append({"heading": f"{group['name']}（{len(rows)}个单位）", "note": note,
+                    "rows": [{"rank": r["rank"], "name": r["name"] + ("（一票否决）" if r["veto"] else ""),
+                              "score": r["score"], "grade": r["grade"], "change": change_text(r)} for r in shown]})
+    return out
+
+
+ITEMS_IN_DOCUMENT = 500  # more open items than this (a province) are listed in the workbook and CSV files instead
+
+
+def items_table(report: Report) -> dict[str, Any]:
+    """The open rectification items, by unit then deadline; overdue ones marked."""
+    status, deadline, title, note, overdue = (ITEM[k] for k in ("status_name", "deadline", "title", "note", "overdue"))
+    open_items = [(rec.name, item) for rec in report.scan.records for item in rec.items if item[ITEM["status"]] not in DONE]
+    open_items.sort(key=lambda pair: (pair[1][ITEM["unit"]], pair[1][deadline]))
+    if len(open_items) > ITEMS_IN_DOCUMENT:
+        return {"items": [], "items_note": f"未完成整改事项共{len(open_items)}项，明细见考核报告工作簿和CSV文件。"}
+    rows = [{"number": i + 1, "name": name, "problem": f"{item[title]}：{item[note]}" if item[note] else item[title],
+             "deadline": item[deadline], "status": item[status] + ("（超期）" if item[overdue] else "")}
+            for i, (name, item) in enumerate(open_items)]
+    note = f"共{len(rows)}项，其中超期{sum(1 for _, item in open_items if item[overdue])}项。" if rows else "无未完成的整改事项。"
+    return {"items": rows, "items_note": note}
