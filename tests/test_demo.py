@@ -39,7 +39,7 @@ def test_prints_the_ranked_table_and_says_where_things_went(demo):
     header = result.stdout.splitlines()[0].split()
     assert header == ["排名", "单位编码", "单位名称", "分组", "得分", "基础分", "加分", "等次", "否决", "未完成整改"]
     first = result.stdout.splitlines()[2].split()
-    assert first[0] == "1" and first[3] == "city_department"
+    assert first[0] == "1" and first[3] == "市直部门"  # the group by name, not its code
     assert "市教育局" in result.stdout
     assert str(out / "inputs") in result.stderr and str(out / "demo.db") in result.stderr
     assert "rank.json" in result.stderr and "scorecards" in result.stderr
@@ -51,8 +51,11 @@ def test_writes_inputs_workspace_and_reports(demo):
     assert "units.csv" in inputs and "findings-2024.csv" in inputs and "findings-2025.csv" in inputs
     assert (out / "inputs" / "findings-2025.csv").read_text(encoding="utf-8-sig").startswith("编号,单位编码,考核周期")
     assert (out / "demo.db").is_file()
-    assert (out / "rank.csv").read_bytes().startswith(b"\xef\xbb\xbfrank,unit,name")
-    assert (out / "feed.csv").read_text(encoding="utf-8-sig").startswith("unit,name,group,score,grade,rank,feed_points")
+    # Files in the report folder are for people: Chinese headers, groups by name, 是/否 (rank.json keeps codes).
+    rank_csv = (out / "rank.csv").read_bytes()
+    assert rank_csv.startswith("\ufeff排名,单位编码,单位名称,分组,得分,基础分,加分,等次,否决,未完成整改\n".encode())
+    assert ",市直部门," in rank_csv.decode("utf-8-sig") and "false" not in rank_csv.decode("utf-8-sig")
+    assert (out / "feed.csv").read_text(encoding="utf-8-sig").startswith("单位编码,单位名称,分组,得分,等次,排名,目标考核得分")
     assert len(list((out / "scorecards").glob("*.json"))) == len(rank(out))
 
 

@@ -118,7 +118,7 @@ def test_progress_counts_every_unit_then_the_files(example, tmp_path, monkeypatc
 
     monkeypatch.setattr(command, "progress_bar", bar)
     scoring("report", "--period", "2025", "--out", tmp_path, "--db", example / "scoring.db")
-    assert seen == [(7 + 3, 7 + 3)]
+    assert seen == [(7 + 4, 7 + 4)]  # then HTML, CSV, 通报 and workbook
 
 
 def test_movement_without_the_standings_index_reads_whole_documents(example, monkeypatch):

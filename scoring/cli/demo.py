@@ -13,8 +13,10 @@ from scoring.cli.output import csv_text, emit
 from scoring.cli.results import FEED_COLUMNS, RANK_COLUMNS
 from scoring.demo import DEFAULT_SEED, PERIODS, STEPS, DemoResult, run_demo
 from scoring.i18n import t
-from scoring.outputs.report import ReportFiles, write_report
-from scoring.outputs.results import feed_rows, rank_rows, scorecard
+from scoring.outputs.report import ReportFiles, write_report, write_summary_html
+from scoring.outputs.report.cards import type_name
+from scoring.outputs.report.data import standard_of_run
+from scoring.outputs.results import feed_rows, rank_rows, run_for, scorecard
 from scoring.store import Store
 
 DEFAULT_OUT = "reports/demo"
@@ -42,8 +44,9 @@ def demo(out: str, seed: int, lang: str) -> None:
     would, the units' rectification progress reports included. Both years are scored; the
     2025 ranking is printed, and rank.json, rank.csv, feed.csv and one scorecard per unit
     (scorecards/UNIT.json) are written to OUT, with the report `scoring report` writes
-    (report-2025.html, report-2025.xlsx, report-2025-*.csv). The same seed always gives the
-    same inputs and reports.
+    (report-2025.html, report-2025.xlsx, report-2025-*.csv, the 通报 通报-2025.docx dated the
+    run's as-of date) and the summary edition to print (report-2025-summary.html). The same
+    seed always gives the same inputs and reports.
 
     Example:
 
@@ -55,20 +58,33 @@ def demo(out: str, seed: int, lang: str) -> None:
     store = Store(result.db)
     try:
         rows = rank_rows(store, PERIOD)
-        written = write_reports(store, target, rows)
+        names = group_names(store, lang)
+        written = write_reports(store, target, rows, lang, names)
         report = write_report(store, PERIOD, target, lang)
+        written.append(write_summary_html(store, PERIOD, target / f"report-{PERIOD}-summary.html", lang))
     finally:
         store.close()
-    emit(_table_rows(rows, lang), RANK_COLUMNS, "table", [t(c, lang) for c in RANK_COLUMNS])
+    emit(_table_rows(rows, lang, names), RANK_COLUMNS, "table", [t(c, lang) for c in RANK_COLUMNS])
     _tell(result, written, report)
 
 
-def write_reports(store: Store, out: Path, rows: list[dict[str, Any]]) -> list[Path]:
-    """rank.json, rank.csv and feed.csv (UTF-8 with BOM, for Excel), and every unit's scorecard."""
+def group_names(store: Store, lang: str) -> dict[str, str]:
+    """Ranking group code → its name in the standard the run used (市直部门 for city_department)."""
+    standard = standard_of_run(store, run_for(store, PERIOD))
+    return {code: type_name(standard, code, lang) for code in standard.criteria.unit_types}
+
+
+def write_reports(store: Store, out: Path, rows: list[dict[str, Any]], lang: str = "zh",
+                  names: dict[str, str] | None = None) -> list[Path]:
+    """rank.json (codes, as `--format json` prints), rank.csv and feed.csv for people (UTF-8 with BOM, for
+    Excel: headers and groups by name, 是/否), and every unit's scorecard."""
     rank_csv, feed_csv = out / "rank.csv", out / "feed.csv"
     written = [_write_json(out / "rank.json", rows)]
-    rank_csv.write_text(csv_text(rows, RANK_COLUMNS), encoding="utf-8-sig")
-    feed_csv.write_text(csv_text(feed_rows(store, PERIOD), FEED_COLUMNS), encoding="utf-8-sig")
+    names = names or {}
+    rank_csv.write_text(csv_text(_table_rows(rows, lang, names), RANK_COLUMNS, [t(c, lang) for c in RANK_COLUMNS]),
+                        encoding="utf-8-sig")
+    feed_csv.write_text(csv_text(_table_rows(feed_rows(store, PERIOD), lang, names), FEED_COLUMNS,
+                                 [t(c, lang) for c in FEED_COLUMNS]), encoding="utf-8-sig")
     written += [rank_csv, feed_csv]
     cards = out / "scorecards"
     cards.mkdir(parents=True, exist_ok=True)
@@ -83,9 +99,15 @@ def _write_json(path: Path, data: Any) -> Path:
     return path
 
 
-def _table_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The rows as `scoring rank` shows them in a table: veto as 是/否. Copies, so the files keep booleans."""
-    return [{**row, "veto": t("yes" if row["veto"] else "no", lang)} for row in rows]
+def _table_rows(rows: list[dict[str, Any]], lang: str, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The rows as people read them: veto as 是/否, the group by name. Copies: rank.json keeps codes and booleans."""
+    out = []
+    for row in rows:
+        shown = {**row, "group": names.get(row["group"], row["group"])}
+        if "veto" in row:
+            shown["veto"] = t("yes" if row["veto"] else "no", lang)
+        out.append(shown)
+    return out
 
 
 def _tell(result: DemoResult, written: list[Path], report: ReportFiles) -> None:
@@ -94,6 +116,7 @@ def _tell(result: DemoResult, written: list[Path], report: ReportFiles) -> None:
     info(f"workspace: {result.db} ({', '.join(f'run {r.run} for {r.period}' for r in result.runs)})")
     info(f"reports: {result.out / 'rank.json'}, rank.csv, feed.csv and {cards} scorecards in "
          f"{result.out / 'scorecards'}")
-    info(f"report: {report.html} (open it in a browser), workbook {report.xlsx.name}, "
-         f"{len(report.csv)} CSV tables report-{PERIOD}-*.csv")
+    info(f"report: {report.html} (open it in a browser; report-{PERIOD}-summary.html is the edition to print), "
+         f"workbook {report.xlsx.name}, {len(report.csv)} CSV tables report-{PERIOD}-*.csv")
+    info(f"通报: {report.docx} (edit in Word or WPS)")
     info(f"next: scoring scorecard D001 --period {PERIOD} --db {result.db}")

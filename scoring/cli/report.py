@@ -49,13 +49,15 @@ def register(cli: click.Group) -> None:
               "(default: 30 days after --issued).")
 @click.option("--template", type=click.Path(dir_okay=False, exists=True),
               help="The office's own Word template for the 通报 (default: the shipped one).")
+@click.option("--summary", is_flag=True,
+              help="Make the HTML the summary edition (rankings, distributions, totals) whatever the run's size.")
 @click.option("--pdf", is_flag=True, help="Also print the HTML to report-PERIOD.pdf (A4) with headless Chromium.")
 @run_id_option
 @lang_option
 @db_option
 @translate_errors
 def report(period: str, out: str, previous: str | None, as_of, units: tuple[str, ...], groups: tuple[str, ...],
-           issuer: str | None, doc_number: str, issued, rectify_by, template: str | None, pdf: bool,
+           issuer: str | None, doc_number: str, issued, rectify_by, template: str | None, summary: bool, pdf: bool,
            run_id: int | None, lang: str, db: str | None) -> None:
     """The ranked report: one HTML file with charts, an Excel workbook, CSV files and the 通报 as a Word document.
 
@@ -77,13 +79,13 @@ def report(period: str, out: str, previous: str | None, as_of, units: tuple[str,
     """
     try:
         _report(period, Path(out), previous, as_of, units, groups, issuer, doc_number, issued, rectify_by, template,
-                pdf, run_id, lang, db)
+                summary, pdf, run_id, lang, db)
     except (TemplateProblem, PdfUnavailable, ZoneProblem) as problem:
         raise BadInput(str(problem)) from None
 
 
 def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_number, issued, rectify_by, template,
-            pdf, run_id, lang, db) -> None:
+            summary, pdf, run_id, lang, db) -> None:
     with workspace(db) as store:
         if previous is not None:
             run_for(store, previous)  # a clear error now, not a half-written report
@@ -92,7 +94,7 @@ def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_nu
                       issued.date() if issued else today(office_zone(store)), rectify_by=rectify_by and rectify_by.date())
         with progress_bar(report_steps(store, period, run_id), "report") as bar:
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
-                                 bar.update, selection, issue, Path(template) if template else None)
+                                 bar.update, selection, issue, Path(template) if template else None, summary)
     info(f"report for {period} ({files.units} units): {files.html}")
     info(f"通报: {files.docx}")
     info(f"workbook: {files.xlsx}")

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from scoring.outputs.report import background
 from scoring.outputs.report.csvfiles import csv_rows, write_csv, write_csvs
 from scoring.outputs.report.data import Report, Selection, assemble, build
-from scoring.outputs.report.docx import write_docx
+from scoring.outputs.report.docx import open_template, write_docx
 from scoring.outputs.report.html import render
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import collector_paused
@@ -29,7 +29,7 @@ from scoring.outputs.report.xlsx import write_xlsx
 from scoring.outputs.results import run_for
 from scoring.store import Store
 
-__all__ = ["Issue", "ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report"]
+__all__ = ["Issue", "ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report", "write_summary_html"]
 
 AFTER_UNITS = 4  # progress steps after the units: HTML, CSV, 通报 and workbook
 
@@ -55,28 +55,39 @@ def details_note(report: Report, tables: Iterable[Table], stem: str) -> list[tup
     return [(label("details", lang), label("details_in_csv", lang, files=names))]
 
 
+def write_summary_html(store: Store, period: str, path: Path, lang: str = "zh") -> Path:
+    """The summary edition alone (rankings, distributions, totals; no scorecards): the pages leaders print."""
+    import_module("scoring.outputs.report.charts")
+    with collector_paused():
+        report = assemble(store, period, lang, summary=True)
+        path.write_text(render(report.data), encoding="utf-8")
+    return path
+
+
 def write_report(store: Store, period: str, out: Path, lang: str = "zh", previous: str | None = None,
                  as_of: date | None = None, run_id: int | None = None,
                  progress: Callable[[int], None] | None = None, selection: Selection = Selection(),
-                 issue: Issue = Issue(), template: Path | None = None) -> ReportFiles:
+                 issue: Issue = Issue(), template: Path | None = None, summary: bool = False) -> ReportFiles:
     """report-PERIOD.html, report-PERIOD.xlsx, report-PERIOD-TABLE.csv (UTF-8 with BOM) and the 通报
-    通报-PERIOD.docx (from `template`, default templates/tongbao.docx, with `issue`'s issuer, number, date) in `out`."""
+    通报-PERIOD.docx (from `template`, default templates/tongbao.docx, with `issue`'s issuer, number, date) in `out`.
+    `summary`: the HTML is the summary edition whatever the run's size."""
     # matplotlib (≈0.35 s, only for commands that draw) is imported here, before the report's data
     # exists: imported deeper (in render) it left a cycle through a caught exception's traceback that
     # held _write's frame, and so the whole report, until the collector freed it (1.7 s, province).
     import_module("scoring.outputs.report.charts")
 
     step = progress or (lambda n: None)
+    word = open_template(template)  # a bad template stops the report before any file is written
     # The collector stays off until the report's objects are freed (on _write's return): see
     # scan.collector_paused; turned on earlier, its first pass would walk all of them once more.
     with collector_paused():
-        return _write(store, period, out, lang, previous, as_of, run_id, step, selection, issue, template)
+        return _write(store, period, out, lang, previous, as_of, run_id, step, selection, issue, word, summary)
 
 
 def _write(store: Store, period: str, out: Path, lang: str, previous: str | None, as_of: date | None,
            run_id: int | None, step: Callable[[int], None], selection: Selection, issue: Issue,
-           template: Path | None) -> ReportFiles:
-    report = assemble(store, period, lang, previous, as_of, run_id, step, selection)
+           word: Any, summary: bool) -> ReportFiles:
+    report = assemble(store, period, lang, previous, as_of, run_id, step, selection, summary)
     stem = f"report-{period}"
     html, xlsx = out / f"{stem}.html", out / f"{stem}.xlsx"
     out.mkdir(parents=True, exist_ok=True)
@@ -91,7 +102,7 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
         step(1)
         csvs = write_csvs(tables, lang, out, stem)
         step(1)
-        docx = write_docx(context(report, issue), out / f"通报-{period}.docx", template)
+        docx = write_docx(context(report, issue), out / f"通报-{period}.docx", word)
         step(1)
     finally:
         wait_for_book()

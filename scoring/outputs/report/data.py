@@ -83,27 +83,28 @@ def is_full(units: int) -> bool:
 
 def build(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
           run_id: int | None = None, progress: Progress | None = None,
-          selection: Selection = Selection()) -> dict[str, Any]:
+          selection: Selection = Selection(), summary: bool = False) -> dict[str, Any]:
     """The whole report as data. `previous` defaults to the scored period before `period`;
     `as_of` (default: the run's scoring date) is the date rectification deadlines are judged against."""
-    return assemble(store, period, lang, previous, as_of, run_id, progress, selection).data
+    return assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary).data
 
 
 def assemble(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
              run_id: int | None = None, progress: Progress | None = None,
-             selection: Selection = Selection()) -> Report:
+             selection: Selection = Selection(), summary: bool = False) -> Report:
     """The report's data and the per-unit records the tables are made of, from one pass over the run.
 
-    All read in one snapshot: an import or a status change committed meanwhile is either all in or out."""
+    All read in one snapshot: an import or a status change committed meanwhile is either all in or out.
+    `summary`: lay out a small run as a big one's summary (the edition leaders print: ≈20 A4 pages)."""
     with store.snapshot():
-        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection)
+        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary)
 
 
 def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of: date | None, run_id: int | None,
-              progress: Progress | None, selection: Selection) -> Report:
+              progress: Progress | None, selection: Selection, summary_chosen: bool) -> Report:
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
-    full = is_full(run["units"])
+    full = is_full(run["units"]) and not summary_chosen
     as_of = as_of or date.fromisoformat(run["as_of"])
     keep = selection.wants if selection else (lambda doc: full)
     counted = count_findings(store, period)  # SQLite counts while the documents are read
@@ -121,7 +122,7 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
                  "title": label(title_key, lang, period=period), "period_text": period_text(period, lang),
                  "scored_at": local_time(run["created_at"], office_zone(store)),
                  "standard_version": run.get("standard_version") or ""},
-        "layout": {"full": full, "scorecards": "selected" if selection else ("all" if full else "none"),
+        "layout": {"full": full, "summary_chosen": summary_chosen, "scorecards": "selected" if selection else ("all" if full else "none"),
                    "full_report_units": FULL_REPORT_UNITS, "head": RANKING_HEAD, "tail": RANKING_TAIL},
         "summary": summary(standard, records, lang),
         "groups": groups(standard, records, moves(store, standard, period, previous, records) if previous else {},

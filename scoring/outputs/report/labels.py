@@ -92,6 +92,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "summary_edition": ("汇总版：参评单位{units}个（多于{limit}个），本页列出排名、分布和汇总，不逐一列出各单位评分明细和整改事项。",
                         "Summary edition: {units} units (more than {limit}); this page shows rankings, distributions "
                         "and totals, not each unit's scorecard and rectification items."),
+    "summary_edition_chosen": ("汇总版：参评单位{units}个，本页列出排名、分布和汇总，不逐一列出各单位评分明细和整改事项。",
+                               "Summary edition: {units} units; this page shows rankings, distributions and totals, "
+                               "not each unit's scorecard and rectification items."),
+    "no_scorecards_chosen": ("汇总版不逐一列出各单位评分明细（参评单位{units}个）。",
+                             "The summary edition does not lay out each unit's scorecard ({units} units)."),
     "where_details": ("各单位明细在哪里", "Where each unit's details are"),
     "group_comparison": ("各组对比", "Groups compared"),
     "ranking_cut": ("共{units}个单位，列出前{head}名和后{tail}名；完整排名见工作簿「{sheet}」表。",
