@@ -15,9 +15,12 @@ from scoring.outputs.report.clock import ISSUER_SETTING, ZoneProblem, office_zon
 from scoring.outputs.report.docx import TemplateProblem
 from scoring.outputs.report.pdf import PdfUnavailable, print_pdf
 from scoring.outputs.report.tongbao import DEFAULT_ISSUER
+from scoring.i18n import pick
+from scoring.outputs.report.cards import type_name
 from scoring.outputs.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
 from scoring.outputs.report.labels import label
 from scoring.outputs.results import NoRunError, run_for
+from scoring.standard import Standard
 from scoring.store import Store
 
 DEFAULT_OUT = "reports"
@@ -133,6 +136,7 @@ def compare(period: str, other: str, fmt: str, lang: str, db: str | None) -> Non
 
     rank_change is the earlier rank minus the new one (positive: moved up); new codes were found
     in PERIOD and not in the other period, resolved codes the other way round (defect codes only).
+    The table names groups and problems; --format csv and json keep the codes scripts rely on.
 
     Example:
 
@@ -142,8 +146,20 @@ def compare(period: str, other: str, fmt: str, lang: str, db: str | None) -> Non
         standard = standard_of_run(store, run_for(store, period))
         run_for(store, other)
         rows = movement(store, period, other, defect_codes(standard))
-    if fmt != "json":
+    if fmt == "table":
+        rows = named(rows, standard, lang)
+    elif fmt == "csv":
         for row in rows:
             row["new_codes"] = " ".join(row["new_codes"])
             row["resolved_codes"] = " ".join(row["resolved_codes"])
     emit(rows, COMPARE_COLUMNS, fmt, [label(c, lang) for c in COMPARE_COLUMNS])
+
+
+def named(rows: list[dict], standard: Standard, lang: str) -> list[dict]:
+    """The rows as people read them: groups and problems by name (json and csv keep the codes scripts use)."""
+    codes = standard.criteria.finding_codes
+
+    def problems(found: list[str]) -> str:
+        return "、".join(pick(codes[c].model_dump(), "name", lang) if c in codes else c for c in found)
+    return [{**row, "group": type_name(standard, row["group"], lang), "new_codes": problems(row["new_codes"]),
+             "resolved_codes": problems(row["resolved_codes"])} for row in rows]

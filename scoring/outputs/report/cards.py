@@ -11,7 +11,7 @@ from typing import Any
 
 from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
-from scoring.outputs.report.labels import label
+from scoring.outputs.report.labels import fact_name, label
 from scoring.outputs.report.scan import ITEM_FIELDS
 from scoring.standard import Standard
 from scoring.engine.tally import round2
@@ -50,7 +50,7 @@ def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]
     rule = standard.rules_by_id.get(line["rule"])
     return {"rule": line["rule"], "title": pick(line, "title", lang), "kind": line["kind"],
             "kind_name": label(f"kind_{line['kind']}", lang), "points": line["points"],
-            "shown": shown_points(line["points"]), "facts": line["facts"], "note": line.get("note", ""),
+            "shown": shown_points(line["points"]), "facts": [fact_name(f, lang) for f in line["facts"]], "note": line.get("note", ""),
             "rationale": rule.rationale if rule else ""}
 
 

@@ -158,6 +158,22 @@ def period_text(period: str, lang: str = "zh") -> str:
     return period
 
 
+# The facts a line cites, as people read them: records keep their numbers (F2025-0182 is a finding,
+# R-F2025-0182 its rectification item); the run-wide sources and self-assessments get words.
+FACT_NAMES = {"survey": ("问卷调查", "survey"), "metrics": ("统计数据", "metrics")}
+SELF_ASSESSMENT = ("自评", "self-assessment ")
+
+
+def fact_name(fact: str, lang: str = "zh") -> str:
+    """survey → 问卷调查, metrics → 统计数据, SA-P3 → 自评P3; a record's number as it is."""
+    en = lang == "en"
+    if fact in FACT_NAMES:
+        return FACT_NAMES[fact][en]
+    if fact.startswith("SA-"):
+        return SELF_ASSESSMENT[en] + fact[3:]
+    return fact
+
+
 def label(key: str, lang: str = "zh", **values: str) -> str:
     zh, en = LABELS.get(key) or COMMON.get(key) or (key, key)
     text = en if lang == "en" else zh

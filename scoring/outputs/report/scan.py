@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 
 from scoring.i18n import pick, status_name
 from scoring.rectify.items import DONE
-from scoring.outputs.report.labels import label
+from scoring.outputs.report.labels import fact_name, label
 
 # Field order of the tuples; tables.py lays them out as columns (same keys as its Column.key).
 LINE_FIELDS = ("unit", "name", "dimension", "indicator", "indicator_name", "indicator_score", "max", "rule",
@@ -68,6 +68,15 @@ class Texts:
         self.statuses: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.titles: dict[str, str] = {}
+        self.facts_shown: dict[tuple[str, ...], str] = {}
+
+    def facts(self, facts: list[str]) -> str:
+        """A line's facts by name, joined (a few distinct lists repeat: metrics, survey, one self-assessment)."""
+        key = tuple(facts)
+        found = self.facts_shown.get(key)
+        if found is None:
+            found = self.facts_shown[key] = "、".join(fact_name(f, self.lang) for f in facts)
+        return found
 
     def kind(self, kind: str) -> str:
         found = self.kinds.get(kind)
@@ -145,7 +154,7 @@ def record(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], 
 def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
     """Every line that lost or gained points, indicator by indicator, then the unit's bonus and veto lines."""
     unit, name, kind, title = doc["unit"], doc["name"], texts.kind, texts.title
-    kinds, titles = texts.kinds, texts.titles  # the caches, read inline: ≈560,000 lines in a province
+    kinds, titles, facts = texts.kinds, texts.titles, texts.facts  # read inline: ≈560,000 lines in a province
     # A line's rule and points repeat across lines: interned (see items)
     rows = []
     for dim in doc["dimensions"]:
@@ -156,11 +165,11 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
             for line in ind["lines"]:
                 rows.append(head + (intern(line["rule"]), titles.get(line["rule"]) or title(line),
                                     kinds.get(line["kind"]) or kind(line["kind"]), intern(line["points"]),
-                                    "、".join(line["facts"]), line.get("note", "")))
+                                    facts(line["facts"]), line.get("note", "")))
     # No indicator: its score and maximum are empty text, not None, so the row stays all text (fast CSV).
     for line in doc["bonus_lines"] + doc["veto_lines"]:
         rows.append((unit, name, "", "", kind(line["kind"]), "", "", line["rule"], title(line), kind(line["kind"]),
-                     line["points"], "、".join(line["facts"]), line.get("note", "")))
+                     line["points"], facts(line["facts"]), line.get("note", "")))
     return rows
 
 
