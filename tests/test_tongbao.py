@@ -53,7 +53,8 @@ def test_demo_writes_a_tongbao_with_the_sections_of_one(demo):
     assert "各县（市、区）人民政府，市政府各部门，各有关单位：" in texts
     at = [texts.index(s) for s in SECTIONS]
     assert at == sorted(at), "the sections are in the order a 通报 has them"
-    assert texts[-1] == "" or "附件" in "".join(texts)
+    assert texts[1] == "市政公开〔2026〕1号"  # the 文号 under it
+    assert "附件：1. 2025年度政务公开、办事公开工作考核排名" in texts and "附件2" in texts
     assert "2025年12月31日" in texts  # dated the run's as-of date: the same seed gives the same 通报
     assert not re.search(r"\{\{|\{%", body_text(path)), "every template tag was filled"
 
@@ -202,3 +203,13 @@ def test_summary_edition_prints_on_at_most_20_a4_pages(demo, tmp_path):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 20
     assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]\.\d+ 84[12]\.\d+", pdf), "A4 pages"
+
+
+def test_an_english_report_is_english_and_has_no_chinese_tongbao(example, tmp_path):
+    out = tmp_path / "en"
+    scoring("report", "--period", "2025", "--out", out, "--db", example / "scoring.db", "--lang", "en")
+    assert not list(out.glob("通报*"))
+    with (out / "report-2025-ranking.csv").open(encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+    assert header[:4] == ["Group", "Rank", "Unit", "Name"]
+    assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in header)

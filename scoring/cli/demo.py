@@ -13,7 +13,7 @@ from scoring.cli.output import csv_text, emit
 from scoring.cli.results import FEED_COLUMNS, RANK_COLUMNS
 from scoring.demo import DEFAULT_SEED, PERIODS, STEPS, DemoResult, run_demo
 from scoring.i18n import t
-from scoring.outputs.report import ReportFiles, write_report, write_summary_html
+from scoring.outputs.report import Issue, ReportFiles, write_report, write_summary_html
 from scoring.outputs.report.cards import type_name
 from scoring.outputs.report.data import standard_of_run
 from scoring.outputs.results import feed_rows, rank_rows, run_for, scorecard
@@ -60,7 +60,8 @@ def demo(out: str, seed: int, lang: str) -> None:
         rows = rank_rows(store, PERIOD)
         names = group_names(store, lang)
         written = write_reports(store, target, rows, lang, names)
-        report = write_report(store, PERIOD, target, lang)
+        # The demo's 通报 carries a 文号 as a real one does (the city, like its number, is invented).
+        report = write_report(store, PERIOD, target, lang, issue=Issue(doc_number=f"市政公开〔{int(PERIOD) + 1}〕1号"))
         written.append(write_summary_html(store, PERIOD, target / f"report-{PERIOD}-summary.html", lang))
     finally:
         store.close()
@@ -118,5 +119,6 @@ def _tell(result: DemoResult, written: list[Path], report: ReportFiles) -> None:
          f"{result.out / 'scorecards'}")
     info(f"report: {report.html} (open it in a browser; report-{PERIOD}-summary.html is the edition to print), "
          f"workbook {report.xlsx.name}, {len(report.csv)} CSV tables report-{PERIOD}-*.csv")
-    info(f"通报: {report.docx} (edit in Word or WPS)")
+    if report.docx:
+        info(f"通报: {report.docx} (edit in Word or WPS)")
     info(f"next: scoring scorecard D001 --period {PERIOD} --db {result.db}")

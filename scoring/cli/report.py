@@ -99,7 +99,8 @@ def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_nu
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
                                  bar.update, selection, issue, Path(template) if template else None, summary)
     info(f"report for {period} ({files.units} units): {files.html}")
-    info(f"通报: {files.docx}")
+    if files.docx:
+        info(f"通报: {files.docx}")
     info(f"workbook: {files.xlsx}")
     if pdf:
         info(f"PDF: {print_pdf(files.html, files.html.with_suffix('.pdf'))}")

@@ -102,7 +102,8 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
         step(1)
         csvs = write_csvs(tables, lang, out, stem)
         step(1)
-        docx = write_docx(context(report, issue), out / f"通报-{period}.docx", word)
+        # The 通报 is a Chinese official document: an English report (names and grades in English) has none.
+        docx = write_docx(context(report, issue), out / f"通报-{period}.docx", word) if lang == "zh" else None
         step(1)
     finally:
         wait_for_book()

@@ -79,6 +79,7 @@ def styles(doc) -> None:
     paragraph_style(doc, "附件名称", XIAOBIAOSONG, 18, WD_ALIGN_PARAGRAPH.CENTER, exact=32)
     paragraph_style(doc, "表格文字", FANGSONG, 10.5, WD_ALIGN_PARAGRAPH.CENTER, exact=None)
     paragraph_style(doc, "表格标题", HEITI, 10.5, WD_ALIGN_PARAGRAPH.CENTER, exact=None)
+    paragraph_style(doc, "表格正文", FANGSONG, 10.5, WD_ALIGN_PARAGRAPH.LEFT, exact=None)
 
 
 def page(doc) -> None:
@@ -126,7 +127,7 @@ def repeated(doc, loop: str, text: str, style: str = "正文") -> None:
     add(doc, "{%p endfor %}", style)
 
 
-def table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float]) -> None:
+def table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float], left: tuple[int, ...] = ()) -> None:
     """A Word table: a header row repeated on every page, one row per element of `loop`."""
     grid = doc.add_table(rows=4, cols=len(headers))
     grid.style = doc.styles["Table Grid"]
@@ -145,7 +146,7 @@ def table(doc, headers: list[str], cells: list[str], loop: str, widths: list[flo
         rows[0].cells[i].paragraphs[0].text = head
         rows[0].cells[i].paragraphs[0].style = doc.styles["表格标题"]
         rows[2].cells[i].paragraphs[0].text = cell
-        rows[2].cells[i].paragraphs[0].style = doc.styles["表格文字"]
+        rows[2].cells[i].paragraphs[0].style = doc.styles["表格正文" if i in left else "表格文字"]
     rows[1].cells[0].paragraphs[0].text = "{%tr for row in " + loop + " %}"
     rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
 
@@ -189,7 +190,7 @@ def attachments(doc) -> None:
     add(doc, "{{ group.heading }}", "二级标题")
     table(doc, ["排名", "单位", "得分", "等次", "较上期"],
           ["{{ row.rank }}", "{{ row.name }}", "{{ row.score }}", "{{ row.grade }}", "{{ row.change }}"],
-          "group.rows", [14, 80, 20, 20, 22])
+          "group.rows", [14, 80, 20, 20, 22], left=(1,))
     add(doc, "{{ group.note }}", "表格文字")
     add(doc, "{%p endfor %}", "正文")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -198,7 +199,7 @@ def attachments(doc) -> None:
     add(doc, "{{ items_note }}", "表格文字")
     table(doc, ["序号", "单位", "问题", "整改期限", "状态"],
           ["{{ row.number }}", "{{ row.name }}", "{{ row.problem }}", "{{ row.deadline }}", "{{ row.status }}"],
-          "items", [12, 40, 68, 22, 14])
+          "items", [12, 34, 64, 22, 24], left=(1, 2))
 
 
 def build(path: Path) -> Path:
