@@ -213,3 +213,14 @@ def test_an_english_report_is_english_and_has_no_chinese_tongbao(example, tmp_pa
         header = next(csv.reader(f))
     assert header[:4] == ["Group", "Rank", "Unit", "Name"]
     assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in header)
+
+
+def test_the_shipped_template_is_what_its_script_builds(tmp_path):
+    """tongbao.docx is committed; build_tongbao.py beside it makes the same bytes (edit the script, rebuild)."""
+    import runpy
+
+    from scoring.outputs.report.docx import default_template
+
+    shipped = default_template()
+    build = runpy.run_path(str(shipped.with_name("build_tongbao.py")))["build"]
+    assert build(tmp_path / "tongbao.docx").read_bytes() == shipped.read_bytes()

@@ -94,7 +94,8 @@ def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_nu
             run_for(store, previous)  # a clear error now, not a half-written report
         selection = chosen(store, period, run_id, units, groups)
         issue = Issue(issuer or store.get_setting(ISSUER_SETTING) or DEFAULT_ISSUER, doc_number,
-                      issued.date() if issued else today(office_zone(store)), rectify_by=rectify_by and rectify_by.date())
+                      issued.date() if issued else today(office_zone(store)),
+                      rectify_by=rectify_by.date() if rectify_by else None)
         with progress_bar(report_steps(store, period, run_id), "report") as bar:
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
                                  bar.update, selection, issue, Path(template) if template else None, summary)

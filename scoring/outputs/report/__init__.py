@@ -1,4 +1,5 @@
-"""The ranked report leaders receive: HTML with charts, an XLSX workbook, CSV files and the 通报 (Word), from a stored run.
+"""The ranked report leaders receive: HTML with charts, an XLSX workbook, CSV files and the 通报 (Word),
+from a stored run.
 
     files = write_report(store, "2025", Path("reports/2025"))
 
@@ -29,7 +30,8 @@ from scoring.outputs.report.xlsx import write_xlsx
 from scoring.outputs.results import run_for
 from scoring.store import Store
 
-__all__ = ["Issue", "ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report", "write_summary_html"]
+__all__ = ["Issue", "ReportFiles", "Selection", "build", "csv_rows", "report_steps", "write_csv", "write_report",
+           "write_summary_html"]
 
 AFTER_UNITS = 4  # progress steps after the units: HTML, CSV, 通报 and workbook
 

@@ -50,7 +50,8 @@ def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]
     rule = standard.rules_by_id.get(line["rule"])
     return {"rule": line["rule"], "title": pick(line, "title", lang), "kind": line["kind"],
             "kind_name": label(f"kind_{line['kind']}", lang), "points": line["points"],
-            "shown": shown_points(line["points"]), "facts": [fact_name(f, lang) for f in line["facts"]], "note": line.get("note", ""),
+            "shown": shown_points(line["points"]), "facts": [fact_name(f, lang) for f in line["facts"]],
+            "note": line.get("note", ""),
             "rationale": rule.rationale if rule else ""}
 
 

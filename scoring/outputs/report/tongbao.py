@@ -204,7 +204,8 @@ ITEMS_IN_DOCUMENT = 500  # more open items than this (a province) are listed in 
 def items_table(report: Report) -> dict[str, Any]:
     """The open rectification items, by unit then deadline; overdue ones marked."""
     status, deadline, title, note, overdue = (ITEM[k] for k in ("status_name", "deadline", "title", "note", "overdue"))
-    open_items = [(rec.name, item) for rec in report.scan.records for item in rec.items if item[ITEM["status"]] not in DONE]
+    open_items = [(rec.name, item) for rec in report.scan.records for item in rec.items
+                  if item[ITEM["status"]] not in DONE]
     open_items.sort(key=lambda pair: (pair[1][ITEM["unit"]], pair[1][deadline]))
     if len(open_items) > ITEMS_IN_DOCUMENT:
         return {"items": [], "items_note": f"未完成整改事项共{len(open_items)}项，明细见考核报告工作簿和CSV文件。"}

@@ -11,6 +11,7 @@ the template with its own (scoring report --template), keeping the tags it wants
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -127,7 +128,8 @@ def repeated(doc, loop: str, text: str, style: str = "正文") -> None:
     add(doc, "{%p endfor %}", style)
 
 
-def table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float], left: tuple[int, ...] = ()) -> None:
+def table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float],
+          left: tuple[int, ...] = ()) -> None:
     """A Word table: a header row repeated on every page, one row per element of `loop`."""
     grid = doc.add_table(rows=4, cols=len(headers))
     grid.style = doc.styles["Table Grid"]
@@ -215,6 +217,18 @@ def build(path: Path) -> Path:
     styles(doc)
     body(doc)
     doc.save(path)
+    return fixed_times(path)
+
+
+def fixed_times(path: Path) -> Path:
+    """The zip's entries stamped with one fixed time (python-docx stamps the time of saving), so the same
+    script makes the same bytes."""
+    entries = []
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return path
 
 
