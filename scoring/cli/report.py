@@ -34,7 +34,8 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.option("--period", "-p", required=True, help="The period to report on, e.g. 2025.")
 @click.option("--out", "out", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False),
-              help="Folder for report-PERIOD.html, report-PERIOD.xlsx and report-PERIOD-*.csv.")
+              help="Folder for report-PERIOD.html, report-PERIOD.xlsx, report-PERIOD-*.csv and "
+              "通报-PERIOD.docx.")
 @click.option("--with", "previous", help="Show change since this period (default: the scored period before).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
               help="Judge rectification deadlines as of this date (default: the run's scoring date).")
@@ -72,6 +73,12 @@ def report(period: str, out: str, previous: str | None, as_of, units: tuple[str,
     and rectification counts, and the performance feed, with every score line and rectification
     item while they fit (else those are CSV files only); the CSV files hold every table (UTF-8
     with BOM).
+
+    通报-PERIOD.docx is the 通报 itself, to edit and issue: issuing body, 文号, title, 总体情况,
+    表扬, 通报批评, 主要问题, 整改要求 and the rankings and open rectification items as attached
+    tables, from a Word template the office may replace (--template). It opens in Word and WPS;
+    it is Chinese only (with --lang en it is not written). Dates and times are the office's
+    (workspace setting timezone, default Asia/Shanghai).
 
     Examples:
 
