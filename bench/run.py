@@ -278,12 +278,13 @@ def measure(args: argparse.Namespace) -> list[tuple[str, str, str, str, str]]:
     floor = run_floor(work / "run.db")
     lines.append(("run", f"{ran['seconds']:.2f}", "s", f"{ran['seconds'] / floor:.1f}", f"{floor:.2f}s ({engines[0].name})"))
     check_reference(work / "run.db", ran["run"], engines[0].name)
-    args.details = {"engine_floors": {}, "engines": [e.label for e in engines]}
+    args.details = {"engine_floors": {}, "engines": [e.label for e in engines], "engine_runs": {engines[0].name: ran}}
     for other in engines[1:]:
         again = in_child("run", fresh_copy(db, work / f"run-{other.key}.db"), workers=args.workers, engine=other.key)
         lines.append((f"run-{other.name}", f"{again['seconds']:.2f}", "s", f"{again['seconds'] / ran['seconds']:.2f}",
                       f"{ran['seconds']:.2f}s (the run, {engines[0].name})"))
         check_reference(work / f"run-{other.key}.db", again["run"], other.name)
+        args.details["engine_runs"][other.name] = again
     for engine in engines:
         stack = in_child("engine", work / "run.db", workers=args.workers, engine=engine.key)
         args.details["engine_floors"][engine.name] = stack
@@ -369,7 +370,8 @@ Written by `bench/run.py`, which replaces everything above the heading "Where th
   {d['run']['rss_worker'] / 2**20:.0f} MiB. The rss figure is the peak of their sum, sampled every 20 ms (pages the
   workers share with the parent after fork count twice).
 - engines: {', '.join(d['engines'])}; the run used the first (what `auto` picks here), and `run-<engine>`
-  is the same run with another engine, its ratio that run's time over the first's.
+  is the same run with another engine, its ratio that run's time over the first's. CPU time (parent and
+  workers), less sensitive to the machine's other load than wall time: {'; '.join(f"{name} {r['cpu'] + r['cpu_workers']:.1f} s" for name, r in d['engine_runs'].items())}.
 - engine-floor, per engine: building every unit's facts in SQL and asserting them into the engine (the first
   batch only; no tally, documents, rectification items or writing): {'; '.join(f"{name} {f['seconds']:.1f} s with {f['cpu_workers']:.1f} s of CPU in the worker processes" for name, f in d['engine_floors'].items())}.
   Its ratio is the run's time over it.
