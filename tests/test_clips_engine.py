@@ -65,3 +65,15 @@ def test_two_live_units_meet_only_their_own_facts_and_unless_is_per_unit(engine_
         assert engine.fire("U2", [{"fact": "finding", "id": "late", "code": "A"}]) == []
         engine.forget("U1")
         engine.forget("U2")
+
+
+def test_lint_refuses_a_same_join_among_any_alternatives():
+    """durable_rules refuses a unit's whole batch when such a join meets a missing field: both engines must
+    accept the same rules, so the standard check names the construct instead."""
+    from scoring.standard.lint import consistency_problems
+
+    standard = one_rule({"a": {"fact": "finding"},
+                         "b": {"fact": "finding", "any": [{"code": {"same": "a.code"}}, {"count": {"gt": 1}}]}})
+    assert consistency_problems(standard) == [
+        "rules/probe.yml: rule PROBE: when.b.any.code: a same: join cannot be one of any:'s alternatives; "
+        "write a rule per alternative instead"]
