@@ -40,10 +40,13 @@ def documents(store: Store, run: int) -> list[tuple]:
                               "where run = ? order by unit", [run]))
 
 
-def test_the_reference_evaluator_agrees_with_the_engine(workload):
+@pytest.mark.parametrize("engine", ["clips", "durable"])
+def test_the_reference_evaluator_agrees_with_the_engine(workload, engine):
+    if engine == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
     store = Store(workload)
     try:
-        run = run_period(store, load_default(), "2025", workers=1).run
+        run = run_period(store, load_default(), "2025", workers=1, engine_name=engine).run
     finally:
         store.close()
     assert reference.check(str(workload), run) == []

@@ -38,7 +38,9 @@ CLOCK_COLUMNS = {"at", "created_at", "updated_at", "loaded_at"}
 SERVER = """
 import json, os, sys
 from scoring.cli import cli
-import scoring.engine.durable, scoring.inputs.importing, scoring.engine.runner  # all a command loads, before any fork
+import scoring.inputs.importing, scoring.engine.runner  # all a command loads, before any fork
+from scoring.engine.backends import backend
+backend()  # imports the engine `auto` chooses here
 
 for line in sys.stdin:
     request = json.loads(line)

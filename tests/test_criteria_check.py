@@ -12,18 +12,43 @@ from pathlib import Path
 
 import pytest
 
+from scoring.engine.backends import backend
 from scoring.engine.examples import compare, score_example
 from scoring.standard import load_default
+from scoring.standard.loader import SHIPPED, load_standard_dir
 
 STANDARD = load_default()
 EXAMPLES = [(src, i, example) for src in STANDARD.rules for i, example in enumerate(src.rule.examples)]
+SHIPPED_STANDARDS = {folder.name: load_standard_dir(folder) for folder in sorted(SHIPPED.iterdir()) if folder.is_dir()}
+ALL_EXAMPLES = [(name, src, i, example) for name, standard in SHIPPED_STANDARDS.items()
+                for src in standard.rules for i, example in enumerate(src.rule.examples)]
+ENGINES = ("clips", "durable")
 
 
-@pytest.mark.parametrize("src, index, example", EXAMPLES,
-                         ids=[f"{src.rule.id}[{i}]" for src, i, _ in EXAMPLES])
-def test_rule_example(src, index, example):
-    doc = score_example(STANDARD, example)
-    assert compare(STANDARD, example.expect, doc) == [], f"{src.file}: rule {src.rule.id}: examples[{index}]"
+def engine_here(name: str) -> str:
+    """The engine, or a skip when it cannot run on this interpreter (durable_rules is an optional extra)."""
+    if name == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    return name
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("standard_name, src, index, example", ALL_EXAMPLES,
+                         ids=[f"{name}:{src.rule.id}[{i}]" for name, src, i, _ in ALL_EXAMPLES])
+def test_rule_example(standard_name, src, index, example, engine):
+    """Every rule example of every shipped standard passes, on each engine."""
+    standard = SHIPPED_STANDARDS[standard_name]
+    doc = score_example(standard, example, engine_here(engine))
+    assert compare(standard, example.expect, doc) == [], f"{src.file}: rule {src.rule.id}: examples[{index}] ({engine})"
+
+
+@pytest.mark.parametrize("standard_name, src, index, example", ALL_EXAMPLES,
+                         ids=[f"{name}:{src.rule.id}[{i}]" for name, src, i, _ in ALL_EXAMPLES])
+def test_both_engines_give_the_example_the_same_scorecard(standard_name, src, index, example):
+    """Not only the expected parts: the whole scorecard document is the same whichever engine ran."""
+    engine_here("durable")
+    standard = SHIPPED_STANDARDS[standard_name]
+    assert score_example(standard, example, "clips") == score_example(standard, example, "durable")
 
 
 def test_every_rule_has_an_example_and_ids_are_unique():
@@ -38,7 +63,7 @@ def test_every_rule_has_an_example_and_ids_are_unique():
 def test_check_passes_on_the_shipped_standard(new_workspace):
     result = new_workspace().invoke("criteria", "check", db=False)
     assert result.stdout == (f"ok: {STANDARD.label}, 28 indicators, {len(STANDARD.rules)} rules, "
-                             f"{len(EXAMPLES)} examples pass\n")
+                             f"{len(EXAMPLES)} examples pass ({backend().label})\n")
     assert STANDARD.max_total == 100
 
 

@@ -6,8 +6,8 @@ and either accept it or refuse it with their own error, never anything else.
 - Readers: random bytes, CSV-like byte soup in mixed encodings, and damaged workbooks are read
   or refused with ReadError; whatever is read is bounded, storable text.
 - Rules: random rule mappings, mostly well-formed, validate or raise ValidationError, pass the
-  consistency checks or raise StandardError, and compile; the compiled rules then run in the
-  engine in a separate process, so a crash in the engine's C core fails this test, not pytest.
+  consistency checks or raise StandardError, and compile for both engines; the compiled rules then
+  run in each engine in a separate process, so a crash in an engine's C core fails this test, not pytest.
 
 A few seconds in all (max_examples is small); run with more examples by hand when touching these.
 """
@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from scoring.engine.durable import compile_rule
+from scoring.engine.clips import ClipsEngine
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import ROW_MODELS, RectificationUpdateRow
 from scoring.inputs.readers import MAX_CELL, ReadError, read_records
@@ -297,17 +297,35 @@ def checked(data: dict) -> Rule | None:
 def test_a_random_rule_is_refused_cleanly_or_compiles(data):
     rule = checked(data)
     if rule is not None:
-        compiled = compile_rule(rule)
-        assert rule.id in compiled
-        json.dumps(compiled, ensure_ascii=False, default=str)
+        one = Standard(criteria=STANDARD.criteria, rules=(RuleSource(rule, "rules/fuzz.yml"),), files={})
+        with ClipsEngine(one) as engine:  # CLIPS builds every construct, or this raises
+            assert any(construct.startswith("(defrule r0 ") for construct in engine.constructs)
+        if DURABLE:
+            from scoring.engine.durable import compile_rule
+
+            compiled = compile_rule(rule)
+            assert rule.id in compiled
+            json.dumps(compiled, ensure_ascii=False, default=str)
 
 
-# The compiled rules run in durable_rules in a child process: one rule per engine (beside a rule
+def _durable_imports() -> bool:
+    try:
+        import scoring.engine.durable  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+DURABLE = _durable_imports()
+ENGINES = ["clips", pytest.param("durable", marks=pytest.mark.skipif(not DURABLE, reason="durable_rules is not installed"))]
+
+
+# The compiled rules run in each engine in a child process: one rule per engine (beside a rule
 # that matches every unit, see below), a few facts of every kind fired at it, twice. The rule is
 # written to stderr before it runs, so a crash names it.
 ENGINE_CHILD = """
 import json, sys
-from scoring.engine.durable import Engine
+from scoring.engine.backends import Engine
 from scoring.standard import load_default
 from scoring.standard.model import RuleSource, Standard
 from scoring.standard.schema import Rule
@@ -319,7 +337,7 @@ for line in sys.stdin:
     print(line, end="", file=sys.stderr, flush=True)
     rule = Rule.model_validate(json.loads(line))
     one = Standard(criteria=standard.criteria, rules=(RuleSource(rule, "rules/fuzz.yml"), *guard), files={})
-    with Engine(one) as engine:
+    with Engine(one, sys.argv[3]) as engine:
         for unit in ("U1", "U2"):
             engine.fire(unit, facts)
             engine.forget(unit)
@@ -352,7 +370,8 @@ FACTS = [
 ]
 
 
-def test_compiled_random_rules_run_in_the_engine_without_crashing(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_compiled_random_rules_run_in_the_engine_without_crashing(tmp_path, engine):
     found: list[str] = []
 
     @settings(FUZZ, max_examples=100, derandomize=True)  # the same rules every time: a stable test
@@ -369,14 +388,16 @@ def test_compiled_random_rules_run_in_the_engine_without_crashing(tmp_path):
               for src in STANDARD.rules]  # and the real ones, as a baseline, "the rule strategy should make some valid rules"
     # Freed memory filled with junk (glibc), so a use after free in the engine shows every time.
     env = {**{k: v for k, v in os.environ.items() if k != "SCORING_DB"}, "MALLOC_PERTURB_": "165"}
-    done = subprocess.run([sys.executable, "-c", ENGINE_CHILD, json.dumps(FACTS, ensure_ascii=False), json.dumps(GUARD)],
+    done = subprocess.run([sys.executable, "-c", ENGINE_CHILD, json.dumps(FACTS, ensure_ascii=False), json.dumps(GUARD),
+                           engine],
                           input="\n".join(found) + "\n", capture_output=True, text=True, timeout=120, env=env)
     last = done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else []
     assert done.returncode == 0 and done.stdout.strip() == "done", (
         f"the engine process ended with {done.returncode} on the rule\n{last}\n--- stderr\n{done.stderr[-3000:]}")
 
 
-def test_no_engine_crash_when_no_rule_matches():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_no_engine_crash_when_no_rule_matches(engine):
     """A one-rule standard whose rule matches none of a unit's facts: durable_rules 2.0.28 crashed in
     delete_state (Engine.forget) until every ruleset got an internal rule on the unit fact."""
     rule = {"id": "ONLY_SECRET_LEAK", "title": "x", "title_en": "Leak", "rationale": "x", "indicator": "P3",
@@ -384,6 +405,6 @@ def test_no_engine_crash_when_no_rule_matches():
             "examples": [{"given": {}, "expect": {"A1": "0"}}]}
     # Freed memory filled with junk (glibc), so a use after free shows every time, not by chance.
     env = {**{k: v for k, v in os.environ.items() if k != "SCORING_DB"}, "MALLOC_PERTURB_": "165"}
-    done = subprocess.run([sys.executable, "-c", ENGINE_CHILD, json.dumps(FACTS, ensure_ascii=False), ""],
+    done = subprocess.run([sys.executable, "-c", ENGINE_CHILD, json.dumps(FACTS, ensure_ascii=False), "", engine],
                           input=(json.dumps(rule) + "\n") * 10, capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, f"the engine process ended with {done.returncode}"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from importlib import metadata
+
+import pytest
 
 from scoring.engine.rerun import compare
 
@@ -112,3 +115,54 @@ def test_a_run_stored_by_the_previous_schema_still_reads_and_reruns_identical(wo
     assert workspace.json("rank", "--period", "2025") == ranks
     assert workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout.rstrip().endswith(
         "identical, 7 scorecards byte for byte")
+
+
+# ---------------------------------------------------------------- which engine scored a run
+
+
+def engine_of(db, run: int) -> tuple[str, str]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("select engine, engine_version from runs where id = ?", [run]).fetchone()
+    finally:
+        conn.close()
+
+
+def test_a_run_records_its_engine_and_a_rerun_with_another_engine_says_so_and_is_identical(new_workspace):
+    pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    workspace = new_workspace().init("2024", "2025").import_example()
+    assert "(clips " in workspace.invoke("run", "--period", "2025", "--engine", "clips").stderr
+    assert engine_of(workspace.db, 1) == ("clips", metadata.version("clipspy"))
+    lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--engine", "durable").stdout.splitlines()
+    assert lines[0] == (f"run 1 was scored by clips {metadata.version('clipspy')}; recomputed by durable_rules "
+                        f"{metadata.version('durable_rules')}, another engine")
+    assert lines[1].endswith("identical, 7 scorecards byte for byte")
+    workspace.invoke("run", "--period", "2025", "--engine", "durable")
+    assert engine_of(workspace.db, 2) == ("durable_rules", metadata.version("durable_rules"))
+    # the same engine: no such line
+    assert workspace.invoke("run", "--period", "2025", "--rerun", "2", "--engine", "durable").stdout.startswith("run 2 (")
+
+
+def test_a_run_from_before_engines_could_be_chosen_reads_as_durable_rules(workspace):
+    """Schema 3 had no engine columns: every run then was scored by durable_rules."""
+    conn = sqlite3.connect(workspace.db)
+    try:
+        conn.execute("alter table runs drop column engine")
+        conn.execute("alter table runs drop column engine_version")
+        conn.execute("update settings set value = '3' where key = 'schema_version'")
+        conn.commit()
+    finally:
+        conn.close()
+    lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--engine", "clips").stdout.splitlines()
+    assert lines[0] == f"run 1 was scored by durable_rules; recomputed by clips {metadata.version('clipspy')}, another engine"
+    assert lines[1].endswith("identical, 7 scorecards byte for byte")
+    assert engine_of(workspace.db, 1) == (None, None)  # the upgrade added the columns; the old run is not rewritten
+
+
+def test_an_unknown_or_unavailable_engine_is_refused_plainly(workspace, monkeypatch):
+    monkeypatch.setenv("SCORING_ENGINE", "jess")
+    result = workspace.invoke("run", "--period", "2025", code=2)
+    assert "unknown engine 'jess' from $SCORING_ENGINE: choose one of auto, clips, durable" in result.stderr
+    monkeypatch.delenv("SCORING_ENGINE")
+    result = workspace.invoke("run", "--period", "2025", "--engine", "bogus", code=2)
+    assert "bogus" in result.stderr

@@ -15,11 +15,12 @@ from scoring.inputs.importing import ImportFailed
 from scoring.store.periods import PeriodError
 from scoring.rectify.items import DeadlineError
 from scoring.outputs.results import NoRunError
+from scoring.engine.backends import CHOICES as ENGINE_CHOICES, EngineUnavailable
 from scoring.engine.runner import RunError
 from scoring.standard import StandardError
 from scoring.store import Store, StoreError, current_user, resolve_path
 
-BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError)
+BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable)
 
 
 class BadInput(click.ClickException):
@@ -39,6 +40,13 @@ def lang_option(function):
 def criteria_option(function):
     return click.option("--criteria", "criteria_dir", type=click.Path(file_okay=False, exists=True),
                         help="Use the standard in this folder (criteria.yml + rules/) instead of the workspace's.")(function)
+
+
+def engine_option(function):
+    return click.option("--engine", "engine", type=click.Choice(ENGINE_CHOICES, case_sensitive=False),
+                        help="The rules engine: clips, durable (durable_rules, the [durable] extra) or auto "
+                             "(durable_rules where it imports, else CLIPS); default $SCORING_ENGINE, else auto. "
+                             "Both give identical scores.")(function)
 
 
 def run_id_option(function):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from scoring.store.workspace import standard_for
-from scoring.cli.common import (criteria_option, db_option, info, lang_option, progress_bar, run_id_option,
+from scoring.cli.common import (criteria_option, db_option, engine_option, info, lang_option, progress_bar, run_id_option,
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.outputs.explain import explain as explain_text
@@ -41,11 +41,12 @@ def period_option(function):
 @click.option("--rerun", "rerun_id", type=int, metavar="RUN",
               help="Recompute stored run RUN with its recorded standard and the current inputs, store nothing, "
                    "and show what differs (exit 0 when identical, 1 when not).")
+@engine_option
 @db_option
 @criteria_option
 @translate_errors
-def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, db: str | None,
-        criteria_dir: str | None) -> None:
+def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, engine: str | None,
+        db: str | None, criteria_dir: str | None) -> None:
     """Score every unit for a period and store the result as a new, immutable run.
 
     With --unit, score one unit afresh (say, after a new finding) and show its score and rank now;
@@ -56,28 +57,31 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
         scoring run --period 2025 --as-of 2025-12-31
         scoring run --period 2025 --unit D001
         scoring run --period 2025 --rerun 7    # is run 7 reproducible?
+        scoring run --period 2025 --rerun 7 --engine clips    # the same scores with the other engine?
     """
     if rerun_id is not None:
-        _rerun(period, rerun_id, as_of, unit, db, criteria_dir)
+        _rerun(period, rerun_id, as_of, unit, db, criteria_dir, engine)
         return
     with workspace(db) as store:
         standard = standard_for(store, criteria_dir)
         if unit:
-            _show_rescore(rescore_unit(store, standard, period, unit, as_of.date() if as_of else None))
+            _show_rescore(rescore_unit(store, standard, period, unit, as_of.date() if as_of else None, engine))
             return
         with progress_bar(len(store.units()), "scoring") as bar:
-            summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers)
+            summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers,
+                                 engine)
     info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
-         f"with {summary.criteria}")
+         f"with {summary.criteria} ({summary.engine})")
 
 
-def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, criteria_dir: str | None) -> None:
+def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, criteria_dir: str | None,
+           engine: str | None) -> None:
     if as_of or unit or criteria_dir:
         raise click.UsageError("--rerun recomputes the whole run with its own as-of date and recorded standard: "
                                "leave out --as-of, --unit and --criteria")
     with workspace(db) as store:
         with progress_bar(len(store.units()), "recomputing") as bar:
-            result = rerun(store, period, run_id, bar.update)
+            result = rerun(store, period, run_id, bar.update, engine)
     click.echo("\n".join(result.lines()))
     if not result.identical:
         raise click.exceptions.Exit(1)

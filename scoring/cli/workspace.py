@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from scoring.engine.backends import backend
 from scoring.engine.examples import run_examples
 from scoring.store.workspace import standard_for
-from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
+from scoring.cli.common import BadInput, db_option, engine_option, info, translate_errors, workspace
 from scoring.standard import StandardError, load_default
 from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir
 from scoring.store import resolve_path
@@ -84,7 +85,9 @@ def criteria() -> None:
 
 @criteria.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
-def criteria_check(directory: str | None) -> None:
+@engine_option
+@translate_errors
+def criteria_check(directory: str | None, engine: str | None) -> None:
     """Check a standard: schema, points add up to 100, names exist, every rule example passes.
 
     Without DIRECTORY, checks the default standard shipped with the package.
@@ -92,12 +95,13 @@ def criteria_check(directory: str | None) -> None:
     Example:
 
         scoring criteria check my-standard/
+        scoring criteria check --engine clips
     """
     try:
         standard = load_standard_dir(Path(directory)) if directory else load_default()
     except StandardError as exc:
         raise BadInput("the standard has problems:\n" + "\n".join(exc.problems)) from None
-    outcomes = run_examples(standard)
+    outcomes = run_examples(standard, engine)
     failed = [o for o in outcomes if o.problems]
     for outcome in failed:
         for problem in outcome.problems:
@@ -105,7 +109,7 @@ def criteria_check(directory: str | None) -> None:
     if failed:
         raise BadInput(f"{len(failed)} of {len(outcomes)} rule examples fail")
     click.echo(f"ok: {standard.label}, {len(standard.indicators)} indicators, {len(standard.rules)} rules, "
-               f"{len(outcomes)} examples pass")
+               f"{len(outcomes)} examples pass ({backend(engine).label})")
 
 
 @criteria.command("export")

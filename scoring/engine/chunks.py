@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 from scoring.engine import orphans
-from scoring.engine.durable import Engine
+from scoring.engine.backends import Backend, Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
@@ -47,6 +47,7 @@ class ScoringJob:
     standard: Standard
     period: Period
     as_of: date
+    backend: Backend  # the rules engine every process of the run uses
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def chunk_scorer(job: ScoringJob, workers: int, store: Store, units: int) -> Ite
     """
     workers = min(workers, -(-units // CHUNK))
     if workers <= 1 or store.conn.in_transaction:  # in a transaction already: never fork
-        with Engine(job.standard) as engine:
+        with Engine(job.standard, job.backend) as engine:
             # Every chunk is scored at the call, before the caller's transaction writes anything.
             yield lambda codes: iter([score_chunk(job, store, engine, chunk) for chunk in _split(codes)])
         return
@@ -182,7 +183,7 @@ _worker: tuple[ScoringJob, Store, Engine] | None = None
 def _start_worker(job: ScoringJob, guard: orphans.Guard) -> None:
     global _worker
     orphans.exit_with_parent(guard)
-    _worker = (job, Store(job.db), Engine(job.standard))
+    _worker = (job, Store(job.db), Engine(job.standard, job.backend))
 
 
 def _worker_chunk(codes: list[str]) -> Chunk:

@@ -16,7 +16,8 @@ Absence (`unless`) is not compiled to durable_rules' `$not`: in durable_rules 2.
 beside other rules misfires and can crash the process (free(): invalid pointer). Instead each
 `unless` pattern becomes a positive probe rule. A pattern that joins nothing to the `when`
 facts is an existence probe (the pattern alone): any match means "present", and the rule's
-matches from the same batch are dropped. A pattern that joins (`same: f.x`) is probed with
+matches from that batch and every later batch of the unit are dropped (a unit's facts are never
+retracted while it is scored, so what is present stays present; CLIPS's `not` means the same). A pattern that joins (`same: f.x`) is probed with
 the rule's `when` plus the pattern, and a match of the rule is dropped when a probe matched
 the same `when` facts. Same meaning, and every comparison still runs in the engine.
 """
@@ -128,7 +129,7 @@ class Engine:
         start = session.add(sid, facts)
         batch = [self._projected(fact, start + i, sid) for i, fact in enumerate(facts)]
         _dre.assert_facts(self._handle, fastjson.dumps(batch).decode())
-        return self._drain(session.facts)
+        return self._drain(session)
 
     def _projected(self, fact: dict[str, Any], position: int, sid: str) -> dict[str, Any]:
         kind = fact["fact"]
@@ -138,9 +139,9 @@ class Engine:
                 shown[name] = fact[name]
         return shown
 
-    def _drain(self, session: list[dict[str, Any]]) -> list[Match]:
+    def _drain(self, unit: "_Session") -> list[Match]:
         matches: list[Match] = []
-        present: set[str] = set()  # rules whose `unless` fact exists (existence probes)
+        session, present = unit.facts, unit.present  # present: rules whose `unless` fact exists (existence probes)
         joined: set[tuple] = set()  # (rule, when fact ids) that a joined probe matched
         names, handle = self._names, self._handle
         started = _dre.start_action(handle)
@@ -194,6 +195,7 @@ class _Session:
     def __init__(self) -> None:
         self.facts: list[dict[str, Any]] = []
         self.ids: set[str] = set()
+        self.present: set[str] = set()  # rules whose non-joining `unless` pattern a fact of this unit met
 
     def add(self, sid: str, facts: list[dict[str, Any]]) -> int:
         """Append facts and return the position of the first; their own ids must be unique in the unit."""

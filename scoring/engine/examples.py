@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.store.periods import parse_period
+from scoring.engine.backends import Backend, backend
 from scoring.engine.runner import documents, score_all
 from scoring.standard import Standard
 from scoring.standard.schema import Example
@@ -75,12 +76,12 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     return store
 
 
-def score_example(standard: Standard, example: Example) -> dict[str, Any]:
+def score_example(standard: Standard, example: Example, engine: str | Backend | None = None) -> dict[str, Any]:
     store = example_workspace(standard, example)
     try:
         period = parse_period(example.given.period)
         as_of = date.fromisoformat(example.given.as_of) if example.given.as_of else period.end
-        scores, _ = score_all(store, standard, period, as_of)
+        scores, _ = score_all(store, standard, period, as_of, engine_name=engine)
         return documents(standard, period, scores)[0]
     finally:
         store.close()
@@ -116,12 +117,14 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
     return problems
 
 
-def run_examples(standard: Standard) -> list[ExampleOutcome]:
+def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleOutcome]:
+    """Every rule example scored with one engine (`engine`: auto, clips or durable; see engine.backends)."""
+    chosen = backend(engine)
     outcomes = []
     for src in standard.rules:
         for index, example in enumerate(src.rule.examples):
             try:
-                problems = compare(standard, example.expect, score_example(standard, example))
+                problems = compare(standard, example.expect, score_example(standard, example, chosen))
             except (KeyError, ValueError) as exc:
                 problems = [f"given: cannot be scored: {exc}"]
             outcomes.append(ExampleOutcome(src.file, src.rule.id, index, tuple(problems)))

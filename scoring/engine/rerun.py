@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterator
 
+from scoring.engine.backends import Backend, backend
 from scoring.engine.runner import RunError, documents, period_of, score_all
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
@@ -28,25 +29,33 @@ class Rerun:
     run: dict[str, Any]  # the stored run
     criteria: str  # the standard's label, id@hash
     units: int  # units compared (stored and recomputed together)
+    engine: Backend  # the rules engine that recomputed it (the run records the one that scored it)
     changed: dict[str, list[str]] = field(default_factory=dict)  # unit -> what changed, one line each
 
     @property
     def identical(self) -> bool:
         return not self.changed
 
+    @property
+    def same_engine(self) -> bool:
+        return self.run["engine"] == self.engine.name
+
     def lines(self) -> list[str]:
         run = self.run
         head = (f"run {run['id']} ({run['period']}, as of {run['as_of']}, {self.criteria}) recomputed from its "
                 f"recorded standard and the current inputs: ")
+        lines = [] if self.same_engine else [
+            f"run {run['id']} was scored by {_recorded(run)}; recomputed by {self.engine.label}, another engine"]
         if self.identical:
-            return [head + f"identical, {self.units} scorecards byte for byte"]
-        lines = [head + f"{len(self.changed)} of {self.units} units differ (old → new)"]
+            return lines + [head + f"identical, {self.units} scorecards byte for byte"]
+        lines += [head + f"{len(self.changed)} of {self.units} units differ (old → new)"]
         for unit in sorted(self.changed):
             lines += [f"{unit}: {change}" for change in self.changed[unit]]
         return lines
 
 
-def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int], None] | None = None) -> Rerun:
+def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int], None] | None = None,
+          engine_name: str | None = None) -> Rerun:
     """Recompute run `run_id` and compare it with what it stored; raises RunError when it cannot be recomputed."""
     period = period_of(store, period_code)
     run = store.run(run_id)
@@ -59,14 +68,15 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
         raise RunError(f"run {run_id}: the texts of its standard ({run['standard_hash'][:12]}) are not in this "
                        f"workspace, so it cannot be recomputed; `scoring doctor` lists such runs")
     standard = load_from_files(files)
+    engine = backend(engine_name)
     if standard.content_hash != run["standard_hash"]:
         raise RunError(f"run {run_id}: its recorded standard texts hash to {standard.content_hash[:12]}, not to the "
                        f"{run['standard_hash'][:12]} the run names; the workspace has been altered")
     with store.snapshot():  # the stored run and the inputs, as of one moment
         stored = {doc["unit"]: doc for doc in store.run_documents(run_id)}
-        scores, _ = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress)
+        scores, _ = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress, engine)
     fresh = {d["unit"]: d for d in documents(standard, period, scores)}
-    result = Rerun(run, standard.label, len(set(stored) | set(fresh)))
+    result = Rerun(run, standard.label, len(set(stored) | set(fresh)), engine)
     for unit in sorted(set(stored) | set(fresh)):
         if unit not in fresh:
             result.changed[unit] = [f"scored in run {run_id}, not scored now (no longer a unit of this workspace)"]
@@ -77,6 +87,10 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
             if changes:
                 result.changed[unit] = changes
     return result
+
+
+def _recorded(run: dict[str, Any]) -> str:
+    return f"{run['engine']} {run['engine_version']}".strip()
 
 
 def canonical(document: dict[str, Any]) -> str:

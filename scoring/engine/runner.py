@@ -1,4 +1,4 @@
-"""Score a period: facts (SQL) → engine (durable_rules) → tally (Decimal) → ranking → one immutable run.
+"""Score a period: facts (SQL) → engine (CLIPS or durable_rules) → tally (Decimal) → ranking → one immutable run.
 
 Units are scored a chunk at a time (scoring.engine.chunks), in this process or in worker processes
 for big runs; either way each unit comes back as its standing plus its scorecard document
@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
-from scoring.engine.durable import Engine
+from scoring.engine.backends import Backend, Engine, backend
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
 from scoring.engine.ranking import Standing, place
@@ -43,6 +43,7 @@ class RunSummary:
     as_of: str
     units: int
     criteria: str
+    engine: str  # the rules engine and its version, e.g. "clips 1.0.6"
 
 
 def period_of(store: Store, code: str) -> Period:
@@ -55,11 +56,12 @@ def period_of(store: Store, code: str) -> Period:
 
 
 def score_all(store: Store, standard: Standard, period: Period, as_of: date,
-              progress: Callable[[int], None] | None = None) -> tuple[list[UnitScore], list[dict]]:
+              progress: Callable[[int], None] | None = None,
+              engine_name: str | Backend | None = None) -> tuple[list[UnitScore], list[dict]]:
     """Every unit's score and new rectification items, in one process (examples, tests, checks)."""
     scores: list[UnitScore] = []
     items: list[dict] = []
-    with Engine(standard) as engine:
+    with Engine(standard, engine_name) as engine:
         for uf in build_facts(store, standard, period):
             score, unit_items = score_unit(engine, standard, period, as_of, uf)
             scores.append(score)
@@ -83,7 +85,8 @@ def workers_for(requested: int | None, units: int) -> int:
 
 
 def run_period(store: Store, standard: Standard, period_code: str, as_of: date | None = None,
-               progress: Callable[[int], None] | None = None, workers: int | None = None) -> RunSummary:
+               progress: Callable[[int], None] | None = None, workers: int | None = None,
+               engine_name: str | None = None) -> RunSummary:
     """Score every unit of a period as the workspace stands at one moment, and store the run.
 
     One moment: the run takes the write lock (BEGIN IMMEDIATE) before it reads any input and keeps
@@ -99,7 +102,7 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     """
     period = period_of(store, period_code)
     as_of = as_of or period.end
-    job = ScoringJob(str(store.path), standard, period, as_of)
+    job = ScoringJob(str(store.path), standard, period, as_of, backend(engine_name))
     counted = store.execute("select count(*) from units").fetchone()[0]  # sizes the pool; the codes are read below
     if not counted:
         raise RunError("no units in this workspace: import them with `scoring import units FILE`")
@@ -111,7 +114,7 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
                                 standard.label, standard.files)
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
-                                      standard.criteria.version, len(codes))
+                                      standard.criteria.version, len(codes), job.backend.name, job.backend.version)
             scored: list[Scored] = []
             for units, items in chunks:  # items are stored as they come, while workers go on scoring
                 store.save_rectifications(items)
@@ -121,8 +124,8 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
             store.ensure_standings_index()
             _save_run_units(store, standard, run_id, scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
-                        units=len(codes), criteria=standard.label)
-    return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label)
+                        units=len(codes), criteria=standard.label, engine=job.backend.label)
+    return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label, job.backend.label)
 
 
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
@@ -148,7 +151,7 @@ class Rescore:
 
 
 def rescore_unit(store: Store, standard: Standard, period_code: str, unit: str,
-                 as_of: date | None = None) -> Rescore:
+                 as_of: date | None = None, engine_name: str | None = None) -> Rescore:
     """Re-score one unit (after a new finding, say) and re-rank its group, without storing a run.
 
     Runs are immutable and store every unit's document, so a stored run always scores the whole
@@ -156,10 +159,11 @@ def rescore_unit(store: Store, standard: Standard, period_code: str, unit: str,
     """
     period = period_of(store, period_code)
     with store.snapshot():  # the unit's inputs and the others' standings as of one moment
-        return _rescore(store, standard, period, unit, as_of)
+        return _rescore(store, standard, period, unit, as_of, engine_name)
 
 
-def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of: date | None) -> Rescore:
+def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of: date | None,
+             engine_name: str | None) -> Rescore:
     run = store.latest_run(period.code)
     if run is None:
         raise RunError(f"no run for {period.code} yet: score the period first with `scoring run --period {period.code}`")
@@ -171,7 +175,7 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
         raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
     as_of = as_of or date.fromisoformat(run["as_of"])
     with gc_paused():
-        with Engine(standard) as engine:
+        with Engine(standard, engine_name) as engine:
             score, _ = score_unit(engine, standard, period, as_of, facts[0])
         placement, changed = _replaced(store, standard, run["id"], unit, score)
     before = store.execute("select rank, score, grade from run_units where run = ? and unit = ?",

@@ -221,8 +221,39 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return record
 
 
+# A row is a flat object; this leaves room for values that are lists or objects themselves.
+# The limit is ours, not the interpreter's: Python 3.13's json no longer raises RecursionError on
+# deep input (it parses 100,000 levels), which is no longer a guard against a hostile file.
+MAX_JSON_DEPTH = 100
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _check_depth(text: str) -> None:
+    """Refuse JSON text nested deeper than MAX_JSON_DEPTH, before parsing it (strings are skipped whole)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return  # cannot be that deep: the common case costs two counts
+    depth = 0
+    for token in _STRING_OR_BRACKET.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise _TooDeep()
+        elif bracket in "]}":
+            depth -= 1
+
+
+def _loads(text: str) -> Any:
+    _check_depth(text)
+    return json.loads(text, object_pairs_hook=_unique_keys)
+
+
 def _json_error(exc: Exception) -> str:
-    if isinstance(exc, RecursionError):
+    if isinstance(exc, (RecursionError, _TooDeep)):
         return "nested too deeply"
     if "integer string conversion" in str(exc):
         return "a number with more than 4300 digits"
@@ -234,7 +265,7 @@ def _json(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any
         raise ReadError([f"{path.name}: a JSON file larger than {MAX_JSON_BYTES // 1024 ** 2} MB is read whole; "
                          f"give big files as JSON Lines (.jsonl) or CSV, which are read row by row"])
     try:
-        data = json.loads(path.read_text(encoding=encoding or "utf-8-sig"), object_pairs_hook=_unique_keys)
+        data = _loads(path.read_text(encoding=encoding or "utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ReadError([f"{path.name}: not {encoding or 'UTF-8'} text (byte 0x{exc.object[exc.start]:02x} "
                          f"at offset {exc.start}); save it as UTF-8"]) from None
@@ -265,7 +296,7 @@ def _jsonl(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, An
             if _UNDECODED.search(line):
                 raise ReadError([f"{path.name}:{number}: row: bytes that are not {chosen} text; save the file as UTF-8"])
             try:
-                record = json.loads(line, object_pairs_hook=_unique_keys)
+                record = _loads(line)
             except (ValueError, RecursionError) as exc:
                 raise ReadError([f"{path.name}:{number}: row: not valid JSON: {_json_error(exc)}"]) from None
             if not isinstance(record, dict):

@@ -81,6 +81,13 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
                     continue
                 joinable = earlier if section == "when" else {a: p.fact for a, p in rule.when.items()}
                 yield from _condition_problems(standard, where, pattern.fact, name, cond, joinable)
+            for group in pattern.any:
+                for name, cond in group.items():
+                    if isinstance(cond, Op) and cond.operator[0] == "same":
+                        # durable_rules refuses a unit's whole batch (its error 311) when such a join
+                        # meets a fact without the field; the two engines must accept the same rules.
+                        yield (f"{section}.{alias}.any.{name}: a same: join cannot be one of any:'s alternatives; "
+                               f"write a rule per alternative instead")
             if section == "when":
                 earlier[alias] = pattern.fact
 

@@ -294,11 +294,12 @@ class Store:
     # ------------------------------------------------------------ runs
 
     def create_run(self, period: str, as_of: str, standard_hash: str, standard_id: str,
-                   standard_version: str, units: int) -> int:
+                   standard_version: str, units: int, engine: str, engine_version: str) -> int:
         table = self.db["runs"]
         table.insert({"period": period, "as_of": as_of, "standard_hash": standard_hash,
                       "standard_id": standard_id, "standard_version": standard_version,
-                      "created_at": now(), "user": self.user, "units": units})
+                      "created_at": now(), "user": self.user, "units": units,
+                      "engine": engine, "engine_version": engine_version})
         return int(table.last_pk)
 
     def save_run_units(self, rows: list[dict[str, Any]]) -> None:
@@ -309,11 +310,11 @@ class Store:
 
     def latest_run(self, period: str) -> dict[str, Any] | None:
         rows = self.query("select * from runs where period = ? order by id desc limit 1", [period])
-        return rows[0] if rows else None
+        return _engine_known(rows[0]) if rows else None
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         rows = self.query("select * from runs where id = ?", [run_id])
-        return rows[0] if rows else None
+        return _engine_known(rows[0]) if rows else None
 
     def run_units(self, run_id: int, group: str | None = None) -> list[dict[str, Any]]:
         sql = "select * from run_units where run = ?"
@@ -408,3 +409,14 @@ class Store:
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": self.user,
                                                   "status": status, "note": note, "evidence": evidence})
 
+
+
+# Runs stored before the engine could be chosen (schema 3 and older) were all scored by durable_rules.
+ENGINE_OF_OLD_RUNS = "durable_rules"
+
+
+def _engine_known(run: dict[str, Any]) -> dict[str, Any]:
+    """A runs row with its engine named: an old run's empty engine column reads as durable_rules."""
+    if not run.get("engine"):
+        return {**run, "engine": ENGINE_OF_OLD_RUNS, "engine_version": run.get("engine_version") or ""}
+    return run

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 4  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user
+SCHEMA_VERSION = 5  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+# 5: runs.engine and runs.engine_version
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -30,7 +31,8 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "survey_issued": ({"unit": str, "period": str, "issued": int}, ("unit", "period")),
     "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
-              "standard_version": str, "created_at": str, "user": str, "units": int}, ("id",)),
+              "standard_version": str, "created_at": str, "user": str, "units": int,
+              "engine": str, "engine_version": str}, ("id",)),
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
                    "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,

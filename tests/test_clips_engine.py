@@ -1,0 +1,79 @@
+"""The CLIPS backend on its own: hostile text in rules and facts stays data, NUL is refused plainly,
+and a unit's facts meet only its own (these run wherever clipspy does; the durable_rules case skips
+without it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.engine.backends import Engine
+from scoring.standard import load_default
+from scoring.standard.model import RuleSource, Standard
+from scoring.standard.schema import Rule
+
+STANDARD = load_default()
+HOSTILE = '") (defrule evil (unit) => (exit)) ("\\'
+
+
+def one_rule(when: dict, unless: dict | None = None) -> Standard:
+    rule = Rule.model_validate({"id": "PROBE", "title": "探", "title_en": "Probe", "rationale": "探", "indicator": "T1",
+                                "when": when, "unless": unless or {}, "then": {"flag": {"code": "MISSING_METRIC"}},
+                                "examples": [{"given": {}, "expect": {"T1": "5"}}]})
+    return Standard(criteria=STANDARD.criteria, rules=(RuleSource(rule, "rules/probe.yml"),), files={})
+
+
+def unit(*facts: dict) -> list[dict]:
+    return [{"fact": "unit", "id": "unit", "code": "U1", "type": "city_department", "group": "city_department"},
+            *({"fact": "finding", "id": f"f{i}", **f} for i, f in enumerate(facts))]
+
+
+def test_a_rule_constant_full_of_clips_syntax_is_one_string_and_matches_only_itself():
+    standard = one_rule({"f": {"fact": "finding", "inspector": HOSTILE}})
+    with Engine(standard, "clips") as engine:
+        found = engine.fire("U1", unit({"inspector": HOSTILE}, {"inspector": "evil"}, {"inspector": HOSTILE[:-1]}))
+    assert [m.facts["f"]["id"] for m in found] == ["f0"]
+
+
+def test_fact_text_is_never_read_as_clips():
+    standard = one_rule({"f": {"fact": "finding", "code": {"ne": "X"}}})
+    with Engine(standard, "clips") as engine:
+        found = engine.fire("U1", unit({"code": HOSTILE}, {"code": "X"}, {"code": "(assert (unit))"}))
+    assert sorted(m.facts["f"]["id"] for m in found) == ["f0", "f2"]
+
+
+def test_a_nul_character_in_a_fact_is_refused_with_the_unit_and_fact_named():
+    standard = one_rule({"f": {"fact": "finding", "code": "A"}})
+    with Engine(standard, "clips") as engine, pytest.raises(ValueError) as refused:
+        engine.fire("U1", unit({"code": "A\x00B"}))
+    assert "单位 U1 的事实 'f0' 含 NUL 字符" in str(refused.value)
+    assert "remove it from the input" in str(refused.value)
+
+
+@pytest.mark.parametrize("engine_name", ["clips", "durable"])
+def test_two_live_units_meet_only_their_own_facts_and_unless_is_per_unit(engine_name):
+    """The same on both engines (durable_rules once dropped a match only when its `unless` fact came in the same batch)."""
+    if engine_name == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    standard = one_rule({"f": {"fact": "finding", "code": "A"}}, {"g": {"fact": "finding", "code": "B"}})
+    with Engine(standard, engine_name) as engine:
+        first = engine.fire("U1", unit({"code": "A"}))
+        second = engine.fire("U2", unit({"code": "B"}))
+        assert [m.rule for m in first] == ["PROBE"] and second == []
+        # a later batch of U1 that brings a B: nothing new (the earlier match was handed up already)
+        assert engine.fire("U1", [{"fact": "finding", "id": "late", "code": "B"}]) == []
+        # and in U2, an A arriving after its B is suppressed: unless holds across a unit's batches
+        assert engine.fire("U2", [{"fact": "finding", "id": "late", "code": "A"}]) == []
+        engine.forget("U1")
+        engine.forget("U2")
+
+
+def test_lint_refuses_a_same_join_among_any_alternatives():
+    """durable_rules refuses a unit's whole batch when such a join meets a missing field: both engines must
+    accept the same rules, so the standard check names the construct instead."""
+    from scoring.standard.lint import consistency_problems
+
+    standard = one_rule({"a": {"fact": "finding"},
+                         "b": {"fact": "finding", "any": [{"code": {"same": "a.code"}}, {"count": {"gt": 1}}]}})
+    assert consistency_problems(standard) == [
+        "rules/probe.yml: rule PROBE: when.b.any.code: a same: join cannot be one of any:'s alternatives; "
+        "write a rule per alternative instead"]
