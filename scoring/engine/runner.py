@@ -55,18 +55,15 @@ def period_of(store: Store, code: str) -> Period:
 
 
 def score_all(store: Store, standard: Standard, period: Period, as_of: date,
-              progress: Callable[[int], None] | None = None) -> tuple[list[UnitScore], list[dict]]:
-    """Every unit's score and new rectification items, in one process (examples, tests, checks)."""
+              progress: Callable[[int], None] | None = None) -> list[UnitScore]:
+    """Every unit's score, in one process (examples, tests, checks)."""
     scores: list[UnitScore] = []
-    items: list[dict] = []
     with Engine(standard) as engine:
         for uf in build_facts(store, standard, period):
-            score, unit_items = score_unit(engine, standard, period, as_of, uf)
-            scores.append(score)
-            items.extend(unit_items)
+            scores.append(score_unit(engine, standard, period, as_of, uf))
             if progress:
                 progress(1)
-    return scores, items
+    return scores
 
 
 def documents(standard: Standard, period: Period, scores: list[UnitScore]) -> list[dict[str, Any]]:
@@ -113,8 +110,7 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
                                       standard.criteria.version, len(codes))
             scored: list[Scored] = []
-            for units, items in chunks:  # items are stored as they come, while workers go on scoring
-                store.save_rectifications(items)
+            for units in chunks:  # stored as they come, while workers go on scoring
                 scored.extend(units)
                 if progress:
                     progress(len(units))
@@ -172,7 +168,7 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
     as_of = as_of or date.fromisoformat(run["as_of"])
     with gc_paused():
         with Engine(standard) as engine:
-            score, _ = score_unit(engine, standard, period, as_of, facts[0])
+            score = score_unit(engine, standard, period, as_of, facts[0])
         placement, changed = _replaced(store, standard, run["id"], unit, score)
     before = store.execute("select rank, score, grade from run_units where run = ? and unit = ?",
                            [run["id"], unit]).fetchone()

@@ -357,41 +357,46 @@ class Store:
         return {r["id"]: r["status"] for r in self.query(
             f"select id, status from rectifications where id in ({marks})", ids)}
 
-    # What rules derive for a rectification item: refreshed by every run, unlike status and owner.
-    _DERIVED = ("unit", "period", "finding", "rule", "indicator", "title", "note", "deadline")
+    _ISSUED = ("unit", "period", "finding", "rule", "indicator", "title", "note", "deadline", "standard_hash",
+               "standard_version")
 
-    def save_rectifications(self, items: list[dict[str, Any]]) -> None:
-        """Create new items as open; refresh what rules derive (deadline, indicator) of known ones, never status.
+    def issue_rectifications(self, period: str, units: list[str], wanted: list[dict[str, Any]]) -> dict[str, int]:
+        """Make the register of these units' items of a period what their findings order now.
 
-        Tuples and executemany: a province run creates ~650,000 items. Known items whose derived
-        values are unchanged are not rewritten (the same end state)."""
-        if not items:
-            return
+        New items are created open; an issued item is never changed (its deadline stands whatever
+        the standard says later) except that one no longer ordered is withdrawn, and a withdrawn
+        one ordered again is open again. Each change goes into the item's history.
+        """
         stamp, user = now(), self.user
-        derived = self._DERIVED
-        values_of = operator.itemgetter(*derived)
-        known = self._derived_of([item["id"] for item in items])
+        counts = {"issued": 0, "withdrawn": 0, "restored": 0}
+        known: dict[str, str] = {}
+        for i in range(0, len(units), 500):
+            chunk = units[i:i + 500]
+            known.update(self.conn.execute(
+                f"select id, status from rectifications where period = ? and unit in ({','.join('?' * len(chunk))})",
+                [period, *chunk]).fetchall())
+        wanted_ids = {item["id"] for item in wanted}
+        fresh = [item for item in wanted if item["id"] not in known]
+        # An item of another period with the same id (a finding moved between periods) is left alone.
+        fresh = [item for item in fresh if not self.conn.execute(
+            "select 1 from rectifications where id = ?", [item["id"]]).fetchone()]
         self.conn.executemany(
-            f"update rectifications set {', '.join(f'{c} = ?' for c in derived)} where id = ?",
-            [values + (item["id"],) for item in items if item["id"] in known
-             and (values := values_of(item)) != known[item["id"]]])
-        fresh = [item for item in items if item["id"] not in known]
-        self.conn.executemany(
-            f"insert into rectifications (id, {', '.join(derived)}, status, created_at, updated_at) "
-            f"values (?, {', '.join('?' * len(derived))}, 'open', ?, ?)",
-            [(item["id"], *values_of(item), stamp, stamp) for item in fresh])
-        self.conn.executemany(
-            "insert into rectification_history (item, at, user, status, note, evidence) values (?, ?, ?, 'open', '', '')",
-            [(item["id"], stamp, user) for item in fresh])
-
-    def _derived_of(self, ids: list[str]) -> dict[str, tuple]:
-        """id -> derived values of the stored items among these ids (500 ids a query)."""
-        columns, out = ", ".join(self._DERIVED), {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update((row[0], row[1:]) for row in self.conn.execute(
-                f"select id, {columns} from rectifications where id in ({','.join('?' * len(chunk))})", chunk))
-        return out
+            f"insert into rectifications (id, {', '.join(self._ISSUED)}, status, created_at, updated_at) "
+            f"values (?, {', '.join('?' * len(self._ISSUED))}, 'open', ?, ?)",
+            [(item["id"], *(item.get(c, "") for c in self._ISSUED), stamp, stamp) for item in fresh])
+        history = [(item["id"], stamp, user, "open", "") for item in fresh]
+        gone = [ident for ident, status in known.items() if ident not in wanted_ids and status != "withdrawn"]
+        back = [ident for ident, status in known.items() if ident in wanted_ids and status == "withdrawn"]
+        self.conn.executemany("update rectifications set status = 'withdrawn', updated_at = ? where id = ?",
+                              [(stamp, ident) for ident in gone])
+        self.conn.executemany("update rectifications set status = 'open', rectified_on = null, updated_at = ? "
+                              "where id = ?", [(stamp, ident) for ident in back])
+        history += [(ident, stamp, user, "withdrawn", "问题记录已撤回或不再要求整改") for ident in gone]
+        history += [(ident, stamp, user, "open", "问题记录已恢复") for ident in back]
+        self.conn.executemany("insert into rectification_history (item, at, user, status, note, evidence) "
+                              "values (?, ?, ?, ?, ?, '')", history)
+        counts.update(issued=len(fresh), withdrawn=len(gone), restored=len(back))
+        return counts
 
     def rectifications(self, where: str = "1", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"select * from rectifications where {where} order by unit, deadline, id", list(params))
@@ -404,7 +409,12 @@ class Store:
 
     def set_rectification_status(self, item: str, status: str, note: str, evidence: str, at: str | None = None) -> None:
         stamp = at or now()
-        self.db["rectifications"].update(item, {"status": status, "updated_at": stamp})
+        changes = {"status": status, "updated_at": stamp}
+        if status == "rectified":  # the day it was done: after the deadline it stays on record as late
+            changes["rectified_on"] = stamp[:10]
+        elif status == "reopened":
+            changes["rectified_on"] = None
+        self.db["rectifications"].update(item, changes)
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": self.user,
                                                   "status": status, "note": note, "evidence": evidence})
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 4  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user
+SCHEMA_VERSION = 5  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+# 5: rectifications born with the finding (standard_hash, standard_version) and rectified_on
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -35,7 +36,8 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
                    "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
                         "title": str, "note": str, "deadline": str, "status": str, "owner": str,
-                        "created_at": str, "updated_at": str}, ("id",)),
+                        "created_at": str, "updated_at": str, "standard_hash": str, "standard_version": str,
+                        "rectified_on": str}, ("id",)),
     "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
                                "evidence": str}, ("id",)),
     # user: who acted (the web user, $SCORING_USER or the OS account); os_user: the OS account of the process.

@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from scoring.cli.common import BAD_INPUT
+from scoring.engine.orders import after_import
 from scoring.inputs.importing import ImportFailed, import_file
 from scoring.store.periods import PeriodError
 from scoring.rectify.register import RegisterError, import_updates
@@ -57,7 +58,8 @@ def upload():
         if kind == "rectifications":
             result = {"kind": kind, "file": path.name, "applied": import_updates(g.store, path)}
         else:
-            done = import_file(g.store, standard(), kind, path, **options)
+            std = standard()
+            done = import_file(g.store, std, kind, path, after_write=after_import(g.store, std), **options)
             result = {"kind": kind, "file": path.name, "rows": done.rows, "written": done.written,
                       "rejected": done.rejected, "dry_run": done.dry_run, "ignored": done.ignored_columns}
     except ImportFailed as exc:
