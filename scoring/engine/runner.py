@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
+from scoring import fastjson
+from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.durable import Engine
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
@@ -80,7 +82,8 @@ def workers_for(requested: int | None, units: int) -> int:
 
 
 def run_period(store: Store, standard: Standard, period_code: str, as_of: date | None = None,
-               progress: Callable[[int], None] | None = None, workers: int | None = None) -> RunSummary:
+               progress: Callable[[int], None] | None = None, workers: int | None = None,
+               warn: Callable[[Completeness], None] | None = None) -> RunSummary:
     """Score every unit of a period as the workspace stands at one moment, and store the run.
 
     One moment: the run takes the write lock (BEGIN IMMEDIATE) before it reads any input and keeps
@@ -88,8 +91,9 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     (here, or by workers in their own connections) is the last commit before it, whatever waits
     meanwhile (WAL readers never see another connection's uncommitted writes, nor this run's).
     An import that commits before the lock is wholly seen; one that comes later waits and is wholly
-    unseen. Worker processes are started before the lock (never fork inside a transaction) and are
-    handed units only under it. Nothing but the lock is needed: no extra query, copy or check per
+    unseen. What data is missing (scoring.engine.completeness) is checked under the lock too, handed
+    to `warn` before any unit is scored, and recorded with the run for its report. Worker processes
+    are started before the lock (never fork inside a transaction) and are handed units only under it. Nothing but the lock is needed: no extra query, copy or check per
     chunk (comparing a change counter instead would have to fail or redo a run that overlapped an
     import). Parallel runs held the lock while their workers scored before, too; a single-process run
     (a small workspace, or the web app) now also holds it while it scores, so writers wait that long.
@@ -103,12 +107,16 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     workers = 1 if str(store.path) == ":memory:" else workers_for(workers, counted)  # workers open the file
     with chunk_scorer(job, workers, store, counted) as score:
         with store.transaction():
+            gaps = check_period(store, standard, period.code)
+            if warn is not None:
+                warn(gaps)
             codes = [row[0] for row in store.execute("select code from units order by code")]
             chunks = score(codes)
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
                                 standard.label, standard.files)
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
-                                      standard.criteria.version, len(codes))
+                                      standard.criteria.version, len(codes),
+                                      fastjson.dumps(gaps.as_dict()).decode())
             scored: list[Scored] = []
             for units in chunks:  # stored as they come, while workers go on scoring
                 scored.extend(units)
@@ -117,7 +125,9 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
             store.ensure_standings_index()
             _save_run_units(store, standard, run_id, scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
-                        units=len(codes), criteria=standard.label)
+                        units=len(codes), criteria=standard.label,
+                        **({"missing": {f"{g.kind}{':' + g.detail if g.detail else ''}": len(g.units)
+                                        for g in gaps.gaps}} if gaps.gaps else {}))
     return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label)
 
 

@@ -294,11 +294,11 @@ class Store:
     # ------------------------------------------------------------ runs
 
     def create_run(self, period: str, as_of: str, standard_hash: str, standard_id: str,
-                   standard_version: str, units: int) -> int:
+                   standard_version: str, units: int, completeness: str = "") -> int:
         table = self.db["runs"]
         table.insert({"period": period, "as_of": as_of, "standard_hash": standard_hash,
                       "standard_id": standard_id, "standard_version": standard_version,
-                      "created_at": now(), "user": self.user, "units": units})
+                      "created_at": now(), "user": self.user, "units": units, "completeness": completeness})
         return int(table.last_pk)
 
     def save_run_units(self, rows: list[dict[str, Any]]) -> None:

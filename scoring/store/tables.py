@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 SCHEMA_VERSION = 5  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
-# 5: rectifications born with the finding (standard_hash, standard_version) and rectified_on
+# 5: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
+# runs.completeness (what data was missing when the run was made, JSON)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -31,7 +32,7 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "survey_issued": ({"unit": str, "period": str, "issued": int}, ("unit", "period")),
     "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
-              "standard_version": str, "created_at": str, "user": str, "units": int}, ("id",)),
+              "standard_version": str, "created_at": str, "user": str, "units": int, "completeness": str}, ("id",)),
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
                    "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,

@@ -99,6 +99,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "run_now": ("开始评分", "Score now"), "as_of_hint": ("（默认为周期末）", "(default: the period's end)"),
     "run_done": ("评分完成：第 {run} 次，{period}，{units} 个单位，截至 {as_of}。",
                  "Scored: run {run}, {period}, {units} units, as of {as_of}."),
+    "data_missing": ("数据不完整：{what}", "Data missing: {what}"),
     "run_busy": ("另一评分正在进行，请稍后。", "Another run is in progress: try again shortly."),
     "bad_date": ("日期格式应为 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."),
     "role": ("角色", "Role"), "state": ("状态", "State"), "actions": ("操作", "Actions"),

@@ -91,11 +91,15 @@ def run():
     try:
         # One process: forking scoring workers from a server that runs threads could copy a lock another
         # thread holds. A province-sized run is better started with `scoring run` (workers) on the server.
-        summary = run_period(g.store, standard(), period, as_of, workers=1)
+        missing: list[str] = []
+        summary = run_period(g.store, standard(), period, as_of, workers=1,
+                             warn=lambda gaps: missing.extend(gaps.lines(g.lang)))
     except BAD_INPUT as exc:
         return render_template("admin_run.html", periods=periods, period=period, error=str(exc)), 400
     finally:
         RUN_LOCK.release()
+    for line in missing:  # what the run scored without (数据完整性), before the result
+        flash(t("data_missing", g.lang, what=line), "error")
     flash_saved("run_done", run=summary.run, period=summary.period, units=summary.units, as_of=summary.as_of)
     return redirect(url_for("admin.home"))
 

@@ -12,6 +12,7 @@ and `scoring scorecard UNIT` hold every unit's details.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
+from scoring.engine.completeness import Gap
 from scoring.outputs.compare import movement, previous_period, signed
 from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
@@ -134,8 +136,18 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
                   for r in records if r.unit in scanned.docs],
         "rectification_groups": rectification_groups(standard, records, lang, full),
         "overdue_units": overdue_units(standard, records, lang),
+        "completeness": completeness_of(run, lang),
     }
     return Report(data, scanned, standard)
+
+
+def completeness_of(run: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """What data was missing when the run was made (recorded by the run), as lines to read; None for older runs."""
+    if not run.get("completeness"):
+        return None
+    recorded = json.loads(run["completeness"])
+    gaps = [Gap(g["kind"], g["detail"], tuple(g["units"])) for g in recorded["gaps"]]
+    return {"units": recorded["units"], "lines": [gap.text(lang) for gap in gaps]}
 
 
 def documents(store: Store, run: dict[str, Any], standard: Standard) -> Iterable[dict[str, Any]]:

@@ -14,6 +14,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_title": ("{period}年度政务公开、办事公开考核情况通报", "Openness assessment {period}: ranked report"),
     "report_title_period": ("{period}政务公开、办事公开考核情况通报", "Openness assessment {period}: ranked report"),
     "summary": ("总体情况", "Summary"),
+    "completeness": ("数据完整性", "Data completeness"),
+    "data_complete": ("评分时各单位数据齐全。", "Every unit's data was in when the run was made."),
+    "data_gaps": ("评分时以下数据缺失，相关单位按标准计分（如无问卷的，群众满意度不得分）：",
+                  "When the run was made, this data was missing; the units concerned were scored as the standard "
+                  "says for missing data (no survey: no satisfaction points):"),
+    "data_unchecked": ("该评分批次未记录数据完整性检查。", "This run recorded no completeness check."),
     "units_assessed": ("参评单位", "Units assessed"),
     "average_score": ("平均得分", "Average score"),
     "grade_distribution": ("等次分布", "Grades"),
