@@ -63,6 +63,7 @@ cross join units u on u.code = cu.code
 cross join findings f on f.period = :period and f.unit = cu.code
 join temp.finding_codes c on c.code = f.code
 left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
+where not exists (select 1 from finding_withdrawals w where w.finding = f.id)
 group by f.unit""",
     # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
     # fact per finding would make a repeat join fire once per pair of findings.
@@ -71,7 +72,8 @@ select unit, json_group_array({_PREVIOUS})
 from (select f.unit, f.code, coalesce(f.indicator, '') as indicator, group_concat(f.id, '、') as refs,
         sum(f.count) as total, max(f.date) as last_date
       from (select f.* from temp.chunk_units cu
-            cross join findings f on f.period = :previous and f.unit = cu.code order by f.id) f
+            cross join findings f on f.period = :previous and f.unit = cu.code
+            where not exists (select 1 from finding_withdrawals w where w.finding = f.id) order by f.id) f
       join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
       group by f.unit, f.code, f.indicator)
 group by unit""",

@@ -26,6 +26,7 @@ from scoring.store.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
 from scoring.inputs.staging import staging
 from scoring.store import Store
+from scoring.store.lifecycle import check_unlocked
 from scoring.store.tables import INPUT_TABLES
 
 # Column names users may write, in Chinese or English, for each kind (see design/interfaces.md).
@@ -360,6 +361,7 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
         totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
         with store.transaction():
             pairs = staged.unit_periods()
+            check_unlocked(store, {period for _, period in pairs})  # 公示 and final periods take no input
             if replace:
                 totals["replaced"] = store.clear_unit_periods(kind, pairs)
             _add(totals, staged.write())

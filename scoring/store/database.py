@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from scoring.store.lifecycle import check_unlocked
 from scoring.store.private import PRIVATE_MODE, create_private
 from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document
 from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
@@ -121,9 +122,11 @@ class Store:
             self.set_setting("schema_version", str(SCHEMA_VERSION))
 
     def _add_missing_columns(self) -> None:
-        """A workspace made by an older version gains the columns added since."""
-        for name, (columns, _) in TABLES.items():
+        """A workspace made by an older version gains the tables and columns added since."""
+        for name, (columns, pk) in TABLES.items():
             if not self.db[name].exists():
+                if self.db["settings"].exists():  # an upgrade (create_schema makes every table itself)
+                    self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk)
                 continue
             present = self.db[name].columns_dict
             for column, kind in columns.items():
@@ -247,6 +250,7 @@ class Store:
         table = INPUT_TABLES[kind][0]
         if kind == "units":
             return 0
+        check_unlocked(self, {period for _, period in unit_periods})
         with self.transaction():
             return sum(self.execute(f"delete from {table} where unit = ? and period = ?", pair).rowcount
                        for pair in sorted(unit_periods))
@@ -259,6 +263,7 @@ class Store:
         """
         table, key = INPUT_TABLES[kind]
         counts = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
+        check_unlocked(self, {r["period"] for r in rows if r.get("period")})
         with self.transaction():
             if replace:
                 counts["replaced"] = self.clear_unit_periods(kind, {(r["unit"], r["period"]) for r in rows})

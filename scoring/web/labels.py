@@ -50,8 +50,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "finding_corrected": ("已更正 {id}。", "Corrected {id}."), "finding_deleted": ("已删除 {id}。", "Deleted {id}."),
     "follow_up_items": ("本单位整改事项（跟踪督办、验收销号）→", "This unit's rectification items (follow up, sign off) →"),
     "correct_entry": ("更正", "Correct"), "entered_at": ("录入于", "entered at"),
-    "entry_locked": ("本周期已评分，该记录不能再更正；如有错误请联系管理员。",
-                     "The period has been scored since: this entry can no longer be corrected. Ask an admin."),
+    "entry_locked": ("本周期已公示或定稿，该记录已锁定，不能再更正；如有错误请在公示期内申诉或联系管理员。",
+                     "The period is publicised for review or final: this entry is locked. Appeal during the "
+                     "review, or ask an admin."),
     "delete_entry": ("删除该记录", "Delete this entry"), "confirm_delete": ("确定删除？", "Delete it?"),
     # department
     "filled": ("已填 {done} / {total} 项", "{done} of {total} filled"),

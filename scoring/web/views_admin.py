@@ -15,7 +15,8 @@ from scoring.store.periods import PeriodError
 from scoring.rectify.register import RegisterError, import_updates
 from scoring.engine.runner import run_period
 from scoring.store.tables import INPUT_TABLES
-from scoring.web.context import PERIOD_SETTING, current_period, flash_saved, standard
+from scoring.store.lifecycle import PeriodLocked
+from scoring.web.context import PERIOD_SETTING, current_period, flash_saved, period_locked, standard
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, save_input
@@ -23,6 +24,7 @@ from scoring.web.users import ROLES, UserError, add_user, list_users, set_active
 from scoring.store.workspace import add_periods
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 KINDS = (*INPUT_TABLES, "rectifications")
 RUN_LOCK = threading.Lock()  # one scoring run at a time in this server
 

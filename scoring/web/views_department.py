@@ -16,12 +16,15 @@ from scoring.inputs.models import SelfAssessmentRow
 from scoring.standard.vocabulary import CLAIM_CODES
 from scoring.rectify.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
 from scoring.outputs.results import NoRunError, scorecard as load_scorecard
-from scoring.web.context import current_period, flash_saved, run_standard, standard, unit_or_404, unit_type_name
+from scoring.store.lifecycle import PeriodLocked
+from scoring.web.context import (current_period, flash_saved, period_locked, run_standard, standard, unit_or_404,
+                                 unit_type_name)
 from scoring.web.labels import t
 from scoring.web.security import check_unit, require
 from scoring.web.uploads import UploadError, read_evidence, store_evidence
 
 blueprint = Blueprint("department", __name__)
+blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 # Who may move an item to which status: the unit reports progress, inspectors and admins sign off or reopen.
 MOVES = {"department": ("in_progress", "rectified"), "inspector": ("verified", "reopened"),
          "admin": ("in_progress", "rectified", "verified", "reopened")}

@@ -20,12 +20,14 @@ from scoring.engine.orders import issue_orders
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import FindingRow
 from scoring.store import now
-from scoring.web.context import current_period, flash_saved, standard, unit_or_404
+from scoring.store.lifecycle import PeriodLocked, locked_periods
+from scoring.web.context import period_locked, current_period, flash_saved, standard, unit_or_404
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, read_evidence, store_evidence
 
 blueprint = Blueprint("inspector", __name__, url_prefix="/inspect")
+blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 ENTRY_ID = re.compile(r"^W-\d{8}-[0-9a-f]{8}$")
 FIELDS = ("period", "date", "code", "indicator", "count", "corrected_on_spot", "note", "evidence")
 SEARCH_LIMIT = 30
@@ -114,9 +116,8 @@ def entry_or_404(entry_id: str) -> dict[str, Any]:
 
 
 def is_locked(entry: dict[str, Any]) -> bool:
-    """Scored: a run of the entry's period was made after it was entered."""
-    return bool(g.store.query("select 1 from runs where period = ? and created_at >= ? limit 1",
-                              [entry["period"], entry["entered_at"]]))
+    """The entry's period is in 公示 or final: the one lock every input kind has (scoring.store.lifecycle)."""
+    return bool(locked_periods(g.store, [entry["period"]]))
 
 
 def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]], status: int = 200,

@@ -15,6 +15,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_title_period": ("{period}政务公开、办事公开考核情况通报", "Openness assessment {period}: ranked report"),
     "summary": ("总体情况", "Summary"),
     "completeness": ("数据完整性", "Data completeness"),
+    "draft_banner": ("草稿：本结果尚未定稿（{state}），以定稿结果为准。", "Draft: these results are not final ({state})."),
+    "appeals": ("申诉及处理结果", "Appeals and outcomes"),
+    "no_appeals": ("本周期没有申诉。", "No appeals this period."),
+    "appeal_target": ("申诉事项", "Appealed line"),
+    "appeal_reason": ("申诉理由", "Reason"),
+    "appeal_outcome": ("处理结果", "Outcome"),
+    "appeal_answer": ("答复", "Answer"),
     "data_complete": ("评分时各单位数据齐全。", "Every unit's data was in when the run was made."),
     "data_gaps": ("评分时以下数据缺失，相关单位按标准计分（如无问卷的，群众满意度不得分）：",
                   "When the run was made, this data was missing; the units concerned were scored as the standard "
