@@ -450,6 +450,36 @@ def test_inspector_corrects_own_entries_until_the_period_is_publicised(app):
     assert query(app, "select count from findings where id = 'W-20260101-0000000a'")[0]["count"] == 3
 
 
+def test_a_department_appeals_during_review_and_sees_the_admins_answer(app):
+    assert Browser(app, "insp").post("/inspect/unit/D005", finding("W-20260101-0000000d", count="2")).status_code == 302
+    assert Browser(app, "admin").post("/admin/run", {"period": YEAR}).status_code == 302
+    dept = Browser(app, "dept")
+    before = dept.get(f"/unit/D005/scorecard?period={YEAR}").text
+    assert "提交申诉" not in before and "草稿" in before  # a draft: no appeals before 公示
+    store = Store(app.config["DB"])
+    try:
+        publish(store, YEAR)
+    finally:
+        store.close()
+    page = dept.get(f"/unit/D005/scorecard?period={YEAR}").text
+    assert "提交申诉" in page and "W-20260101-0000000d" in page
+    filed = dept.post("/unit/D005/appeals", {"period": YEAR, "finding": "W-20260101-0000000d",
+                                             "reason": "现场已更新，照片为证", "evidence_file": (io.BytesIO(PNG), "p.png")})
+    assert filed.status_code == 302
+    assert Browser(app, "dept2").post("/unit/D005/appeals", {"period": YEAR, "reason": "x"}).status_code == 403
+    appeal = query(app, "select * from appeals where unit = 'D005'")[0]
+    assert appeal["status"] == "pending" and "sha256:" in appeal["evidence"]
+    admin = Browser(app, "admin")
+    assert "现场已更新，照片为证" in admin.get("/admin/appeals").text
+    assert admin.post("/admin/appeals", {"id": appeal["id"], "decision": "accept",
+                                         "answer": "经复核属实"}).status_code == 302
+    answered = dept.get(f"/unit/D005/scorecard?period={YEAR}").text
+    assert "已采纳" in answered and "经复核属实" in answered
+    assert query(app, "select reason from finding_withdrawals where finding = 'W-20260101-0000000d'")
+    assert query(app, "select status from rectifications where finding = 'W-20260101-0000000d'")[0]["status"] == \
+        "withdrawn"
+
+
 def test_inspector_deletes_an_own_entry(app):
     browser = Browser(app, "insp")
     assert browser.post("/inspect/unit/D005", finding("W-20260101-0000000b")).status_code == 302

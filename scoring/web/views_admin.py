@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from scoring.cli.common import BAD_INPUT
+from scoring.engine.cycle import CycleError, decide_appeal
 from scoring.engine.orders import after_import
 from scoring.inputs.importing import ImportFailed, import_file
 from scoring.store.periods import PeriodError
@@ -104,6 +105,32 @@ def run():
         flash(t("data_missing", g.lang, what=line), "error")
     flash_saved("run_done", run=summary.run, period=summary.period, units=summary.units, as_of=summary.as_of)
     return redirect(url_for("admin.home"))
+
+
+@blueprint.route("/appeals", methods=["GET", "POST"])
+@require("admin")
+def appeals():
+    """Pending appeals (申诉): accept (the finding is withdrawn, the period scored again) or reject, with a reason."""
+    if request.method == "POST":
+        try:
+            ident = int(request.form.get("id", ""))
+        except ValueError:
+            abort(400)
+        if not RUN_LOCK.acquire(blocking=False):  # accepting one re-scores the period
+            flash(t("run_busy", g.lang), "error")
+            return redirect(url_for("admin.appeals"))
+        try:
+            decide_appeal(g.store, standard(), ident, request.form.get("decision") == "accept",
+                          request.form.get("answer", ""))
+        except CycleError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("admin.appeals"))
+        finally:
+            RUN_LOCK.release()
+        flash_saved("appeal_decided", id=ident)
+        return redirect(url_for("admin.appeals"))
+    pending = g.store.query("select * from appeals where status = 'pending' order by id")
+    return render_template("admin_appeals.html", appeals=pending)
 
 
 @blueprint.route("/users", methods=["GET", "POST"])
