@@ -23,7 +23,8 @@ def workbook(path: Path, *rows: list) -> Path:
 
 
 def with_saved_values(path: Path, values: dict[str, str]) -> Path:
-    """The workbook as Excel saves it: each formula cell (by reference) carries its computed value."""
+    """The workbook as Excel saves it: each formula cell (by reference) carries its computed value
+    (openpyxl writes an empty <v/> or <v></v>, depending on whether lxml is installed)."""
     out = path.with_name("saved-" + path.name)
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -32,7 +33,7 @@ def with_saved_values(path: Path, values: dict[str, str]) -> Path:
                 text = data.decode()
                 for ref, value in values.items():
                     kind = "" if value.isdigit() else ' t="str"'  # a formula's text result is typed str
-                    text = re.sub(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/>', rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
+                    text = re.sub(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)(?:<v\s*/>|<v></v>)', rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>',
                                   text)
                 data = text.encode()
             target.writestr(item, data)
