@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoring.standard import load_default  # noqa: E402
+from scoring.engine.orders import issue_period  # noqa: E402
 from scoring.store import Store  # noqa: E402
 
 TYPES = (("city_department", 0.1), ("district_government", 0.05), ("township", 0.5), ("public_institution", 0.35))
@@ -94,6 +95,13 @@ def generate(db: Path, n: int, seed: int, csv_dir: Path | None = None) -> None:
     conn.executemany("insert into survey_issued values (?, ?, ?)", [(u[0], "2025", rnd.randint(40, 80)) for u in unit_rows])
     conn.commit()
     conn.close()
+    # As an import does: the findings' rectification orders are issued once they are recorded.
+    store = Store(db)
+    try:
+        for year in ("2024", "2025"):
+            issue_period(store, standard, year)
+    finally:
+        store.close()
 
 
 def metrics(unit: str, year: str, rnd: random.Random) -> list[tuple]:

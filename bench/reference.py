@@ -62,8 +62,8 @@ class Unit:
     metrics: dict[str, Decimal] = field(default_factory=dict)
     answers: int = 0
     favourable: int = 0
-    statuses: dict[str, str] = field(default_factory=dict)  # this period's register: item id -> status
-    carried: list[tuple[str, str, str]] = field(default_factory=list)  # (id, deadline, status), other periods
+    statuses: dict[str, str] = field(default_factory=dict)  # the register: item id -> status (any period)
+    earlier: list[tuple] = field(default_factory=list)  # other periods' findings, as `findings` (scored or not)
 
 
 def band(value: Decimal, bands: tuple) -> Decimal:
@@ -88,12 +88,11 @@ def load(conn: sqlite3.Connection, period: str, previous: str, start: str, end: 
             "select unit, count(*), sum(answer in ('satisfied', 'basically_satisfied')) from survey_answers "
             "where period = ? group by unit", [period]):
         units[unit].answers, units[unit].favourable = answers, favourable
-    for unit, item, status, item_period, deadline in conn.execute(
-            "select unit, id, status, period, deadline from rectifications"):
-        if item_period == period:
-            units[unit].statuses[item] = status
-        elif start <= deadline <= end:
-            units[unit].carried.append((item, deadline, status))
+    for row in conn.execute("select unit, id, code, indicator, count, corrected_on_spot, date from findings "
+                            "where period != ?", [period]):
+        units[row[0]].earlier.append(row[1:])
+    for unit, item, status in conn.execute("select unit, id, status from rectifications"):
+        units[unit].statuses[item] = status
     return units
 
 
@@ -161,14 +160,14 @@ def _self_assessment(u: Unit, excluded: set[str], lost: dict[str, Decimal]) -> N
 
 def _rectifications(u: Unit, excluded: set[str], start: date, end: date, as_of: date,
                     lost: dict[str, Decimal]) -> None:
-    """Overdue items: this period's (one per uncorrected deducting finding with a deadline) and carried ones."""
+    """Overdue items: one per uncorrected deducting finding with a deadline, of this period or any other
+    whose deadline falls in this one (whether or not that period was ever scored)."""
     items = []
-    for finding, code, indicator, _, corrected, day in u.findings:
+    for finding, code, indicator, _, corrected, day in u.findings + u.earlier:
         if code in DEFECTS and DEFECTS[code][3] is not None and not corrected:
             if (DEFECTS[code][0] or indicator) not in excluded:
                 deadline = date.fromisoformat(day) + timedelta(days=DEFECTS[code][3])
                 items.append((deadline, u.statuses.get(f"R-{finding}", "open")))
-    items += [(date.fromisoformat(deadline), status or "open") for _, deadline, status in u.carried]
     lost["M2"] += sum(1 for deadline, status in items if deadline <= as_of and start <= deadline <= end
                       and status not in DONE)
 

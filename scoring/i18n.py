@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "deadline": ("整改期限", "Deadline"),
     "status": ("状态", "Status"),
     "overdue": ("超期", "Overdue"),
+    "late_days": ("逾期整改", "Rectified late"),
     "indicator": ("指标", "Indicator"),
     "finding": ("问题编号", "Finding"),
     "rule": ("规则", "Rule"),
@@ -44,7 +45,14 @@ LABELS: dict[str, tuple[str, str]] = {
 
 STATUS_NAMES = {"open": ("待整改", "open"), "in_progress": ("整改中", "in progress"),
                 "rectified": ("已整改", "rectified"), "verified": ("已销号", "verified"),
-                "reopened": ("重新整改", "reopened")}
+                "reopened": ("重新整改", "reopened"), "withdrawn": ("已撤销", "withdrawn")}
+
+
+def late_text(days: int, lang: str = "zh") -> str:
+    """How an item rectified after its deadline is shown wherever it is listed (逾期整改)."""
+    if not days:
+        return ""
+    return f"rectified {days} day(s) late" if lang == "en" else f"逾期整改（{days}天）"
 
 
 def t(key: str, lang: str = "zh") -> str:

@@ -201,7 +201,7 @@ EXPECTED: dict[str, list[str]] = {
                                           r"utf-8 text \(a file that mixes encodings\?\)"],
     "findings-zip-renamed.csv": [r"findings-zip-renamed\.csv: the file is a zip archive \(an XLSX workbook\?\)"],
     # XLSX
-    "findings-formula.xlsx": [r"findings-formula\.xlsx:3: 数量: a formula \(=B2\*3\); paste values instead"],
+    "findings-formula.xlsx": [r"findings-formula\.xlsx:3: 数量: 公式 =B2\*3 没有保存计算结果.*请用 Excel 或 WPS 打开该文件并保存"],
     "findings-merged-header.xlsx": [r"findings-merged-header\.xlsx:2: column K: a value under a column without a "
                                     r"header \(merged header cells\?"],
     "findings-title-row.xlsx": [r"findings-title-row\.xlsx:2: column B: a value under a column without a header "

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from scoring.store.periods import parse_period
 from scoring.engine.ranking import Standing, competition_ranks, place
 from scoring.outputs.results import rank_rows, scorecard
+from scoring.engine.orders import issue_orders
 from scoring.engine.runner import documents, run_period, score_all
 from scoring.standard import load_default
 from scoring.store import Store
@@ -189,11 +190,13 @@ def build(ws: dict[str, list[dict[str, Any]]], rnd: random.Random | None = None,
                 rnd.shuffle(rows)
             if rows:
                 store.write_rows(kind, rows)
+    # As an import does: the findings' rectification orders are issued once they are recorded.
+    issue_orders(store, STANDARD, {(f["unit"], f["period"]) for f in ws["findings"]})
     return store
 
 
 def docs_of(store: Store) -> list[dict[str, Any]]:
-    scores, _ = score_all(store, STANDARD, PERIOD, PERIOD.end)
+    scores = score_all(store, STANDARD, PERIOD, PERIOD.end)
     return documents(STANDARD, PERIOD, scores)
 
 

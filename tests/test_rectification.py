@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.engine.orders import after_import
 from scoring.inputs.importing import import_file
 from scoring.rectify.items import DeadlineError, add_workdays
 from scoring.rectify.register import RegisterError, import_updates, list_items, show_item, update_status
@@ -26,7 +27,7 @@ def store(tmp_path):
     for year in ("2024", "2025"):
         s.add_period(year, "year", f"{year}-01-01", f"{year}-12-31", 12)
     for kind in ("units", "findings"):
-        import_file(s, STANDARD, kind, EXAMPLE / f"{kind}.csv")
+        import_file(s, STANDARD, kind, EXAMPLE / f"{kind}.csv", after_write=after_import(s, STANDARD))
     run_period(s, STANDARD, "2024")
     run_period(s, STANDARD, "2025")
     yield s
@@ -81,7 +82,7 @@ def test_rectified_items_stop_costing_points_and_open_ones_cost_one_each(store):
 def test_an_item_from_last_period_due_in_this_one_counts_here(store, tmp_path):
     late = tmp_path / "late.csv"
     late.write_text("id,unit,period,date,code\nF-LATE,D002,2024,2024-12-28,BOARD_MISSING\n", encoding="utf-8")
-    import_file(store, STANDARD, "findings", late)
+    import_file(store, STANDARD, "findings", late, after_write=after_import(store, STANDARD))
     run_period(store, STANDARD, "2024")
     run_period(store, STANDARD, "2025")
     doc = scorecard(store, "2025", "D002")

@@ -26,6 +26,7 @@ from click.testing import CliRunner
 
 from scoring.cli import cli
 from scoring.demo import run_demo
+from scoring.engine.cycle import publish
 from scoring.store import Store
 from scoring.web.app import create_app
 from scoring.web.users import add_user
@@ -422,7 +423,7 @@ def test_evidence_must_be_a_photo_or_pdf_and_not_too_large(app):
     assert not query(app, "select 1 from findings where id = 'W-20260101-00000002'")
 
 
-def test_inspector_corrects_own_entries_until_the_period_is_scored(app):
+def test_inspector_corrects_own_entries_until_the_period_is_publicised(app):
     mine, other = Browser(app, "insp"), Browser(app, "insp2")
     assert mine.post("/inspect/unit/D005", finding("W-20260101-0000000a")).status_code == 302
     assert other.get("/inspect/finding/W-20260101-0000000a").status_code == 403
@@ -432,10 +433,51 @@ def test_inspector_corrects_own_entries_until_the_period_is_scored(app):
     # Another inspector cannot reuse the id to overwrite it through the entry form either.
     assert other.post("/inspect/unit/D001", finding("W-20260101-0000000a")).status_code == 409
     assert Browser(app, "admin").post("/admin/run", {"period": YEAR}).status_code == 302
+    # Scored is a draft: still correctable. 公示 locks every input of the period, whoever enters it.
+    assert mine.post("/inspect/finding/W-20260101-0000000a", finding("W-20260101-0000000a", count="3")).status_code == 302
+    store = Store(app.config["DB"])
+    try:
+        publish(store, YEAR)
+    finally:
+        store.close()
     locked = mine.post("/inspect/finding/W-20260101-0000000a", finding("W-20260101-0000000a", count="5"))
     assert locked.status_code == 409
     assert mine.post("/inspect/finding/W-20260101-0000000a/delete").status_code == 409
+    new = mine.post("/inspect/unit/D005", finding("W-20260101-0000000c"))
+    assert new.status_code == 409 and "公示中" in new.text and "已锁定" in new.text
+    own = Browser(app, "dept").post("/unit/D005/self-assessment", {"period": YEAR, "claim_L1": "compliant"})
+    assert own.status_code == 409 and "已锁定" in own.text
     assert query(app, "select count from findings where id = 'W-20260101-0000000a'")[0]["count"] == 3
+
+
+def test_a_department_appeals_during_review_and_sees_the_admins_answer(app):
+    assert Browser(app, "insp").post("/inspect/unit/D005", finding("W-20260101-0000000d", count="2")).status_code == 302
+    assert Browser(app, "admin").post("/admin/run", {"period": YEAR}).status_code == 302
+    dept = Browser(app, "dept")
+    before = dept.get(f"/unit/D005/scorecard?period={YEAR}").text
+    assert "提交申诉" not in before and "草稿" in before  # a draft: no appeals before 公示
+    store = Store(app.config["DB"])
+    try:
+        publish(store, YEAR)
+    finally:
+        store.close()
+    page = dept.get(f"/unit/D005/scorecard?period={YEAR}").text
+    assert "提交申诉" in page and "W-20260101-0000000d" in page
+    filed = dept.post("/unit/D005/appeals", {"period": YEAR, "finding": "W-20260101-0000000d",
+                                             "reason": "现场已更新，照片为证", "evidence_file": (io.BytesIO(PNG), "p.png")})
+    assert filed.status_code == 302
+    assert Browser(app, "dept2").post("/unit/D005/appeals", {"period": YEAR, "reason": "x"}).status_code == 403
+    appeal = query(app, "select * from appeals where unit = 'D005'")[0]
+    assert appeal["status"] == "pending" and "sha256:" in appeal["evidence"]
+    admin = Browser(app, "admin")
+    assert "现场已更新，照片为证" in admin.get("/admin/appeals").text
+    assert admin.post("/admin/appeals", {"id": appeal["id"], "decision": "accept",
+                                         "answer": "经复核属实"}).status_code == 302
+    answered = dept.get(f"/unit/D005/scorecard?period={YEAR}").text
+    assert "已采纳" in answered and "经复核属实" in answered
+    assert query(app, "select reason from finding_withdrawals where finding = 'W-20260101-0000000d'")
+    assert query(app, "select status from rectifications where finding = 'W-20260101-0000000d'")[0]["status"] == \
+        "withdrawn"
 
 
 def test_inspector_deletes_an_own_entry(app):

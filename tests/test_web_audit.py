@@ -116,13 +116,12 @@ def test_an_admins_uploads_and_run_are_recorded_as_the_admin(app):
     assert run["user"] == "web:admin"
     assert audited_since(app, audit_mark) == [("import findings", "web:admin"), ("rectify update", "web:admin"),
                                               ("run", "web:admin")]
-    # The run opened an item for each new finding: "opened by" is the admin who ran it.
-    history = history_since(app, history_mark)
-    assert history[0] == (item, "in_progress", "web:admin")
-    assert {entry[1:] for entry in history[1:]} == {("open", "web:admin")}
-    opened = rows(app, "select finding from rectifications where id in (%s)" % ",".join("?" * (len(history) - 1)),
-                  [entry[0] for entry in history[1:]])
-    assert {r["finding"] for r in opened} == {"W-20260101-0000b001", "F-WEB-1"}
+    # Items are born with their finding: "opened by" is whoever recorded it (the admin's import, the
+    # inspector's entry); the run opens none.
+    assert history_since(app, history_mark) == [("R-F-WEB-1", "open", "web:admin"), (item, "in_progress", "web:admin")]
+    opened = rows(app, "select user from rectification_history where item = ? and status = 'open'",
+                  ["R-W-20260101-0000b001"])
+    assert [r["user"] for r in opened] == ["web:insp"]
 
 
 def test_user_and_period_administration_is_recorded_as_the_admin(app):

@@ -12,6 +12,7 @@ import click
 
 from scoring.i18n import LANGS
 from scoring.inputs.importing import ImportFailed
+from scoring.store.lifecycle import PeriodLocked
 from scoring.store.periods import PeriodError
 from scoring.rectify.items import DeadlineError
 from scoring.outputs.results import NoRunError
@@ -20,7 +21,8 @@ from scoring.engine.runner import RunError
 from scoring.standard import StandardError
 from scoring.store import Store, StoreError, current_user, resolve_path
 
-BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable)
+BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable,
+             PeriodLocked)
 
 
 class BadInput(click.ClickException):

@@ -9,6 +9,7 @@ import click
 
 from scoring.store.workspace import standard_for
 from scoring.cli.common import BadInput, criteria_option, db_option, info, translate_errors, workspace
+from scoring.engine.orders import after_import
 from scoring.inputs.importing import import_file
 from scoring.inputs.models import ROW_MODELS
 from scoring.rectify.register import RegisterError, import_updates
@@ -58,9 +59,11 @@ def _command(kind: str) -> click.Command:
         if bool(unit) != bool(period):
             raise click.UsageError("a questionnaire export needs both --unit and --period")
         with workspace(db) as store:
-            result = import_file(store, standard_for(store, criteria_dir), kind, Path(file), replace=replace,
+            standard = standard_for(store, criteria_dir)
+            result = import_file(store, standard, kind, Path(file), replace=replace,
                                  skip_invalid=skip_invalid, dry_run=dry_run, encoding=encoding, sheet=sheet,
-                                 unit=unit, period=period, progress=_rows_checked(Path(file).name))
+                                 unit=unit, period=period, progress=_rows_checked(Path(file).name),
+                                 after_write=after_import(store, standard))
         if sys.stderr.isatty():
             click.echo("", err=True)
         if result.ignored_columns:
@@ -71,6 +74,9 @@ def _command(kind: str) -> click.Command:
             info(f"{len(result.rejected)} problem(s); rejected rows listed in {result.rejected_file}")
         counts = ", ".join(f"{k} {v}" for k, v in result.written.items() if v or k == "new")
         info(f"{Path(file).name}: {kind}: {counts}" + (" (dry run: nothing written)" if dry_run else ""))
+        if result.orders and any(result.orders.values()):
+            info("整改事项：新下达 {issued} 项，撤销 {withdrawn} 项，恢复 {restored} 项（scoring rectify list 查看）"
+                 .format(**result.orders))
 
     return command
 

@@ -9,12 +9,14 @@ from pathlib import Path
 from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace
 from scoring.store.doctor import diagnose, exposure_warnings
 from scoring.cli.output import emit, emit_json, format_option
-from scoring.i18n import status_name, t
-from scoring.rectify.items import STATUSES
-from scoring.rectify.register import RegisterError, assign_owner, list_items, owner_of, show_item, update_status
+from scoring.i18n import late_text, status_name, t
+from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
+from scoring.rectify.items import STATUSES, days_late
+from scoring.rectify.register import (LISTED_STATUSES, RegisterError, assign_owner, list_items, owner_of, show_item,
+                                      update_status)
 
 LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status",
-                "owner", "overdue")
+                "owner", "overdue", "late_days")
 
 
 def register(cli: click.Group) -> None:
@@ -32,7 +34,7 @@ def rectify() -> None:
 @rectify.command("list")
 @click.option("--period", "-p", help="Only items from this period's findings.")
 @click.option("--unit", "-u", help="Only this unit's items.")
-@click.option("--status", "-s", type=click.Choice(STATUSES), help="Only items with this status.")
+@click.option("--status", "-s", type=click.Choice(LISTED_STATUSES), help="Only items with this status.")
 @click.option("--overdue", is_flag=True, help="Only items past their deadline and not yet rectified.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge deadlines as of this date (default: today).")
 @format_option
@@ -52,6 +54,7 @@ def rectify_list(period, unit, status, overdue, as_of, fmt, lang, db) -> None:
         for row in rows:
             row["status"] = status_name(row["status"], lang)
             row["overdue"] = t("yes" if row["overdue"] else "no", lang)
+            row["late_days"] = late_text(row["late_days"], lang)
     emit(rows, LIST_COLUMNS, fmt, [t(c, lang) for c in LIST_COLUMNS])
 
 
@@ -76,8 +79,10 @@ def rectify_show(item, fmt, lang, db) -> None:
     if fmt == "json":
         emit_json(found)
         return
+    late = late_text(days_late(found), lang)
     click.echo(f"{found['id']}  {found['unit']}  {found['indicator']}  {found['title']}  "
-               f"{t('deadline', lang)} {found['deadline']}  {status_name(found['status'], lang)}")
+               f"{t('deadline', lang)} {found['deadline']}  {status_name(found['status'], lang)}"
+               + (f"  {late}" if late else ""))
     if found["note"]:
         click.echo(f"  {found['note']}")
     for h in found["history"]:
@@ -89,11 +94,14 @@ def rectify_show(item, fmt, lang, db) -> None:
 @click.option("--status", "-s", type=click.Choice(STATUSES), help="The new status.")
 @click.option("--owner", help="The person in the unit who answers for the item (责任人).")
 @click.option("--note", default="", help="What was done, or why it was reopened.")
-@click.option("--evidence", default="", help="Where the proof is (file, photo, link).")
+@click.option("--evidence", type=click.Path(dir_okay=False, path_type=Path),
+              help="A photo or PDF proving it; it must exist and is copied into the workspace's evidence store.")
 @db_option
 @translate_errors
 def rectify_update(item, status, owner, note, evidence, db) -> None:
     """Move an item along open → in_progress → rectified → verified (or reopened), or name its owner.
+
+    Rectified after its deadline, the item keeps 逾期整改 (days late) in the list, the scorecard and the report.
 
     Example:
 
@@ -105,10 +113,29 @@ def rectify_update(item, status, owner, note, evidence, db) -> None:
         try:
             found = assign_owner(store, item, owner) if owner else show_item(store, item)
             if status:
-                found = update_status(store, item, status, note, evidence)
+                reference = _stored_evidence(store, evidence, found["unit"]) if evidence else ""
+                found = update_status(store, item, status, note, reference)
         except RegisterError as exc:
             raise BadInput(str(exc)) from None
     click.echo(f"{found['id']}: {found['status']} ({owner_of(found)})", err=True)
+
+
+EVIDENCE_PROBLEMS = {"missing": "佐证文件 {path} 不存在：请写出照片或 PDF 文件的正确路径",
+                     "empty": "佐证文件 {path} 是空文件",
+                     "evidence_type": "佐证文件 {path} 不是照片（JPEG/PNG/GIF/WebP/HEIC）或 PDF"}
+
+
+def _stored_evidence(store, path: Path, unit: str) -> str:
+    """The evidence file checked and copied into the workspace's evidence store; its reference (name sha256:…)."""
+    try:
+        data, evidence = read_evidence_file(path)
+    except EvidenceError as exc:
+        code = str(exc)
+        if code.startswith("too_large"):
+            raise BadInput(f"佐证文件 {path} 超过 {code.split(':')[1]} MB") from None
+        raise BadInput(EVIDENCE_PROBLEMS[code].format(path=path)) from None
+    store_evidence(store, evidence_dir(store.path), data, evidence, unit, store.user)
+    return evidence.reference
 
 
 @click.command()

@@ -6,14 +6,15 @@ from __future__ import annotations
 import click
 
 from scoring.store.workspace import standard_for
-from scoring.cli.common import (criteria_option, db_option, engine_option, info, lang_option, progress_bar, run_id_option,
+from scoring.cli.common import (BadInput, criteria_option, db_option, engine_option, info, lang_option, progress_bar, run_id_option,
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.outputs.explain import explain as explain_text
 from scoring.i18n import t
 from scoring.outputs.results import feed_rows, rank_rows, scorecard as load_scorecard
 from scoring.engine.rerun import rerun
-from scoring.engine.runner import Rescore, rescore_unit, run_period
+from scoring.engine.completeness import Completeness, check_period
+from scoring.engine.runner import Rescore, period_of, rescore_unit, run_period
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
 
@@ -22,7 +23,7 @@ FEED_COLUMNS = ("unit", "name", "group", "score", "grade", "rank", "feed_points"
 
 
 def register(cli: click.Group) -> None:
-    for command in (run, rank, scorecard, explain, feed):
+    for command in (run, check, rank, scorecard, explain, feed):
         cli.add_command(command)
 
 
@@ -41,13 +42,18 @@ def period_option(function):
 @click.option("--rerun", "rerun_id", type=int, metavar="RUN",
               help="Recompute stored run RUN with its recorded standard and the current inputs, store nothing, "
                    "and show what differs (exit 0 when identical, 1 when not).")
+@click.option("--strict", is_flag=True, help="Refuse to score (exit 2) when any data is missing; see `scoring check`.")
 @engine_option
 @db_option
 @criteria_option
 @translate_errors
-def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, engine: str | None,
+def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, strict: bool, engine: str | None,
         db: str | None, criteria_dir: str | None) -> None:
     """Score every unit for a period and store the result as a new, immutable run.
+
+    First lists what data is missing (数据完整性: no survey, no self-assessment, a metric a rule
+    needs, a unit with no finding when most have some) as warnings with counts; with --strict a
+    run with anything missing is refused (exit 2). The run records the list for its report.
 
     With --unit, score one unit afresh (say, after a new finding) and show its score and rank now;
     the stored runs are not changed.
@@ -67,11 +73,49 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
         if unit:
             _show_rescore(rescore_unit(store, standard, period, unit, as_of.date() if as_of else None, engine))
             return
+        if strict:
+            gaps = check_period(store, standard, period_of(store, period).code)
+            if gaps.gaps:
+                _warn(gaps)
+                raise BadInput(f"{period} 数据不完整（{len(gaps.gaps)} 类缺失），--strict 不予评分；"
+                               f"补齐数据后再运行，或去掉 --strict")
         with progress_bar(len(store.units()), "scoring") as bar:
             summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers,
-                                 engine)
+                                 engine, warn=_warn)
     info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
          f"with {summary.criteria} ({summary.engine})")
+
+
+def _warn(gaps: Completeness) -> None:
+    """Missing data, before any unit is scored: to stderr, one line a kind, with counts."""
+    for line in gaps.lines():
+        info(f"警告 数据不完整：{line}")
+
+
+@click.command()
+@period_option
+@lang_option
+@db_option
+@criteria_option
+@translate_errors
+def check(period: str, lang: str, db: str | None, criteria_dir: str | None) -> None:
+    """Check a period's data before scoring (数据完整性); changes nothing.
+
+    Lists, per kind, the units with no survey, no self-assessment, no value of a metric a rule
+    needs, or no finding at all when most units have some. Exit 0 when nothing is missing, 1
+    when something is (the same list `scoring run` warns with).
+
+    Example:
+
+        scoring check --period 2025
+    """
+    with workspace(db) as store:
+        gaps = check_period(store, standard_for(store, criteria_dir), period_of(store, period).code)
+    for line in gaps.lines(lang):
+        click.echo(line)
+    if gaps.gaps:
+        raise click.exceptions.Exit(1)
+    info(f"{period}: 数据完整（{gaps.units} 个单位）" if lang != "en" else f"{period}: complete ({gaps.units} units)")
 
 
 def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, criteria_dir: str | None,

@@ -21,6 +21,7 @@ from scoring.i18n import status_name
 from scoring.inputs.importing import HEADERS, import_file
 from scoring.standard.vocabulary import ANSWERS, CLAIMS
 from scoring.rectify.register import UPDATE_HEADERS, import_updates
+from scoring.engine.orders import after_import
 from scoring.engine.runner import RunSummary, run_period
 from scoring.standard import Standard, load_default
 from scoring.store import Store
@@ -362,9 +363,9 @@ def fresh_workspace(db: Path, standard: Standard, seed: int) -> Store:
 def run_demo(out: Path, seed: int = DEFAULT_SEED, progress: Callable[[int], None] | None = None) -> DemoResult:
     """Generate the city, write its inputs to out/inputs, import them into out/demo.db and score both years.
 
-    Each year is scored twice: the first run creates the rectification items; the units' progress
-    reports (inputs/rectifications-YEAR.csv) then go through the rectification importer, and the
-    second run is the final one, in which only the items still open past their deadline cost points.
+    The findings' rectification items are issued as they are imported; the units' progress reports
+    (inputs/rectifications-YEAR.csv) then go through the rectification importer, and each year is
+    scored once, in which only the items still open past their deadline cost points.
     """
     step = progress or (lambda n: None)
     standard = load_default()
@@ -376,10 +377,9 @@ def run_demo(out: Path, seed: int = DEFAULT_SEED, progress: Callable[[int], None
     runs: list[RunSummary] = []
     try:
         for kind, path in files:
-            import_file(store, standard, kind, path)
+            import_file(store, standard, kind, path, after_write=after_import(store, standard))
             step(1)
         for period in PERIODS:
-            run_period(store, standard, period)
             updates = inputs / f"rectifications-{period}.csv"
             import_updates(store, write_csv(updates, UPDATE_HEADERS, city.rectification_updates(store, period)))
             files.append(("rectifications", updates))

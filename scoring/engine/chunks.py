@@ -2,14 +2,13 @@
 
 A chunk's result is lean enough to cross a process boundary: per unit its standing (group,
 final score, veto) and its scorecard document without the placement members, already packed as
-the run stores it, and the chunk's new rectification items. Placement (rank, grade, feed) needs
+the run stores it. Placement (rank, grade, feed) needs
 every unit of a group, so the parent places and stores it beside the packed document.
 
 Workers are forked (on Linux) before the parent opens its write transaction; each opens its
 own Store and Engine once, and is handed chunks only once the parent holds the write lock, so
 every worker reads the inputs as of the same moment as the parent (runner.run_period says why).
-Chunks are handed out in order and their results come back in order, so the rectification
-items are stored in the same order as by a single process.
+Chunks are handed out in order and their results come back in order, as by a single process.
 """
 
 from __future__ import annotations
@@ -28,13 +27,12 @@ from scoring.engine.backends import Backend, Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
-from scoring.engine.orders import derive_items
-from scoring.rectify.items import is_overdue, rectification_facts
+from scoring.rectify.items import days_late, is_overdue, rectification_facts
 from scoring.engine.scorecard import document, score_text
 from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
 from scoring.standard import Standard
 from scoring.store import Store
-from scoring.engine.tally import UnitScore, canonical, not_applicable, plan_for, tally
+from scoring.engine.tally import UnitScore, tally
 
 _DUMMY = Placement(0, "", "", Decimal(0))
 
@@ -63,35 +61,37 @@ class Scored:
     packed: bytes
 
 
-Chunk = tuple[list[Scored], list[dict[str, Any]]]  # the units, and their new rectification items (with notes)
+Chunk = list[Scored]  # the units of a chunk, scored
 
 
-def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, uf: UnitFacts) -> tuple[UnitScore, list[dict]]:
-    """Two passes in one engine session: findings and the rest, then the rectification items they imply."""
+def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, uf: UnitFacts) -> UnitScore:
+    """Two passes in one engine session: findings and the rest, then the rectification items in the register.
+
+    The items were issued when the findings were recorded (scoring.engine.orders); a run reads them."""
     code = uf.unit["code"]
+    tracked = uf.items + uf.carried_items
     try:
         first = engine.fire(code, uf.facts)
-        excluded = not_applicable(standard, uf.unit["type"], first)
-        rectifying = plan_for(standard).rectify
-        items = derive_items(standard, code, period, canonical([m for m in first if m.rule in rectifying], standard),
-                             excluded)
-        tracked = items + uf.carried_items
-        second = engine.fire(code, rectification_facts(tracked, uf.statuses, period, as_of))
+        second = engine.fire(code, rectification_facts(tracked, {}, period, as_of))
     finally:
         engine.forget(code)
     score = tally(standard, uf.unit, first + second)
-    score.rectifications = _listed_items(tracked, uf.statuses, period, as_of)
-    return score, items
+    score.rectifications = _listed_items(tracked, period, as_of)
+    return score
 
 
-def _listed_items(items: list[dict[str, Any]], statuses: dict[str, str], period: Period, as_of: date) -> list[dict]:
+def _listed_items(items: list[dict[str, Any]], period: Period, as_of: date) -> list[dict]:
     listed = []
     for item in sorted(items, key=lambda i: (i["deadline"], i["id"])):
-        status = statuses.get(item["id"], item.get("status") or "open")
-        listed.append({"id": item["id"], "finding": item["finding"], "indicator": item["indicator"],
-                       "rule": item["rule"], "title": item["title"], "period": item["period"],
-                       "deadline": item["deadline"], "status": status,
-                       "overdue": is_overdue(item, status, period, as_of)})
+        status = item.get("status") or "open"
+        entry = {"id": item["id"], "finding": item["finding"], "indicator": item["indicator"],
+                 "rule": item["rule"], "title": item["title"], "period": item["period"],
+                 "deadline": item["deadline"], "status": status,
+                 "overdue": is_overdue(item, status, period, as_of)}
+        late = days_late(item)
+        if late:  # only then: scorecards of items done in time read as before
+            entry["late_days"] = late
+        listed.append(entry)
     return listed
 
 
@@ -129,13 +129,10 @@ def gc_paused() -> Iterator[None]:
 
 def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str]) -> Chunk:
     units: list[Scored] = []
-    items: list[dict[str, Any]] = []
     with gc_paused():
         for uf in build_facts(store, job.standard, job.period, codes):
-            score, unit_items = score_unit(engine, job.standard, job.period, job.as_of, uf)
-            units.append(scored(job.standard, job.period, score))
-            items.extend({**item, "note": uf.notes.get(item["finding"], "")} for item in unit_items)
-    return units, items
+            units.append(scored(job.standard, job.period, score_unit(engine, job.standard, job.period, job.as_of, uf)))
+    return units
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
+from scoring.engine.orders import issue_orders
 from scoring.engine.runner import documents, score_all
 from scoring.standard import Standard
 from scoring.standard.schema import Example
@@ -73,6 +74,8 @@ def example_workspace(standard: Standard, example: Example) -> Store:
                                                 "issued": g.survey["issued"]}])
     store.write_rows("metrics", [{"unit": EXAMPLE_UNIT, "period": period.code, "metric": k,
                                   "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
+    # As an import does: the findings' rectification orders are issued once they are recorded.
+    issue_orders(store, standard, [(EXAMPLE_UNIT, period.code), (EXAMPLE_UNIT, period.previous.code)])
     return store
 
 
@@ -81,7 +84,7 @@ def score_example(standard: Standard, example: Example, engine: str | Backend | 
     try:
         period = parse_period(example.given.period)
         as_of = date.fromisoformat(example.given.as_of) if example.given.as_of else period.end
-        scores, _ = score_all(store, standard, period, as_of, engine_name=engine)
+        scores = score_all(store, standard, period, as_of, engine_name=engine)
         return documents(standard, period, scores)[0]
     finally:
         store.close()

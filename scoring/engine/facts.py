@@ -25,9 +25,10 @@ CHUNK = 500  # units per round trip; bounds memory for a province
 class UnitFacts:
     unit: dict[str, Any]
     facts: list[dict[str, Any]]
-    # Rectification items of this unit already in the register: their statuses, and items from
-    # other periods whose deadline falls inside this one (they can still be overdue here).
-    statuses: dict[str, str] = field(default_factory=dict)
+    # Rectification items of this unit in the register (issued when the findings were recorded):
+    # this period's, and other periods' whose deadline falls inside this one (they can be overdue
+    # here, whether or not their own period was ever scored). Withdrawn items are left out.
+    items: list[dict[str, Any]] = field(default_factory=list)
     carried_items: list[dict[str, Any]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # finding id -> its note, for rectification items
 
@@ -62,6 +63,7 @@ cross join units u on u.code = cu.code
 cross join findings f on f.period = :period and f.unit = cu.code
 join temp.finding_codes c on c.code = f.code
 left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
+where not exists (select 1 from finding_withdrawals w where w.finding = f.id)
 group by f.unit""",
     # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
     # fact per finding would make a repeat join fire once per pair of findings.
@@ -70,7 +72,8 @@ select unit, json_group_array({_PREVIOUS})
 from (select f.unit, f.code, coalesce(f.indicator, '') as indicator, group_concat(f.id, '、') as refs,
         sum(f.count) as total, max(f.date) as last_date
       from (select f.* from temp.chunk_units cu
-            cross join findings f on f.period = :previous and f.unit = cu.code order by f.id) f
+            cross join findings f on f.period = :previous and f.unit = cu.code
+            where not exists (select 1 from finding_withdrawals w where w.finding = f.id) order by f.id) f
       join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
       group by f.unit, f.code, f.indicator)
 group by unit""",
@@ -138,13 +141,14 @@ def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterat
     for sql in _QUERIES.values():
         for unit, array in store.execute(sql, params):
             per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
-    statuses: dict[str, dict[str, str]] = {}
-    for row in store.execute("""select r.unit, r.id, r.status from temp.chunk_units cu
-            cross join rectifications r on r.unit = cu.code where r.period = :period""", params):
-        statuses.setdefault(row[0], {})[row[1]] = row[2]
+    items: dict[str, list[dict[str, Any]]] = {}
+    for row in store.query("""select r.* from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
+            where r.period = :period and r.status != 'withdrawn' order by r.id""", params):
+        items.setdefault(row["unit"], []).append(row)
     carried: dict[str, list[dict[str, Any]]] = {}
     for row in store.query("""select r.* from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
-            where r.period != :period and r.deadline between :start and :end order by r.id""", params):
+            where r.period != :period and r.deadline between :start and :end and r.status != 'withdrawn'
+            order by r.id""", params):
         carried.setdefault(row["unit"], []).append(row)
     notes: dict[str, dict[str, str]] = {}
     for unit, finding, note in store.execute("""select f.unit, f.id, f.note from temp.chunk_units cu
@@ -154,6 +158,6 @@ def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterat
         fact = {"fact": "unit", "id": "unit", "code": unit["code"], "type": unit["type"], "group": unit["group"],
                 "period_months": period.months, "self_assessment_rows": unit["self_rows"]}
         yield UnitFacts(unit=unit, facts=[fact, *per_unit.get(unit["code"], [])],
-                        statuses=statuses.get(unit["code"], {}), carried_items=carried.get(unit["code"], []),
+                        items=items.get(unit["code"], []), carried_items=carried.get(unit["code"], []),
                         notes=notes.get(unit["code"], {}))
 

@@ -1,15 +1,27 @@
-"""Rectification orders (整改事项) a unit's matches give: one item per finding a rectifying rule matched."""
+"""Rectification orders (整改事项): issued when a finding is recorded, by the standard in force then.
+
+When findings are imported or entered, the unit's facts for the finding's period go through the
+engine and every finding a rectifying rule matches (unless corrected on the spot, or on an
+indicator that does not apply to the unit) becomes an item at once, due by the rule's deadline,
+stamped with the standard that ordered it. Runs only read items. An item already issued keeps
+its deadline, rule and standard whatever the standard says later; an item whose finding is gone
+(re-imported with --replace, deleted, corrected on the spot afterwards) is marked withdrawn
+(已撤销), never deleted, and comes back open if its finding does.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
+from scoring.engine.backends import Engine
+from scoring.engine.facts import build_facts
 from scoring.engine.matches import Match
-from scoring.engine.tally import deduction_target
+from scoring.engine.tally import canonical, deduction_target, not_applicable, plan_for
 from scoring.rectify.items import deadline, item_id
 from scoring.standard import Standard
-from scoring.store.periods import Period
+from scoring.store import Store
+from scoring.store.periods import Period, parse_period
 
 
 def derive_items(standard: Standard, unit: str, period: Period, matches: list[Match],
@@ -31,3 +43,63 @@ def derive_items(standard: Standard, unit: str, period: Period, matches: list[Ma
             "deadline": deadline(rule.then.rectify, date.fromisoformat(finding["date"])).isoformat(),
         })
     return [items[k] for k in sorted(items)]
+
+
+def ordered_items(engine: Engine, standard: Standard, period: Period, unit_facts) -> list[dict[str, Any]]:
+    """The items the standard orders for one unit's findings of a period (every comparison in the engine)."""
+    code = unit_facts.unit["code"]
+    try:
+        matches = engine.fire(code, unit_facts.facts)
+    finally:
+        engine.forget(code)
+    excluded = not_applicable(standard, unit_facts.unit["type"], matches)
+    rectifying = plan_for(standard).rectify
+    items = derive_items(standard, code, period, canonical([m for m in matches if m.rule in rectifying], standard),
+                         excluded)
+    return [{**item, "note": unit_facts.notes.get(item["finding"], "")} for item in items]
+
+
+def issue_orders(store: Store, standard: Standard, unit_periods: Iterable[tuple[str, str]],
+                 audit: bool = True) -> dict[str, int]:
+    """Issue the items these (unit, period) pairs' findings order now; withdraw those whose finding is gone.
+
+    Called inside the transaction that wrote the findings, so the findings and their items are
+    committed together. Returns counts: issued, withdrawn, restored. Each item's history records
+    its issue; `audit=False` when the caller's own audit entry carries the counts (an import).
+    """
+    by_period: dict[str, set[str]] = {}
+    for unit, period in unit_periods:
+        by_period.setdefault(period, set()).add(unit)
+    counts = {"issued": 0, "withdrawn": 0, "restored": 0}
+    if not by_period:
+        return counts
+    stamp = {"standard_hash": standard.content_hash, "standard_version": standard.label}
+    with store.transaction(), Engine(standard) as engine:
+        store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
+                            standard.label, standard.files)
+        for code in sorted(by_period):
+            period = parse_period(code)
+            units = sorted(by_period[code])
+            wanted: list[dict[str, Any]] = []
+            for uf in build_facts(store, standard, period, units):
+                wanted.extend({**item, **stamp} for item in ordered_items(engine, standard, period, uf))
+            result = store.issue_rectifications(code, units, wanted)
+            for key, value in result.items():
+                counts[key] += value
+        if audit and any(counts.values()):
+            store.audit("rectify issue", target=",".join(sorted(by_period)), sha256=standard.content_hash,
+                        criteria=standard.label, **counts)
+    return counts
+
+
+def issue_period(store: Store, standard: Standard, period_code: str) -> dict[str, int]:
+    """Issue the orders of every unit's findings of a period (a workspace whose findings came before items were born at import)."""
+    units = [row[0] for row in store.execute("select code from units order by code")]
+    return issue_orders(store, standard, [(unit, period_code) for unit in units])
+
+
+def after_import(store: Store, standard: Standard):
+    """The hook an import of findings calls inside its transaction: their orders are issued with them."""
+    def issue(kind: str, pairs: set[tuple[str, str]]) -> dict[str, int] | None:
+        return issue_orders(store, standard, pairs, audit=False) if kind == "findings" else None
+    return issue

@@ -74,7 +74,7 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
                        f"{run['standard_hash'][:12]} the run names; the workspace has been altered")
     with store.snapshot():  # the stored run and the inputs, as of one moment
         stored = {doc["unit"]: doc for doc in store.run_documents(run_id)}
-        scores, _ = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress, engine)
+        scores = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress, engine)
     fresh = {d["unit"]: d for d in documents(standard, period, scores)}
     result = Rerun(run, standard.label, len(set(stored) | set(fresh)), engine)
     for unit in sorted(set(stored) | set(fresh)):

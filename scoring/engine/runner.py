@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
+from scoring import fastjson
 from scoring.engine.backends import Backend, Engine, backend
+from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
 from scoring.engine.ranking import Standing, place
@@ -57,18 +59,15 @@ def period_of(store: Store, code: str) -> Period:
 
 def score_all(store: Store, standard: Standard, period: Period, as_of: date,
               progress: Callable[[int], None] | None = None,
-              engine_name: str | Backend | None = None) -> tuple[list[UnitScore], list[dict]]:
-    """Every unit's score and new rectification items, in one process (examples, tests, checks)."""
+              engine_name: str | Backend | None = None) -> list[UnitScore]:
+    """Every unit's score, in one process (examples, tests, checks)."""
     scores: list[UnitScore] = []
-    items: list[dict] = []
     with Engine(standard, engine_name) as engine:
         for uf in build_facts(store, standard, period):
-            score, unit_items = score_unit(engine, standard, period, as_of, uf)
-            scores.append(score)
-            items.extend(unit_items)
+            scores.append(score_unit(engine, standard, period, as_of, uf))
             if progress:
                 progress(1)
-    return scores, items
+    return scores
 
 
 def documents(standard: Standard, period: Period, scores: list[UnitScore]) -> list[dict[str, Any]]:
@@ -86,7 +85,7 @@ def workers_for(requested: int | None, units: int) -> int:
 
 def run_period(store: Store, standard: Standard, period_code: str, as_of: date | None = None,
                progress: Callable[[int], None] | None = None, workers: int | None = None,
-               engine_name: str | None = None) -> RunSummary:
+               engine_name: str | None = None, warn: Callable[[Completeness], None] | None = None) -> RunSummary:
     """Score every unit of a period as the workspace stands at one moment, and store the run.
 
     One moment: the run takes the write lock (BEGIN IMMEDIATE) before it reads any input and keeps
@@ -94,8 +93,9 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     (here, or by workers in their own connections) is the last commit before it, whatever waits
     meanwhile (WAL readers never see another connection's uncommitted writes, nor this run's).
     An import that commits before the lock is wholly seen; one that comes later waits and is wholly
-    unseen. Worker processes are started before the lock (never fork inside a transaction) and are
-    handed units only under it. Nothing but the lock is needed: no extra query, copy or check per
+    unseen. What data is missing (scoring.engine.completeness) is checked under the lock too, handed
+    to `warn` before any unit is scored, and recorded with the run for its report. Worker processes
+    are started before the lock (never fork inside a transaction) and are handed units only under it. Nothing but the lock is needed: no extra query, copy or check per
     chunk (comparing a change counter instead would have to fail or redo a run that overlapped an
     import). Parallel runs held the lock while their workers scored before, too; a single-process run
     (a small workspace, or the web app) now also holds it while it scores, so writers wait that long.
@@ -109,22 +109,27 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     workers = 1 if str(store.path) == ":memory:" else workers_for(workers, counted)  # workers open the file
     with chunk_scorer(job, workers, store, counted) as score:
         with store.transaction():
+            gaps = check_period(store, standard, period.code)
+            if warn is not None:
+                warn(gaps)
             codes = [row[0] for row in store.execute("select code from units order by code")]
             chunks = score(codes)
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
                                 standard.label, standard.files)
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
-                                      standard.criteria.version, len(codes), job.backend.name, job.backend.version)
+                                      standard.criteria.version, len(codes), job.backend.name, job.backend.version,
+                                      fastjson.dumps(gaps.as_dict()).decode())
             scored: list[Scored] = []
-            for units, items in chunks:  # items are stored as they come, while workers go on scoring
-                store.save_rectifications(items)
+            for units in chunks:  # stored as they come, while workers go on scoring
                 scored.extend(units)
                 if progress:
                     progress(len(units))
             store.ensure_standings_index()
             _save_run_units(store, standard, run_id, scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
-                        units=len(codes), criteria=standard.label, engine=job.backend.label)
+                        units=len(codes), criteria=standard.label, engine=job.backend.label,
+                        **({"missing": {f"{g.kind}{':' + g.detail if g.detail else ''}": len(g.units)
+                                        for g in gaps.gaps}} if gaps.gaps else {}))
     return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label, job.backend.label)
 
 
@@ -176,7 +181,7 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
     as_of = as_of or date.fromisoformat(run["as_of"])
     with gc_paused():
         with Engine(standard, engine_name) as engine:
-            score, _ = score_unit(engine, standard, period, as_of, facts[0])
+            score = score_unit(engine, standard, period, as_of, facts[0])
         placement, changed = _replaced(store, standard, run["id"], unit, score)
     before = store.execute("select rank, score, grade from run_units where run = ? and unit = ?",
                            [run["id"], unit]).fetchone()

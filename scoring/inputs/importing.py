@@ -26,6 +26,7 @@ from scoring.store.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
 from scoring.inputs.staging import staging
 from scoring.store import Store
+from scoring.store.lifecycle import check_unlocked
 from scoring.store.tables import INPUT_TABLES
 
 # Column names users may write, in Chinese or English, for each kind (see design/interfaces.md).
@@ -58,6 +59,12 @@ class ImportResult:
     rejected_file: str | None = None
     dry_run: bool = False
     ignored_columns: list[str] = field(default_factory=list)
+    orders: dict[str, int] = field(default_factory=dict)  # rectification items issued/withdrawn (findings)
+
+
+# Called inside an import's transaction with the kind and the (unit, period) pairs the file wrote:
+# the engine layer passes one that issues the findings' rectification orders (scoring.engine.orders).
+AfterWrite = Callable[[str, set[tuple[str, str]]], "dict[str, int] | None"]
 
 
 def sha256_of(path: Path) -> str:
@@ -328,7 +335,7 @@ BATCH = 5000
 def import_file(store: Store, standard: Standard, kind: str, path: Path, *, replace: bool = False,
                 skip_invalid: bool = False, dry_run: bool = False, encoding: str | None = None,
                 sheet: str | None = None, unit: str | None = None, period: str | None = None,
-                progress: Callable[[int], None] | None = None) -> ImportResult:
+                progress: Callable[[int], None] | None = None, after_write: AfterWrite | None = None) -> ImportResult:
     """Validate the whole file, then (if allowed) write it in one transaction; `progress` hears rows checked.
 
     One streaming pass reads and validates every row once, holding only the problems; the
@@ -353,12 +360,17 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
         digest = sha256_of(path)
         totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
         with store.transaction():
+            pairs = staged.unit_periods()
+            check_unlocked(store, {period for _, period in pairs})  # 公示 and final periods take no input
             if replace:
-                totals["replaced"] = store.clear_unit_periods(kind, staged.unit_periods())
+                totals["replaced"] = store.clear_unit_periods(kind, pairs)
             _add(totals, staged.write())
             result.written = totals
+            if after_write is not None:
+                result.orders = after_write(kind, pairs) or {}
             store.audit(f"import {kind}", target=path.name, sha256=digest, rows=checked.valid,
-                        rejected=len(checked.rejected), replace=replace, **totals)
+                        rejected=len(checked.rejected), replace=replace, **totals,
+                        **{f"rectify_{k}": v for k, v in result.orders.items()})
     return result
 
 

@@ -63,6 +63,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
         raise ReadError([f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
                          f"save it again from Excel or WPS"]) from None
     number = 1
+    saved: SavedValues | None = None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise ReadError([f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})"])
@@ -77,6 +78,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
         # Read-only mode trusts the sheet's declared dimension; some programs write a wrong one, and
         # rows past it would be dropped without a word. Read to the last row actually there.
         ws.reset_dimensions()
+        saved = SavedValues(path, ws.title)
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
@@ -105,7 +107,8 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
                                      f"must give every column one name"])
                 if isinstance(value, str):
                     if value.startswith("="):
-                        raise ReadError([f"{path.name}:{number}: {name}: a formula ({value[:30]}); paste values instead"])
+                        value = saved.value(number, index, name, value)
+                if isinstance(value, str):
                     reason = cell_problem(value)
                     if reason:
                         raise ReadError([f"{path.name}:{number}: {name}: {reason}"])
@@ -118,6 +121,54 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
                          f"{' '.join(str(exc).split())[:200]}); save the workbook again from Excel or WPS"]) from None
     finally:
         book.close()
+        if saved is not None:
+            saved.close()
+
+
+# Columns of free text (a note, evidence, a person's or a unit's name): a formula with no saved value
+# is kept as its text there (exports neutralise it); any other column's value must be known.
+FREE_TEXT = frozenset({"note", "evidence", "inspector", "name", "问题描述", "说明", "佐证", "检查人", "单位名称",
+                       "整改情况"})
+
+
+class SavedValues:
+    """The values Excel or WPS saved with a sheet's formulas (openpyxl data_only=True), read only when a
+    formula is met: a second read-only pass over the same sheet, kept in step with the first."""
+
+    def __init__(self, path: Path, title: str):
+        self.path, self.title = path, title
+        self._book = None
+        self._rows: Iterator[tuple] | None = None
+        self._at, self._row = 0, ()
+
+    def value(self, number: int, index: int, name: str, formula: str) -> Any:
+        row = self._row_at(number)
+        saved = row[index] if index < len(row) else None
+        if saved is not None and saved != "":
+            return saved
+        if name.strip().lower() in FREE_TEXT or name.strip() in FREE_TEXT:
+            return formula
+        raise ReadError([f"{self.path.name}:{number}: {name}: 公式 {formula[:30]} 没有保存计算结果（文件不是由 Excel 或 "
+                         f"WPS 保存的）；请用 Excel 或 WPS 打开该文件并保存后再导入 (a formula with no saved value: "
+                         f"open and save the file in Excel or WPS)"])
+
+    def _row_at(self, number: int) -> tuple:
+        if self._rows is None:
+            from openpyxl import load_workbook
+
+            self._book = load_workbook(self.path, read_only=True, data_only=True)
+            sheet = self._book[self.title]
+            sheet.reset_dimensions()
+            self._rows = sheet.iter_rows(min_row=number, values_only=True)
+            self._at = number - 1
+        while self._at < number:
+            self._row = next(self._rows, None) or ()
+            self._at += 1
+        return self._row
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
 
 
 def _cell(value: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.store import Store
+from scoring.store.lifecycle import state_of
 
 
 class NoRunError(LookupError):
@@ -12,7 +13,9 @@ class NoRunError(LookupError):
 
 
 def run_for(store: Store, period: str, run: int | None = None) -> dict[str, Any]:
-    found = store.run(run) if run else store.latest_run(period)
+    """The run asked for, else the period's final (or publicised) run, else its latest (a draft)."""
+    shown = state_of(store, period)["run"] if not run and store.period(period) else None
+    found = store.run(run or shown) if (run or shown) else store.latest_run(period)
     if not found or found["period"] != period:
         what = f"run {run} of period {period}" if run else f"scoring run for period {period}"
         raise NoRunError(f"no {what} yet: score it with `scoring run --period {period}`")

@@ -1,7 +1,7 @@
 """Rectification items (整改事项): statuses, deadlines, overdue, and the facts the rules see of them.
 
-An item's id follows from its finding (R-<finding id>), so scoring the same findings again
-finds the same items and keeps their status.
+An item's id follows from its finding (R-<finding id>). Items are issued when the finding is
+recorded (scoring.engine.orders) and read by runs.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from scoring.standard.vocabulary import STATUS_CODES
 
 STATUSES = STATUS_CODES
 DONE = frozenset({"rectified", "verified"})
+WITHDRAWN = "withdrawn"  # the finding was withdrawn: the item is kept, never deleted, and counts nowhere
 
 
 class DeadlineError(ValueError):
@@ -53,6 +54,14 @@ def is_overdue(item: dict[str, Any], status: str, period: Period, as_of: date) -
     """Overdue in P as of D: deadline on or before D and inside P, and not rectified or verified."""
     due = date.fromisoformat(item["deadline"])
     return due <= as_of and period.contains(due) and status not in DONE
+
+
+def days_late(item: dict[str, Any]) -> int:
+    """Days between the deadline and the day the item was rectified, when that was after it (逾期整改); else 0."""
+    done = item.get("rectified_on")
+    if not done or item.get("status") not in DONE:
+        return 0
+    return max(0, (date.fromisoformat(done[:10]) - date.fromisoformat(item["deadline"])).days)
 
 
 def rectification_facts(items: list[dict[str, Any]], statuses: dict[str, str], period: Period,

@@ -1,6 +1,6 @@
 """The rectification register (整改清单): listing items and moving them through their lifecycle.
 
-Items are created by scoring runs (see scoring.rectify.items); here people follow them up.
+Items are issued when their finding is recorded (scoring.engine.orders); here people follow them up.
 Every status change is kept as history with who, when, note and evidence, and audited.
 """
 
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from scoring.inputs.models import RectificationUpdateRow
 from scoring.inputs.readers import ReadError, read_records
-from scoring.rectify.items import DONE, STATUSES
+from scoring.rectify.items import DONE, STATUSES, WITHDRAWN, days_late
 from scoring.store import Store
 
 UPDATE_HEADERS = {"编号": "id", "整改事项编号": "id", "状态": "status", "整改状态": "status", "说明": "note",
@@ -28,7 +28,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "rectified": frozenset({"verified", "reopened"}),
     "verified": frozenset({"reopened"}),
     "reopened": frozenset({"in_progress", "rectified"}),
+    WITHDRAWN: frozenset(),  # its finding was withdrawn: nothing more to do (restored only with the finding)
 }
+LISTED_STATUSES = (*STATUSES, WITHDRAWN)
 
 
 class RegisterError(ValueError):
@@ -37,7 +39,8 @@ class RegisterError(ValueError):
 
 def is_past_due(item: dict[str, Any], as_of: date) -> bool:
     """Overdue as the standard counts it for M2: deadline on or before the date, and not rectified or verified."""
-    return date.fromisoformat(item["deadline"]) <= as_of and item["status"] not in DONE
+    return (date.fromisoformat(item["deadline"]) <= as_of and item["status"] not in DONE
+            and item["status"] != WITHDRAWN)
 
 
 def list_items(store: Store, period: str | None = None, unit: str | None = None, status: str | None = None,
@@ -56,7 +59,7 @@ def list_items(store: Store, period: str | None = None, unit: str | None = None,
         rows.append({"id": item["id"], "unit": item["unit"], "period": item["period"], "indicator": item["indicator"],
                      "finding": item["finding"], "rule": item["rule"], "title": item["title"],
                      "note": item["note"] or "", "deadline": item["deadline"], "status": item["status"],
-                     "owner": owner_of(item), "overdue": late})
+                     "owner": owner_of(item), "overdue": late, "late_days": days_late(item)})
     return rows
 
 
@@ -82,6 +85,8 @@ def show_item(store: Store, item_id: str) -> dict[str, Any]:
 
 def check_transition(item_id: str, current: str, status: str) -> None:
     allowed = TRANSITIONS[current]
+    if current == WITHDRAWN:
+        raise RegisterError(f"{item_id} 已撤销（其问题记录已撤回），不能再变更状态")
     if status not in allowed:
         raise RegisterError(f"{item_id} is {current}: it can move to {', '.join(sorted(allowed))}, not {status}")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import operator
 import os
 import re
 import sqlite3
@@ -17,6 +16,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from scoring.store.lifecycle import check_unlocked
 from scoring.store.private import PRIVATE_MODE, create_private
 from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document
 from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
@@ -121,9 +121,11 @@ class Store:
             self.set_setting("schema_version", str(SCHEMA_VERSION))
 
     def _add_missing_columns(self) -> None:
-        """A workspace made by an older version gains the columns added since."""
-        for name, (columns, _) in TABLES.items():
+        """A workspace made by an older version gains the tables and columns added since."""
+        for name, (columns, pk) in TABLES.items():
             if not self.db[name].exists():
+                if self.db["settings"].exists():  # an upgrade (create_schema makes every table itself)
+                    self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk)
                 continue
             present = self.db[name].columns_dict
             for column, kind in columns.items():
@@ -247,6 +249,7 @@ class Store:
         table = INPUT_TABLES[kind][0]
         if kind == "units":
             return 0
+        check_unlocked(self, {period for _, period in unit_periods})
         with self.transaction():
             return sum(self.execute(f"delete from {table} where unit = ? and period = ?", pair).rowcount
                        for pair in sorted(unit_periods))
@@ -259,6 +262,7 @@ class Store:
         """
         table, key = INPUT_TABLES[kind]
         counts = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
+        check_unlocked(self, {r["period"] for r in rows if r.get("period")})
         with self.transaction():
             if replace:
                 counts["replaced"] = self.clear_unit_periods(kind, {(r["unit"], r["period"]) for r in rows})
@@ -294,12 +298,13 @@ class Store:
     # ------------------------------------------------------------ runs
 
     def create_run(self, period: str, as_of: str, standard_hash: str, standard_id: str,
-                   standard_version: str, units: int, engine: str, engine_version: str) -> int:
+                   standard_version: str, units: int, engine: str, engine_version: str,
+                   completeness: str = "") -> int:
         table = self.db["runs"]
         table.insert({"period": period, "as_of": as_of, "standard_hash": standard_hash,
                       "standard_id": standard_id, "standard_version": standard_version,
                       "created_at": now(), "user": self.user, "units": units,
-                      "engine": engine, "engine_version": engine_version})
+                      "engine": engine, "engine_version": engine_version, "completeness": completeness})
         return int(table.last_pk)
 
     def save_run_units(self, rows: list[dict[str, Any]]) -> None:
@@ -358,41 +363,46 @@ class Store:
         return {r["id"]: r["status"] for r in self.query(
             f"select id, status from rectifications where id in ({marks})", ids)}
 
-    # What rules derive for a rectification item: refreshed by every run, unlike status and owner.
-    _DERIVED = ("unit", "period", "finding", "rule", "indicator", "title", "note", "deadline")
+    _ISSUED = ("unit", "period", "finding", "rule", "indicator", "title", "note", "deadline", "standard_hash",
+               "standard_version")
 
-    def save_rectifications(self, items: list[dict[str, Any]]) -> None:
-        """Create new items as open; refresh what rules derive (deadline, indicator) of known ones, never status.
+    def issue_rectifications(self, period: str, units: list[str], wanted: list[dict[str, Any]]) -> dict[str, int]:
+        """Make the register of these units' items of a period what their findings order now.
 
-        Tuples and executemany: a province run creates ~650,000 items. Known items whose derived
-        values are unchanged are not rewritten (the same end state)."""
-        if not items:
-            return
+        New items are created open; an issued item is never changed (its deadline stands whatever
+        the standard says later) except that one no longer ordered is withdrawn, and a withdrawn
+        one ordered again is open again. Each change goes into the item's history.
+        """
         stamp, user = now(), self.user
-        derived = self._DERIVED
-        values_of = operator.itemgetter(*derived)
-        known = self._derived_of([item["id"] for item in items])
+        counts = {"issued": 0, "withdrawn": 0, "restored": 0}
+        known: dict[str, str] = {}
+        for i in range(0, len(units), 500):
+            chunk = units[i:i + 500]
+            known.update(self.conn.execute(
+                f"select id, status from rectifications where period = ? and unit in ({','.join('?' * len(chunk))})",
+                [period, *chunk]).fetchall())
+        wanted_ids = {item["id"] for item in wanted}
+        fresh = [item for item in wanted if item["id"] not in known]
+        # An item of another period with the same id (a finding moved between periods) is left alone.
+        fresh = [item for item in fresh if not self.conn.execute(
+            "select 1 from rectifications where id = ?", [item["id"]]).fetchone()]
         self.conn.executemany(
-            f"update rectifications set {', '.join(f'{c} = ?' for c in derived)} where id = ?",
-            [values + (item["id"],) for item in items if item["id"] in known
-             and (values := values_of(item)) != known[item["id"]]])
-        fresh = [item for item in items if item["id"] not in known]
-        self.conn.executemany(
-            f"insert into rectifications (id, {', '.join(derived)}, status, created_at, updated_at) "
-            f"values (?, {', '.join('?' * len(derived))}, 'open', ?, ?)",
-            [(item["id"], *values_of(item), stamp, stamp) for item in fresh])
-        self.conn.executemany(
-            "insert into rectification_history (item, at, user, status, note, evidence) values (?, ?, ?, 'open', '', '')",
-            [(item["id"], stamp, user) for item in fresh])
-
-    def _derived_of(self, ids: list[str]) -> dict[str, tuple]:
-        """id -> derived values of the stored items among these ids (500 ids a query)."""
-        columns, out = ", ".join(self._DERIVED), {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update((row[0], row[1:]) for row in self.conn.execute(
-                f"select id, {columns} from rectifications where id in ({','.join('?' * len(chunk))})", chunk))
-        return out
+            f"insert into rectifications (id, {', '.join(self._ISSUED)}, status, created_at, updated_at) "
+            f"values (?, {', '.join('?' * len(self._ISSUED))}, 'open', ?, ?)",
+            [(item["id"], *(item.get(c, "") for c in self._ISSUED), stamp, stamp) for item in fresh])
+        history = [(item["id"], stamp, user, "open", "") for item in fresh]
+        gone = [ident for ident, status in known.items() if ident not in wanted_ids and status != "withdrawn"]
+        back = [ident for ident, status in known.items() if ident in wanted_ids and status == "withdrawn"]
+        self.conn.executemany("update rectifications set status = 'withdrawn', updated_at = ? where id = ?",
+                              [(stamp, ident) for ident in gone])
+        self.conn.executemany("update rectifications set status = 'open', rectified_on = null, updated_at = ? "
+                              "where id = ?", [(stamp, ident) for ident in back])
+        history += [(ident, stamp, user, "withdrawn", "问题记录已撤回或不再要求整改") for ident in gone]
+        history += [(ident, stamp, user, "open", "问题记录已恢复") for ident in back]
+        self.conn.executemany("insert into rectification_history (item, at, user, status, note, evidence) "
+                              "values (?, ?, ?, ?, ?, '')", history)
+        counts.update(issued=len(fresh), withdrawn=len(gone), restored=len(back))
+        return counts
 
     def rectifications(self, where: str = "1", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         return self.query(f"select * from rectifications where {where} order by unit, deadline, id", list(params))
@@ -405,7 +415,12 @@ class Store:
 
     def set_rectification_status(self, item: str, status: str, note: str, evidence: str, at: str | None = None) -> None:
         stamp = at or now()
-        self.db["rectifications"].update(item, {"status": status, "updated_at": stamp})
+        changes = {"status": status, "updated_at": stamp}
+        if status == "rectified":  # the day it was done: after the deadline it stays on record as late
+            changes["rectified_on"] = stamp[:10]
+        elif status == "reopened":
+            changes["rectified_on"] = None
+        self.db["rectifications"].update(item, changes)
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": self.user,
                                                   "status": status, "note": note, "evidence": evidence})
 

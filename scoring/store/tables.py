@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 5  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 6  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
+# 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
+# runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
+# review_ends, window_days (公示 and final: scoring.store.lifecycle); finding_withdrawals; appeals
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -21,7 +24,8 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "settings": ({"key": str, "value": str}, ("key",)),
     "standards": ({"hash": str, "id": str, "version": str, "label": str, "files": str, "loaded_at": str}, ("hash",)),
     "units": ({"code": str, "name": str, "type": str, "ranking_group": str, "parent": str}, ("code",)),
-    "periods": ({"code": str, "kind": str, "start": str, "end": str, "months": int}, ("code",)),
+    "periods": ({"code": str, "kind": str, "start": str, "end": str, "months": int, "state": str, "state_run": int,
+                 "review_ends": str, "window_days": int}, ("code",)),
     "findings": ({"id": str, "unit": str, "period": str, "date": str, "inspector": str, "code": str,
                   "indicator": str, "count": int, "corrected_on_spot": int, "note": str, "evidence": str}, ("id",)),
     "self_assessments": ({"unit": str, "period": str, "indicator": str, "claim": str, "note": str,
@@ -32,14 +36,20 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
               "standard_version": str, "created_at": str, "user": str, "units": int,
-              "engine": str, "engine_version": str}, ("id",)),
+              "engine": str, "engine_version": str, "completeness": str}, ("id",)),
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
                    "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
                         "title": str, "note": str, "deadline": str, "status": str, "owner": str,
-                        "created_at": str, "updated_at": str}, ("id",)),
+                        "created_at": str, "updated_at": str, "standard_hash": str, "standard_version": str,
+                        "rectified_on": str}, ("id",)),
     "rectification_history": ({"id": int, "item": str, "at": str, "user": str, "status": str, "note": str,
                                "evidence": str}, ("id",)),
+    # A finding withdrawn (an accepted appeal): kept, never deleted; the rules no longer see it.
+    "finding_withdrawals": ({"finding": str, "reason": str, "appeal": int, "user": str, "at": str}, ("finding",)),
+    "appeals": ({"id": int, "period": str, "unit": str, "run": int, "finding": str, "rule": str, "reason": str,
+                 "evidence": str, "status": str, "answer": str, "filed_by": str, "filed_at": str,
+                 "decided_by": str, "decided_at": str, "rerun": int}, ("id",)),
     # user: who acted (the web user, $SCORING_USER or the OS account); os_user: the OS account of the process.
     "audit": ({"id": int, "at": str, "user": str, "action": str, "target": str, "sha256": str,
                "detail": str, "os_user": str}, ("id",)),

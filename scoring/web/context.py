@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, g
+from flask import abort, current_app, flash, g, render_template
 
 from scoring.i18n import pick
 from scoring.standard import Standard
@@ -79,3 +79,8 @@ def unit_type_name(code: str) -> str:
 
 def flash_saved(key: str, **values) -> None:
     flash(t(key, g.lang, **values), "ok")
+
+
+def period_locked(exc: Exception):
+    """A blueprint's answer to an input change in a period in 公示 or final: 409 with the store's message."""
+    return render_template("error.html", code=409, message=str(exc)), 409

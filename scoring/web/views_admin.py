@@ -9,12 +9,15 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from scoring.cli.common import BAD_INPUT
+from scoring.engine.cycle import CycleError, decide_appeal
+from scoring.engine.orders import after_import
 from scoring.inputs.importing import ImportFailed, import_file
 from scoring.store.periods import PeriodError
 from scoring.rectify.register import RegisterError, import_updates
 from scoring.engine.runner import run_period
 from scoring.store.tables import INPUT_TABLES
-from scoring.web.context import PERIOD_SETTING, current_period, flash_saved, standard
+from scoring.store.lifecycle import PeriodLocked
+from scoring.web.context import PERIOD_SETTING, current_period, flash_saved, period_locked, standard
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, save_input
@@ -22,6 +25,7 @@ from scoring.web.users import ROLES, UserError, add_user, list_users, set_active
 from scoring.store.workspace import add_periods
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 KINDS = (*INPUT_TABLES, "rectifications")
 RUN_LOCK = threading.Lock()  # one scoring run at a time in this server
 
@@ -57,7 +61,8 @@ def upload():
         if kind == "rectifications":
             result = {"kind": kind, "file": path.name, "applied": import_updates(g.store, path)}
         else:
-            done = import_file(g.store, standard(), kind, path, **options)
+            std = standard()
+            done = import_file(g.store, std, kind, path, after_write=after_import(g.store, std), **options)
             result = {"kind": kind, "file": path.name, "rows": done.rows, "written": done.written,
                       "rejected": done.rejected, "dry_run": done.dry_run, "ignored": done.ignored_columns}
     except ImportFailed as exc:
@@ -89,13 +94,43 @@ def run():
     try:
         # One process: forking scoring workers from a server that runs threads could copy a lock another
         # thread holds. A province-sized run is better started with `scoring run` (workers) on the server.
-        summary = run_period(g.store, standard(), period, as_of, workers=1)
+        missing: list[str] = []
+        summary = run_period(g.store, standard(), period, as_of, workers=1,
+                             warn=lambda gaps: missing.extend(gaps.lines(g.lang)))
     except BAD_INPUT as exc:
         return render_template("admin_run.html", periods=periods, period=period, error=str(exc)), 400
     finally:
         RUN_LOCK.release()
+    for line in missing:  # what the run scored without (数据完整性), before the result
+        flash(t("data_missing", g.lang, what=line), "error")
     flash_saved("run_done", run=summary.run, period=summary.period, units=summary.units, as_of=summary.as_of)
     return redirect(url_for("admin.home"))
+
+
+@blueprint.route("/appeals", methods=["GET", "POST"])
+@require("admin")
+def appeals():
+    """Pending appeals (申诉): accept (the finding is withdrawn, the period scored again) or reject, with a reason."""
+    if request.method == "POST":
+        try:
+            ident = int(request.form.get("id", ""))
+        except ValueError:
+            abort(400)
+        if not RUN_LOCK.acquire(blocking=False):  # accepting one re-scores the period
+            flash(t("run_busy", g.lang), "error")
+            return redirect(url_for("admin.appeals"))
+        try:
+            decide_appeal(g.store, standard(), ident, request.form.get("decision") == "accept",
+                          request.form.get("answer", ""))
+        except CycleError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("admin.appeals"))
+        finally:
+            RUN_LOCK.release()
+        flash_saved("appeal_decided", id=ident)
+        return redirect(url_for("admin.appeals"))
+    pending = g.store.query("select * from appeals where status = 'pending' order by id")
+    return render_template("admin_appeals.html", appeals=pending)
 
 
 @blueprint.route("/users", methods=["GET", "POST"])

@@ -16,12 +16,16 @@ from scoring.inputs.models import SelfAssessmentRow
 from scoring.standard.vocabulary import CLAIM_CODES
 from scoring.rectify.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
 from scoring.outputs.results import NoRunError, scorecard as load_scorecard
-from scoring.web.context import current_period, flash_saved, run_standard, standard, unit_or_404, unit_type_name
+from scoring.engine.cycle import CycleError, file_appeal, list_appeals
+from scoring.store.lifecycle import PeriodLocked, state_of
+from scoring.web.context import (current_period, flash_saved, period_locked, run_standard, standard, unit_or_404,
+                                 unit_type_name)
 from scoring.web.labels import t
 from scoring.web.security import check_unit, require
 from scoring.web.uploads import UploadError, read_evidence, store_evidence
 
 blueprint = Blueprint("department", __name__)
+blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 # Who may move an item to which status: the unit reports progress, inspectors and admins sign off or reopen.
 MOVES = {"department": ("in_progress", "rectified"), "inspector": ("verified", "reopened"),
          "admin": ("in_progress", "rectified", "verified", "reopened")}
@@ -129,8 +133,36 @@ def scorecard(code: str):
                for f in fs.split("、")}
         ids |= {f for line in doc["bonus_lines"] + doc["veto_lines"] for f in line["facts"]}
         facts = _findings(ids, code)
+    cycle = {**state_of(g.store, period), "appeals": list_appeals(g.store, period, code)} if period else None
     return render_template("scorecard.html", unit=unit, period=period, periods=g.store.period_codes(), doc=doc,
-                           rules=rules, facts=facts, flag_names=flag_names, type_name=unit_type_name(unit["type"]))
+                           rules=rules, facts=facts, flag_names=flag_names, type_name=unit_type_name(unit["type"]),
+                           cycle=cycle)
+
+
+@blueprint.route("/unit/<code>/appeals", methods=["POST"])
+@require("department")
+def appeal(code: str):
+    """A department appeals a line of its published scorecard (申诉): a finding or a rule, why, evidence."""
+    check_unit(code)
+    period = current_period(request.form.get("period"))
+    back = redirect(url_for("department.scorecard", code=code, period=period) + "#appeals")
+    try:
+        upload = read_evidence(request.files.get("evidence_file"))
+    except UploadError as exc:
+        flash(t(f"upload_{exc}", g.lang), "error")
+        return back
+    try:
+        with g.store.transaction():
+            if upload:
+                store_evidence(g.store, current_app.config["EVIDENCE_DIR"], upload[0], upload[1], code, g.user["name"])
+            filed = file_appeal(g.store, period or "", code, request.form.get("reason", ""),
+                                request.form.get("finding", ""), request.form.get("rule", "").strip(),
+                                upload[1].reference if upload else "")
+    except CycleError as exc:
+        flash(str(exc), "error")
+        return back
+    flash_saved("appeal_filed", id=filed["id"])
+    return back
 
 
 @blueprint.route("/unit/<code>/rectifications")

@@ -16,15 +16,18 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
+from scoring.engine.orders import issue_orders
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import FindingRow
 from scoring.store import now
-from scoring.web.context import current_period, flash_saved, standard, unit_or_404
+from scoring.store.lifecycle import PeriodLocked, locked_periods
+from scoring.web.context import period_locked, current_period, flash_saved, standard, unit_or_404
 from scoring.web.labels import t
 from scoring.web.security import require
 from scoring.web.uploads import UploadError, read_evidence, store_evidence
 
 blueprint = Blueprint("inspector", __name__, url_prefix="/inspect")
+blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 ENTRY_ID = re.compile(r"^W-\d{8}-[0-9a-f]{8}$")
 FIELDS = ("period", "date", "code", "indicator", "count", "corrected_on_spot", "note", "evidence")
 SEARCH_LIMIT = 30
@@ -113,9 +116,8 @@ def entry_or_404(entry_id: str) -> dict[str, Any]:
 
 
 def is_locked(entry: dict[str, Any]) -> bool:
-    """Scored: a run of the entry's period was made after it was entered."""
-    return bool(g.store.query("select 1 from runs where period = ? and created_at >= ? limit 1",
-                              [entry["period"], entry["entered_at"]]))
+    """The entry's period is in 公示 or final: the one lock every input kind has (scoring.store.lifecycle)."""
+    return bool(locked_periods(g.store, [entry["period"]]))
 
 
 def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]], status: int = 200,
@@ -127,12 +129,15 @@ def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], erro
                            periods=g.store.period_codes(), mine=mine, code_names=code_names(), **extra), status
 
 
-def _save(record: dict[str, Any], evidence, unit: str, action: str) -> None:
+def _save(record: dict[str, Any], evidence, unit: str, action: str, before: dict[str, Any] | None = None) -> None:
     if evidence:
         store_evidence(g.store, current_app.config["EVIDENCE_DIR"], evidence[0], evidence[1], unit, g.user["name"])
     g.store.write_rows("findings", [record])
+    pairs = {(record["unit"], record["period"])} | ({(before["unit"], before["period"])} if before else set())
+    orders = issue_orders(g.store, standard(), pairs, audit=False)  # its rectification order, at once
     g.store.audit(action, target=record["id"], unit=unit, period=record["period"], code=record["code"],
-                  count=record["count"], corrected_on_spot=bool(record["corrected_on_spot"]))
+                  count=record["count"], corrected_on_spot=bool(record["corrected_on_spot"]),
+                  **{f"rectify_{k}": v for k, v in orders.items() if v})
 
 
 @blueprint.route("/")
@@ -202,7 +207,7 @@ def edit(entry_id: str):
     if errors:
         return _form_page("inspect_edit.html", found, values, errors, 400, entry=entry, locked=False)
     with g.store.transaction():
-        _save(record, evidence, entry["unit"], "web finding edit")
+        _save(record, evidence, entry["unit"], "web finding edit", before=entry)
     flash_saved("finding_corrected", id=entry_id)
     return redirect(url_for("inspector.home"))
 
@@ -216,7 +221,8 @@ def delete(entry_id: str):
     with g.store.transaction():
         g.store.execute("delete from findings where id = ?", [entry_id])
         g.store.execute("delete from web_findings where id = ?", [entry_id])
+        orders = issue_orders(g.store, standard(), {(entry["unit"], entry["period"])}, audit=False)  # withdrawn
         g.store.audit("web finding delete", target=entry_id, unit=entry["unit"], period=entry["period"],
-                      code=entry["code"])
+                      code=entry["code"], **{f"rectify_{k}": v for k, v in orders.items() if v})
     flash_saved("finding_deleted", id=entry_id)
     return redirect(url_for("inspector.home"))

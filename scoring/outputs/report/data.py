@@ -12,6 +12,7 @@ and `scoring scorecard UNIT` hold every unit's details.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
+from scoring.engine.completeness import Gap
 from scoring.outputs.compare import movement, previous_period, signed
 from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
@@ -32,6 +34,7 @@ from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
+from scoring.store.lifecycle import state_of
 
 # Up to this many units the HTML lays out every scorecard and every rectification item, as the
 # report always did: a district's 33 departments or a city's 67 plus counties and institutions
@@ -134,8 +137,32 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
                   for r in records if r.unit in scanned.docs],
         "rectification_groups": rectification_groups(standard, records, lang, full),
         "overdue_units": overdue_units(standard, records, lang),
+        "completeness": completeness_of(run, lang),
+        "cycle": cycle_of(store, period, run),
     }
     return Report(data, scanned, standard)
+
+
+APPEAL_OUTCOMES = {"pending": "待处理", "accepted": "已采纳", "rejected": "不予采纳"}
+
+
+def cycle_of(store: Store, period: str, run: dict[str, Any]) -> dict[str, Any]:
+    """Where the period stands (a draft unless this is its final run) and its appeals with their outcomes."""
+    state = state_of(store, period)
+    appeals = store.query("select id, unit, finding, rule, reason, status, answer from appeals where period = ? "
+                          "order by id", [period])
+    return {"state": state["state"], "draft": not (state["state"] == "final" and state["run"] == run["id"]),
+            "review_ends": state["review_ends"],
+            "appeals": [{**a, "outcome": APPEAL_OUTCOMES.get(a["status"], a["status"])} for a in appeals]}
+
+
+def completeness_of(run: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """What data was missing when the run was made (recorded by the run), as lines to read; None for older runs."""
+    if not run.get("completeness"):
+        return None
+    recorded = json.loads(run["completeness"])
+    gaps = [Gap(g["kind"], g["detail"], tuple(g["units"])) for g in recorded["gaps"]]
+    return {"units": recorded["units"], "lines": [gap.text(lang) for gap in gaps]}
 
 
 def documents(store: Store, run: dict[str, Any], standard: Standard) -> Iterable[dict[str, Any]]:

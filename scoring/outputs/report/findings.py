@@ -22,7 +22,8 @@ from scoring.store import Store
 
 TOP_FINDINGS = 10
 EXAMPLES = 3  # units named as examples of a finding (the 通报's 主要问题): those where it was recorded most
-COUNTS = "select code, unit, sum(coalesce(count, 1)) from findings where period = ? group by code, unit"
+COUNTS = ("select code, unit, sum(coalesce(count, 1)) from findings f where period = ? and not exists "
+          "(select 1 from finding_withdrawals w where w.finding = f.id) group by code, unit")  # withdrawn: not counted
 Counts = list[tuple[str, str, int]]  # (code, unit, findings recorded, each row counting its count)
 
 

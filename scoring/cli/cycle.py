@@ -1,0 +1,194 @@
+"""`scoring period publish|finalise|reopen|status` and `scoring appeal add|list|decide`: the cycle after scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scoring.cli.common import BadInput, criteria_option, db_option, info, translate_errors, workspace
+from scoring.cli.output import emit, format_option
+from scoring.cli.workspace import period
+from scoring.engine.cycle import (DEFAULT_WINDOW, CycleError, decide_appeal, file_appeal, finalise, list_appeals,
+                                  publish, reopen)
+from scoring.engine.runner import period_of
+from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
+from scoring.store.lifecycle import STATE_NAMES, state_of
+from scoring.store.workspace import standard_for
+
+APPEAL_COLUMNS = ("id", "period", "unit", "finding", "rule", "reason", "evidence", "status", "answer", "filed_by",
+                  "filed_at", "decided_by", "decided_at", "run", "rerun")
+APPEAL_STATUS = {"pending": "待处理", "accepted": "已采纳", "rejected": "不予采纳"}
+
+
+def register(cli: click.Group) -> None:
+    for command in (period_status, period_publish, period_finalise, period_reopen):
+        period.add_command(command)
+    cli.add_command(appeal)
+
+
+def _said(state: dict) -> str:
+    text = f"{state['period']}: {STATE_NAMES[state['state']][0]}"
+    if state["run"]:
+        text += f"，评分批次 {state['run']}"
+    if state["review_ends"] and state["state"] in ("publicised", "final"):
+        text += f"，公示期至 {state['review_ends']}"
+    return text
+
+
+@click.command("status")
+@click.argument("code")
+@db_option
+@translate_errors
+def period_status(code: str, db: str | None) -> None:
+    """Where a period stands: open, scored (draft), 公示 (with its window's end) or final.
+
+    Example:
+
+        scoring period status 2025
+    """
+    with workspace(db) as store:
+        click.echo(_said(state_of(store, period_of(store, code).code)))
+
+
+@click.command("publish")
+@click.argument("code")
+@click.option("--days", type=click.IntRange(min=1), default=DEFAULT_WINDOW, show_default=True,
+              help="The review window (公示期) in working days.")
+@db_option
+@translate_errors
+def period_publish(code: str, days: int, db: str | None) -> None:
+    """Publish a scored period for review (公示): its latest run is shown, its inputs lock, appeals open.
+
+    Example:
+
+        scoring period publish 2025 --days 5
+    """
+    with workspace(db) as store, _cycle_errors():
+        info(_said(publish(store, code, days)))
+
+
+@click.command("finalise")
+@click.argument("code")
+@click.option("--early", is_flag=True, help="Finalise before the review window ends (audited).")
+@db_option
+@translate_errors
+def period_finalise(code: str, early: bool, db: str | None) -> None:
+    """Make a publicised period final once its window is over and every appeal is answered.
+
+    The latest run (re-scored after accepted appeals) becomes the final result; inputs stay locked.
+
+    Example:
+
+        scoring period finalise 2025
+    """
+    with workspace(db) as store, _cycle_errors():
+        info(_said(finalise(store, code, early=early)))
+
+
+@click.command("reopen")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why the period must change again (kept in the audit trail).")
+@db_option
+@translate_errors
+def period_reopen(code: str, reason: str, db: str | None) -> None:
+    """Reopen a period in 公示 or final (admins): its inputs unlock and it is a draft again.
+
+    Example:
+
+        scoring period reopen 2025 --reason "复核发现问卷漏导入"
+    """
+    with workspace(db) as store, _cycle_errors():
+        info(_said(reopen(store, code, reason)))
+
+
+@click.group()
+def appeal() -> None:
+    """Appeals (申诉/复核) on a published scorecard line, during 公示."""
+
+
+@appeal.command("add")
+@click.option("--period", "-p", required=True, help="The period in 公示.")
+@click.option("--unit", "-u", required=True, help="The appealing unit.")
+@click.option("--finding", default="", help="The finding appealed (its id on the scorecard).")
+@click.option("--rule", default="", help="Or the rule whose line is appealed.")
+@click.option("--reason", required=True, help="Why the line is wrong.")
+@click.option("--evidence", type=click.Path(dir_okay=False, path_type=Path),
+              help="A photo or PDF; copied into the workspace's evidence store.")
+@db_option
+@translate_errors
+def appeal_add(period: str, unit: str, finding: str, rule: str, reason: str, evidence: Path | None,
+               db: str | None) -> None:
+    """File an appeal on a line of a unit's published scorecard.
+
+    Example:
+
+        scoring appeal add --period 2025 --unit D001 --finding F-0010 --reason "结果已公开" --evidence 截图.png
+    """
+    with workspace(db) as store, _cycle_errors():
+        reference = ""
+        if evidence:
+            try:
+                data, found = read_evidence_file(evidence)
+            except EvidenceError:
+                raise BadInput(f"佐证文件 {evidence} 不存在或不是照片、PDF") from None
+            store_evidence(store, evidence_dir(store.path), data, found, unit, store.user)
+            reference = found.reference
+        filed = file_appeal(store, period, unit, reason, finding, rule, reference)
+    click.echo(filed["id"])
+    info(f"申诉 {filed['id']} 已提交：{unit} {finding or rule}")
+
+
+@appeal.command("list")
+@click.option("--period", "-p", help="Only this period's appeals.")
+@click.option("--unit", "-u", help="Only this unit's appeals.")
+@format_option
+@db_option
+@translate_errors
+def appeal_list(period: str | None, unit: str | None, fmt: str, db: str | None) -> None:
+    """Appeals with their outcome and the answer.
+
+    Example:
+
+        scoring appeal list --period 2025
+    """
+    with workspace(db) as store:
+        rows = list_appeals(store, period, unit)
+    if fmt == "table":
+        for row in rows:
+            row["status"] = APPEAL_STATUS.get(row["status"], row["status"])
+    emit(rows, APPEAL_COLUMNS, fmt)
+
+
+@appeal.command("decide")
+@click.argument("appeal_id", type=int)
+@click.option("--accept/--reject", required=True, help="Accept (the finding is withdrawn and the period re-scored) "
+                                                         "or reject.")
+@click.option("--reason", required=True, help="The answer the unit sees.")
+@db_option
+@criteria_option
+@translate_errors
+def appeal_decide(appeal_id: int, accept: bool, reason: str, db: str | None, criteria_dir: str | None) -> None:
+    """Answer an appeal (admins). Accepting one on a finding withdraws it (kept, with the reason) and
+    scores the period again; the new run is what 公示 shows and what becomes final.
+
+    Example:
+
+        scoring appeal decide 1 --accept --reason "经复核，办理结果已公开"
+    """
+    with workspace(db) as store, _cycle_errors():
+        decided = decide_appeal(store, standard_for(store, criteria_dir), appeal_id, accept, reason)
+    info(f"申诉 {appeal_id}：{APPEAL_STATUS[decided['status']]}" +
+         (f"，已重新评分（批次 {decided['rerun']}）" if decided["rerun"] else ""))
+
+
+class _cycle_errors:
+    """CycleError is the user's to fix: exit 2 with its message."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, trace):
+        if isinstance(exc, CycleError):
+            raise BadInput(str(exc)) from None
+        return False

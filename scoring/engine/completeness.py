@@ -1,0 +1,111 @@
+"""Data completeness before scoring (数据完整性): what is missing, per kind and unit, for a period.
+
+A run on missing data is not wrong by the standard's letter (no survey scores 0 on S1), but it
+is silent: a district whose survey file was never imported loses 7 points on every unit. So
+before a run (and in `scoring check`), list what the standard will treat as missing:
+
+- no survey answers for a unit, no self-assessment rows, no value of a metric that a rule
+  treats as missing when absent (the standard's own `unless` patterns on metrics, for units of
+  a type its indicator applies to);
+- a unit with no finding at all in the period while most units have some (inspection not yet
+  entered?).
+
+Read-only: plain counts in SQL, so it can run before every run at any size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scoring.standard import Standard
+from scoring.standard.schema import Op
+from scoring.store import Store
+
+KIND_LABELS = {
+    "survey": ("缺少民主评议问卷", "no survey answers"),
+    "self_assessment": ("缺少自查自评", "no self-assessment"),
+    "metric": ("缺少统计数据", "metric missing"),
+    "findings": ("没有任何检查发现（其他单位大多有）", "no finding at all (most other units have some)"),
+}
+SHOWN_UNITS = 10  # units named per warning; the count gives the rest
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str  # a KIND_LABELS key
+    detail: str  # the metric, for kind "metric"; else ""
+    units: tuple[str, ...]
+
+    def text(self, lang: str = "zh") -> str:
+        zh, en = KIND_LABELS[self.kind]
+        label = (en if lang == "en" else zh) + (f" {self.detail}" if self.detail else "")
+        shown = "、".join(self.units[:SHOWN_UNITS]) + ("…" if len(self.units) > SHOWN_UNITS else "")
+        count = f"{len(self.units)} units" if lang == "en" else f"{len(self.units)} 个单位"
+        return f"{label}：{count}（{shown}）" if lang != "en" else f"{label}: {count} ({shown})"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "label": KIND_LABELS[self.kind][0], "detail": self.detail,
+                "count": len(self.units), "units": list(self.units)}
+
+
+@dataclass
+class Completeness:
+    period: str
+    units: int
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        return [gap.text(lang) for gap in self.gaps]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"period": self.period, "units": self.units, "gaps": [g.as_dict() for g in self.gaps]}
+
+
+def needed_metrics(standard: Standard) -> dict[str, set[str]]:
+    """metric -> the indicators whose rules treat its absence as missing data (an `unless` on metrics
+    that asks for the field to exist, in a rule that does not just make the indicator not applicable)."""
+    needed: dict[str, set[str]] = {}
+    for src in standard.rules:
+        rule = src.rule
+        if rule.then.not_applicable or not rule.indicator:
+            continue
+        for pattern in rule.unless.values():
+            if pattern.fact != "metrics":
+                continue
+            for name, cond in pattern.all_conditions():
+                if isinstance(cond, Op) and cond.operator[0] == "exists" and cond.operator[1]:
+                    needed.setdefault(name, set()).add(rule.indicator)
+    return needed
+
+
+def check_period(store: Store, standard: Standard, period: str) -> Completeness:
+    units = store.query("select code, type from units order by code")
+    result = Completeness(period, len(units))
+    if not units:
+        return result
+
+    def present(sql: str, *params: Any) -> set[str]:
+        return {row[0] for row in store.execute(sql, [period, *params])}
+
+    codes = [u["code"] for u in units]
+    for kind, table in (("survey", "survey_answers"), ("self_assessment", "self_assessments")):
+        have = present(f"select distinct unit from {table} where period = ?")
+        result.gaps += [Gap(kind, "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
+    for metric, indicators in sorted(needed_metrics(standard).items()):
+        have = present("select distinct unit from metrics where period = ? and metric = ?", metric)
+        missing = [u["code"] for u in units if u["code"] not in have
+                   and any(standard.applies(ind, u["type"]) for ind in indicators)]
+        if missing:
+            result.gaps.append(Gap("metric", metric, tuple(missing)))
+    inspected = present("select distinct unit from findings where period = ?")
+    # Most units found with something: those with nothing were probably not entered yet.
+    if len(inspected) * 2 > len(codes):
+        missing = [c for c in codes if c not in inspected]
+        if missing:
+            result.gaps.append(Gap("findings", "", tuple(missing)))
+    return result

@@ -1,0 +1,157 @@
+"""The assessment cycle after scoring: publish for review (公示), hear appeals (申诉), finalise, reopen.
+
+A period's states are kept by scoring.store.lifecycle (which also locks the inputs of a period in
+公示 or final). Here are the moves, each audited: publish the latest run with a review window of
+N working days; finalise once the window is over and every appeal is answered (the latest run,
+re-scored after accepted appeals, becomes the final one); reopen with a reason.
+
+An appeal (申诉) names a line of the unit's published scorecard (a finding, or a rule), why, and
+its evidence. Accepting it corrects the input (a finding is withdrawn with the admin's reason,
+never deleted; its rectification item is withdrawn too) and scores the period again; rejecting
+it gives the reason. The department sees the answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from scoring.engine.orders import issue_orders
+from scoring.engine.runner import period_of, run_period
+from scoring.rectify.items import add_workdays
+from scoring.standard import Standard
+from scoring.store import Store, now
+from scoring.store.lifecycle import FINAL, LOCKED, OPEN, PUBLICISED, SCORED, STATE_NAMES, set_state, state_of
+
+DEFAULT_WINDOW = 5  # working days of 公示
+
+
+class CycleError(ValueError):
+    pass
+
+
+def publish(store: Store, period: str, days: int = DEFAULT_WINDOW, today: date | None = None) -> dict[str, Any]:
+    """Publish the latest run for review: the period's inputs lock; the window ends `days` working days on."""
+    code = period_of(store, period).code
+    with store.transaction():
+        state = state_of(store, code)
+        if state["state"] != SCORED:
+            raise CycleError(_cannot(code, state["state"], "公示", "先运行 scoring run --period " + code
+                                     if state["state"] == OPEN else ""))
+        if days < 1:
+            raise CycleError("公示期至少 1 个工作日")
+        ends = add_workdays(today or date.today(), days).isoformat()
+        set_state(store, code, PUBLICISED, state["run"], ends, days)
+        store.audit("period publish", target=code, run=state["run"], review_ends=ends, window_days=days)
+    return state_of(store, code)
+
+
+def finalise(store: Store, period: str, today: date | None = None, early: bool = False) -> dict[str, Any]:
+    """Make the period final: its latest run (re-scored after accepted appeals) is the final result."""
+    code = period_of(store, period).code
+    with store.transaction():
+        state = state_of(store, code)
+        if state["state"] != PUBLICISED:
+            raise CycleError(_cannot(code, state["state"], "定稿", f"先公示：scoring period publish {code}"
+                                     if state["state"] == SCORED else ""))
+        if not early and (today or date.today()).isoformat() <= state["review_ends"]:
+            raise CycleError(f"{code} 公示期到 {state['review_ends']} 结束，期满后才能定稿（确需提前的，加 --early）")
+        pending = store.query("select id from appeals where period = ? and status = 'pending' order by id", [code])
+        if pending:
+            raise CycleError(f"{code} 还有 {len(pending)} 项申诉未处理（{'、'.join(str(p['id']) for p in pending)}），"
+                             f"请先 scoring appeal decide")
+        run = store.latest_run(code)["id"]
+        set_state(store, code, FINAL, run, state["review_ends"], state["window_days"])
+        store.audit("period finalise", target=code, run=run, early=early)
+    return state_of(store, code)
+
+
+def reopen(store: Store, period: str, reason: str) -> dict[str, Any]:
+    """An admin reopens a period in 公示 or final, with a reason: its inputs unlock; it is a draft again."""
+    code = period_of(store, period).code
+    if not reason.strip():
+        raise CycleError("重新开放须说明理由（--reason）")
+    with store.transaction():
+        state = state_of(store, code)
+        if state["state"] not in LOCKED:
+            raise CycleError(f"{code} {STATE_NAMES[state['state']][0]}，未锁定，无需重新开放")
+        set_state(store, code, None, None)
+        store.audit("period reopen", target=code, previous=state["state"], run=state["run"], reason=reason.strip())
+    return state_of(store, code)
+
+
+def _cannot(code: str, state: str, action: str, hint: str) -> str:
+    return f"{code} {STATE_NAMES[state][0]}，不能{action}" + (f"：{hint}" if hint else "")
+
+
+# ---------------------------------------------------------------- appeals (申诉)
+
+
+def file_appeal(store: Store, period: str, unit: str, reason: str, finding: str = "", rule: str = "",
+                evidence: str = "", today: date | None = None) -> dict[str, Any]:
+    code = period_of(store, period).code
+    if not reason.strip():
+        raise CycleError("申诉须说明理由（--reason）")
+    if not (finding or rule):
+        raise CycleError("申诉须指明针对的检查发现（--finding）或评分规则（--rule）")
+    with store.transaction():
+        state = state_of(store, code)
+        if state["state"] != PUBLICISED:
+            raise CycleError(f"{code} {STATE_NAMES[state['state']][0]}：只有公示期间可以申诉")
+        if (today or date.today()).isoformat() > state["review_ends"]:
+            raise CycleError(f"{code} 公示期已于 {state['review_ends']} 结束，不能再申诉")
+        if finding and not store.query("select 1 from findings where id = ? and unit = ? and period = ?",
+                                       [finding, unit, code]):
+            raise CycleError(f"{unit} 在 {code} 没有编号为 {finding} 的检查发现")
+        if not store.run_unit(state["run"], unit):
+            raise CycleError(f"公示的评分结果中没有单位 {unit}")
+        table = store.db["appeals"]
+        table.insert({"period": code, "unit": unit, "run": state["run"], "finding": finding, "rule": rule,
+                      "reason": reason.strip(), "evidence": evidence, "status": "pending", "answer": "",
+                      "filed_by": store.user, "filed_at": now(), "decided_by": "", "decided_at": ""})
+        ident = int(table.last_pk)
+        store.audit("appeal add", target=str(ident), period=code, unit=unit, finding=finding, rule=rule,
+                    reason=reason.strip(), evidence=evidence)
+    return show_appeal(store, ident)
+
+
+def show_appeal(store: Store, ident: int) -> dict[str, Any]:
+    rows = store.query("select * from appeals where id = ?", [ident])
+    if not rows:
+        raise CycleError(f"没有编号为 {ident} 的申诉；见 scoring appeal list")
+    return rows[0]
+
+
+def list_appeals(store: Store, period: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+    clauses, params = [], []
+    for column, value in (("period", period), ("unit", unit)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return store.query(f"select * from appeals where {' and '.join(clauses) or '1'} order by id", params)
+
+
+def decide_appeal(store: Store, standard: Standard, ident: int, accept: bool, answer: str) -> dict[str, Any]:
+    """Accept (withdraw the finding appealed, then score the period again) or reject, with a reason."""
+    if not answer.strip():
+        raise CycleError("处理申诉须说明理由（--reason）")
+    appeal = show_appeal(store, ident)
+    if appeal["status"] != "pending":
+        raise CycleError(f"申诉 {ident} 已处理（{appeal['status']}）")
+    if state_of(store, appeal["period"])["state"] != PUBLICISED:
+        raise CycleError(f"{appeal['period']} 不在公示期，不能处理申诉")
+    with store.transaction():
+        if accept and appeal["finding"]:
+            store.db["finding_withdrawals"].insert({"finding": appeal["finding"], "reason": answer.strip(),
+                                                    "appeal": ident, "user": store.user, "at": now()})
+            store.audit("finding withdraw", target=appeal["finding"], appeal=ident, reason=answer.strip())
+            issue_orders(store, standard, {(appeal["unit"], appeal["period"])})  # its item is withdrawn
+        store.execute("update appeals set status = ?, answer = ?, decided_by = ?, decided_at = ? where id = ?",
+                      ["accepted" if accept else "rejected", answer.strip(), store.user, now(), ident])
+        store.audit("appeal decide", target=str(ident), accepted=accept, reason=answer.strip())
+    if accept:  # the corrected inputs scored again: the new run is what 公示 shows and what becomes final
+        summary = run_period(store, standard, appeal["period"])
+        with store.transaction():
+            store.execute("update appeals set rerun = ? where id = ?", [summary.run, ident])
+            store.execute("update periods set state_run = ? where code = ?", [summary.run, appeal["period"]])
+    return show_appeal(store, ident)

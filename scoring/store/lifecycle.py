@@ -1,0 +1,65 @@
+"""A period's lifecycle (考核周期状态): open → scored (draft) → 公示 (publicised) → final.
+
+Open and scored follow from the runs (a period with a run is a draft until publicised); 公示
+and final are recorded on the period, with the run they show and the review window's end.
+Every input of a period in 公示 or final is locked, whatever its kind and however it comes (CLI
+import, web form, appeal aside): the one rule is `check_unlocked`, called where the store writes
+inputs. An admin may reopen a period with a reason; every move is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+# The store is passed in, never imported: scoring.store.database calls check_unlocked where it writes.
+Store = Any
+
+OPEN, SCORED, PUBLICISED, FINAL = "open", "scored", "publicised", "final"
+STATE_NAMES = {OPEN: ("未评分", "open"), SCORED: ("已评分（草稿）", "scored (draft)"),
+               PUBLICISED: ("公示中", "publicised for review"), FINAL: ("已定稿", "final")}
+LOCKED = frozenset({PUBLICISED, FINAL})
+
+
+class PeriodLocked(ValueError):
+    """An input change to a period in 公示 or final: refused, saying how to reopen it."""
+
+
+def state_of(store: Store, period: str) -> dict[str, Any]:
+    """The period's state, the run it shows (the published or final one, else the latest) and its window."""
+    row = store.period(period) or {}
+    recorded = row.get("state") or OPEN
+    latest = store.latest_run(period)
+    state = recorded if recorded in LOCKED else (SCORED if latest else OPEN)
+    run = row.get("state_run") if recorded in LOCKED else (latest["id"] if latest else None)
+    return {"period": period, "state": state, "run": run, "review_ends": row.get("review_ends") or "",
+            "window_days": row.get("window_days")}
+
+
+def locked_periods(store: Store, periods: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(periods))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    return {code: state for code, state in store.execute(
+        f"select code, state from periods where code in ({marks}) and state in ('publicised', 'final')", wanted)}
+
+
+def locked_message(period: str, state: str) -> str:
+    name = STATE_NAMES[state][0]
+    return (f"{period} 考核周期{name}，其全部输入数据（检查发现、自评、问卷、统计数据等）已锁定，不能导入或修改。"
+            f"公示期间如有异议请提出申诉（scoring appeal add）；确需更正的，由管理员说明理由后重新开放："
+            f"scoring period reopen {period} --reason 理由")
+
+
+def check_unlocked(store: Store, periods: Iterable[str]) -> None:
+    """Raise PeriodLocked when any of these periods is in 公示 or final (the one lock for every input kind)."""
+    locked = locked_periods(store, periods)
+    if locked:
+        period = sorted(locked)[0]
+        raise PeriodLocked(locked_message(period, locked[period]))
+
+
+def set_state(store: Store, period: str, state: str, run: int | None, review_ends: str = "",
+              window_days: int | None = None) -> None:
+    store.execute("update periods set state = ?, state_run = ?, review_ends = ?, window_days = ? where code = ?",
+                  [state, run, review_ends, window_days, period])
