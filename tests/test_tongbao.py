@@ -49,7 +49,7 @@ def test_demo_writes_a_tongbao_with_the_sections_of_one(demo):
     assert path.is_file() and "通报-2025.docx" in stderr
     texts = paragraphs(path)
     assert texts[0] == "市政务公开工作领导小组办公室"  # the issuing body heads the document
-    assert "关于2025年度政务公开、办事公开工作考核结果的通报" in texts
+    assert "关于2025年度政务公开、办事公开工作考核结果的通报（草稿）" in texts  # the demo never finalises 2025
     assert "各县（市、区）人民政府，市政府各部门，各有关单位：" in texts
     at = [texts.index(s) for s in SECTIONS]
     assert at == sorted(at), "the sections are in the order a 通报 has them"
@@ -224,3 +224,18 @@ def test_the_shipped_template_is_what_its_script_builds(tmp_path):
     shipped = default_template()
     build = runpy.run_path(str(shipped.with_name("build_tongbao.py")))["build"]
     assert build(tmp_path / "tongbao.docx").read_bytes() == shipped.read_bytes()
+
+
+
+def test_a_draft_says_so_in_the_tongbao_the_workbook_and_the_page(demo):
+    """The demo's 2025 is scored but not final: every file a leader may forward says it is a draft, in words."""
+    import openpyxl
+
+    out, _ = demo
+    title = next(p for p in paragraphs(out / "通报-2025.docx") if p.startswith("关于"))
+    assert title.endswith("工作考核结果的通报（草稿）")
+    about = openpyxl.load_workbook(out / "report-2025.xlsx", read_only=True)["说明"]
+    cells = [c for row in about.iter_rows(values_only=True) for c in row if c]
+    assert "草稿：本结果尚未定稿（已评分（草稿）），以定稿结果为准。" in cells
+    html = (out / "report-2025.html").read_text(encoding="utf-8")
+    assert "草稿：本结果尚未定稿（已评分（草稿））" in html and "（scored）" not in html

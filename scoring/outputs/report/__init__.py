@@ -96,7 +96,7 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
     tables = all_tables(report)
     in_book = details_fit_workbook(tables)
     sheets = [t for t in tables if in_book or not t.detail]
-    notes = [] if in_book else details_note(report, tables, stem)
+    notes = draft_note(report) + ([] if in_book else details_note(report, tables, stem))
     # The workbook (≈5 s for a province; its few sheets touch little memory) beside the HTML and CSV.
     wait_for_book = background.start(lambda: write_xlsx(sheets, report.data["meta"], xlsx, notes), "workbook")
     try:
@@ -111,3 +111,12 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
         wait_for_book()
     step(1)
     return ReportFiles(html, xlsx, csvs, units=len(report.scan.records), docx=docx)
+
+
+def draft_note(report: Report) -> list[tuple[str, str]]:
+    """The workbook says it is a draft, as the HTML's banner and the 通报's title do, until the run is final."""
+    cycle, lang = report.data["cycle"], report.data["meta"]["lang"]
+    if not cycle["draft"]:
+        return []
+    state = cycle["state_names"][1 if lang == "en" else 0]
+    return [(label("draft", lang), label("draft_banner", lang, state=state))]

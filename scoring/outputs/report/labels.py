@@ -15,6 +15,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_title_period": ("{period}政务公开、办事公开考核情况通报", "Openness assessment {period}: ranked report"),
     "summary": ("总体情况", "Summary"),
     "completeness": ("数据完整性", "Data completeness"),
+    "draft": ("状态", "Status"),
     "draft_banner": ("草稿：本结果尚未定稿（{state}），以定稿结果为准。", "Draft: these results are not final ({state})."),
     "appeals": ("申诉及处理结果", "Appeals and outcomes"),
     "no_appeals": ("本周期没有申诉。", "No appeals this period."),

@@ -50,7 +50,8 @@ def context(report: Report, issue: Issue) -> dict[str, Any]:
     subject = "政务公开、办事公开"
     return {
         "issuer": issue.issuer, "doc_number": issue.doc_number, "recipients": issue.recipients,
-        "issued": chinese_date(issued), "title": f"关于{when}{subject}工作考核结果的通报",
+        "issued": chinese_date(issued),
+        "title": f"关于{when}{subject}工作考核结果的通报" + ("（草稿）" if data["cycle"]["draft"] else ""),
         "opening": [f"根据《{meta['standard_title']}》，{issue.issuer}组织对{when}各单位{subject}工作进行了考核。"
                     "现将考核结果通报如下："],
         "overview": overview(data, when),
