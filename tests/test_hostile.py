@@ -65,9 +65,28 @@ from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES
 
 out = sys.stdout
 print(json.dumps({"ready": True}), file=out, flush=True)
+# Linux keeps a resettable peak (VmHWM): each case is measured alone, not with every case before it
+# in this worker (ru_maxrss only grows, so one case's peak would count against every later one).
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def peak_mb():
+    try:
+        with open("/proc/self/status") as fh:
+            return next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 for line in sys.stdin:
     case = json.loads(line)
     os.chdir(case["cwd"])
+    reset_peak()
     started = time.monotonic()
     result = CliRunner().invoke(cli, case["argv"], env={"SCORING_DB": None, "SCORING_LANG": None,
                                                          "SCORING_USER": "pytest"})
@@ -76,7 +95,7 @@ for line in sys.stdin:
         stderr += "".join(traceback.format_exception(*result.exc_info))
     print(json.dumps({"code": result.exit_code, "stdout": result.stdout, "stderr": stderr,
                       "seconds": time.monotonic() - started,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=out, flush=True)
+                      "rss_mb": peak_mb()}), file=out, flush=True)
 """
 
 
