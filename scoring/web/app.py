@@ -22,6 +22,7 @@ from scoring.web import labels, views_admin, views_auth, views_department, views
 from scoring.web.context import NOBODY, web_actor
 from scoring.web.security import CSRF_FIELD, Throttle, check_csrf, csrf_token
 from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes, evidence_items
+from scoring.web import photos, tables as field_tables
 from scoring.web.users import ensure_tables, get_user
 
 OLD_SECRET_SETTING = "web_secret_key"  # where the key was kept before it moved out of the database
@@ -116,6 +117,7 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     store = Store(db_path)
     try:
         ensure_tables(store)
+        field_tables.ensure_tables(store)
         # Loaded now, so the first requests do not all wait for the standard's YAML.
         app.extensions["standards"][store.get_setting("criteria_dir") or ""] = standard_for(store)
     finally:
@@ -128,7 +130,7 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     app.teardown_request(_close)
     app.after_request(_headers)
     app.context_processor(_template_globals)
-    app.jinja_env.globals.update(evidence_items=evidence_items)
+    app.jinja_env.globals.update(evidence_items=evidence_items, evidence_gallery=photos.gallery)
     for code in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, _error)
     return app
