@@ -127,3 +127,44 @@ def test_units_are_found_by_abbreviation_alias_pinyin_and_initials(app):
     index = browser.get("/inspect/units.json").json
     assert {"code": education, "name": "市教育局", "aliases": [], "pinyin": "shijiaoyuju", "initials": "sjyj",
             "alias_readings": []} in index
+
+
+# ---------------------------------------------------------------- leaders
+
+
+def test_ranking_movement_is_against_the_previous_period_as_in_the_report(app):
+    from scoring.outputs.compare import movement
+
+    store = Store(app.config["DB"])
+    try:
+        expected = {m["unit"]: m["rank_change"] for m in movement(store, "2025", "2024", set())
+                    if m["group"] == "city_department"}
+    finally:
+        store.close()
+    page = Browser(app, "lead").get("/ranking?period=2025&group=city_department").text
+    assert "名次变化与上一考核周期 2024 相比" in page
+    cards = re.findall(r'<li class="rank-card[^"]*" data-unit="([^"]+)">(.*?)</li>\n', page, re.S)
+    assert len(cards) == len(expected)
+    for unit, card in cards:
+        change = expected[unit]
+        figures = card[card.index('class="rank-figures"'):]
+        if change is None:
+            assert "move none" in figures
+        elif change > 0:
+            assert f"↑{change}<" in figures, unit
+        elif change < 0:
+            assert f"↓{-change}<" in figures, unit
+
+
+def test_a_vetoed_unit_shows_why_in_words_on_the_card_and_in_the_table(app):
+    leader, admin, inspector = Browser(app, "lead"), Browser(app, "admin"), Browser(app, "insp")
+    data = {"id": "W-20251201-0000bb01", "period": "2025", "date": "2025-12-01", "code": "SECRET_LEAK"}
+    assert inspector.post("/inspect/unit/D016", data).status_code == 302
+    assert admin.post("/admin/run", {"period": "2025"}).status_code == 302
+    page = leader.get("/ranking?period=2025&group=city_department").text
+    card = re.search(r'<li class="rank-card vetoed" data-unit="D016">(.*?)</li>', page, re.S).group(1)
+    assert "否决：泄露国家秘密" in card
+    assert re.search(r'class="card-score">[\d.]+<', card) and 'class="tag grade grade-' in card
+    row = re.search(r'<tr class="vetoed" data-unit="D016">(.*?)</tr>', page, re.S).group(1)
+    assert "否决：泄露国家秘密" in row
+    assert "重评" in row  # the move against the period's previous run, shown apart

@@ -50,6 +50,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "taken_at": ("拍摄于", "taken"), "taken_where": ("拍摄位置", "at"),
     "resized_from": ("原图 {size} KB，已在手机上压缩", "shrunk on the phone from {size} KB"),
     "photo_shrinking": ("正在压缩照片…", "Shrinking the photo…"),
+    "outbox_title": ("待上传", "Waiting to upload"),
+    "outbox_hint": ("没有网络时保存的问题存在本机，联网后自动上传，每条只保存一次。",
+                    "Findings saved without a network stay on this phone and are sent once it is online again, each saved once."),
+    "outbox_waiting": ("待上传", "waiting"), "outbox_refused": ("未被接受", "refused"),
+    "outbox_queued": ("无网络：{id} 已存入待上传，联网后自动上传。", "No network: {id} is kept to upload when online."),
+    "outbox_sent": ("已上传 {n} 条离线录入的问题。", "{n} findings saved offline were uploaded."),
+    "outbox_sign_in": ("待上传的问题需要重新登录后才能上传。", "Sign in again to upload the waiting findings."),
+    "outbox_drop": ("删除", "Drop"), "outbox_confirm_drop": ("确定删除这条未上传的记录？", "Drop this finding that was not uploaded?"),
     "save_finding": ("保存问题", "Save finding"), "save_correction": ("保存更正", "Save correction"),
     "finding_saved": ("已保存 {id}。可继续录入下一条。", "Saved {id}. Enter the next one."),
     "already_saved": ("{id} 已保存过（重复提交未再保存）。", "{id} was already saved (the repeat was ignored)."),
@@ -79,7 +87,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "open": ("查看", "open"),
     # leader
     "grades": ("等次分布", "Grades"), "dimension_shares": ("各方面平均得分率", "Average share of each dimension's points"), "change": ("名次变化", "Move"),
-    "change_vs_previous": ("名次变化与本周期上一次评分相比", "moves against the period's previous run"),
+    "change_vs_period": ("名次变化与上一考核周期 {period} 相比（与考核报告一致）", "moves against the previous period {period}, as in the report"),
+    "no_previous_period": ("没有可比的上一考核周期", "no earlier period to compare with"),
+    "change_vs_run_note": ("“重评”为与本周期上一次评分相比", "\"re-run\" is against this period's previous run"),
+    "change_vs_run": ("较本周期上次评分", "against this period's previous run"), "run_short": ("重评", "re-run "),
+    "move_new": ("新", "new"), "moved_up": ("上升 {n} 名", "up {n}"), "moved_down": ("下降 {n} 名", "down {n}"),
+    "open_items_short": ("未整改", "Open"),
     "open_items": ("未完成整改", "Open items"), "download_report": ("下载考核报告", "Download the report"),
     "as_of": ("截至", "as of"), "all_periods": ("全部", "all"), "show": ("显示", "Show"),
     "items_total": ("整改事项", "items"), "items_open": ("未完成", "open"), "by_unit": ("按单位", "By unit"),
@@ -155,6 +168,17 @@ NAV: dict[str, list[tuple[str, dict[str, Any], str]]] = {
               ("admin.appeals", {}, "nav_appeals"), ("admin.users", {}, "nav_users"), ("admin.periods", {}, "nav_periods"),
               ("leader.ranking", {}, "nav_ranking"), ("leader.overview", {}, "nav_overview")],
 }
+
+
+OUTBOX_WORDS = {"waiting": "outbox_waiting", "refused": "outbox_refused", "queued": "outbox_queued",
+                "sent": "outbox_sent", "sign_in": "outbox_sign_in", "drop": "outbox_drop",
+                "confirm_drop": "outbox_confirm_drop", "error_403": "error_403", "error_404": "error_404",
+                "error_409": "error_409"}
+
+
+def outbox_words(lang: str) -> dict[str, str]:
+    """What the outbox script says, in the page's language (it has no templates of its own)."""
+    return {name: LABELS[key][1 if lang == "en" else 0] for name, key in OUTBOX_WORDS.items()}
 
 
 def t(key: str, lang: str = "zh", **values: Any) -> str:

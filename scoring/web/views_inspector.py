@@ -13,7 +13,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, send_from_directory, url_for
 from pydantic import ValidationError
 
 from scoring.engine.orders import issue_orders
@@ -22,7 +22,7 @@ from scoring.inputs.models import FindingRow
 from scoring.store import now
 from scoring.store.lifecycle import PeriodLocked, locked_periods
 from scoring.web.context import period_locked, current_period, flash_saved, standard, unit_or_404
-from scoring.web.labels import t
+from scoring.web.labels import outbox_words, t
 from scoring.web.security import require
 from scoring.web.photos import keep_uploads, kept, parse_meta, read_uploads, record_meta, reference
 from scoring.web.unitsearch import index as search_index, search as search_units
@@ -209,6 +209,19 @@ def home():
     today = _entries("w.user = ? and w.day = ?", [g.user["name"], date.today().isoformat()])
     return render_template("inspect_home.html", query=query, units=units, entries=today, code_names=code_names(),
                            searched=bool(query), limit=SEARCH_LIMIT)
+
+
+@blueprint.context_processor
+def _outbox_words() -> dict[str, Any]:
+    return {"outbox_words": lambda: outbox_words(g.lang)}
+
+
+@blueprint.route("/sw.js")
+def service_worker():
+    """The service worker, served from /inspect/ so that its scope covers the inspector's pages."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @blueprint.route("/units.json")
