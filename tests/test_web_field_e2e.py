@@ -40,7 +40,8 @@ MAIN_PAGES = {
     "zhangming": ["/inspect/", "/inspect/?q=jyj", f"/inspect/unit/{UNIT}"],
     "caizhengju": [f"/unit/{UNIT}/self-assessment", f"/unit/{UNIT}/scorecard?period=2025", f"/unit/{UNIT}/rectifications"],
     "lingdao": ["/ranking?period=2025", f"/unit/{UNIT}/scorecard?period=2025", "/rectifications"],
-    "admin": ["/admin/", "/admin/import", "/admin/run", "/admin/users", "/admin/periods"],
+    "admin": ["/admin/", "/admin/import", "/admin/run", "/admin/users", "/admin/periods", "/admin/progress?period=2025",
+              "/admin/units", "/admin/accounts", "/admin/audit"],
 }
 
 

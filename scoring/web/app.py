@@ -18,7 +18,8 @@ from scoring.store.workspace import standard_for
 from scoring.i18n import pick, status_name
 from scoring.store import Store
 from scoring.store.private import key_path, session_key
-from scoring.web import labels, views_admin, views_auth, views_department, views_inspector, views_leader
+from scoring.web import labels, views_accounts, views_admin, views_auth, views_department, views_inspector, views_leader, \
+    views_units
 from scoring.web.context import NOBODY, web_actor
 from scoring.web.security import CSRF_FIELD, Throttle, check_csrf, csrf_token
 from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes, evidence_items
@@ -123,10 +124,11 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     finally:
         store.close()
 
-    for module in (views_auth, views_inspector, views_department, views_leader, views_admin):
+    for module in (views_auth, views_inspector, views_department, views_leader, views_admin, views_units, views_accounts):
         app.register_blueprint(module.blueprint)
 
     app.before_request(_open)
+    app.before_request(views_accounts.must_change_password)  # after _open has found the user
     app.teardown_request(_close)
     app.after_request(_headers)
     app.context_processor(_template_globals)
