@@ -36,12 +36,15 @@ from scoring.web.users import add_user  # noqa: E402
 
 UNIT = "D005"
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
-MAIN_PAGES = {
-    "zhangming": ["/inspect/", "/inspect/?q=jyj", f"/inspect/unit/{UNIT}"],
-    "caizhengju": [f"/unit/{UNIT}/self-assessment", f"/unit/{UNIT}/scorecard?period=2025", f"/unit/{UNIT}/rectifications"],
-    "lingdao": ["/ranking?period=2025", f"/unit/{UNIT}/scorecard?period=2025", "/rectifications"],
-    "admin": ["/admin/", "/admin/import", "/admin/run", "/admin/users", "/admin/periods", "/admin/progress?period=2025",
-              "/admin/units", "/admin/accounts", "/admin/audit"],
+MAIN_PAGES = {  # the pages each role works on, by the name its screenshot takes
+    "zhangming": {"search": "/inspect/", "search-pinyin": "/inspect/?q=jyj", "finding-form": f"/inspect/unit/{UNIT}"},
+    "caizhengju": {"self-assessment": f"/unit/{UNIT}/self-assessment", "scorecard": f"/unit/{UNIT}/scorecard?period=2025",
+                   "rectifications": f"/unit/{UNIT}/rectifications"},
+    "lingdao": {"ranking": "/ranking?period=2025", "scorecard": f"/unit/{UNIT}/scorecard?period=2025",
+                "rectification-overview": "/rectifications"},
+    "admin": {"home": "/admin/", "import": "/admin/import", "run": "/admin/run", "users": "/admin/users",
+              "periods": "/admin/periods", "progress": "/admin/progress?period=2025", "units": "/admin/units",
+              "accounts": "/admin/accounts", "audit": "/admin/audit"},
 }
 
 
@@ -102,10 +105,10 @@ def test_no_page_is_wider_than_the_screen(browser, server, shots, name, width):
     device = WIDTHS[width]
     context, page = sign_in(browser, server, name, device)
     try:
-        for n, path in enumerate(MAIN_PAGES[name]):
+        for step, path in MAIN_PAGES[name].items():
             page.goto(server["url"] + path)
             assert page_width(page) <= device["viewport"]["width"], (path, page_width(page))
-            page.screenshot(path=str(shots / f"field-{USERS[name][0]}-{n}-{width}.png"))
+            page.screenshot(path=str(shots / f"field-{USERS[name][0]}-{step}-{width}.png"))
     finally:
         context.close()
 
@@ -181,10 +184,9 @@ def test_a_finding_saved_offline_waits_in_the_outbox_and_arrives_once(browser, s
     page.goto(server["url"] + "/inspect/?q=jyj")  # searching still works from the cached unit list
     assert page.locator("ul.units a").first.inner_text().endswith("市教育局")
 
-    context.set_offline(False)
+    context.set_offline(False)  # the open page's 'online' event may send it already; the next page sends what is left
     page.goto(f"{server['url']}/inspect/unit/{UNIT}")
-    page.wait_for_selector("html[data-outbox='0']")
-    page.wait_for_selector(".flash.ok")
+    page.wait_for_selector("html[data-outbox-synced][data-outbox='0']")
     rows = query(server, "select unit, code, corrected_on_spot, note from findings where id = ?", [entry_id])
     assert rows == [{"unit": UNIT, "code": "BOARD_MISSING", "corrected_on_spot": 1, "note": "离线录入：公开栏缺失"}]
     page.reload()  # nothing left to send: still one finding

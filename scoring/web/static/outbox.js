@@ -49,7 +49,7 @@
         tag.className = "tag " + (item.state === "refused" ? "bad" : "warn");
         tag.textContent = item.state === "refused" ? words.refused : words.waiting;
         li.appendChild(tag);
-        li.appendChild(document.createTextNode(" " + item.unit + " · " + outbox.field(item, "code") + " ×" +
+        li.appendChild(document.createTextNode(" " + item.unit + " · " + (item.label || outbox.field(item, "code")) + " ×" +
           (outbox.field(item, "count") || "1") + " · " + outbox.field(item, "date") + " · " + item.id +
           (item.files.length ? " · " + item.files.length + " 📷" : "")));
         if (item.errors) {
@@ -142,6 +142,8 @@
       if (navigator.onLine || !form.checkValidity()) { return; }
       event.preventDefault();
       var item = outbox.fromForm(new FormData(form), form.getAttribute("action") || window.location.pathname, code);
+      var chosenCode = form.querySelector("select[name=code]");
+      item.label = chosenCode.options[chosenCode.selectedIndex].text;
       outbox.put(item).then(function () {
         say(words.queued.replace("{id}", item.id), "warn");
         form.querySelector("input[name=id]").value = newId();
