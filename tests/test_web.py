@@ -172,6 +172,11 @@ PAGES = {
     "/admin/run": {"admin"},
     "/admin/users": {"admin"},
     "/admin/periods": {"admin"},
+    "/admin/units": {"admin"},
+    "/admin/accounts": {"admin"},
+    "/admin/audit": {"admin"},
+    "/admin/progress?period=2025": {"admin"},
+    "/inspect/units.json": {"inspector"},
 }
 ROLES = ("admin", "inspector", "department", "leader")
 

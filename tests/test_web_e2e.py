@@ -179,7 +179,7 @@ def test_1_inspector_on_a_phone_enters_three_findings(browser, server, shots):
         ("BOARD_MISSING", 1, 1, "F2", "zhangming"), ("CONTENT_STALE", 2, 0, "T1", "zhangming"),
         ("NOT_DISCLOSED", 1, 0, "C3", "zhangming")]
     assert "IMG_0412.jpg sha256:" in next(r["evidence"] for r in rows if r["code"] == "NOT_DISCLOSED")
-    assert page.locator("ul.entries li").count() == 3
+    assert page.locator("section[data-unit-page] ul.entries > li").count() == 3
     context.close()
 
 
@@ -238,7 +238,7 @@ def test_3_leader_sees_the_ranking_change_after_a_scoring_run(browser, server, s
     page.locator(f"tr[data-unit='{UNIT}']").scroll_into_view_if_needed()
     snap(page, shots, "08-leader-ranking-after", full=False)
 
-    page.click(f"tr[data-unit='{UNIT}'] td:nth-child(4) a")
+    page.click(f"tr[data-unit='{UNIT}'] td.name a")
     page.wait_for_selector(".big-score")
     assert page.inner_text(".big-score").strip() == score_after
     assert "政务公开栏内容仍为上年度信息" in page.content()  # the finding behind the deduction

@@ -126,6 +126,7 @@ def evidence_items(text: str | None) -> list[tuple[str, str | None]]:
     text = (text or "").strip()
     if not text:
         return []
-    found = [(name.strip() or "evidence", sha) for name, sha in re.findall(r"(.*?)\s*sha256:([0-9a-f]{64})", text)]
-    rest = re.sub(r"(.*?)\s*sha256:[0-9a-f]{64}", "", text).strip()
+    # Several files are separated by "; " (scoring.web.photos.reference).
+    found = [(name.strip(" ;") or "evidence", sha) for name, sha in re.findall(r"(.*?)\s*sha256:([0-9a-f]{64})", text)]
+    rest = re.sub(r"(.*?)\s*sha256:[0-9a-f]{64}", "", text).strip(" ;")
     return found + ([(rest, None)] if rest else [])

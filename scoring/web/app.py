@@ -18,10 +18,12 @@ from scoring.store.workspace import standard_for
 from scoring.i18n import pick, status_name
 from scoring.store import Store
 from scoring.store.private import key_path, session_key
-from scoring.web import labels, views_admin, views_auth, views_department, views_inspector, views_leader
+from scoring.web import labels, views_accounts, views_admin, views_auth, views_department, views_inspector, views_leader, \
+    views_units
 from scoring.web.context import NOBODY, web_actor
 from scoring.web.security import CSRF_FIELD, Throttle, check_csrf, csrf_token
 from scoring.web.uploads import INPUT_MAX, evidence_dir, evidence_hashes, evidence_items
+from scoring.web import photos, tables as field_tables
 from scoring.web.users import ensure_tables, get_user
 
 OLD_SECRET_SETTING = "web_secret_key"  # where the key was kept before it moved out of the database
@@ -116,19 +118,21 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     store = Store(db_path)
     try:
         ensure_tables(store)
+        field_tables.ensure_tables(store)
         # Loaded now, so the first requests do not all wait for the standard's YAML.
         app.extensions["standards"][store.get_setting("criteria_dir") or ""] = standard_for(store)
     finally:
         store.close()
 
-    for module in (views_auth, views_inspector, views_department, views_leader, views_admin):
+    for module in (views_auth, views_inspector, views_department, views_leader, views_admin, views_units, views_accounts):
         app.register_blueprint(module.blueprint)
 
     app.before_request(_open)
+    app.before_request(views_accounts.must_change_password)  # after _open has found the user
     app.teardown_request(_close)
     app.after_request(_headers)
     app.context_processor(_template_globals)
-    app.jinja_env.globals.update(evidence_items=evidence_items)
+    app.jinja_env.globals.update(evidence_items=evidence_items, evidence_gallery=photos.gallery)
     for code in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, _error)
     return app

@@ -13,7 +13,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, send_from_directory, url_for
 from pydantic import ValidationError
 
 from scoring.engine.orders import issue_orders
@@ -22,9 +22,11 @@ from scoring.inputs.models import FindingRow
 from scoring.store import now
 from scoring.store.lifecycle import PeriodLocked, locked_periods
 from scoring.web.context import period_locked, current_period, flash_saved, standard, unit_or_404
-from scoring.web.labels import t
+from scoring.web.labels import outbox_words, t
 from scoring.web.security import require
-from scoring.web.uploads import UploadError, read_evidence, store_evidence
+from scoring.web.photos import keep_uploads, kept, parse_meta, read_uploads, record_meta, reference
+from scoring.web.unitsearch import index as search_index, search as search_units
+from scoring.web.uploads import evidence_hashes
 
 blueprint = Blueprint("inspector", __name__, url_prefix="/inspect")
 blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
@@ -93,10 +95,44 @@ def check_finding(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
 
 
 def _raw(form, unit: str, entry_id: str, evidence: str | None) -> dict[str, Any]:
-    return {"id": entry_id, "unit": unit, "period": form.get("period", ""), "date": form.get("date", ""),
+    day = form.get("date", "")
+    return {"id": entry_id, "unit": unit, "period": form.get("period") or period_for(day) or "", "date": day,
             "inspector": g.user["name"], "code": form.get("code", ""), "indicator": form.get("indicator") or None,
             "count": form.get("count") or "1", "corrected_on_spot": form.get("corrected_on_spot") == "1",
             "note": form.get("note") or None, "evidence": evidence}
+
+
+def _day(text: str | None) -> str | None:
+    try:
+        return date.fromisoformat(text or "").isoformat()
+    except ValueError:
+        return None
+
+
+def period_for(day: str | None, preferred: str | None = None) -> str | None:
+    """The period a finding of this day belongs to: `preferred` when it contains the day, else one of
+    the same kind (year, half, quarter, month) that does, else the longest that does."""
+    day = _day(day)
+    if not day:
+        return None
+    containing = g.store.query("select code, kind from periods where start <= ? and ? <= end order by months desc, code",
+                               [day, day])
+    if not containing:
+        return None
+    wanted = g.store.period(preferred) if preferred else None
+    if wanted and any(p["code"] == preferred for p in containing):
+        return preferred
+    same_kind = [p["code"] for p in containing if wanted and p["kind"] == wanted["kind"]]
+    return (same_kind or [containing[0]["code"]])[0]
+
+
+def default_day(period: str | None) -> str:
+    """Today, or the nearest day of `period` when today lies outside it (the date defaults into the open period)."""
+    today = date.today().isoformat()
+    found = g.store.period(period) if period else None
+    if found is None or found["start"] <= today <= found["end"]:
+        return today
+    return found["end"] if today > found["end"] else found["start"]
 
 
 def _entries(where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -120,19 +156,35 @@ def is_locked(entry: dict[str, Any]) -> bool:
     return bool(locked_periods(g.store, [entry["period"]]))
 
 
+def wants_json() -> bool:
+    """The phone's outbox sends saved-offline findings with fetch and reads a JSON answer."""
+    return request.headers.get("X-Outbox") == "1"
+
+
 def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]], status: int = 200,
                **extra: Any):
+    if wants_json():
+        return jsonify({"ok": False, "id": values.get("id"), "errors": errors}), status
     today = date.today().isoformat()
     mine = _entries("w.user = ? and w.day = ? and f.unit = ?", [g.user["name"], today, unit["code"]])
+    periods = g.store.query("select code, kind, start, end from periods order by start, months desc")
     return render_template(template, unit=unit, values=values, errors=errors, codes=code_groups(g.lang),
                            indicators=indicator_groups(g.lang), needs_indicator=needs_indicator(),
-                           periods=g.store.period_codes(), mine=mine, code_names=code_names(), **extra), status
+                           periods=periods, mine=mine, code_names=code_names(), **extra), status
 
 
-def _save(record: dict[str, Any], evidence, unit: str, action: str, before: dict[str, Any] | None = None) -> None:
-    if evidence:
-        store_evidence(g.store, current_app.config["EVIDENCE_DIR"], evidence[0], evidence[1], unit, g.user["name"])
+def _evidence_from_form(unit: str, errors: dict[str, list[str]]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The files the form keeps (chosen before) plus the ones sent now, stored at once so an error loses none."""
+    uploads, problems = read_uploads(request.files.getlist("evidence_file"))
+    for key in problems:
+        errors.setdefault("evidence", []).append(t(key, g.lang))
+    new = keep_uploads(uploads, unit)
+    return kept(request.form.getlist("evidence_sha") + new, unit), uploads
+
+
+def _save(record: dict[str, Any], unit: str, action: str, uploads: list[Any], before: dict[str, Any] | None = None) -> None:
     g.store.write_rows("findings", [record])
+    record_meta(record["id"], uploads, parse_meta(request.form.get("evidence_meta")))
     pairs = {(record["unit"], record["period"])} | ({(before["unit"], before["period"])} if before else set())
     orders = issue_orders(g.store, standard(), pairs, audit=False)  # its rectification order, at once
     g.store.audit(action, target=record["id"], unit=unit, period=record["period"], code=record["code"],
@@ -140,18 +192,43 @@ def _save(record: dict[str, Any], evidence, unit: str, action: str, before: dict
                   **{f"rectify_{k}": v for k, v in orders.items() if v})
 
 
+def _saved(code: str, entry_id: str, record: dict[str, Any], status: str):
+    """After a save: the form again, for the next finding, keeping the day (and so the period) just used."""
+    if wants_json():
+        return jsonify({"ok": True, "id": entry_id, "status": status})
+    flash_saved("finding_saved" if status == "saved" else "already_saved", id=entry_id)
+    return redirect(url_for("inspector.unit", code=code, date=record["date"] if record else None,
+                            period=record["period"] if record else None))
+
+
 @blueprint.route("/")
 @require("inspector")
 def home():
     query = (request.args.get("q") or "").strip()[:50]
-    units: list[dict[str, Any]] = []
-    if query:
-        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        units = g.store.query("select code, name, type from units where code like ? escape '\\' or name like ? escape '\\'"
-                              " order by code limit ?", [like, like, SEARCH_LIMIT])
+    units = search_units(g.store, query, SEARCH_LIMIT) if query else []
     today = _entries("w.user = ? and w.day = ?", [g.user["name"], date.today().isoformat()])
     return render_template("inspect_home.html", query=query, units=units, entries=today, code_names=code_names(),
                            searched=bool(query), limit=SEARCH_LIMIT)
+
+
+@blueprint.context_processor
+def _outbox_words() -> dict[str, Any]:
+    return {"outbox_words": lambda: outbox_words(g.lang)}
+
+
+@blueprint.route("/sw.js")
+def service_worker():
+    """The service worker, served from /inspect/ so that its scope covers the inspector's pages."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@blueprint.route("/units.json")
+@require("inspector")
+def units_index():
+    """Every unit with its pinyin, initials and aliases: the phone searches it when there is no network."""
+    return jsonify(search_index(g.store))
 
 
 @blueprint.route("/unit/<code>", methods=["GET", "POST"])
@@ -159,31 +236,32 @@ def home():
 def unit(code: str):
     found = unit_or_404(code)
     if request.method == "GET":
-        values = {"id": new_entry_id(), "period": current_period(), "date": date.today().isoformat(), "count": "1"}
+        chosen = request.args.get("period")
+        day = _day(request.args.get("date")) or default_day(current_period(chosen))
+        values = {"id": new_entry_id(), "period": period_for(day, current_period(chosen)), "date": day, "count": "1"}
         return _form_page("inspect_unit.html", found, values, {})[0]
     entry_id = request.form.get("id", "")
     if not ENTRY_ID.match(entry_id):
         abort(400)
-    values = {**request.form.to_dict(), "id": entry_id}
-    try:
-        evidence = read_evidence(request.files.get("evidence_file"))
-    except UploadError as exc:
-        return _form_page("inspect_unit.html", found, values, {"evidence": [t(f"upload_{exc}", g.lang)]}, 400)
-    record, errors = check_finding(_raw(request.form, code, entry_id, evidence[1].reference if evidence else None))
+    errors: dict[str, list[str]] = {}
+    files, uploads = _evidence_from_form(code, errors)
+    values = {**request.form.to_dict(), "id": entry_id, "kept": files}
+    record, problems = check_finding(_raw(request.form, code, entry_id, reference(files)))
+    for field, messages in problems.items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
+        values["period"] = values.get("period") or period_for(values.get("date"))
         return _form_page("inspect_unit.html", found, values, errors, 400)
     with g.store.transaction():
         known = g.store.query("select user from web_findings where id = ?", [entry_id])
         if known or g.store.query("select 1 from findings where id = ?", [entry_id]):
             if known and known[0]["user"] == g.user["name"]:
-                flash_saved("already_saved", id=entry_id)
-                return redirect(url_for("inspector.unit", code=code))
+                return _saved(code, entry_id, record, "already_saved")
             abort(409)
-        _save(record, evidence, code, "web finding add")
+        _save(record, code, "web finding add", uploads)
         g.store.execute("insert into web_findings (id, user, day, created_at) values (?, ?, ?, ?)",
                         [entry_id, g.user["name"], date.today().isoformat(), now()])
-    flash_saved("finding_saved", id=entry_id)
-    return redirect(url_for("inspector.unit", code=code))
+    return _saved(code, entry_id, record, "saved")
 
 
 @blueprint.route("/finding/<entry_id>", methods=["GET", "POST"])
@@ -192,22 +270,22 @@ def edit(entry_id: str):
     entry = entry_or_404(entry_id)
     found = unit_or_404(entry["unit"])
     locked = is_locked(entry)
+    rest = re.sub(r"(.*?)\s*sha256:[0-9a-f]{64}[;\s]*", "", entry["evidence"] or "").strip()
     if request.method == "GET" or locked:
-        values = {**entry, "corrected_on_spot": "1" if entry["corrected_on_spot"] else ""}
+        values = {**entry, "corrected_on_spot": "1" if entry["corrected_on_spot"] else "",
+                  "kept": kept(evidence_hashes(entry["evidence"]), entry["unit"])}
         status = 409 if request.method == "POST" else 200
         return _form_page("inspect_edit.html", found, values, {}, status, entry=entry, locked=locked)
-    values = {**request.form.to_dict(), "id": entry_id}
-    try:
-        evidence = read_evidence(request.files.get("evidence_file"))
-    except UploadError as exc:
-        return _form_page("inspect_edit.html", found, values, {"evidence": [t(f"upload_{exc}", g.lang)]}, 400,
-                          entry=entry, locked=False)
-    reference = evidence[1].reference if evidence else entry["evidence"]
-    record, errors = check_finding(_raw(request.form, entry["unit"], entry_id, reference))
+    errors: dict[str, list[str]] = {}
+    files, uploads = _evidence_from_form(entry["unit"], errors)
+    values = {**request.form.to_dict(), "id": entry_id, "kept": files}
+    record, problems = check_finding(_raw(request.form, entry["unit"], entry_id, reference(files, rest)))
+    for field, messages in problems.items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         return _form_page("inspect_edit.html", found, values, errors, 400, entry=entry, locked=False)
     with g.store.transaction():
-        _save(record, evidence, entry["unit"], "web finding edit", before=entry)
+        _save(record, entry["unit"], "web finding edit", uploads, before=entry)
     flash_saved("finding_corrected", id=entry_id)
     return redirect(url_for("inspector.home"))
 

@@ -12,6 +12,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 
 from scoring.rectify.register import list_items
+from scoring.i18n import pick
+from scoring.outputs.compare import previous_period
 from scoring.outputs.results import rank_rows
 from scoring.web.context import current_period, standard
 from scoring.web.security import require
@@ -21,12 +23,31 @@ OVERVIEW_LIMIT = 300
 REPORT_LOCK = threading.Lock()  # one report written at a time
 
 
-def _previous_ranks(period: str, latest: int, group: str) -> dict[str, int] | None:
-    """Ranks in the period's run before the latest one, to show who moved."""
+def _previous_run_ranks(period: str, latest: int, group: str) -> dict[str, int] | None:
+    """Ranks in the period's run before the latest one: what the last re-scoring changed."""
     before = g.store.query("select id from runs where period = ? and id < ? order by id desc limit 1", [period, latest])
     if not before:
         return None
     return {r["unit"]: r["rank"] for r in g.store.run_units(before[0]["id"], group)}
+
+
+def _previous_period_ranks(period: str, group: str) -> tuple[str | None, dict[str, int] | None]:
+    """The previous period of the same kind and its ranks in this group: the movement the report shows
+    (scoring.outputs.compare.movement counts a move only within the same ranking group)."""
+    other = previous_period(g.store, period)
+    if other is None:
+        return None, None
+    return other, {r["unit"]: r["rank"] for r in rank_rows(g.store, other, group)}
+
+
+def veto_reasons(run_id: int, rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Why each vetoed unit was vetoed, in words: the titles of its veto lines."""
+    reasons = {}
+    for r in rows:
+        if r["veto"]:
+            doc = g.store.run_document(run_id, r["unit"]) or {}
+            reasons[r["unit"]] = [pick(line, "title", g.lang) for line in doc.get("veto_lines", [])]
+    return reasons
 
 
 def group_name(code: str) -> str:
@@ -72,19 +93,25 @@ def ranking():
     if group not in groups:
         group = groups[0] if groups else None
     shown = rank_rows(g.store, period, group) if group else []  # only the group shown is read
-    previous = _previous_ranks(period, run["id"], group) if run and group else None
+    earlier, previous = _previous_period_ranks(period, group) if run and group else (None, None)
+    rerun = _previous_run_ranks(period, run["id"], group) if run and group else None
     grade_of = {gr.name: gr.code for gr in standard().criteria.grades}
+    reasons = veto_reasons(run["id"], shown) if run else {}
     for r in shown:
         r["grade_code"] = grade_of.get(r["grade"], "")
         r["change"] = (previous[r["unit"]] - r["rank"]) if previous and r["unit"] in previous else None
+        r["change_run"] = (rerun[r["unit"]] - r["rank"]) if rerun and r["unit"] in rerun else None
+        r["veto_reasons"] = reasons.get(r["unit"], [])
     counts = Counter(r["grade"] for r in shown)
     dims = [d.code for d in standard().criteria.dimensions]
+    dim_names = {d.code: (d.name_en if g.lang == "en" else d.name) for d in standard().criteria.dimensions}
     return render_template("ranking.html", period=period, periods=g.store.period_codes(), run=run, rows=shown,
                            groups=[(gr, group_name(gr)) for gr in groups], group=group,
                            shares=dimension_shares(shown),
                            grades=[(gr.code, gr.name_en if g.lang == "en" else gr.name, counts.get(gr.name, 0))
                                    for gr in standard().criteria.grades],
-                           dims=dims, compared=previous is not None, report=report_available())
+                           dims=dims, dim_names=dim_names, earlier=earlier, rerun=rerun is not None,
+                           report=report_available())
 
 
 @blueprint.route("/rectifications")

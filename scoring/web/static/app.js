@@ -14,6 +14,22 @@
     code.addEventListener("change", sync);
     sync();
   }
+  // The period follows the date: a finding's date must lie in its period, so choosing a date picks the
+  // period containing it (of the same kind as the one shown: year, half, quarter or month).
+  var day = document.getElementById("finding-date");
+  var period = document.getElementById("finding-period");
+  if (day && period) {
+    day.addEventListener("change", function () {
+      var options = Array.prototype.slice.call(period.options), current = period.options[period.selectedIndex];
+      var fits = options.filter(function (o) {
+        return o.getAttribute("data-start") <= day.value && day.value <= o.getAttribute("data-end");
+      });
+      if (!fits.length || fits.indexOf(current) >= 0) { return; }
+      var kind = current ? current.getAttribute("data-kind") : "";
+      var same = fits.filter(function (o) { return o.getAttribute("data-kind") === kind; });
+      period.value = (same[0] || fits[0]).value;
+    });
+  }
   // Period pickers submit on change; the button stays for browsers without JavaScript.
   Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
