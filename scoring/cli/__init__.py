@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from scoring import __version__
-from scoring.cli import cycle, demo, imports, register, report, results, web, workspace
+from scoring.cli import codes, cycle, demo, imports, register, report, results, web, workspace
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,5 +26,5 @@ def cli() -> None:
     """
 
 
-for module in (workspace, imports, results, register, report, demo, web, cycle):
+for module in (workspace, imports, results, register, report, demo, web, cycle, codes):
     module.register(cli)

@@ -103,3 +103,23 @@ class _Silent:
 
     def update(self, n: int) -> None:
         pass
+
+
+class WordChoice(click.ParamType):
+    """A choice of codes that also takes their Chinese words and synonyms (已整改完毕 for rectified),
+    and answers a typo with the nearest word in the language it was typed in."""
+
+    name = "word"
+
+    def __init__(self, words, codes: tuple[str, ...]):
+        self.words, self.codes = words, codes
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "[" + "|".join(self.codes) + "]"
+
+    def convert(self, value, param, ctx):
+        code = value if value in self.codes else self.words.code(value)
+        if code in self.codes:
+            return code
+        self.fail(f"{value!r} is not one of {', '.join(self.codes)} or their Chinese words"
+                  f"{self.words.hint(value)}", param, ctx)

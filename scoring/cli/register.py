@@ -6,12 +6,13 @@ import click
 
 from pathlib import Path
 
-from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace
+from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace, WordChoice
 from scoring.store.doctor import diagnose, exposure_warnings
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import late_text, status_name, t
 from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
 from scoring.rectify.items import STATUSES, days_late
+from scoring.standard.vocabulary import STATUS_CHOICES
 from scoring.rectify.register import (LISTED_STATUSES, RegisterError, assign_owner, list_items, owner_of, show_item,
                                       update_status)
 
@@ -34,7 +35,8 @@ def rectify() -> None:
 @rectify.command("list")
 @click.option("--period", "-p", help="Only items from this period's findings.")
 @click.option("--unit", "-u", help="Only this unit's items.")
-@click.option("--status", "-s", type=click.Choice(LISTED_STATUSES), help="Only items with this status.")
+@click.option("--status", "-s", type=WordChoice(STATUS_CHOICES, LISTED_STATUSES),
+              help="Only items with this status: a code or its Chinese word (待整改, 已整改 …).")
 @click.option("--overdue", is_flag=True, help="Only items past their deadline and not yet rectified.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge deadlines as of this date (default: today).")
 @format_option
@@ -91,7 +93,8 @@ def rectify_show(item, fmt, lang, db) -> None:
 
 @rectify.command("update")
 @click.argument("item")
-@click.option("--status", "-s", type=click.Choice(STATUSES), help="The new status.")
+@click.option("--status", "-s", type=WordChoice(STATUS_CHOICES, STATUSES),
+              help="The new status: a code or its Chinese word (整改中, 已整改, 已销号 …).")
 @click.option("--owner", help="The person in the unit who answers for the item (责任人).")
 @click.option("--note", default="", help="What was done, or why it was reopened.")
 @click.option("--evidence", type=click.Path(dir_okay=False, path_type=Path),

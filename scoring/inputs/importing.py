@@ -18,6 +18,7 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from scoring.exports import safe_cell
+from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
@@ -104,9 +105,10 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
     """(column, reason) for every name in the row that the workspace does not know."""
     criteria = names.standard.criteria
     if kind == "units":
-        if row.type not in criteria.unit_types:
-            return [("type", f"unknown unit type {row.type!r}{suggest(row.type, criteria.unit_types)} "
-                             f"(known: {', '.join(criteria.unit_types)})")]
+        words = names.standard.unit_type_words
+        if words.code(row.type) is None:
+            known = "、".join(words.known(True)) if has_chinese(row.type) else ", ".join(words.known(False))
+            return [("type", f"unknown unit type {row.type!r}{words.hint(row.type)} (known: {known})")]
         return []
     problems = [p for p in (_unit_problem(row.unit, names), _period_problem(getattr(row, "period", None), names)) if p]
     if kind == "findings":
@@ -136,10 +138,10 @@ def _period_problem(period: str, names: Names) -> tuple[str, str] | None:
 
 
 def _code_problem(code: str, names: Names) -> tuple[str, str] | None:
-    codes = names.standard.criteria.finding_codes
-    if code in codes:
+    words = names.standard.finding_code_words
+    if words.code(code) is not None:
         return None
-    return ("code", f"unknown finding code {code!r}{suggest(code, codes)}")
+    return ("code", f"unknown finding code {code!r}{words.hint(code)}")
 
 
 def raw_name_problems(kind: str, raw: dict[str, Any], names: Names, failed: set[str]) -> list[tuple[str, str]]:
@@ -158,7 +160,7 @@ def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
     unknown = _code_problem(row.code, names)
     if unknown:
         return [unknown]
-    code = names.standard.criteria.finding_codes[row.code]
+    code = names.standard.criteria.finding_codes[names.standard.finding_code_words.code(row.code)]
     if code.indicator == "given":
         if not row.indicator:
             return [("indicator", f"code {row.code} needs the indicator it concerns (for example C3)")]
@@ -182,9 +184,11 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
     if "period" in data:
         data["period"] = _period(data["period"]).code
     if kind == "units":
+        data["type"] = standard.unit_type_words.code(row.type)  # 市直部门 is stored as city_department
         data["ranking_group"] = data.pop("group") or data["type"]
     elif kind == "findings":
-        code = standard.criteria.finding_codes[row.code]
+        data["code"] = standard.finding_code_words.code(row.code)  # 内容陈旧、更新不及时 as CONTENT_STALE
+        code = standard.criteria.finding_codes[data["code"]]
         data["indicator"] = row.indicator if code.indicator == "given" else code.indicator
         data["date"] = row.date.isoformat()
         data["corrected_on_spot"] = int(row.corrected_on_spot)

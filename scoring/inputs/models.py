@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from scoring.standard.vocabulary import ANSWER_CODES, ANSWERS, CLAIM_CODES, CLAIMS, STATUS_CODES, STATUS_WORDS
+from scoring.standard.vocabulary import ANSWER_CODES, ANSWER_WORDS, CLAIM_CODES, CLAIM_WORDS, STATUS_CODES, STATUS_WORDS_INDEX
+from scoring.standard.words import Words, has_chinese
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t", "对"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
@@ -70,16 +71,16 @@ def parse_date(value: Any) -> date:
         raise ValueError(f"{text!r} is not a real date ({exc})") from None
 
 
-def _word(table: dict[str, str], codes: tuple[str, ...], what: str):
+def _word(words: Words, codes: tuple[str, ...], what: str):
+    """A claim, answer or status written by its code, Chinese word, English name or a common synonym."""
     def parse(value: Any) -> str:
         text = str(value).strip()
-        if text in table:
-            return table[text]
-        lowered = text.lower().replace(" ", "_")
-        if lowered in codes:
-            return lowered
-        options = "/".join(table) + " or " + "/".join(codes)
-        raise ValueError(f"{text!r} is not a {what}: write one of {options}")
+        code = words.code(text)
+        if code in codes:
+            return code
+        chinese = has_chinese(text) or not text
+        options = "/".join(words.known(chinese))
+        raise ValueError(f"{text!r} is not a {what}{words.hint(text)} (write one of {options})")
 
     return parse
 
@@ -89,9 +90,9 @@ Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 Bool = Annotated[bool, BeforeValidator(parse_bool)]
 Day = Annotated[date, BeforeValidator(parse_date)]
-Claim = Annotated[Literal[CLAIM_CODES], BeforeValidator(_word(CLAIMS, CLAIM_CODES, "self-assessment claim"))]  # type: ignore[valid-type]
+Claim = Annotated[Literal[CLAIM_CODES], BeforeValidator(_word(CLAIM_WORDS, CLAIM_CODES, "self-assessment claim"))]  # type: ignore[valid-type]
 OptionalDay = Annotated[date | None, BeforeValidator(lambda v: None if _blank_to_none(v) is None else parse_date(v))]
-Answer = Annotated[Literal[ANSWER_CODES], BeforeValidator(_word(ANSWERS, ANSWER_CODES, "satisfaction answer"))]  # type: ignore[valid-type]
+Answer = Annotated[Literal[ANSWER_CODES], BeforeValidator(_word(ANSWER_WORDS, ANSWER_CODES, "satisfaction answer"))]  # type: ignore[valid-type]
 
 
 class Row(BaseModel):
@@ -177,7 +178,7 @@ class MetricRow(Row):
     value: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
 
 
-Status = Annotated[Literal[STATUS_CODES], BeforeValidator(_word(STATUS_WORDS, STATUS_CODES, "status"))]  # type: ignore[valid-type]
+Status = Annotated[Literal[STATUS_CODES], BeforeValidator(_word(STATUS_WORDS_INDEX, STATUS_CODES, "status"))]  # type: ignore[valid-type]
 
 
 class RectificationUpdateRow(Row):
