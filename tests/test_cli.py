@@ -224,12 +224,18 @@ def test_scorecard_json_shape(invoke):
 
 def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request(invoke):
     text = invoke("explain", "D001", "--period", "2025").stdout
-    assert "CONTENT_STALE 内容陈旧、更新不及时" in text
+    assert "    -7  内容陈旧、更新不及时  ← F-0001、F-0002、P-0001  [×2（屡查屡犯）]" in text
+    # names, not codes, wherever people read (issue 18): flags, facts and rules by name
+    assert "⚑ 自查不实" in text and "← 自评P3、自评T1" in text.replace("F-0001、F-0002、F-0010、", "")
+    assert "← 统计数据" in text and "← 民主评议问卷" in text and "← 市教育局、统计数据" in text
+    assert not any(code in text for code in ("SELF_REPORT_MISMATCH", "REPEAT_FINDING", "CONTENT_STALE", "SA-P3",
+                                             "← metrics", "← survey"))
     assert "-7" in text and "F-0001" in text and "F-0002" in text and "P-0001" in text
     assert "考核周期 2025" in text and "得分 88.00" in text and "等次 良好" in text
     assert "公开内容须按规定周期更新" in text  # the rule's rationale
     english = invoke("explain", "D001", "--period", "2025", "--lang", "en").stdout
-    assert "CONTENT_STALE Content stale, not updated on time" in english
+    assert "Content stale, not updated on time  ← F-0001, F-0002, P-0001  [×2（Repeat finding）]" in english
+    assert "← self-assessment P3, self-assessment T1" in english.replace("F-0001, F-0002, F-0010, ", "")
     head = english.splitlines()[0]
     assert "Period 2025" in head and "Score 88.00" in head and "Grade Good" in head and "Rank 2" in head
     assert not any(label in head for label in ("考核周期", "得分", "基础分", "加分", "等次", "排名", "评分标准", "良好"))
@@ -238,7 +244,7 @@ def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request
     assert "Rule: Disclosed content must be updated on its prescribed cycle" in english  # rationale_en
     assert "公开内容须按规定周期更新" not in english
     only = invoke("explain", "D001", "--period", "2025", "--indicator", "p3").stdout
-    assert "NO_RESULT" in only and "CONTENT_STALE" not in only
+    assert "只公开依据程序、不公开结果" in only and "内容陈旧" not in only
 
 
 def test_feed_csv_header_and_rows(invoke):

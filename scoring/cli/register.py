@@ -18,6 +18,9 @@ from scoring.rectify.register import (LISTED_STATUSES, RegisterError, assign_own
 
 LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status",
                 "owner", "overdue", "late_days")
+# For people: the unit's name beside its code; the rule id is in the title's words already.
+TABLE_COLUMNS = ("id", "unit", "name", "period", "indicator", "finding", "title", "note", "deadline", "status",
+                 "owner", "overdue", "late_days")
 
 
 def register(cli: click.Group) -> None:
@@ -52,12 +55,17 @@ def rectify_list(period, unit, status, overdue, as_of, fmt, lang, db) -> None:
     """
     with workspace(db) as store:
         rows = list_items(store, period, unit, status, overdue, as_of.date() if as_of else None)
-    if fmt == "table":
-        for row in rows:
-            row["status"] = status_name(row["status"], lang)
-            row["overdue"] = t("yes" if row["overdue"] else "no", lang)
-            row["late_days"] = late_text(row["late_days"], lang)
-    emit(rows, LIST_COLUMNS, fmt, [t(c, lang) for c in LIST_COLUMNS])
+        unit_names = {u["code"]: u["name"] for u in store.units()} if fmt == "table" else {}
+    if fmt != "table":  # json and csv as scripts read them: owner is "UNIT/person"
+        emit(rows, LIST_COLUMNS, fmt)
+        return
+    for row in rows:
+        row["name"] = unit_names.get(row["unit"], "")
+        row["owner"] = row["owner"].removeprefix(row["unit"]).removeprefix("/")  # the person only (责任人)
+        row["status"] = status_name(row["status"], lang)
+        row["overdue"] = t("yes" if row["overdue"] else "no", lang)
+        row["late_days"] = late_text(row["late_days"], lang)
+    emit(rows, TABLE_COLUMNS, fmt, [t(c, lang) for c in TABLE_COLUMNS])
 
 
 @rectify.command("show")
