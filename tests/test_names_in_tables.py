@@ -30,3 +30,18 @@ def test_rectify_status_given_as_chinese_word(invoke):
     invoke("rectify", "update", "R-F-0001", "--status", "已整改完毕")
     listed = invoke("rectify", "list", "--status", "已整改", "--format", "json")
     assert [row["id"] for row in __import__("json").loads(listed.stdout)] == ["R-F-0001"]
+
+
+def test_rectify_show_gives_history_times_in_the_office_s_zone(invoke, workspace):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    invoke("rectify", "update", "R-F-0001", "--status", "in_progress")
+    store = workspace.store()
+    try:
+        stored = store.query("select at from rectification_history where item = 'R-F-0001' order by rowid desc limit 1")[0]["at"]
+    finally:
+        store.close()
+    local = datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    shown = invoke("rectify", "show", "R-F-0001").stdout
+    assert local in shown and stored not in shown

@@ -665,3 +665,20 @@ def test_leader_downloads_the_report(browsers):
     assert browsers["department"].get("/report/2025.html").status_code == 403
     assert browsers["inspector"].get("/report/2025.xlsx").status_code == 403
     assert browsers["leader"].get("/report/2031.html").status_code == 404
+
+
+def test_pages_show_times_in_the_office_s_time_zone_not_raw_utc(app):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    stored = query(app, "select created_at from runs where period = '2025' order by id desc limit 1")[0]["created_at"]
+    shanghai = datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    leader = Browser(app, ROLE_USER["leader"])
+    page = leader.get("/ranking?period=2025").text
+    assert shanghai in page and stored not in page
+    store = Store(app.config["DB"])
+    try:
+        store.set_setting("timezone", "UTC")
+    finally:
+        store.close()
+    assert datetime.fromisoformat(stored).strftime("%Y-%m-%d %H:%M") in leader.get("/ranking?period=2025").text

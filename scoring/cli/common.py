@@ -14,6 +14,7 @@ from scoring.i18n import LANGS
 from scoring.inputs.importing import ImportFailed
 from scoring.store.lifecycle import PeriodLocked
 from scoring.store.periods import PeriodError
+from scoring.store.clock import ZoneProblem
 from scoring.rectify.items import DeadlineError
 from scoring.outputs.results import NoRunError
 from scoring.engine.backends import CHOICES as ENGINE_CHOICES, EngineUnavailable
@@ -21,7 +22,7 @@ from scoring.engine.runner import RunError
 from scoring.standard import StandardError
 from scoring.store import Store, StoreError, current_user, resolve_path
 
-BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable,
+BAD_INPUT = (ZoneProblem, ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable,
              PeriodLocked)
 
 

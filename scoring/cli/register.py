@@ -13,6 +13,7 @@ from scoring.i18n import late_text, status_name, t
 from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
 from scoring.rectify.items import STATUSES, days_late
 from scoring.standard.vocabulary import STATUS_CHOICES
+from scoring.store.clock import local_time, office_zone
 from scoring.rectify.register import (LISTED_STATUSES, RegisterError, assign_owner, list_items, owner_of, show_item,
                                       update_status)
 
@@ -86,6 +87,7 @@ def rectify_show(item, fmt, lang, db) -> None:
             found = show_item(store, item)
         except RegisterError as exc:
             raise BadInput(str(exc)) from None
+        zone = office_zone(store)
     if fmt == "json":
         emit_json(found)
         return
@@ -96,7 +98,7 @@ def rectify_show(item, fmt, lang, db) -> None:
     if found["note"]:
         click.echo(f"  {found['note']}")
     for h in found["history"]:
-        click.echo(f"  {h['at']}  {h['user']}  {status_name(h['status'], lang)}  {h['note'] or ''}  {h['evidence'] or ''}".rstrip())
+        click.echo(f"  {local_time(h['at'], zone)}  {h['user']}  {status_name(h['status'], lang)}  {h['note'] or ''}  {h['evidence'] or ''}".rstrip())
 
 
 @rectify.command("update")
