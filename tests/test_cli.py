@@ -62,7 +62,7 @@ def test_commands_without_a_workspace_say_how_to_make_one(new_workspace):
 def test_period_add_refuses_bad_names(new_workspace, name):
     ws = new_workspace().init()
     result = ws.invoke("period", "add", "2026", name, code=2)
-    assert "is not a period" in result.stderr
+    assert "不是考核周期" in result.stderr
     assert ws.invoke("period", "list").stdout == ""  # all or nothing: 2026 was not added either
 
 
@@ -103,10 +103,10 @@ def test_an_invalid_file_lists_every_problem_by_spreadsheet_row_and_writes_nothi
     result = workspace.invoke("import", "findings", path, code=2)
     listed = problem_lines(result.stderr)
     assert len(listed) == 3, result.stderr
-    assert listed[0].startswith("findings-bad.csv:3: unit: unknown unit 'D01'") and "did you mean D001?" in listed[0]
+    assert listed[0].startswith("findings-bad.csv:3: unit: 单位「D01」不在单位名单中") and "是否应为「D001」？" in listed[0]
     assert listed[1].startswith("findings-bad.csv:4: date: ") and "2025-02-30" in listed[1]
-    assert listed[2].startswith("findings-bad.csv:5: code: unknown finding code 'CONTENT_STAEL'")
-    assert "did you mean CONTENT_STALE?" in listed[2]
+    assert listed[2].startswith("findings-bad.csv:5: code: 无法识别的问题代码「CONTENT_STAEL」")
+    assert "是否应为「CONTENT_STALE」？" in listed[2]
     assert (count(workspace, "findings"), count(workspace, "audit")) == before
     assert not (tmp_path / "findings-bad.csv.rejected.csv").exists()
 
@@ -136,9 +136,9 @@ def test_skip_invalid_writes_the_valid_rows_and_a_rejected_file(workspace, tmp_p
     rejected = tmp_path / "findings-bad.csv.rejected.csv"
     rows = list(csv.DictReader(io.StringIO(rejected.read_text(encoding="utf-8-sig"))))
     assert [(r["row"], r["id"]) for r in rows] == [("3", "X-2"), ("4", "X-3"), ("5", "X-4")]
-    assert rows[0]["reason"].startswith("unit: unknown unit 'D01'")
+    assert rows[0]["reason"].startswith("unit: 单位「D01」不在单位名单中")
     assert rows[1]["reason"].startswith("date: ")
-    assert rows[2]["reason"].startswith("code: unknown finding code")
+    assert rows[2]["reason"].startswith("code: 无法识别的问题代码")
 
 
 def test_the_rejected_file_neutralises_formulas_too(workspace, tmp_path):

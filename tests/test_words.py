@@ -56,8 +56,8 @@ def test_unknown_unit_type_suggests_in_the_language_it_was_written_in(store, tmp
     path = write_csv(tmp_path / "units.csv", [["单位编码", "单位名称", "单位类型"],
                                               ["D1", "市教育局", "市直部"], ["D2", "市卫健委", "city_departmnt"]])
     first, second = problems_of(store, "units", path)
-    assert "did you mean 市直部门?" in first and "市直部门、县区政府、乡镇（街道）、公共企事业单位" in first
-    assert "did you mean city_department?" in second and "city_department, district_government" in second
+    assert "是否应为「市直部门」？" in first and "市直部门、县区政府、乡镇（街道）、公共企事业单位" in first
+    assert "是否应为「city_department」？" in second and "city_department, district_government" in second
 
 
 def _units(store, tmp_path):
@@ -81,7 +81,7 @@ def test_a_misspelt_chinese_finding_name_gets_the_nearest_chinese_name(store, tm
     path = write_csv(tmp_path / "f.csv", [["单位编码", "考核周期", "检查日期", "问题代码"],
                                           ["D1", "2025", "2025-03-05", "内容陈旧，更新不及时了"]])
     (problem,) = problems_of(store, "findings", path)
-    assert problem.startswith("f.csv:2: code: unknown finding code") and "did you mean 内容陈旧、更新不及时?" in problem
+    assert problem.startswith("f.csv:2: code: 无法识别的问题代码") and "是否应为「内容陈旧、更新不及时」？" in problem
 
 
 def test_claims_by_common_synonyms(store, tmp_path):
@@ -98,7 +98,7 @@ def test_an_unknown_claim_suggests_the_nearest_chinese_word(store, tmp_path):
     _units(store, tmp_path)
     path = write_csv(tmp_path / "s.csv", [["单位编码", "考核周期", "指标", "自评结论"], ["D1", "2025", "C1", "未达"]])
     (problem,) = problems_of(store, "self-assessments", path)
-    assert "did you mean 未达标?" in problem and "达标/部分达标/未达标/不涉及" in problem
+    assert "是否应为「未达标」？" in problem and "达标/部分达标/未达标/不涉及" in problem
 
 
 def test_statuses_by_synonyms():
@@ -126,6 +126,6 @@ def test_codes_lists_chinese_names_for_people_and_codes_for_scripts():
 def test_rectify_status_options_take_chinese_words_and_suggest():
     runner = CliRunner()
     typo = runner.invoke(cli, ["rectify", "update", "R-1", "--status", "已整该", "--db", "/nonexistent/x.db"])
-    assert typo.exit_code == 2 and "did you mean 已整改?" in typo.output
+    assert typo.exit_code == 2 and "是否应为「已整改」？" in typo.output
     listed = runner.invoke(cli, ["rectify", "list", "--status", "已整改完毕", "--db", "/nonexistent/x.db"])
     assert "is not one of" not in listed.output

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from contextlib import contextmanager
 from typing import Iterator
 
 import click
 
-from scoring.i18n import LANGS
+from scoring.i18n import LANGS, current_lang, use_lang
 from scoring.inputs.importing import ImportFailed
 from scoring.store.lifecycle import PeriodLocked
 from scoring.store.periods import PeriodError
@@ -35,8 +34,15 @@ def db_option(function):
                         help="The workspace database (else $SCORING_DB, else ./scoring.db).")(function)
 
 
+def choose_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """--lang (top level or per command) speaks for everything the command prints, library errors included."""
+    use_lang(value)
+    return current_lang()
+
+
 def lang_option(function):
-    return click.option("--lang", type=click.Choice(LANGS), default=lambda: os.environ.get("SCORING_LANG", "zh"),
+    # The default is what `scoring --lang` or $SCORING_LANG chose (the group's option is handled first).
+    return click.option("--lang", type=click.Choice(LANGS), default=lambda: current_lang(), callback=choose_lang,
                         show_default="zh", help="Language of labels and explanations.")(function)
 
 

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from scoring.i18n import _
+
 # Synonyms people write for the shipped names, keyed by the Chinese name they stand for (so they
 # apply to any standard that uses that name). A synonym that would name two codes is dropped.
 NAME_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -103,7 +105,7 @@ class Words:
     def hint(self, text: Any) -> str:
         """'; did you mean X?' in the language of `text`, or ''."""
         near = self.nearest(text)
-        return f"; did you mean {near}?" if near else ""
+        return _("; did you mean {value}?", value=near) if near else ""
 
     def _chinese_spellings(self) -> dict[str, str]:
         return {s: c for s, c in self.index.items() if has_chinese(s)}
