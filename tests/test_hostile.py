@@ -208,7 +208,7 @@ EXPECTED: dict[str, list[str]] = {
         r"findings-many-problems\.csv:2: unit: 单位「D999」不在单位名单中",
         r"findings-many-problems\.csv:3: date: 「2025-02-30」不是有效日期",
         r"findings-many-problems\.csv:4: count: Input should be greater than or equal to 1",
-        r"findings-many-problems\.csv:4: corrected_on_spot: '也许' is not yes or no",
+        r"findings-many-problems\.csv:4: corrected_on_spot: 「也许」不是“是”或“否”",
         r"findings-many-problems\.csv:4: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
         r"findings-many-problems\.csv:5: period: 考核周期「2031」尚未设立",
         r"findings-many-problems\.csv:5: date: 检查日期 2025-03-01 不在考核周期 2031 内"],
