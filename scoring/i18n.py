@@ -1,10 +1,53 @@
-"""Labels for what people read: Chinese first, English on request (`--lang en` or SCORING_LANG=en)."""
+"""What people read, Chinese first, English on request (`scoring --lang en`, SCORING_LANG=en, the web's
+language switch).
+
+Messages go through gettext catalogs: `_("unknown unit {unit!r}", unit=code)` looks the English
+message id up in scoring/locale/<zh_CN|en>/LC_MESSAGES/scoring.mo (compiled by Babel from the .po
+files beside them; see scoring/locale/README.md) and fills in the values. This module is the only
+one that touches gettext. The language is the caller's: the CLI and the web set it once per
+command or request (`use_lang`), so library errors come out in the user's language without
+threading a `lang` through every function.
+
+The LABELS table below predates the catalogs and still serves table headers; new text goes to the
+catalogs.
+"""
 
 from __future__ import annotations
 
+import functools
+import gettext
+import os
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 LANGS = ("zh", "en")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "scoring"
+CATALOGS = {"zh": "zh_CN", "en": "en"}
+_chosen: ContextVar[str | None] = ContextVar("scoring_lang", default=None)
+
+
+def current_lang() -> str:
+    """The language of this command or request: set with use_lang, else $SCORING_LANG, else Chinese."""
+    lang = _chosen.get() or os.environ.get("SCORING_LANG") or "zh"
+    return lang if lang in LANGS else "zh"
+
+
+def use_lang(lang: str | None) -> None:
+    """Speak `lang` from now on in this thread or task (a CLI command, a web request)."""
+    _chosen.set(lang if lang in LANGS else None)
+
+
+@functools.cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[CATALOGS[lang]], fallback=True)
+
+
+def _(message: str, lang: str | None = None, **values: Any) -> str:
+    """The message in the current language (or `lang`), its {placeholders} filled from `values`."""
+    text = _catalog(lang or current_lang()).gettext(message)
+    return text.format(**values) if values else text
 
 LABELS: dict[str, tuple[str, str]] = {
     "rank": ("排名", "Rank"),
@@ -70,3 +113,8 @@ def pick(doc: Any, key: str, lang: str) -> str:
     the Chinese where no English is given."""
     value = doc.get if isinstance(doc, dict) else (lambda name: getattr(doc, name, None))
     return (value(f"{key}_en") or value(key)) if lang == "en" else value(key)
+
+
+def N_(message: str) -> str:
+    """Marks a message id for the catalogs where it is written; translated later, where it is shown."""
+    return message

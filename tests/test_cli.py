@@ -62,7 +62,7 @@ def test_commands_without_a_workspace_say_how_to_make_one(new_workspace):
 def test_period_add_refuses_bad_names(new_workspace, name):
     ws = new_workspace().init()
     result = ws.invoke("period", "add", "2026", name, code=2)
-    assert "is not a period" in result.stderr
+    assert "不是考核周期" in result.stderr
     assert ws.invoke("period", "list").stdout == ""  # all or nothing: 2026 was not added either
 
 
@@ -103,10 +103,10 @@ def test_an_invalid_file_lists_every_problem_by_spreadsheet_row_and_writes_nothi
     result = workspace.invoke("import", "findings", path, code=2)
     listed = problem_lines(result.stderr)
     assert len(listed) == 3, result.stderr
-    assert listed[0].startswith("findings-bad.csv:3: unit: unknown unit 'D01'") and "did you mean D001?" in listed[0]
+    assert listed[0].startswith("findings-bad.csv:3: unit: 单位「D01」不在单位名单中") and "是否应为「D001」？" in listed[0]
     assert listed[1].startswith("findings-bad.csv:4: date: ") and "2025-02-30" in listed[1]
-    assert listed[2].startswith("findings-bad.csv:5: code: unknown finding code 'CONTENT_STAEL'")
-    assert "did you mean CONTENT_STALE?" in listed[2]
+    assert listed[2].startswith("findings-bad.csv:5: code: 无法识别的问题代码「CONTENT_STAEL」")
+    assert "是否应为「CONTENT_STALE」？" in listed[2]
     assert (count(workspace, "findings"), count(workspace, "audit")) == before
     assert not (tmp_path / "findings-bad.csv.rejected.csv").exists()
 
@@ -136,9 +136,9 @@ def test_skip_invalid_writes_the_valid_rows_and_a_rejected_file(workspace, tmp_p
     rejected = tmp_path / "findings-bad.csv.rejected.csv"
     rows = list(csv.DictReader(io.StringIO(rejected.read_text(encoding="utf-8-sig"))))
     assert [(r["row"], r["id"]) for r in rows] == [("3", "X-2"), ("4", "X-3"), ("5", "X-4")]
-    assert rows[0]["reason"].startswith("unit: unknown unit 'D01'")
+    assert rows[0]["reason"].startswith("unit: 单位「D01」不在单位名单中")
     assert rows[1]["reason"].startswith("date: ")
-    assert rows[2]["reason"].startswith("code: unknown finding code")
+    assert rows[2]["reason"].startswith("code: 无法识别的问题代码")
 
 
 def test_the_rejected_file_neutralises_formulas_too(workspace, tmp_path):
@@ -224,12 +224,18 @@ def test_scorecard_json_shape(invoke):
 
 def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request(invoke):
     text = invoke("explain", "D001", "--period", "2025").stdout
-    assert "CONTENT_STALE 内容陈旧、更新不及时" in text
+    assert "    -7  内容陈旧、更新不及时  ← F-0001、F-0002、P-0001  [×2（屡查屡犯）]" in text
+    # names, not codes, wherever people read (issue 18): flags, facts and rules by name
+    assert "⚑ 自查不实" in text and "← 自评P3、自评T1" in text.replace("F-0001、F-0002、F-0010、", "")
+    assert "← 统计数据" in text and "← 民主评议问卷" in text and "← 市教育局、统计数据" in text
+    assert not any(code in text for code in ("SELF_REPORT_MISMATCH", "REPEAT_FINDING", "CONTENT_STALE", "SA-P3",
+                                             "← metrics", "← survey"))
     assert "-7" in text and "F-0001" in text and "F-0002" in text and "P-0001" in text
     assert "考核周期 2025" in text and "得分 88.00" in text and "等次 良好" in text
     assert "公开内容须按规定周期更新" in text  # the rule's rationale
     english = invoke("explain", "D001", "--period", "2025", "--lang", "en").stdout
-    assert "CONTENT_STALE Content stale, not updated on time" in english
+    assert "Content stale, not updated on time  ← F-0001, F-0002, P-0001  [×2（Repeat finding）]" in english
+    assert "← self-assessment P3, self-assessment T1" in english.replace("F-0001, F-0002, F-0010, ", "")
     head = english.splitlines()[0]
     assert "Period 2025" in head and "Score 88.00" in head and "Grade Good" in head and "Rank 2" in head
     assert not any(label in head for label in ("考核周期", "得分", "基础分", "加分", "等次", "排名", "评分标准", "良好"))
@@ -238,7 +244,7 @@ def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request
     assert "Rule: Disclosed content must be updated on its prescribed cycle" in english  # rationale_en
     assert "公开内容须按规定周期更新" not in english
     only = invoke("explain", "D001", "--period", "2025", "--indicator", "p3").stdout
-    assert "NO_RESULT" in only and "CONTENT_STALE" not in only
+    assert "只公开依据程序、不公开结果" in only and "内容陈旧" not in only
 
 
 def test_feed_csv_header_and_rows(invoke):

@@ -200,18 +200,18 @@ EXPECTED: dict[str, list[str]] = {
                                      r"\(a file that mixes encodings\?\)"],
     "findings-utf16.csv": [r"findings-utf16\.csv: the file is UTF-16 text"],
     "findings-empty.csv": [r"findings-empty\.csv: the file is empty"],
-    "findings-header-only.csv": [r"findings-header-only\.csv: the file has a header but no rows to import"],
+    "findings-header-only.csv": [r"findings-header-only\.csv: 文件只有表头，没有可导入的数据行"],
     "findings-more-cells-than-header.csv": [r"findings-more-cells-than-header\.csv:2: row: more cells than the header"],
     "findings-duplicate-column.csv": [r"findings-duplicate-column\.csv:1: header: column '单位编码' appears twice "
                                       r"\(columns B and K\)"],
     "findings-many-problems.csv": [
-        r"findings-many-problems\.csv:2: unit: unknown unit 'D999'",
-        r"findings-many-problems\.csv:3: date: '2025-02-30' is not a real date",
+        r"findings-many-problems\.csv:2: unit: 单位「D999」不在单位名单中",
+        r"findings-many-problems\.csv:3: date: 「2025-02-30」不是有效日期",
         r"findings-many-problems\.csv:4: count: Input should be greater than or equal to 1",
-        r"findings-many-problems\.csv:4: corrected_on_spot: '也许' is not yes or no",
-        r"findings-many-problems\.csv:4: code: unknown finding code 'CONTENT_STAEL'; did you mean CONTENT_STALE\?",
-        r"findings-many-problems\.csv:5: period: unknown period .2031.",
-        r"findings-many-problems\.csv:5: date: 2025-03-01 is outside period 2031"],
+        r"findings-many-problems\.csv:4: corrected_on_spot: 「也许」不是“是”或“否”",
+        r"findings-many-problems\.csv:4: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
+        r"findings-many-problems\.csv:5: period: 考核周期「2031」尚未设立",
+        r"findings-many-problems\.csv:5: date: 检查日期 2025-03-01 不在考核周期 2031 内"],
     "findings-million-char-cell.csv": [r"findings-million-char-cell\.csv:3: row: a cell is longer than 100000 characters"],
     "findings-million-char-quoted-cell.csv": [r"findings-million-char-quoted-cell\.csv:2: row: a cell is longer than "
                                               r"100000 characters"],
@@ -244,8 +244,8 @@ EXPECTED: dict[str, list[str]] = {
     "metrics-bad-line.jsonl": [r"metrics-bad-line\.jsonl:2: row: not valid JSON"],
     # Values that validate as numbers but cannot be stored
     "metrics-huge-exponent.csv": [
-        r"metrics-huge-exponent\.csv:2: value: '1e999999999' is too large \(at most 15 digits before the decimal point\)",
-        r"metrics-huge-exponent\.csv:3: value: '1e-999999999' has more than 20 decimal places"],
+        r"metrics-huge-exponent\.csv:2: value: 「1e999999999」太大（整数部分最多 15 位）",
+        r"metrics-huge-exponent\.csv:3: value: 「1e-999999999」的小数位超过 20 位"],
     "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: Input should be less than or equal to "
                                      r"10000000"],
     # Standards

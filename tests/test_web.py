@@ -403,11 +403,11 @@ def test_inspector_enters_findings_validated_by_the_importer(app):
 
 
 @pytest.mark.parametrize("values,field,message", [
-    ({"date": "2025-03-01"}, "date", "is outside period"),
-    ({"code": "CONTENT_STAL"}, "code", "did you mean CONTENT_STALE?"),
-    ({"code": "NOT_DISCLOSED"}, "indicator", "needs the indicator"),
+    ({"date": "2025-03-01"}, "date", "不在考核周期"),
+    ({"code": "CONTENT_STAL"}, "code", "是否应为「CONTENT_STALE」？"),
+    ({"code": "NOT_DISCLOSED"}, "indicator", "须填写所涉及的指标"),
     ({"count": "0"}, "count", "greater than or equal to 1"),
-    ({"period": "2031"}, "period", "unknown period"),
+    ({"period": "2031"}, "period", "尚未设立"),
 ])
 def test_invalid_findings_are_refused_with_the_importers_message(app, values, field, message):
     browser = Browser(app, "insp")
@@ -524,7 +524,7 @@ def test_department_completes_its_self_assessment(app):
     assert c3["claim"] == "partial" and "sha256:" in c3["evidence"]
     assert "28 / 28" in browser.get(f"/unit/D005/self-assessment?period={YEAR}").text
     bad = browser.post("/unit/D005/self-assessment", {"period": YEAR, "claim_L1": "perfect"})
-    assert bad.status_code == 400 and "is not a self-assessment claim" in bad.text
+    assert bad.status_code == 400 and "不是自评结论" in bad.text
 
 
 def test_department_marks_an_item_rectified_with_a_photo(app):
@@ -584,7 +584,7 @@ def test_admin_upload_shows_the_importers_row_messages(app):
     bad = "unit,period,date,code\nD001,2025,2025-03-01,CONTENT_STALE\nD999,2025,2025-03-01,CONTENT_STALE\n"
     response = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(bad.encode()), "findings.csv")})
     assert response.status_code == 400
-    assert "findings.csv:3: unit: unknown unit &#39;D999&#39;" in response.text
+    assert "findings.csv:3: unit: 单位「D999」不在单位名单中" in response.text
     good = "unit,period,date,code\nD001,2025,2025-03-01,CONTENT_STALE\n"
     response = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(good.encode()), "findings.csv")})
     assert response.status_code == 200 and "new: 1" in response.text
@@ -665,3 +665,20 @@ def test_leader_downloads_the_report(browsers):
     assert browsers["department"].get("/report/2025.html").status_code == 403
     assert browsers["inspector"].get("/report/2025.xlsx").status_code == 403
     assert browsers["leader"].get("/report/2031.html").status_code == 404
+
+
+def test_pages_show_times_in_the_office_s_time_zone_not_raw_utc(app):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    stored = query(app, "select created_at from runs where period = '2025' order by id desc limit 1")[0]["created_at"]
+    shanghai = datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    leader = Browser(app, ROLE_USER["leader"])
+    page = leader.get("/ranking?period=2025").text
+    assert shanghai in page and stored not in page
+    store = Store(app.config["DB"])
+    try:
+        store.set_setting("timezone", "UTC")
+    finally:
+        store.close()
+    assert datetime.fromisoformat(stored).strftime("%Y-%m-%d %H:%M") in leader.get("/ranking?period=2025").text

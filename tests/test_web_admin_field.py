@@ -24,7 +24,7 @@ def test_admin_adds_edits_and_retires_a_unit_with_aliases(app):
     assert edited.status_code == 302
     assert query(app, "select name from units where code = 'D900'")[0]["name"] == "市政务数据局"
     refused = admin.post("/admin/units", {"code": "D901", "name": "市某局", "type": "city_departmnt"})
-    assert refused.status_code == 400 and "did you mean" in refused.text
+    assert refused.status_code == 400 and "是否应为「city_department」" in refused.text
     assert not query(app, "select 1 from units where code = 'D901'")
     duplicate = admin.post("/admin/units", {"code": "D900", "name": "又一个", "type": "city_department"})
     assert duplicate.status_code == 400 and query(app, "select name from units where code = 'D900'")[0]["name"] == "市政务数据局"

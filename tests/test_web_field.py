@@ -58,7 +58,7 @@ def test_a_refused_finding_keeps_its_photos_and_a_corrected_send_saves_them(app)
     refused = browser.post("/inspect/unit/D005", {
         "id": entry, "date": TODAY, "period": YEAR, "code": "NOT_DISCLOSED", "note": "缺少收费标准",
         "evidence_file": [(io.BytesIO(JPEG), "现场1.jpg"), (io.BytesIO(PNG), "现场2.png")]})
-    assert refused.status_code == 400 and "needs the indicator" in refused.text
+    assert refused.status_code == 400 and "须填写所涉及的指标" in refused.text
     kept = re.findall(r'name="evidence_sha" value="([0-9a-f]{64})" checked', refused.text)
     assert len(kept) == 2  # both photos are still with the form
     assert "缺少收费标准" in refused.text  # and so is the note

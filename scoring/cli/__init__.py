@@ -8,11 +8,16 @@ from __future__ import annotations
 import click
 
 from scoring import __version__
-from scoring.cli import cycle, demo, imports, register, report, results, web, workspace
+from scoring.cli.common import choose_lang
+from scoring.i18n import LANGS
+from scoring.cli import codes, cycle, demo, imports, register, report, results, web, workspace
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scoring")
+@click.option("--lang", type=click.Choice(LANGS), envvar="SCORING_LANG", is_eager=True, expose_value=False,
+              callback=choose_lang, help="Language of everything printed, errors included: zh (default) or en; "
+                                         "also $SCORING_LANG.")
 def cli() -> None:
     """Score how well departments make things public (政务公开、办事公开考核).
 
@@ -26,5 +31,5 @@ def cli() -> None:
     """
 
 
-for module in (workspace, imports, results, register, report, demo, web, cycle):
+for module in (workspace, imports, results, register, report, demo, web, cycle, codes):
     module.register(cli)

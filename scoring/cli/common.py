@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from contextlib import contextmanager
 from typing import Iterator
 
 import click
 
-from scoring.i18n import LANGS
+from scoring.i18n import LANGS, current_lang, use_lang
 from scoring.inputs.importing import ImportFailed
 from scoring.store.lifecycle import PeriodLocked
 from scoring.store.periods import PeriodError
+from scoring.store.clock import ZoneProblem
 from scoring.rectify.items import DeadlineError
 from scoring.outputs.results import NoRunError
 from scoring.engine.backends import CHOICES as ENGINE_CHOICES, EngineUnavailable
@@ -21,7 +21,7 @@ from scoring.engine.runner import RunError
 from scoring.standard import StandardError
 from scoring.store import Store, StoreError, current_user, resolve_path
 
-BAD_INPUT = (ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable,
+BAD_INPUT = (ZoneProblem, ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable,
              PeriodLocked)
 
 
@@ -34,8 +34,15 @@ def db_option(function):
                         help="The workspace database (else $SCORING_DB, else ./scoring.db).")(function)
 
 
+def choose_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """--lang (top level or per command) speaks for everything the command prints, library errors included."""
+    use_lang(value)
+    return current_lang()
+
+
 def lang_option(function):
-    return click.option("--lang", type=click.Choice(LANGS), default=lambda: os.environ.get("SCORING_LANG", "zh"),
+    # The default is what `scoring --lang` or $SCORING_LANG chose (the group's option is handled first).
+    return click.option("--lang", type=click.Choice(LANGS), default=lambda: current_lang(), callback=choose_lang,
                         show_default="zh", help="Language of labels and explanations.")(function)
 
 
@@ -103,3 +110,23 @@ class _Silent:
 
     def update(self, n: int) -> None:
         pass
+
+
+class WordChoice(click.ParamType):
+    """A choice of codes that also takes their Chinese words and synonyms (已整改完毕 for rectified),
+    and answers a typo with the nearest word in the language it was typed in."""
+
+    name = "word"
+
+    def __init__(self, words, codes: tuple[str, ...]):
+        self.words, self.codes = words, codes
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "[" + "|".join(self.codes) + "]"
+
+    def convert(self, value, param, ctx):
+        code = value if value in self.codes else self.words.code(value)
+        if code in self.codes:
+            return code
+        self.fail(f"{value!r} is not one of {', '.join(self.codes)} or their Chinese words"
+                  f"{self.words.hint(value)}", param, ctx)

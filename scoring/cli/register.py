@@ -6,17 +6,22 @@ import click
 
 from pathlib import Path
 
-from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace
+from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace, WordChoice
 from scoring.store.doctor import diagnose, exposure_warnings
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import late_text, status_name, t
 from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
 from scoring.rectify.items import STATUSES, days_late
+from scoring.standard.vocabulary import STATUS_CHOICES
+from scoring.store.clock import local_time, office_zone
 from scoring.rectify.register import (LISTED_STATUSES, RegisterError, assign_owner, list_items, owner_of, show_item,
                                       update_status)
 
 LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status",
                 "owner", "overdue", "late_days")
+# For people: the unit's name beside its code; the rule id is in the title's words already.
+TABLE_COLUMNS = ("id", "unit", "name", "period", "indicator", "finding", "title", "note", "deadline", "status",
+                 "owner", "overdue", "late_days")
 
 
 def register(cli: click.Group) -> None:
@@ -34,7 +39,8 @@ def rectify() -> None:
 @rectify.command("list")
 @click.option("--period", "-p", help="Only items from this period's findings.")
 @click.option("--unit", "-u", help="Only this unit's items.")
-@click.option("--status", "-s", type=click.Choice(LISTED_STATUSES), help="Only items with this status.")
+@click.option("--status", "-s", type=WordChoice(STATUS_CHOICES, LISTED_STATUSES),
+              help="Only items with this status: a code or its Chinese word (待整改, 已整改 …).")
 @click.option("--overdue", is_flag=True, help="Only items past their deadline and not yet rectified.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge deadlines as of this date (default: today).")
 @format_option
@@ -50,12 +56,17 @@ def rectify_list(period, unit, status, overdue, as_of, fmt, lang, db) -> None:
     """
     with workspace(db) as store:
         rows = list_items(store, period, unit, status, overdue, as_of.date() if as_of else None)
-    if fmt == "table":
-        for row in rows:
-            row["status"] = status_name(row["status"], lang)
-            row["overdue"] = t("yes" if row["overdue"] else "no", lang)
-            row["late_days"] = late_text(row["late_days"], lang)
-    emit(rows, LIST_COLUMNS, fmt, [t(c, lang) for c in LIST_COLUMNS])
+        unit_names = {u["code"]: u["name"] for u in store.units()} if fmt == "table" else {}
+    if fmt != "table":  # json and csv as scripts read them: owner is "UNIT/person"
+        emit(rows, LIST_COLUMNS, fmt)
+        return
+    for row in rows:
+        row["name"] = unit_names.get(row["unit"], "")
+        row["owner"] = row["owner"].removeprefix(row["unit"]).removeprefix("/")  # the person only (责任人)
+        row["status"] = status_name(row["status"], lang)
+        row["overdue"] = t("yes" if row["overdue"] else "no", lang)
+        row["late_days"] = late_text(row["late_days"], lang)
+    emit(rows, TABLE_COLUMNS, fmt, [t(c, lang) for c in TABLE_COLUMNS])
 
 
 @rectify.command("show")
@@ -76,6 +87,7 @@ def rectify_show(item, fmt, lang, db) -> None:
             found = show_item(store, item)
         except RegisterError as exc:
             raise BadInput(str(exc)) from None
+        zone = office_zone(store)
     if fmt == "json":
         emit_json(found)
         return
@@ -86,12 +98,13 @@ def rectify_show(item, fmt, lang, db) -> None:
     if found["note"]:
         click.echo(f"  {found['note']}")
     for h in found["history"]:
-        click.echo(f"  {h['at']}  {h['user']}  {status_name(h['status'], lang)}  {h['note'] or ''}  {h['evidence'] or ''}".rstrip())
+        click.echo(f"  {local_time(h['at'], zone)}  {h['user']}  {status_name(h['status'], lang)}  {h['note'] or ''}  {h['evidence'] or ''}".rstrip())
 
 
 @rectify.command("update")
 @click.argument("item")
-@click.option("--status", "-s", type=click.Choice(STATUSES), help="The new status.")
+@click.option("--status", "-s", type=WordChoice(STATUS_CHOICES, STATUSES),
+              help="The new status: a code or its Chinese word (整改中, 已整改, 已销号 …).")
 @click.option("--owner", help="The person in the unit who answers for the item (责任人).")
 @click.option("--note", default="", help="What was done, or why it was reopened.")
 @click.option("--evidence", type=click.Path(dir_okay=False, path_type=Path),

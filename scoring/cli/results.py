@@ -11,7 +11,9 @@ from scoring.cli.common import (BadInput, criteria_option, db_option, engine_opt
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.outputs.explain import explain as explain_text
 from scoring.i18n import t
-from scoring.outputs.results import feed_rows, rank_rows, scorecard as load_scorecard
+from scoring.outputs.report.cards import type_name
+from scoring.outputs.report.data import standard_of_run
+from scoring.outputs.results import feed_rows, rank_rows, run_for, scorecard as load_scorecard
 from scoring.engine.rerun import rerun
 from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.runner import Rescore, period_of, rescore_unit, run_period
@@ -159,9 +161,12 @@ def rank(period: str, group: str | None, run_id: int | None, fmt: str, lang: str
     """
     with workspace(db) as store:
         rows = rank_rows(store, period, group, run_id)
+        if fmt == "table":
+            names = group_names(store, period, run_id, lang)
     if fmt == "table":
         for row in rows:
             row["veto"] = t("yes" if row["veto"] else "no", lang)
+            row["group"] = names.get(row["group"], row["group"])
     columns = RANK_COLUMNS if fmt != "json" else None
     emit(rows, columns or (), fmt, [t(c, lang) for c in RANK_COLUMNS])
 
@@ -231,7 +236,17 @@ def feed(period: str, run_id: int | None, fmt: str, lang: str, db: str | None) -
     """
     with workspace(db) as store:
         rows = feed_rows(store, period, run_id)
+        if fmt == "table":  # csv and json keep the group's code, for programs
+            names = group_names(store, period, run_id, lang)
+            rows = [{**row, "group": names.get(row["group"], row["group"])} for row in rows]
     emit(rows, FEED_COLUMNS, fmt, [t(c, lang) for c in FEED_COLUMNS])
+
+
+def group_names(store: Store, period: str, run_id: int | None, lang: str) -> dict[str, str]:
+    """Ranking group code → the unit type's name in the standard the run used (市直部门 for city_department);
+    a group of the workspace's own (its units' 分组 column) is shown as written."""
+    standard = standard_of_run(store, run_for(store, period, run_id))
+    return {code: type_name(standard, code, lang) for code in standard.criteria.unit_types}
 
 
 def _run_standard(store: Store, doc: dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from scoring.store.clock import local_time, office_zone
 from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.store import resolve_path
@@ -197,4 +198,8 @@ def user_list(fmt: str, db: str | None) -> None:
     with workspace(db) as store:
         ensure_tables(store)
         rows = list_users(store)
+        if fmt == "table":  # people read the office's time; json and csv keep the stored UTC
+            zone = office_zone(store)
+            rows = [{**r, "created_at": local_time(r["created_at"], zone), "updated_at": local_time(r["updated_at"], zone)}
+                    for r in rows]
     emit(rows, ("name", "role", "unit", "active", "created_at", "updated_at"), fmt)

@@ -18,6 +18,8 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from scoring.exports import safe_cell
+from scoring.i18n import _
+from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
@@ -88,7 +90,7 @@ def normalise_header(kind: str, name: str) -> str:
 
 def suggest(value: str, known: Any) -> str:
     close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1, cutoff=0.5)
-    return f"; did you mean {close[0]}?" if close else ""
+    return _("; did you mean {value}?", value=close[0]) if close else ""
 
 
 @dataclass
@@ -104,25 +106,33 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
     """(column, reason) for every name in the row that the workspace does not know."""
     criteria = names.standard.criteria
     if kind == "units":
-        if row.type not in criteria.unit_types:
-            return [("type", f"unknown unit type {row.type!r}{suggest(row.type, criteria.unit_types)} "
-                             f"(known: {', '.join(criteria.unit_types)})")]
+        words = names.standard.unit_type_words
+        if words.code(row.type) is None:
+            known = "、".join(words.known(True)) if has_chinese(row.type) else ", ".join(words.known(False))
+            return [("type", _("unknown unit type {value!r}{hint} (known: {known})", value=row.type,
+                               hint=words.hint(row.type), known=known))]
         return []
     problems = [p for p in (_unit_problem(row.unit, names), _period_problem(getattr(row, "period", None), names)) if p]
     if kind == "findings":
         problems += _finding_problems(row, names)
     elif kind == "self-assessments" and row.indicator not in names.standard.indicators:
-        problems.append(("indicator", f"unknown indicator {row.indicator!r}{suggest(row.indicator, names.standard.indicators)}"))
+        problems.append(("indicator", _unknown_indicator(row.indicator, names)))
     elif kind == "metrics" and row.metric not in criteria.metrics:
-        problems.append(("metric", f"unknown metric {row.metric!r}{suggest(row.metric, criteria.metrics)} "
-                                   f"(known: {', '.join(criteria.metrics)})"))
+        problems.append(("metric", _("unknown metric {value!r}{hint} (known: {known})", value=row.metric,
+                                     hint=suggest(row.metric, criteria.metrics), known=", ".join(criteria.metrics))))
     return problems
 
 
 def _unit_problem(unit: str, names: Names) -> tuple[str, str] | None:
     if unit in names.units:
         return None
-    return ("unit", f"unknown unit {unit!r}{suggest(unit, names.units)}; import it with `scoring import units` first")
+    # No command in the words: the web shows this too (import the unit list first, by file or page).
+    return ("unit", _("unknown unit {value!r}{hint}; import it in the unit list first", value=unit,
+                      hint=suggest(unit, names.units)))
+
+
+def _unknown_indicator(indicator: str, names: Names) -> str:
+    return _("unknown indicator {value!r}{hint}", value=indicator, hint=suggest(indicator, names.standard.indicators))
 
 
 def _period_problem(period: str, names: Names) -> tuple[str, str] | None:
@@ -131,15 +141,15 @@ def _period_problem(period: str, names: Names) -> tuple[str, str] | None:
             return None
     except PeriodError as exc:
         return ("period", str(exc))
-    return ("period", f"unknown period {period!r}{suggest(period, names.periods)}; add it with "
-                      f"`scoring period add {period}`")
+    return ("period", _("unknown period {value!r}{hint}; an administrator adds it to the workspace first",
+                        value=period, hint=suggest(period, names.periods)))
 
 
 def _code_problem(code: str, names: Names) -> tuple[str, str] | None:
-    codes = names.standard.criteria.finding_codes
-    if code in codes:
+    words = names.standard.finding_code_words
+    if words.code(code) is not None:
         return None
-    return ("code", f"unknown finding code {code!r}{suggest(code, codes)}")
+    return ("code", _("unknown finding code {value!r}{hint}", value=code, hint=words.hint(code)))
 
 
 def raw_name_problems(kind: str, raw: dict[str, Any], names: Names, failed: set[str]) -> list[tuple[str, str]]:
@@ -158,21 +168,25 @@ def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
     unknown = _code_problem(row.code, names)
     if unknown:
         return [unknown]
-    code = names.standard.criteria.finding_codes[row.code]
+    code = names.standard.criteria.finding_codes[names.standard.finding_code_words.code(row.code)]
     if code.indicator == "given":
         if not row.indicator:
-            return [("indicator", f"code {row.code} needs the indicator it concerns (for example C3)")]
+            return [("indicator", _("finding {code} needs the indicator it concerns (for example C3)", code=row.code))]
         if row.indicator not in names.standard.indicators:
-            return [("indicator", f"unknown indicator {row.indicator!r}{suggest(row.indicator, names.standard.indicators)}")]
+            return [("indicator", _unknown_indicator(row.indicator, names))]
     elif row.indicator and row.indicator != code.indicator:
-        fixed = code.indicator or "no indicator (it is an event)"
-        return [("indicator", f"code {row.code} always concerns {fixed}; leave the column empty or write {code.indicator or ''}".rstrip())]
+        if code.indicator:
+            return [("indicator", _("finding {code} always concerns {indicator}; leave the column empty or write "
+                                    "{indicator}", code=row.code, indicator=code.indicator))]
+        return [("indicator", _("finding {code} concerns no indicator (it is an event); leave the column empty",
+                                code=row.code))]
     try:
         period = _period(row.period)
     except PeriodError:
         return []
     if not period.contains(row.date):
-        return [("date", f"{row.date} is outside period {period.code} ({period.start} to {period.end})")]
+        return [("date", _("{date} is outside period {period} ({start} to {end})", date=row.date, period=period.code,
+                           start=period.start, end=period.end))]
     return []
 
 
@@ -182,9 +196,11 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
     if "period" in data:
         data["period"] = _period(data["period"]).code
     if kind == "units":
+        data["type"] = standard.unit_type_words.code(row.type)  # 市直部门 is stored as city_department
         data["ranking_group"] = data.pop("group") or data["type"]
     elif kind == "findings":
-        code = standard.criteria.finding_codes[row.code]
+        data["code"] = standard.finding_code_words.code(row.code)  # 内容陈旧、更新不及时 as CONTENT_STALE
+        code = standard.criteria.finding_codes[data["code"]]
         data["indicator"] = row.indicator if code.indicator == "given" else code.indicator
         data["date"] = row.date.isoformat()
         data["corrected_on_spot"] = int(row.corrected_on_spot)
@@ -216,7 +232,7 @@ def source_records(kind: str, path: Path, encoding: str | None, sheet: str | Non
     wide = classify(rows)
     checked.ignored_columns = wide.ignored
     if not wide.questions:
-        raise ImportFailed([f"{path.name}: no column holds satisfaction answers (满意/基本满意/不满意/不了解)"])
+        raise ImportFailed([f"{path.name}: " + _("no column holds satisfaction answers (满意/基本满意/不满意/不了解)")])
     return iter(long_rows(wide, unit, period))
 
 
@@ -253,7 +269,8 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
                 identity = tuple(stored[k] for k in key)
                 if identity in seen:
                     problems = [(key[0] if len(key) == 1 else "+".join(key),
-                                 f"duplicate of row {seen[identity]} ({', '.join(map(str, identity))})")]
+                                 _("duplicate of row {row} ({key})", row=seen[identity],
+                                   key=", ".join(map(str, identity))))]
                     stored = None
                 else:
                     seen[identity] = number
@@ -261,7 +278,7 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
     except ReadError as exc:
         raise ImportFailed(exc.problems) from None
     if not header_checked:
-        raise ImportFailed([f"{path.name}: the file has a header but no rows to import"])
+        raise ImportFailed([f"{path.name}: " + _("the file has a header but no rows to import")])
 
 
 def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict[str, Any]]], None] | None = None,
@@ -301,8 +318,10 @@ def _check_aliases(path: Path, keys: tuple, named: tuple) -> None:
             continue
         if field in first:
             earlier = first[field]
-            raise ImportFailed([f"{path.name}:1: header: columns {keys[earlier]!r} ({column_letter(earlier)}) and "
-                                f"{keys[index]!r} ({column_letter(index)}) both give {field!r}; keep one of them"])
+            raise ImportFailed([f"{path.name}:1: header: " + _(
+                "columns {first!r} ({first_letter}) and {second!r} ({second_letter}) both give {field!r}; keep one of them",
+                first=keys[earlier], first_letter=column_letter(earlier), second=keys[index],
+                second_letter=column_letter(index), field=field)])
         first[field] = index
 
 
@@ -311,7 +330,7 @@ def _check_header(kind: str, path: Path, required: set[str], raw: dict[str, Any]
     if missing:
         wanted = {v: k for k, v in HEADERS[kind].items()}
         listed = ", ".join(f"{m} [{wanted.get(m, m)}]" for m in missing)
-        raise ImportFailed([f"{path.name}:1: header: missing column(s) {listed}"])
+        raise ImportFailed([f"{path.name}:1: header: " + _("missing column(s) {columns}", columns=listed)])
 
 
 def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict[str, Any],
@@ -319,7 +338,7 @@ def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict
     """(problems, the validated row): the row is None when it does not validate."""
     unknown = [k for k in raw if k not in fields]
     if unknown:
-        return [(unknown[0], f"unknown column; expected one of {', '.join(model.model_fields)}")], None
+        return [(unknown[0], _("unknown column; expected one of {columns}", columns=", ".join(model.model_fields)))], None
     try:
         row = model.model_validate(_present(raw))
     except ValidationError as exc:

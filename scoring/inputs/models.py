@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from scoring.standard.vocabulary import ANSWER_CODES, ANSWERS, CLAIM_CODES, CLAIMS, STATUS_CODES, STATUS_WORDS
+from scoring.standard.vocabulary import ANSWER_CODES, ANSWER_WORDS, CLAIM_CODES, CLAIM_WORDS, STATUS_CODES, STATUS_WORDS_INDEX
+from scoring.i18n import N_, _
+from scoring.standard.words import Words, has_chinese
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t", "对"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
@@ -42,7 +44,7 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"{value!r} is not yes or no: write 是/否, true/false, 1/0 or Y/N")
+    raise ValueError(_("{value!r} is not yes or no: write 是/否, true/false, 1/0 or Y/N", value=value))
 
 
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -63,23 +65,24 @@ def parse_date(value: Any) -> date:
             pass  # the general pattern below says what is wrong
     match = _DATE.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD, for example 2025-03-05")
+        raise ValueError(_("{value!r} is not a date: write YYYY-MM-DD, for example 2025-03-05", value=text))
     try:
         return date(*(int(g) for g in match.groups()))
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date ({exc})") from None
+        raise ValueError(_("{value!r} is not a real date ({problem})", value=text, problem=exc)) from None
 
 
-def _word(table: dict[str, str], codes: tuple[str, ...], what: str):
+def _word(words: Words, codes: tuple[str, ...], what: str):
+    # `what` is the whole message id (marked with N_ where it is written), translated when raised
+    """A claim, answer or status written by its code, Chinese word, English name or a common synonym."""
     def parse(value: Any) -> str:
         text = str(value).strip()
-        if text in table:
-            return table[text]
-        lowered = text.lower().replace(" ", "_")
-        if lowered in codes:
-            return lowered
-        options = "/".join(table) + " or " + "/".join(codes)
-        raise ValueError(f"{text!r} is not a {what}: write one of {options}")
+        code = words.code(text)
+        if code in codes:
+            return code
+        chinese = has_chinese(text) or not text
+        options = "/".join(words.known(chinese))
+        raise ValueError(_(what, value=text, hint=words.hint(text), options=options))
 
     return parse
 
@@ -89,9 +92,9 @@ Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 Bool = Annotated[bool, BeforeValidator(parse_bool)]
 Day = Annotated[date, BeforeValidator(parse_date)]
-Claim = Annotated[Literal[CLAIM_CODES], BeforeValidator(_word(CLAIMS, CLAIM_CODES, "self-assessment claim"))]  # type: ignore[valid-type]
+Claim = Annotated[Literal[CLAIM_CODES], BeforeValidator(_word(CLAIM_WORDS, CLAIM_CODES, N_("{value!r} is not a self-assessment claim{hint} (write one of {options})")))]  # type: ignore[valid-type]
 OptionalDay = Annotated[date | None, BeforeValidator(lambda v: None if _blank_to_none(v) is None else parse_date(v))]
-Answer = Annotated[Literal[ANSWER_CODES], BeforeValidator(_word(ANSWERS, ANSWER_CODES, "satisfaction answer"))]  # type: ignore[valid-type]
+Answer = Annotated[Literal[ANSWER_CODES], BeforeValidator(_word(ANSWER_WORDS, ANSWER_CODES, N_("{value!r} is not a satisfaction answer{hint} (write one of {options})")))]  # type: ignore[valid-type]
 
 
 class Row(BaseModel):
@@ -158,15 +161,16 @@ def _decimal(value: Any) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError(_("{value!r} is not a number", value=value)) from None
     if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(_("{value!r} is not a finite number", value=value))
     # Bounded, so the exact text the store keeps stays short: 1e999999999 is a valid Decimal, but
     # writing it out takes a billion digits (and normalize() overflows the decimal context).
     if number and number.adjusted() >= MAX_INTEGER_DIGITS:
-        raise ValueError(f"{value!r} is too large (at most {MAX_INTEGER_DIGITS} digits before the decimal point)")
+        raise ValueError(_("{value!r} is too large (at most {digits} digits before the decimal point)", value=value,
+                           digits=MAX_INTEGER_DIGITS))
     if number.as_tuple().exponent < -MAX_DECIMAL_PLACES:
-        raise ValueError(f"{value!r} has more than {MAX_DECIMAL_PLACES} decimal places")
+        raise ValueError(_("{value!r} has more than {places} decimal places", value=value, places=MAX_DECIMAL_PLACES))
     return number
 
 
@@ -177,7 +181,7 @@ class MetricRow(Row):
     value: Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0)]
 
 
-Status = Annotated[Literal[STATUS_CODES], BeforeValidator(_word(STATUS_WORDS, STATUS_CODES, "status"))]  # type: ignore[valid-type]
+Status = Annotated[Literal[STATUS_CODES], BeforeValidator(_word(STATUS_WORDS_INDEX, STATUS_CODES, N_("{value!r} is not a status{hint} (write one of {options})")))]  # type: ignore[valid-type]
 
 
 class RectificationUpdateRow(Row):

@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from scoring.i18n import pick, status_name, t
 from scoring.standard import Standard
 
 
-def _line_text(standard: Standard, line: dict[str, Any], lang: str, rationale: bool) -> list[str]:
+FACT_NAMES = {"survey": ("民主评议问卷", "survey answers"), "metrics": ("统计数据", "metrics")}
+_NOTE_PARTS = re.compile(r"（([^（）]*)）")
+
+
+def fact_name(fact: str, doc: dict[str, Any], lang: str) -> str:
+    """A fact as people call it: 自评P3 for SA-P3, the unit's name for its code; ids of findings and
+    rectification items stay, they are what people look up."""
+    if fact in FACT_NAMES:
+        return FACT_NAMES[fact][lang == "en"]
+    if fact.startswith("SA-"):
+        return f"self-assessment {fact[3:]}" if lang == "en" else f"自评{fact[3:]}"
+    if fact == doc.get("unit"):
+        return doc.get("name") or fact
+    return fact
+
+
+def _note_text(standard: Standard, note: str, lang: str) -> str:
+    """A line's note with the rules it names by title: ×2（屡查屡犯）, not ×2（REPEAT_FINDING）."""
+    def titles(match: re.Match) -> str:
+        parts = [pick(standard.rules_by_id[p], "title", lang) if p in standard.rules_by_id else p
+                 for p in match.group(1).split("、")]
+        return f"（{'、'.join(parts)}）"
+    return _NOTE_PARTS.sub(titles, note)
+
+
+def _line_text(standard: Standard, doc: dict[str, Any], line: dict[str, Any], lang: str, rationale: bool) -> list[str]:
     points = line["points"]
     sign = "" if points.startswith("-") else "+"
-    facts = "、".join(line["facts"]) if lang == "zh" else ", ".join(line["facts"])
-    text = f"    {sign}{points}  {line['rule']} {pick(line, 'title', lang)}"
+    named = [fact_name(f, doc, lang) for f in line["facts"]]
+    facts = "、".join(named) if lang == "zh" else ", ".join(named)
+    # The rule by its title: its id is in the scorecard's JSON, for appeals and scripts.
+    text = f"    {sign}{points}  {pick(line, 'title', lang) or line['rule']}"
     if facts:
         text += f"  ← {facts}"
     if line.get("note"):
-        text += f"  [{line['note']}]"
+        text += f"  [{_note_text(standard, line['note'], lang)}]"
     out = [text]
     rule = standard.rules_by_id.get(line["rule"])
     if rationale and rule:
         out.append(f"        {t('rule', lang)}: {pick(rule, 'rationale', lang)}")
     return out
+
+
+def flag_names(standard: Standard, flags: list[str], lang: str) -> str:
+    names = standard.criteria.flags
+    return "、".join(pick(names[f].model_dump(), "name", lang) if f in names else f for f in flags)
 
 
 def grade_name(standard: Standard, code: str, lang: str) -> str:
@@ -56,12 +89,12 @@ def explain(standard: Standard, doc: dict[str, Any], lang: str = "zh", indicator
                 out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
                            f"（{t('by_unit_type', lang) if why == 'type' else why}）")
                 continue
-            flags = f"  ⚑ {', '.join(ind['flags'])}" if ind.get("flags") else ""
+            flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
             out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}")
             if not ind["lines"]:
                 out.append(f"    {t('no_lines', lang)}")
             for line in ind["lines"]:
-                out.extend(_line_text(standard, line, lang, rationale))
+                out.extend(_line_text(standard, doc, line, lang, rationale))
     if indicator is None:
         out.extend(_unit_level(standard, doc, lang, rationale))
     return "\n".join(out) + "\n"
@@ -72,15 +105,13 @@ def _unit_level(standard: Standard, doc: dict[str, Any], lang: str, rationale: b
     if doc["bonus_lines"]:
         out.append(f"{t('bonus', lang)}  +{doc['bonus']}")
         for line in doc["bonus_lines"]:
-            out.extend(_line_text(standard, line, lang, rationale))
+            out.extend(_line_text(standard, doc, line, lang, rationale))
     if doc["veto_lines"]:
         out.append(f"{t('veto_lines', lang)}")
         for line in doc["veto_lines"]:
-            out.extend(_line_text(standard, line, lang, rationale))
+            out.extend(_line_text(standard, doc, line, lang, rationale))
     if doc["flags"]:
-        names = standard.criteria.flags
-        out.append(f"{t('flags', lang)}: " + "、".join(
-            f"{f} {pick(names[f].model_dump(), 'name', lang)}" if f in names else f for f in doc["flags"]))
+        out.append(f"{t('flags', lang)}: " + flag_names(standard, doc["flags"], lang))
     if doc["rectifications"]:
         out.append(f"{t('rectifications', lang)}:")
         for r in doc["rectifications"]:

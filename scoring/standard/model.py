@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from scoring.standard.schema import Criteria, Dimension, Indicator, Rule
+from scoring.standard.words import Words, criteria_words
 
 
 class StandardError(ValueError):
@@ -52,6 +53,16 @@ class Standard:
     @cached_property
     def rules_by_id(self) -> dict[str, Rule]:
         return {s.rule.id: s.rule for s in self.rules}
+
+    @cached_property
+    def unit_type_words(self) -> Words:
+        """Unit types by code, Chinese or English name or synonym (市直部门, 市直单位, city_department)."""
+        return criteria_words(self.criteria.unit_types)
+
+    @cached_property
+    def finding_code_words(self) -> Words:
+        """Finding codes by code or name (CONTENT_STALE, 内容陈旧、更新不及时)."""
+        return criteria_words(self.criteria.finding_codes)
 
     def applies(self, indicator: str, unit_type: str) -> bool:
         types = self.indicators[indicator].types

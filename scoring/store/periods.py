@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from scoring.i18n import _
+
 _PATTERNS = (
     ("year", re.compile(r"^(\d{4})$")),
     ("half", re.compile(r"^(\d{4})H([12])$")),
@@ -59,6 +61,5 @@ def parse_period(text: str) -> Period:
                 break
             index = int(match.group(2)) if kind != "year" else 1
             return _make(kind, year, index)
-    raise PeriodError(
-        f"{text!r} is not a period: write a year (2025), a half (2025H1), a quarter (2025Q3) or a month (2025-07)"
-    )
+    raise PeriodError(_("{value!r} is not a period: write a year (2025), a half (2025H1), a quarter (2025Q3) "
+                        "or a month (2025-07)", value=text))

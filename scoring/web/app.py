@@ -9,13 +9,15 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template, session
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from scoring.store.clock import DEFAULT_ZONE, ZoneProblem, local_time, office_zone
 from scoring.store.workspace import standard_for
-from scoring.i18n import pick, status_name
+from scoring.i18n import pick, status_name, use_lang
 from scoring.store import Store
 from scoring.store.private import key_path, session_key
 from scoring.web import labels, views_accounts, views_admin, views_auth, views_department, views_inspector, views_leader, \
@@ -133,6 +135,7 @@ def create_app(db: str | os.PathLike, *, secret_key: str | None = None, secure_c
     app.after_request(_headers)
     app.context_processor(_template_globals)
     app.jinja_env.globals.update(evidence_items=evidence_items, evidence_gallery=photos.gallery)
+    app.jinja_env.filters["local_time"] = _local_time
     for code in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, _error)
     return app
@@ -142,6 +145,7 @@ def _open() -> None:
     from flask import current_app
 
     g.lang = session.get("lang", "zh")
+    use_lang(g.lang)  # library errors (an upload's rows) in the page's language
     local = current_app.extensions["stores"]
     store = getattr(local, "store", None)
     if store is None:
@@ -162,6 +166,7 @@ def _open() -> None:
 
 def _close(exc: BaseException | None) -> None:
     """The thread keeps its connection for the next request; nothing half-done is left on it."""
+    use_lang(None)  # nor the request's language
     store = g.pop("store", None)
     if store is not None:
         store.acting_user = NOBODY
@@ -189,6 +194,15 @@ def _error(exc):
 
 def _csrf_input() -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, csrf_token())
+
+
+def _local_time(stamp: str | None) -> str:
+    """`{{ run.created_at|local_time }}`: a stored UTC time in the office's zone (2026-11-30 13:19)."""
+    try:
+        zone = office_zone(g.store)
+    except ZoneProblem:  # a mistyped workspace setting must not take every page down
+        zone = ZoneInfo(DEFAULT_ZONE)
+    return local_time(stamp, zone)
 
 
 def _template_globals() -> dict[str, Any]:

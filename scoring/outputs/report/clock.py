@@ -1,34 +1,9 @@
-"""The office's time zone: dates and times people read are local (Asia/Shanghai unless the workspace says
-otherwise, setting `timezone`); the store keeps UTC."""
+"""The office's time zone (scoring.store.clock, re-exported for the report) and the report's own settings."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from scoring.store.clock import DEFAULT_ZONE, ZONE_SETTING, ZoneProblem, local_time, office_zone, today
 
-from scoring.store import Store
-
-DEFAULT_ZONE = "Asia/Shanghai"
-ZONE_SETTING = "timezone"
 ISSUER_SETTING = "report.issuer"  # the 通报's issuing body, when the office sets it once for the workspace
 
-
-class ZoneProblem(ValueError):
-    """The workspace's time zone setting names no zone."""
-
-
-def office_zone(store: Store) -> ZoneInfo:
-    name = store.get_setting(ZONE_SETTING) or DEFAULT_ZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ZoneProblem(f"工作区设置 {ZONE_SETTING}={name!r} 不是有效的时区名称（例如 {DEFAULT_ZONE}）") from None
-
-
-def today(zone: ZoneInfo) -> date:
-    return datetime.now(zone).date()
-
-
-def local_time(stamp: str, zone: ZoneInfo) -> str:
-    """An ISO time stored in UTC ('2026-11-30T05:19:17+00:00') as the office reads it: '2026-11-30 13:19'."""
-    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+__all__ = ["DEFAULT_ZONE", "ZONE_SETTING", "ISSUER_SETTING", "ZoneProblem", "local_time", "office_zone", "today"]

@@ -1,0 +1,111 @@
+"""`scoring codes`: the words a person may write in a file or form, with their Chinese names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scoring.cli.common import criteria_option, db_option, lang_option, translate_errors, workspace
+from scoring.cli.output import emit, format_option
+from scoring.standard import Standard, load_default
+from scoring.standard.loader import load_standard_dir
+from scoring.standard.vocabulary import (ANSWER_NAMES_EN, ANSWERS, CLAIM_NAMES_EN, CLAIM_SYNONYMS, CLAIMS,
+                                         STATUS_NAMES_EN, STATUS_SYNONYMS, STATUS_WORDS)
+from scoring.standard.words import NAME_SYNONYMS
+from scoring.store import resolve_path
+from scoring.store.workspace import standard_for
+
+KINDS = ("unit-types", "finding-codes", "indicators", "metrics", "flags", "claims", "answers", "statuses")
+COLUMNS = ("kind", "code", "name", "name_en", "also", "detail")
+HEADERS = {"zh": ("类别", "代码", "名称", "英文名称", "也可写作", "说明"),
+           "en": ("Kind", "Code", "Name", "English name", "Also accepted", "Detail")}
+KIND_NAMES = {"unit-types": ("单位类型", "unit type"), "finding-codes": ("问题代码", "finding code"),
+              "indicators": ("指标", "indicator"), "metrics": ("统计数据", "metric"), "flags": ("提示", "flag"),
+              "claims": ("自评结论", "self-assessment claim"), "answers": ("问卷答案", "survey answer"),
+              "statuses": ("整改状态", "rectification status")}
+FINDING_KINDS = {"defect": ("扣分", "deduction"), "bonus": ("加分", "bonus"), "veto": ("一票否决", "veto")}
+
+
+@click.command("codes")
+@click.option("--kind", "-k", "kinds", multiple=True, type=click.Choice(KINDS),
+              help="Only these lists (repeatable); default all.")
+@criteria_option
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def codes(kinds: tuple[str, ...], criteria_dir: str | None, fmt: str, lang: str, db: str | None) -> None:
+    """List the codes and names files and forms accept: unit types, finding codes, indicators,
+    metrics, flags, self-assessment claims, survey answers and rectification statuses.
+
+    Any of them may be written by its code or its Chinese name (or a listed synonym). The
+    standard is the one given with --criteria, else the workspace's, else the shipped default.
+    JSON and CSV keep the codes, for scripts.
+
+    Example:
+
+        scoring codes --kind finding-codes
+    """
+    rows = code_rows(_standard(criteria_dir, db), kinds or KINDS, lang, fmt != "table")
+    emit(rows, COLUMNS, fmt, HEADERS[lang] if fmt == "table" else None)
+
+
+def _standard(criteria_dir: str | None, db: str | None) -> Standard:
+    if criteria_dir:
+        return load_standard_dir(Path(criteria_dir))
+    if resolve_path(db).exists():
+        with workspace(db) as store:
+            return standard_for(store)
+    return load_default()
+
+
+def code_rows(standard: Standard, kinds: tuple[str, ...], lang: str, for_programs: bool) -> list[dict[str, Any]]:
+    """One row per code; `kind` is the list's key for programs, its name for people."""
+    en = lang == "en"
+    rows: list[dict[str, Any]] = []
+    for kind in kinds:
+        label = kind if for_programs else KIND_NAMES[kind][en]
+        rows += [{"kind": label, **row} for row in _entries(standard, kind, en)]
+    return rows
+
+
+def _entries(standard: Standard, kind: str, en: bool) -> list[dict[str, Any]]:
+    criteria = standard.criteria
+    if kind == "unit-types":
+        return [_row(code, e.name, e.name_en, NAME_SYNONYMS.get(e.name, ())) for code, e in criteria.unit_types.items()]
+    if kind == "finding-codes":
+        return [_row(code, e.name, e.name_en, (), _finding_detail(e, en)) for code, e in criteria.finding_codes.items()]
+    if kind == "indicators":
+        return [_row(i.code, i.name, i.name_en, (), f"{i.max}") for d in criteria.dimensions for i in d.indicators]
+    if kind in ("metrics", "flags"):
+        return [_row(code, e.name, e.name_en) for code, e in getattr(criteria, kind).items()]
+    table, synonyms, english = {"claims": (CLAIMS, CLAIM_SYNONYMS, CLAIM_NAMES_EN),
+                                "answers": (ANSWERS, {}, ANSWER_NAMES_EN),
+                                "statuses": (STATUS_WORDS, STATUS_SYNONYMS, STATUS_NAMES_EN)}[kind]
+    first: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
+    for word, code in table.items():
+        if code in first:
+            others[code].append(word)
+        else:
+            first[code], others[code] = word, []
+    return [_row(code, name, english[code], (*others[code], *synonyms.get(code, ()))) for code, name in first.items()]
+
+
+def _row(code: str, name: str, name_en: str, also: tuple[str, ...] = (), detail: str = "") -> dict[str, Any]:
+    return {"code": code, "name": name, "name_en": name_en, "also": "、".join(also), "detail": detail}
+
+
+def _finding_detail(code: Any, en: bool) -> str:
+    kind = FINDING_KINDS[code.kind][en]
+    if code.indicator == "given":
+        return f"{kind}; indicator given on the row" if en else f"{kind}，需填写指标"
+    if code.indicator:
+        return f"{kind}; indicator {code.indicator}" if en else f"{kind}，指标 {code.indicator}"
+    return kind
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(codes)
