@@ -118,3 +118,25 @@ def test_a_packed_document_reads_back_as_written(seed):
     doc = decode_document({"document": pack_document(members), **placement})
     written = {**members, **placement}
     assert json.dumps(doc, ensure_ascii=False) == json.dumps(written, ensure_ascii=False, sort_keys=True)
+
+
+def test_an_incremental_run_in_workers_stores_what_a_full_run_stores(workload, tmp_path, monkeypatch):
+    monkeypatch.setattr(chunks, "CHUNK", 8)  # seven chunks over two workers, each reading the base run itself
+    db = tmp_path / "incremental.db"
+    db.write_bytes(workload.read_bytes())
+    store = Store(db)
+    try:
+        standard = load_default()
+        run_period(store, standard, "2025", workers=2)
+        codes = [r[0] for r in store.execute("select code from units order by code")][::10]
+        store.write_rows("findings", [{"id": f"INC-{i}", "unit": code, "period": "2025", "date": "2025-06-30",
+                                       "inspector": "bench", "code": "CONTENT_STALE", "indicator": "T1", "count": 2,
+                                       "corrected_on_spot": 0, "note": None, "evidence": None}
+                                      for i, code in enumerate(codes)])
+        incremental = run_period(store, standard, "2025", workers=2)
+        full = run_period(store, standard, "2025", workers=2, full=True)
+        assert (incremental.reused, full.reused) == (50 - len(codes), 0)
+        assert documents(store, incremental.run) == documents(store, full.run)
+        assert reference.check(str(db), incremental.run) == []
+    finally:
+        store.close()
