@@ -139,7 +139,7 @@ def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str])
                               job.as_of)
     before = incremental.reusable(store, job.base_run, codes)
     with gc_paused():
-        for uf in build_facts(store, job.standard, job.period, codes):
+        for uf in build_facts(store, job.standard, job.period, codes, grouped=True):
             fingerprint = incremental.fingerprint(key, uf)
             kept = before.get(uf.unit["code"])
             if kept is not None and kept.fingerprint == fingerprint:
