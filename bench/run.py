@@ -226,7 +226,7 @@ def _fire_only(codes: list[str]) -> None:
     gc.disable()
     with Engine(standard, engine_name) as engine:
         for start in range(0, len(codes), CHUNK):
-            for uf in build_facts(store, standard, period, codes[start:start + CHUNK]):
+            for uf in build_facts(store, standard, period, codes[start:start + CHUNK], grouped=True):
                 engine.fire(uf.unit["code"], uf.facts)
                 engine.forget(uf.unit["code"])
 
