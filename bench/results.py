@@ -49,7 +49,9 @@ Written by `bench/run.py`, which replaces everything above the heading "Where th
   Its ratio is the run's time over it.
 - run-incremental, per engine: a new finding for {max(1, args.units // 100)} of the {args.units} units, then a run
   of the period on a copy holding the cold run (fingerprints unchanged for the rest, so their results are
-  reused); its ratio is to the run floor. CPU (parent + workers) and units re-scored: {'; '.join(f"{name} {r['cpu'] + r['cpu_workers']:.1f} s, {r['units'] - r['reused']} re-scored" for name, r in d['incremental'].items())}.
+  reused); its ratio is to the run floor. CPU (parent + workers) and units re-scored: {'; '.join(f"{name} {r['cpu'] + r['cpu_workers']:.2f} s, {r['units'] - r['reused']} re-scored" for name, r in d['incremental'].items())};
+  the run floor took {d['run_floor_cpu']:.2f} s of CPU, so by CPU the ratios are {'; '.join(f"{name} {(r['cpu'] + r['cpu_workers']) / max(d['run_floor_cpu'], 1e-9):.2f}" for name, r in d['incremental'].items())}
+  (cold runs by CPU: {'; '.join(f"{name} {(r['cpu'] + r['cpu_workers']) / max(d['run_floor_cpu'], 1e-9):.1f}× the floor's CPU" for name, r in d['engine_runs'].items())}).
 - growth: {max(1, args.units // 10)} units ran in {d['small_run']['seconds']:.2f} s.
 - rescore: median {d['rescore_median_ms']:.1f} ms over {args.samples} units, each after one new finding.
 - import: {d['import']['written']}.
