@@ -68,7 +68,7 @@ def findings_aggregable(standard: Standard) -> bool:
 
     The tally multiplies per-match amounts by the group's size and cites every finding, so most rules
     keep their meaning. Not these, which see findings one by one: a rule comparing another finding field
-    (count, date, inspector), a score rule or an escalation counting findings, a once_per key on a
+    (count, date, inspector), a rule joining findings with findings, a score rule or an escalation counting findings, a once_per key on a
     finding field outside the group, or a once_per amount per count. A standard with any of them gets one
     fact a finding, as before (same scores, only slower)."""
     if not fields_within(engine_fields(standard).get("finding", frozenset())):
@@ -79,6 +79,8 @@ def findings_aggregable(standard: Standard) -> bool:
         if not findings:
             continue
         amount = then.deduct or then.bonus
+        if len(findings) > 1:  # a join of findings with findings pairs findings, not groups, and never one with itself
+            return False
         if then.score or (then.escalate and rule.primary in findings and not (then.flag and then.flag.indicator)):
             return False
         refs = [r for r in (amount.once_per if amount else None, then.deduct.indicator if then.deduct else None,
