@@ -22,16 +22,13 @@ import argparse
 import csv
 import json
 import os
-import platform
 import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,13 +37,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 import reference  # noqa: E402
+from results import write_results  # noqa: E402
+from rss import RssSampler  # noqa: E402
 
 PERIOD = "2025"
-RESULTS = ROOT / "bench" / "RESULTS.md"
-KEPT = "## Where the time goes"
 REPORT_TIMEOUT = 1800  # seconds
-TARGETS = {"engine-floor": "- (the stack alone, see below)", "run-": "≤ 1.5× the run (the other engine)", "import": "≤ 30 s", "run": "≤ 10 s; ≤ 8× the floor", "rescore": "≤ 100 ms p95", "report": "≤ 20 s",
-           "rss": "≤ 1 GiB", "growth": "≤ 12×"}
 
 
 # ---------------------------------------------------------------- workloads
@@ -110,6 +105,8 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
         return {"seconds": seconds, "run": summary.run, "cpu": own.ru_utime + own.ru_stime,
                 "cpu_workers": kids.ru_utime + kids.ru_stime, "rss_parent": own.ru_maxrss * 1024,
                 "rss_worker": kids.ru_maxrss * 1024, "rss_total": rss.peak}
+    if kind == "incremental":
+        return incremental_run(store, standard, int(arg), workers)
     if kind == "rescore":
         return {"times": rescore_times(store, standard, int(arg))}
     if kind == "engine":
@@ -117,45 +114,6 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {"seconds": seconds, "cpu_workers": kids.ru_utime + kids.ru_stime}
     raise SystemExit(f"unknown child {kind}")
-
-
-class RssSampler:
-    """The peak of the summed RSS of this process and its children (the workers), sampled every 20 ms."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._done = threading.Event()
-
-    def __enter__(self) -> "RssSampler":
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._done.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while not self._done.wait(0.02):
-            self.peak = max(self.peak, sum(_rss(pid) for pid in [os.getpid(), *_children(os.getpid())]))
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-                for c in (task / "children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def rescore_times(store, standard, samples: int) -> list[float]:
@@ -172,6 +130,25 @@ def rescore_times(store, standard, samples: int) -> list[float]:
         rescore_unit(store, standard, PERIOD, code)
         times.append(time.perf_counter() - started)
     return times
+
+
+def incremental_run(store, standard, changed: int, workers: int) -> dict:
+    """A new finding for `changed` units spread over the workload, then a run of the period (incremental:
+    the copy holds the cold run, whose fingerprints it builds on); the run alone is timed."""
+    from scoring.engine.runner import run_period
+
+    codes = [r[0] for r in store.execute("select code from units order by code")]
+    for i, code in enumerate(codes[::max(1, len(codes) // changed)][:changed]):
+        store.write_rows("findings", [{"id": f"BENCH-INC-{i:05d}", "unit": code, "period": PERIOD,
+                                       "date": "2025-06-30", "inspector": "bench", "code": "CONTENT_STALE",
+                                       "indicator": "T1", "count": 1, "corrected_on_spot": 0, "note": None,
+                                       "evidence": None}])
+    started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    summary = run_period(store, standard, PERIOD, workers=workers or None)
+    seconds = time.perf_counter() - started
+    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return {"seconds": seconds, "run": summary.run, "reused": summary.reused, "units": summary.units,
+            "cpu": own.ru_utime + own.ru_stime - cpu.ru_utime - cpu.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime}
 
 
 def engine_floor(store, standard, workers: int, engine: str) -> float:
@@ -210,7 +187,7 @@ def _fire_only(codes: list[str]) -> None:
     gc.disable()
     with Engine(standard, engine_name) as engine:
         for start in range(0, len(codes), CHUNK):
-            for uf in build_facts(store, standard, period, codes[start:start + CHUNK]):
+            for uf in build_facts(store, standard, period, codes[start:start + CHUNK], grouped=True):
                 engine.fire(uf.unit["code"], uf.facts)
                 engine.forget(uf.unit["code"])
 
@@ -248,15 +225,20 @@ def import_floor(db: Path, findings_csv: Path, work: Path) -> float:
 def run_floor(db: Path) -> float:
     """Reading every input row a run reads, with plain sqlite3 (this period's and the previous one's findings)."""
     conn = sqlite3.connect(db)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for sql in ("select * from units", "select * from findings where period in ('2025', '2024')",
                 "select * from self_assessments where period = '2025'",
                 "select * from survey_answers where period = '2025'", "select * from survey_issued where period = '2025'",
                 "select * from metrics where period = '2025'", "select * from rectifications"):
         conn.execute(sql).fetchall()
     seconds = time.perf_counter() - started
+    global RUN_FLOOR_CPU
+    RUN_FLOOR_CPU = time.process_time() - cpu  # beside the wall time: the machine is shared
     conn.close()
     return seconds
+
+
+RUN_FLOOR_CPU = 0.0
 
 
 # ---------------------------------------------------------------- the figures
@@ -285,6 +267,16 @@ def measure(args: argparse.Namespace) -> list[tuple[str, str, str, str, str]]:
                       f"{ran['seconds']:.2f}s (the run, {engines[0].name})"))
         check_reference(work / f"run-{other.key}.db", again["run"], other.name)
         args.details["engine_runs"][other.name] = again
+    args.details["incremental"] = {}
+    args.details["run_floor_cpu"] = RUN_FLOOR_CPU
+    for engine in engines:  # on copies of each engine's cold run: 1 % of the units changed (100 of 10,000)
+        cold = work / ("run.db" if engine is engines[0] else f"run-{engine.key}.db")
+        inc = in_child("incremental", fresh_copy(cold, work / f"inc-{engine.key}.db"), str(max(1, args.units // 100)),
+                       workers=args.workers, engine=engine.key)
+        lines.append((f"run-incremental-{engine.name}", f"{inc['seconds']:.2f}", "s", f"{inc['seconds'] / floor:.2f}",
+                      f"{floor:.2f}s (run floor)"))
+        check_reference(work / f"inc-{engine.key}.db", inc["run"], f"{engine.name} (incremental)")
+        args.details["incremental"][engine.name] = inc
     for engine in engines:
         stack = in_child("engine", work / "run.db", workers=args.workers, engine=engine.key)
         args.details["engine_floors"][engine.name] = stack
@@ -340,64 +332,6 @@ def report_line(work: Path) -> tuple[str, str, str, str, str]:
     if done.returncode != 0:
         return ("report", "-", "s", "-", f"- (failed: {done.stderr.strip().splitlines()[-1:]})")
     return ("report", f"{time.perf_counter() - started:.2f}", "s", "-", "-")
-
-
-# ---------------------------------------------------------------- RESULTS.md
-
-
-def write_results(args: argparse.Namespace, lines: list[tuple[str, ...]], loads: tuple) -> None:
-    kept, marker = "", "\n" + KEPT + "\n"
-    if RESULTS.exists() and marker in RESULTS.read_text(encoding="utf-8"):
-        kept = RESULTS.read_text(encoding="utf-8").split(marker, 1)[1]
-    d = args.details
-    rows = "\n".join(f"| {name} | {value} {unit} | {_target(name)} | {floor} | {ratio} |"
-                     for name, value, unit, ratio, floor in lines)
-    text = f"""# Benchmark results
-
-Written by `bench/run.py`, which replaces everything above the heading "Where the time goes".
-
-- machine: {_machine()}
-- date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
-- command: `python bench/run.py {' '.join(sys.argv[1:])}`
-- load average before and after (other work on the machine slows every figure): {loads[0]} / {loads[1]}
-
-| figure | value | target | floor | ratio |
-|---|---|---|---|---|
-{rows}
-
-- run: {d['run']['cpu']:.1f} s CPU in the parent, {d['run']['cpu_workers']:.1f} s in {args.workers_expected} worker
-  process(es); peak RSS of the parent {d['run']['rss_parent'] / 2**20:.0f} MiB, of the largest worker
-  {d['run']['rss_worker'] / 2**20:.0f} MiB. The rss figure is the peak of their sum, sampled every 20 ms (pages the
-  workers share with the parent after fork count twice).
-- engines: {', '.join(d['engines'])}; the run used the first (what `auto` picks here), and `run-<engine>`
-  is the same run with another engine, its ratio that run's time over the first's. CPU time (parent and
-  workers), less sensitive to the machine's other load than wall time: {'; '.join(f"{name} {r['cpu'] + r['cpu_workers']:.1f} s" for name, r in d['engine_runs'].items())}.
-- engine-floor, per engine: building every unit's facts in SQL and asserting them into the engine (the first
-  batch only; no tally, documents, rectification items or writing): {'; '.join(f"{name} {f['seconds']:.1f} s with {f['cpu_workers']:.1f} s of CPU in the worker processes" for name, f in d['engine_floors'].items())}.
-  Its ratio is the run's time over it.
-- growth: {max(1, args.units // 10)} units ran in {d['small_run']['seconds']:.2f} s.
-- rescore: median {d['rescore_median_ms']:.1f} ms over {args.samples} units, each after one new finding.
-- import: {d['import']['written']}.
-- the reference evaluator (bench/reference.py) agreed with every engine's run on every unit's indicator scores,
-  base, bonus, final score and veto.
-
-{KEPT}
-{kept or chr(10) + "(not written yet)" + chr(10)}"""
-    RESULTS.write_text(text, encoding="utf-8")
-
-
-def _target(name: str) -> str:
-    """The target of a figure; run-<engine> and engine-floor-<engine> share theirs."""
-    if name.startswith("run-"):
-        return TARGETS["run-"]
-    return TARGETS["engine-floor" if name.startswith("engine-floor") else name]
-
-
-def _machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
 
 
 def main() -> None:

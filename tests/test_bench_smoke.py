@@ -118,3 +118,50 @@ def test_a_packed_document_reads_back_as_written(seed):
     doc = decode_document({"document": pack_document(members), **placement})
     written = {**members, **placement}
     assert json.dumps(doc, ensure_ascii=False) == json.dumps(written, ensure_ascii=False, sort_keys=True)
+
+
+def test_an_incremental_run_in_workers_stores_what_a_full_run_stores(workload, tmp_path, monkeypatch):
+    monkeypatch.setattr(chunks, "CHUNK", 8)  # seven chunks over two workers, each reading the base run itself
+    db = tmp_path / "incremental.db"
+    db.write_bytes(workload.read_bytes())
+    store = Store(db)
+    try:
+        standard = load_default()
+        run_period(store, standard, "2025", workers=2)
+        codes = [r[0] for r in store.execute("select code from units order by code")][::10]
+        store.write_rows("findings", [{"id": f"INC-{i}", "unit": code, "period": "2025", "date": "2025-06-30",
+                                       "inspector": "bench", "code": "CONTENT_STALE", "indicator": "T1", "count": 2,
+                                       "corrected_on_spot": 0, "note": None, "evidence": None}
+                                      for i, code in enumerate(codes)])
+        incremental = run_period(store, standard, "2025", workers=2)
+        full = run_period(store, standard, "2025", workers=2, full=True)
+        assert (incremental.reused, full.reused) == (50 - len(codes), 0)
+        assert documents(store, incremental.run) == documents(store, full.run)
+        assert reference.check(str(db), incremental.run) == []
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("engine", ["clips", "durable"])
+def test_grouped_findings_score_exactly_as_one_fact_a_finding(workload, tmp_path, monkeypatch, engine):
+    if engine == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    from scoring.engine import facts
+    from scoring.engine.runner import period_of
+
+    stored, sizes = [], []
+    for aggregable in (True, False):
+        monkeypatch.setattr(facts, "findings_aggregable", lambda standard, a=aggregable: a)
+        db = tmp_path / f"grouped-{aggregable}.db"
+        db.write_bytes(workload.read_bytes())
+        store = Store(db)
+        try:
+            standard = load_default()
+            run = run_period(store, standard, "2025", workers=1, engine_name=engine, full=True).run
+            stored.append(documents(store, run))
+            sizes.append(sum(len(uf.facts) for uf in facts.build_facts(store, standard, period_of(store, "2025"),
+                                                                       grouped=True)))
+        finally:
+            store.close()
+    assert sizes[0] < 0.8 * sizes[1]  # the engine sees far fewer facts
+    assert stored[0] == stored[1]  # and every document (explanations name every finding) is the same, byte for byte

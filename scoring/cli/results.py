@@ -45,17 +45,24 @@ def period_option(function):
               help="Recompute stored run RUN with its recorded standard and the current inputs, store nothing, "
                    "and show what differs (exit 0 when identical, 1 when not).")
 @click.option("--strict", is_flag=True, help="Refuse to score (exit 2) when any data is missing; see `scoring check`.")
+@click.option("--full", is_flag=True, help="Score every unit afresh; by default a unit whose inputs have not changed "
+                                           "since the period's latest run keeps that run's result (the same bytes).")
 @engine_option
 @db_option
 @criteria_option
 @translate_errors
-def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, strict: bool, engine: str | None,
-        db: str | None, criteria_dir: str | None) -> None:
+def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None, strict: bool, full: bool,
+        engine: str | None, db: str | None, criteria_dir: str | None) -> None:
     """Score every unit for a period and store the result as a new, immutable run.
 
     First lists what data is missing (数据完整性: no survey, no self-assessment, a metric a rule
     needs, a unit with no finding when most have some) as warnings with counts; with --strict a
     run with anything missing is refused (exit 2). The run records the list for its report.
+
+    A unit whose inputs (findings, last period's findings, self-assessment, survey, metrics,
+    rectification items), the as-of date, the standard and the engine are all as the period's
+    latest run saw them keeps that run's result; the others are scored again, and every unit is
+    ranked afresh. The run is the same, byte for byte, as one with --full, which scores every unit.
 
     With --unit, score one unit afresh (say, after a new finding) and show its score and rank now;
     the stored runs are not changed.
@@ -63,6 +70,7 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
     Example:
 
         scoring run --period 2025 --as-of 2025-12-31
+        scoring run --period 2025 --full    # every unit scored afresh
         scoring run --period 2025 --unit D001
         scoring run --period 2025 --rerun 7    # is run 7 reproducible?
         scoring run --period 2025 --rerun 7 --engine clips    # the same scores with the other engine?
@@ -83,7 +91,10 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
                                f"补齐数据后再运行，或去掉 --strict")
         with progress_bar(len(store.units()), "scoring") as bar:
             summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers,
-                                 engine, warn=_warn)
+                                 engine, warn=_warn, full=full)
+    if summary.base_run is not None:  # before the run's line, which stays the last
+        info(f"{summary.units - summary.reused} units scored afresh, {summary.reused} unchanged since run "
+             f"{summary.base_run} kept its result (--full scores every unit)")
     info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
          f"with {summary.criteria} ({summary.engine})")
 

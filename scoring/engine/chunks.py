@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
-from scoring.engine import orphans
+from scoring.engine import incremental, orphans
 from scoring.engine.backends import Backend, Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
@@ -46,6 +46,7 @@ class ScoringJob:
     period: Period
     as_of: date
     backend: Backend  # the rules engine every process of the run uses
+    base_run: int | None = None  # the run whose unchanged units' results are reused (None: score every unit)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Scored:
     score: str  # the final score as the document shows it
     veto: bool
     packed: bytes
+    fingerprint: str = ""  # of the unit's inputs (scoring.engine.incremental)
+    reused: bool = False  # taken from the base run, not scored afresh
 
 
 Chunk = list[Scored]  # the units of a chunk, scored
@@ -95,11 +98,12 @@ def _listed_items(items: list[dict[str, Any]], period: Period, as_of: date) -> l
     return listed
 
 
-def scored(standard: Standard, period: Period, score: UnitScore) -> Scored:
+def scored(standard: Standard, period: Period, score: UnitScore, fingerprint: str = "") -> Scored:
     doc = document(standard, period.code, score, _DUMMY)
     _check_placement_members(doc)
     members = {key: value for key, value in doc.items() if key not in PLACEMENT_COLUMNS}
-    return Scored(score.unit["code"], score.unit["group"], score.final, doc["score"], score.veto, pack_document(members))
+    return Scored(score.unit["code"], score.unit["group"], score.final, doc["score"], score.veto, pack_document(members),
+                  fingerprint)
 
 
 def placement_members(placement: Placement) -> dict[str, Any]:
@@ -128,10 +132,22 @@ def gc_paused() -> Iterator[None]:
 
 
 def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str]) -> Chunk:
+    """The chunk's units: each unit whose inputs' fingerprint is the base run's takes that run's result,
+    the others are scored."""
     units: list[Scored] = []
+    key = incremental.run_key(job.standard.content_hash, job.backend.name, job.backend.version, job.period.code,
+                              job.as_of)
+    before = incremental.reusable(store, job.base_run, codes)
     with gc_paused():
-        for uf in build_facts(store, job.standard, job.period, codes):
-            units.append(scored(job.standard, job.period, score_unit(engine, job.standard, job.period, job.as_of, uf)))
+        for uf in build_facts(store, job.standard, job.period, codes, grouped=True):
+            fingerprint = incremental.fingerprint(key, uf)
+            kept = before.get(uf.unit["code"])
+            if kept is not None and kept.fingerprint == fingerprint:
+                units.append(Scored(uf.unit["code"], kept.group, Decimal(kept.score), kept.score, kept.veto, kept.packed,
+                                    fingerprint, reused=True))
+                continue
+            score = score_unit(engine, job.standard, job.period, job.as_of, uf)
+            units.append(scored(job.standard, job.period, score, fingerprint))
     return units
 
 

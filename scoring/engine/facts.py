@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import orjson
 
+from scoring.engine.matches import findings_aggregable
 from scoring.store.periods import Period
 from scoring.standard import Standard
 from scoring.store import Store
@@ -41,6 +42,13 @@ _FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f
 _FINDING = f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
     'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
     'applicable', {_BOOL.format('a.indicator is not null')})"""
+# One fact per group of findings alike in every field a rule compares (matches.FINDING_GROUP): the
+# engine sees ≈37 finding facts a unit instead of ≈100. It carries the summed count, how many findings
+# (members, which the tally multiplies per-match amounts by) and every finding's id (refs, which
+# explanations cite); its id is its first finding's, so matches sort as the findings' would.
+_GROUPED_FINDING = f"""json_object('fact', 'finding', 'id', 'finding:' || first, 'ref', first, 'refs', json(refs),
+    'members', members, 'code', code, 'kind', kind, 'indicator', indicator, 'count', total,
+    'corrected_on_spot', {_BOOL.format('corrected_on_spot')}, 'applicable', {_BOOL.format('applicable')})"""
 _PREVIOUS = """json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
     'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date)"""
 _SELF = f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
@@ -65,6 +73,18 @@ join temp.finding_codes c on c.code = f.code
 left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
 where not exists (select 1 from finding_withdrawals w where w.finding = f.id)
 group by f.unit""",
+    "grouped_finding": f"""
+select unit, json_group_array({_GROUPED_FINDING})
+from (select f.unit, f.code, c.kind, f.indicator, f.corrected_on_spot, a.indicator is not null as applicable,
+        min(f.id) as first, json_group_array(f.id) as refs, count(*) as members, sum(f.count) as total
+      from (select f.* from temp.chunk_units cu
+            cross join findings f on f.period = :period and f.unit = cu.code
+            where not exists (select 1 from finding_withdrawals w where w.finding = f.id) order by f.id) f
+      join units u on u.code = f.unit
+      join temp.finding_codes c on c.code = f.code
+      left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
+      group by f.unit, f.code, f.indicator, f.corrected_on_spot, a.indicator is not null)
+group by unit""",
     # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
     # fact per finding would make a repeat join fire once per pair of findings.
     "previous_finding": f"""
@@ -123,8 +143,15 @@ def _load_criteria_tables(store: Store, standard: Standard) -> None:
         if standard.applies(code, unit_type)])
 
 
-def build_facts(store: Store, standard: Standard, period: Period, units: list[str] | None = None) -> Iterator[UnitFacts]:
-    """Yield the facts of every unit (or the given ones), in unit-code order, a chunk at a time."""
+def build_facts(store: Store, standard: Standard, period: Period, units: list[str] | None = None,
+                grouped: bool = False) -> Iterator[UnitFacts]:
+    """Yield the facts of every unit (or the given ones), in unit-code order, a chunk at a time.
+
+    `grouped`: findings alike in every field a rule compares as one fact (scoring; see _GROUPED_FINDING),
+    where the standard allows it (matches.findings_aggregable); else one fact a finding (rectification
+    orders name each finding's match)."""
+    queries = [sql for kind, sql in _QUERIES.items()
+               if kind != ("finding" if grouped and findings_aggregable(standard) else "grouped_finding")]
     _load_criteria_tables(store, standard)
     codes = units if units is not None else [r["code"] for r in store.query("select code from units order by code")]
     params = {"period": period.code, "previous": period.previous.code, "start": period.start.isoformat(),
@@ -133,12 +160,12 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
         chunk = codes[offset:offset + CHUNK]
         store.execute("delete from temp.chunk_units")
         store.conn.executemany("insert into temp.chunk_units values (?)", [(c,) for c in chunk])
-        yield from _chunk_facts(store, period, params)
+        yield from _chunk_facts(store, period, params, queries)
 
 
-def _chunk_facts(store: Store, period: Period, params: dict[str, Any]) -> Iterator[UnitFacts]:
+def _chunk_facts(store: Store, period: Period, params: dict[str, Any], queries: list[str]) -> Iterator[UnitFacts]:
     per_unit: dict[str, list[dict[str, Any]]] = {}
-    for sql in _QUERIES.values():
+    for sql in queries:
         for unit, array in store.execute(sql, params):
             per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
     items: dict[str, list[dict[str, Any]]] = {}

@@ -19,6 +19,29 @@ class Match(NamedTuple):
     facts: dict[str, dict[str, Any]]
 
 
+def fact_ref(fact: dict[str, Any]) -> str:
+    """How an explanation cites a fact: a finding's id, a unit's code, or the fact's kind."""
+    if fact.get("ref"):
+        return str(fact["ref"])
+    return str(fact["code"] if fact.get("fact") == "unit" else fact["id"])
+
+
+def fact_refs(fact: dict[str, Any]) -> list[str]:
+    """How an explanation cites a fact: every finding of a group of findings (facts.build_facts), else fact_ref."""
+    refs = fact.get("refs")
+    return [str(r) for r in refs] if refs else [fact_ref(fact)]
+
+
+def times(facts: dict[str, dict[str, Any]], primary: str, per_count: bool) -> int:
+    """How many one-finding matches a match of grouped findings stands for: the product of the groups' sizes
+    (the primary's counted in its summed count instead when the amount is per count)."""
+    n = 1
+    for alias, fact in facts.items():
+        if not (per_count and alias == primary):
+            n *= fact.get("members", 1)
+    return n
+
+
 def engine_fields(standard: Standard) -> dict[str, frozenset[str]]:
     """Per fact kind, the fields some rule compares (or joins on): all the engine needs to see."""
     fields: dict[str, set[str]] = {}
@@ -32,3 +55,42 @@ def engine_fields(standard: Standard) -> dict[str, frozenset[str]]:
                     other, field = cond.operator[1].split(".", 1)
                     fields.setdefault(kinds.get(other, ""), set()).add(field)
     return {kind: frozenset(names) for kind, names in fields.items()}
+
+
+# The finding fields an aggregated finding fact is grouped by: what rules may compare, plus what the
+# tally reads of a finding (its indicator for a default target, corrected_on_spot for on_the_spot: half).
+FINDING_GROUP = frozenset({"code", "kind", "indicator", "applicable", "corrected_on_spot"})
+
+
+def findings_aggregable(standard: Standard) -> bool:
+    """Whether a unit's findings may reach the engine grouped by FINDING_GROUP (one fact a group, carrying the
+    summed count, the number of findings and every finding's id) and score exactly as one fact a finding.
+
+    The tally multiplies per-match amounts by the group's size and cites every finding, so most rules
+    keep their meaning. Not these, which see findings one by one: a rule comparing another finding field
+    (count, date, inspector), a rule joining findings with findings, a score rule or an escalation counting findings, a once_per key on a
+    finding field outside the group, or a once_per amount per count. A standard with any of them gets one
+    fact a finding, as before (same scores, only slower)."""
+    if not fields_within(engine_fields(standard).get("finding", frozenset())):
+        return False
+    for src in standard.rules:
+        rule, then = src.rule, src.rule.then
+        findings = {alias for alias, pattern in rule.when.items() if pattern.fact == "finding"}
+        if not findings:
+            continue
+        amount = then.deduct or then.bonus
+        if len(findings) > 1:  # a join of findings with findings pairs findings, not groups, and never one with itself
+            return False
+        if then.score or (then.escalate and rule.primary in findings and not (then.flag and then.flag.indicator)):
+            return False
+        refs = [r for r in (amount.once_per if amount else None, then.deduct.indicator if then.deduct else None,
+                            then.flag.indicator if then.flag else None) if r and "." in str(r)]
+        if any(str(r).split(".", 1)[0] in findings and str(r).split(".", 1)[1] not in FINDING_GROUP for r in refs):
+            return False
+        if amount and amount.once_per and amount.per == "count":
+            return False
+    return True
+
+
+def fields_within(names: frozenset[str]) -> bool:
+    return names <= FINDING_GROUP

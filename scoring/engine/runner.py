@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
+from scoring.engine import incremental
 from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
 from scoring import fastjson
 from scoring.engine.backends import Backend, Engine, backend
@@ -46,6 +47,8 @@ class RunSummary:
     units: int
     criteria: str
     engine: str  # the rules engine and its version, e.g. "clips 1.0.6"
+    reused: int = 0  # units whose inputs had not changed since the base run: its result reused, not re-scored
+    base_run: int | None = None  # the run reused from (None: every unit scored, --full or the first run)
 
 
 def period_of(store: Store, code: str) -> Period:
@@ -63,7 +66,7 @@ def score_all(store: Store, standard: Standard, period: Period, as_of: date,
     """Every unit's score, in one process (examples, tests, checks)."""
     scores: list[UnitScore] = []
     with Engine(standard, engine_name) as engine:
-        for uf in build_facts(store, standard, period):
+        for uf in build_facts(store, standard, period, grouped=True):
             scores.append(score_unit(engine, standard, period, as_of, uf))
             if progress:
                 progress(1)
@@ -85,8 +88,13 @@ def workers_for(requested: int | None, units: int) -> int:
 
 def run_period(store: Store, standard: Standard, period_code: str, as_of: date | None = None,
                progress: Callable[[int], None] | None = None, workers: int | None = None,
-               engine_name: str | None = None, warn: Callable[[Completeness], None] | None = None) -> RunSummary:
+               engine_name: str | None = None, warn: Callable[[Completeness], None] | None = None,
+               full: bool = False) -> RunSummary:
     """Score every unit of a period as the workspace stands at one moment, and store the run.
+
+    Incremental unless `full`: a unit whose inputs' fingerprint equals the one the period's latest run
+    stored takes that run's document instead of being scored again (scoring.engine.incremental); every
+    unit is placed afresh. The stored documents and ranks are the same, byte for byte, either way.
 
     One moment: the run takes the write lock (BEGIN IMMEDIATE) before it reads any input and keeps
     it until it commits, so no other command can commit in between: everything read under the lock
@@ -102,11 +110,15 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     """
     period = period_of(store, period_code)
     as_of = as_of or period.end
-    job = ScoringJob(str(store.path), standard, period, as_of, backend(engine_name))
     counted = store.execute("select count(*) from units").fetchone()[0]  # sizes the pool; the codes are read below
     if not counted:
         raise RunError("no units in this workspace: import them with `scoring import units FILE`")
     workers = 1 if str(store.path) == ":memory:" else workers_for(workers, counted)  # workers open the file
+    engine = backend(engine_name)
+    # The base run is read before the lock: a run committed meanwhile is only a staler base (fingerprints
+    # decide what is reused, so any base gives the same documents).
+    base = None if full else incremental.base_run(store, period.code)
+    job = ScoringJob(str(store.path), standard, period, as_of, engine, base)
     with chunk_scorer(job, workers, store, counted) as score:
         with store.transaction():
             gaps = check_period(store, standard, period.code)
@@ -126,11 +138,14 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
                     progress(len(units))
             store.ensure_standings_index()
             _save_run_units(store, standard, run_id, scored)
+            reused = sum(s.reused for s in scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
                         units=len(codes), criteria=standard.label, engine=job.backend.label,
+                        **({"reused": reused, "base_run": base} if base is not None else {}),
                         **({"missing": {f"{g.kind}{':' + g.detail if g.detail else ''}": len(g.units)
                                         for g in gaps.gaps}} if gaps.gaps else {}))
-    return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label, job.backend.label)
+    return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label, job.backend.label,
+                      reused, base)
 
 
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
@@ -138,7 +153,8 @@ def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[
     placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
     for start in range(0, len(scored), CHUNK):
         store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
-                               "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed}
+                               "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
+                               "fingerprint": s.fingerprint}
                               for s in scored[start:start + CHUNK]])
 
 
@@ -175,7 +191,7 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
     if run["standard_hash"] != standard.content_hash:
         raise RunError(f"run {run['id']} used another standard than {standard.label}: score the whole period "
                        f"again with `scoring run --period {period.code}`")
-    facts = list(build_facts(store, standard, period, [unit]))
+    facts = list(build_facts(store, standard, period, [unit], grouped=True))
     if not facts:
         raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
     as_of = as_of or date.fromisoformat(run["as_of"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Iterable
 
-from scoring.engine.matches import Match
+from scoring.engine.matches import Match, fact_ref, fact_refs, times
 from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, resolve
 from scoring.standard import Standard
 from scoring.standard.schema import Rule
@@ -66,13 +66,6 @@ class UnitScore:
     @property
     def final(self) -> Decimal:
         return round2(self.base + self.bonus)
-
-
-def fact_ref(fact: dict[str, Any]) -> str:
-    """How an explanation cites a fact: a finding's id, a unit's code, or the fact's kind."""
-    if fact.get("ref"):
-        return str(fact["ref"])
-    return str(fact["code"] if fact.get("fact") == "unit" else fact["id"])
 
 
 class _Plan:
@@ -172,7 +165,7 @@ def multipliers(standard: Standard, groups: Grouped) -> dict[str, tuple[Decimal,
         for m in groups.get(rule_id, ()):
             target = m.facts[effect.fact]
             factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
-            causes += [fact_ref(f) for a, f in m.facts.items() if a != effect.fact]
+            causes += [r for a, f in m.facts.items() if a != effect.fact for r in fact_refs(f)]
             out[target["id"]] = (max(factor, effect.factor), causes, rule)
     return out
 
@@ -240,6 +233,8 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
         amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
         if per_count:
             amount *= int(primary.get("count", 1))
+        if not d.once_per:  # a once_per key counts once, however many findings share it
+            amount *= times(facts, primary_alias, per_count)
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
@@ -253,7 +248,7 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
         if t is None:
             t = taken[(rule.id, target)] = _Taken()
         t.add(key, amount, factor)
-        t.refs.update([fact_ref(f) for f in facts.values()])
+        t.refs.update([r for f in facts.values() for r in fact_refs(f)])
         if causes:
             t.refs.update(causes)
         if by_rule:
@@ -273,7 +268,7 @@ def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> di
             continue
         indicator = standard.indicators[rule.indicator]
         for m in groups.get(rule_id, ()):
-            refs = tuple(sorted(fact_ref(f) for f in m.facts.values()))
+            refs = tuple(sorted(r for f in m.facts.values() for r in fact_refs(f)))
             if s.points is not None:
                 out.setdefault(rule.indicator, []).append(Line(rule.id, s.points, refs, "score"))
                 continue
@@ -300,9 +295,11 @@ def _events(standard: Standard, groups: Grouped, kind: str) -> list[Line]:
                 b = rule.then.bonus
                 amount = b.points * (int(m.facts[rule.primary].get("count", 1)) if b.per == "count" else 1)
                 once = resolve(b.once_per, m.facts) if b.once_per else None
+                if once is None:
+                    amount *= times(m.facts, rule.primary, b.per == "count")
             key = (rule.id, once if once is not None else tuple(sorted(f["id"] for f in m.facts.values())))
             entry = keyed.setdefault(key, [amount, set()])
-            entry[1].update(fact_ref(f) for f in m.facts.values())
+            entry[1].update(r for f in m.facts.values() for r in fact_refs(f))
     per_rule: dict[str, list] = {}
     for (rule_id, _), (amount, refs) in keyed.items():
         acc = per_rule.setdefault(rule_id, [ZERO, set()])

@@ -309,7 +309,7 @@ class Store:
 
     def save_run_units(self, rows: list[dict[str, Any]]) -> None:
         """Rows with their placement and `document` made by pack_document."""
-        columns = ("run", "unit", "ranking_group", "score", "veto", *PLACEMENT_COLUMNS, "document")
+        columns = ("run", "unit", "ranking_group", "score", "veto", *PLACEMENT_COLUMNS, "document", "fingerprint")
         self.conn.executemany(f"insert into run_units ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
                               [tuple(row[c] for c in columns) for row in rows])
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 6  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 7  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
 # 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
 # runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
 # review_ends, window_days (公示 and final: scoring.store.lifecycle); finding_withdrawals; appeals
+# 7: run_units.fingerprint (of the unit's inputs: incremental runs, scoring.engine.incremental)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -38,7 +39,8 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
               "standard_version": str, "created_at": str, "user": str, "units": int,
               "engine": str, "engine_version": str, "completeness": str}, ("id",)),
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
-                   "veto": int, "grade_code": str, "feed_points": str, "document": bytes}, ("run", "unit")),
+                   "veto": int, "grade_code": str, "feed_points": str, "document": bytes,
+                   "fingerprint": str}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
                         "title": str, "note": str, "deadline": str, "status": str, "owner": str,
                         "created_at": str, "updated_at": str, "standard_hash": str, "standard_version": str,
