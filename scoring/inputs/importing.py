@@ -313,16 +313,16 @@ def _check_aliases(path: Path, keys: tuple, named: tuple) -> None:
     """A Chinese and an English header for one field (单位编码 and unit) are one column given twice:
     the row would silently keep only the last one's value, perhaps another unit's."""
     first: dict[str, int] = {}
-    for index, field in enumerate(named):
-        if field is None:
+    for index, given in enumerate(named):
+        if given is None:
             continue
-        if field in first:
-            earlier = first[field]
+        if given in first:
+            earlier = first[given]
             raise ImportFailed([f"{path.name}:1: header: " + _(
                 "columns {first!r} ({first_letter}) and {second!r} ({second_letter}) both give {field!r}; keep one of them",
                 first=keys[earlier], first_letter=column_letter(earlier), second=keys[index],
-                second_letter=column_letter(index), field=field)])
-        first[field] = index
+                second_letter=column_letter(index), field=given)])
+        first[given] = index
 
 
 def _check_header(kind: str, path: Path, required: set[str], raw: dict[str, Any]) -> None:
