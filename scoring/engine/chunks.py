@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator
 
 from scoring.engine import orphans
 from scoring.engine.backends import Backend, Engine
+from scoring.engine.dated import with_dates
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
@@ -71,7 +72,7 @@ def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, 
     code = uf.unit["code"]
     tracked = uf.items + uf.carried_items
     try:
-        first = engine.fire(code, uf.facts)
+        first = engine.fire(code, with_dates(standard, uf.facts, period, as_of))
         second = engine.fire(code, rectification_facts(tracked, {}, period, as_of))
     finally:
         engine.forget(code)

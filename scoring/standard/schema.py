@@ -6,13 +6,17 @@ silently scoring with a default.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from scoring.standard.dates import MISSING_TO, NAME, PERIOD_DATES, UNITS, between_field, minus_field
+
 CODE = r"^[A-Z][A-Z0-9_]*$"
-FACT_KINDS = ("unit", "finding", "previous_finding", "self_assessment", "survey", "metrics", "rectification")
+FACT_KINDS = ("unit", "finding", "previous_finding", "self_assessment", "survey", "metrics", "rectification",
+              "record", "period")
 Points = Decimal
 
 
@@ -93,6 +97,37 @@ class Feed(Strict):
     score_cap: Decimal = Field(gt=0)
 
 
+class MonthDay(Strict):
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
+class Shift(Strict):
+    """How far a named date lies from its origin; exactly one field (negative = earlier)."""
+
+    years: int | None = None
+    months: int | None = None  # calendar months; the 31st becomes a shorter month's last day
+    weeks: int | None = None
+    days: int | None = None
+    workdays: int | None = None  # mainland working days (chinesecalendar)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Shift":
+        if sum(getattr(self, k) is not None for k in type(self).model_fields) != 1:
+            raise ValueError("add takes exactly one of years, months, weeks, days, workdays")
+        return self
+
+
+class NamedDate(Strict):
+    """A date relative to the period (年度报告：期末之后的1月31日；监测时间点前2周)."""
+
+    name: str
+    name_en: str = ""
+    from_: str = Field(alias="from")  # period_start | period_end | as_of | an earlier named date
+    add: Shift | None = None
+    next: MonthDay | None = None  # the first such month-day strictly after `from` (+ `add`)
+
+
 class Criteria(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     version: str
@@ -109,6 +144,20 @@ class Criteria(Strict):
     grades: tuple[Grade, ...] = Field(min_length=1)
     excellence_quota: ExcellenceQuota | None = None
     feed: Feed
+    dates: dict[str, NamedDate] = {}
+    record_kinds: dict[str, Label] = {}
+    column_types: dict[str, Label] = {}
+
+    @field_validator("dates")
+    @classmethod
+    def _date_names(cls, dates: dict[str, NamedDate]) -> dict[str, NamedDate]:
+
+
+        for key in dates:
+            if not re.match(NAME, key) or key in PERIOD_DATES:
+                raise ValueError(f"date name {key!r}: use lower-case words joined by single underscores, "
+                                 f"not one of {', '.join(PERIOD_DATES)}")
+        return dates
 
 
 # ---------------------------------------------------------------- rules
@@ -157,8 +206,48 @@ def _one_value(name: str, value: Any) -> None:
                          f"for several, write {name}: {{in: [...]}}")
 
 
+class Between(Strict):
+    """A duration between two date fields of one fact, compared with a number (20个工作日内)."""
+
+    from_: str = Field(alias="from", pattern=NAME)
+    to: str = Field(pattern=NAME)
+    in_: Literal[UNITS] = Field(alias="in")  # type: ignore[valid-type]
+    missing_to: Literal[MISSING_TO] | None = None  # type: ignore[valid-type]
+    lt: Decimal | None = None
+    lte: Decimal | None = None
+    gt: Decimal | None = None
+    gte: Decimal | None = None
+    eq: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_comparison(self) -> "Between":
+        if sum(getattr(self, k) is not None for k in ("lt", "lte", "gt", "gte", "eq")) != 1:
+            raise ValueError("between takes exactly one of lt, lte, gt, gte, eq")
+        return self
+
+    def as_condition(self) -> tuple[str, dict[str, Decimal]]:
+        op = next(k for k in ("lt", "lte", "gt", "gte", "eq") if getattr(self, k) is not None)
+        return between_field(self.from_, self.to, self.in_, self.missing_to), {op: getattr(self, op)}
+
+
+def _dated(conditions: dict[str, Any]) -> dict[str, Any]:
+    """`published: {gt: {date: report_deadline}}` becomes `published__minus__report_deadline: {gt: 0}`."""
+    out = {}
+    for name, value in conditions.items():
+        if (isinstance(value, dict) and len(value) == 1 and isinstance(inner := next(iter(value.values())), dict)
+                and set(inner) == {"date"} and next(iter(value)) in ("eq", "ne", "lt", "lte", "gt", "gte")):
+            out[minus_field(name, str(inner["date"]))] = {next(iter(value)): 0}
+        else:
+            out[name] = value
+    return out
+
+
 class Pattern(Strict):
-    """A fact the rule needs: its kind plus conditions on its fields (`any` is an OR of condition sets)."""
+    """A fact the rule needs: its kind plus conditions on its fields (`any` is an OR of condition sets).
+
+    Date comparisons (`{gt: {date: NAME}}`) and `between` durations become conditions on derived
+    number fields (scoring.standard.dates), so every engine compares them like any other field.
+    """
 
     fact: Literal[FACT_KINDS]  # type: ignore[valid-type]
     conditions: dict[str, Condition] = {}
@@ -169,12 +258,20 @@ class Pattern(Strict):
     def _gather_conditions(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        known = {"fact", "any", "conditions"}
+        known = {"fact", "any", "conditions", "between"}
         conditions = {k: v for k, v in data.items() if k not in known}
-        rest = {k: v for k, v in data.items() if k in known}
-        merged = {**rest.get("conditions", {}), **conditions}
+        rest = {k: v for k, v in data.items() if k in known and k != "between"}
+        merged = _dated({**rest.get("conditions", {}), **conditions})
+        between = data.get("between") or ()
+        if not isinstance(between, (list, tuple)):
+            raise ValueError("between: a list of durations, for example [{from: formed, to: published, in: workdays, gt: 20}]")
+        for spec in between:
+            field, cond = Between.model_validate(spec).as_condition()
+            merged[field] = cond
         for name, value in merged.items():
             _one_value(name, value)
+        if "any" in rest and isinstance(rest["any"], (list, tuple)):
+            rest["any"] = [_dated(group) if isinstance(group, dict) else group for group in rest["any"]]
         return {**rest, "conditions": merged}
 
     def all_conditions(self) -> list[tuple[str, Condition]]:
@@ -297,6 +394,7 @@ class ExampleGiven(Strict):
     survey: dict[str, int] | None = None
     metrics: dict[str, Decimal] = {}
     rectifications: tuple[dict[str, Any], ...] = ()
+    records: tuple[dict[str, Any], ...] = ()
 
 
 class Example(Strict):
@@ -354,6 +452,13 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     "metrics": {},
     "rectification": {"ref": "text", "indicator": "text", "finding": "text", "rule": "text", "deadline": "text",
                       "status": "text", "overdue": "bool", "period": "text"},
+    # Dated records (主动公开信息、栏目更新、年度报告 …). `date` fields hold ISO text: a rule compares
+    # them through derived fields (scoring.standard.dates), never as text.
+    "record": {"ref": "text", "kind": "text", "column": "text", "column_type": "text", "title": "text",
+               "date": "date", "formed": "date", "published": "date", "replied": "date", "value": "number",
+               "ok": "bool", "count": "number"},
+    # The period scored and the run date (监测时间点): one fact, present when some rule reads it.
+    "period": {"code": "text", "months": "number", "period_start": "date", "period_end": "date", "as_of": "date"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.
