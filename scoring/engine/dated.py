@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scoring.engine.matches import engine_fields
+from scoring.engine.matches import engine_fields, fact_kinds_read
 from scoring.standard import Standard
 from scoring.standard.dates import Derived, derived_names, derived_value, evaluate_named
 from scoring.store.periods import Period
@@ -41,8 +41,7 @@ def _plan(standard: Standard) -> _DatePlan:
     if cached is not None and cached[0]() is standard:
         return cached[1]
     fields = engine_fields(standard)
-    uses_period = any(p.fact == "period" for src in standard.rules
-                      for p in (*src.rule.when.values(), *src.rule.unless.values()))
+    uses_period = "period" in fact_kinds_read(standard)
     plan = _DatePlan({kind: tuple(derived_names(fields.get(kind, ()))) for kind in DATED_KINDS}, uses_period)
     _plans[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _plans.pop(key, None)), plan)
     return plan

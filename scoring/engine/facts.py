@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import orjson
 
+from scoring.engine.matches import fact_kinds_read
 from scoring.store.periods import Period
 from scoring.standard import Standard
 from scoring.store import Store
@@ -150,7 +151,7 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
 
 
 def _queries(standard: Standard) -> list[str]:
-    read = {p.fact for src in standard.rules for p in (*src.rule.when.values(), *src.rule.unless.values())}
+    read = fact_kinds_read(standard)
     return [sql for kind, sql in _QUERIES.items() if kind not in _ON_DEMAND or kind in read]
 
 

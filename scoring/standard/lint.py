@@ -101,11 +101,18 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     if rule.indicator is not None and rule.indicator not in standard.indicators:
         yield f"indicator: unknown indicator {rule.indicator!r}"
     earlier: dict[str, str] = {}  # alias -> fact kind, of the `when` facts listed so far
-    for section, patterns in (("when", rule.when), ("unless", rule.unless)):
+    selections = {f"when.{alias}.of": agg.of for alias, agg in rule.aggregates.items()}
+    for section, patterns in (("when", rule.when), ("unless", rule.unless), ("", selections)):
         for alias, pattern in patterns.items():
             fields = _fields_of(standard, pattern.fact)
+            if pattern.fact == "aggregate":
+                if alias not in rule.aggregates or section != "when":
+                    yield (f"{section}.{alias}: aggregate facts come from an aggregate in when "
+                           f"(aggregate: count, of: {{fact: record, ...}})")
+                    continue
+                fields = fields | {p.field for p in rule.aggregates[alias].per if p.field}
             for name, cond in pattern.all_conditions():
-                where = f"{section}.{alias}.{name}"
+                where = f"{section}.{alias}.{name}" if section else f"{alias}.{name}"
                 if parse_derived(name) is not None:
                     problem = _derived_problem(standard, pattern.fact, name)
                     if problem:
@@ -127,6 +134,9 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
                                f"write a rule per alternative instead")
             if section == "when":
                 earlier[alias] = pattern.fact
+
+    for alias, agg in rule.aggregates.items():
+        yield from _aggregate_problems(standard, f"when.{alias}", agg)
 
     def ref_problems(where: str, ref: str | None) -> Iterator[str]:
         if ref is None or "." not in ref:
@@ -189,6 +199,26 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     for alias, pattern in aliases.items():
         if pattern.fact == "rectification" and alias in rule.unless:
             yield f"unless.{alias}: absence of rectification items cannot be tested"
+
+
+def _aggregate_problems(standard: Standard, where: str, agg) -> Iterator[str]:
+    """An aggregate over a field its facts do not have, or by a date that is not one, can only give nothing."""
+    kind = agg.of.fact
+    types = {"metrics": dict.fromkeys(standard.criteria.metrics, "number")}.get(kind, FIELD_TYPES.get(kind, {}))
+    if kind in ("aggregate", "rectification"):
+        yield f"{where}.of: an aggregate counts inputs; it cannot count {kind} facts"
+    if agg.field is not None and types.get(agg.field) != "number":
+        numbers = sorted(n for n, t in types.items() if t == "number")
+        yield f"{where}.field: a {kind} fact has no number field {agg.field!r} (number fields: {', '.join(numbers) or 'none'})"
+    for name in agg.where:
+        if name not in types and parse_derived(name) is None:
+            yield f"{where}.where.{name}: a {kind} fact has no field {name!r}"
+    for i, per in enumerate(agg.per):
+        if per.field is not None and per.field not in types:
+            yield f"{where}.per[{i}].field: a {kind} fact has no field {per.field!r}"
+        if per.date is not None and types.get(per.date) != "date":
+            dates = sorted(n for n, t in types.items() if t == "date")
+            yield f"{where}.per[{i}].date: a {kind} fact has no date field {per.date!r} (date fields: {', '.join(dates) or 'none'})"
 
 
 def _target_problems(standard: Standard, rule: Rule, where: str, target: str | None, primary: str) -> Iterator[str]:

@@ -16,7 +16,7 @@ from scoring.standard.dates import MISSING_TO, NAME, PERIOD_DATES, UNITS, betwee
 
 CODE = r"^[A-Z][A-Z0-9_]*$"
 FACT_KINDS = ("unit", "finding", "previous_finding", "self_assessment", "survey", "metrics", "rectification",
-              "record", "period")
+              "record", "period", "aggregate")
 Points = Decimal
 
 
@@ -402,6 +402,81 @@ class Example(Strict):
     expect: dict[str, Any] = Field(min_length=1)
 
 
+WINDOWS = ("day", "half_month", "month", "quarter", "half_year")
+AGGREGATE_KEYS = {"aggregate", "of", "where", "field", "per"}
+
+
+class Per(Strict):
+    """One grouping key of an aggregate: a field's value, or a calendar window of a date field."""
+
+    field: str | None = None
+    values: tuple[str, ...] = ()  # with field: groups that exist even with no fact (value 0)
+    every: Literal[WINDOWS] | None = None  # type: ignore[valid-type]
+    date: str | None = None  # with every: the date field; every window of the period exists (0 if empty)
+
+    @model_validator(mode="after")
+    def _field_or_window(self) -> "Per":
+        if (self.field is None) == (self.every is None):
+            raise ValueError("per takes either field (with optional values) or every with date")
+        if self.every is not None and self.date is None:
+            raise ValueError(f"per every {self.every}: name the date field, for example date: published")
+        if self.field is None and self.values:
+            raise ValueError("per values go with a field")
+        return self
+
+
+class Aggregate(Strict):
+    """A number computed over facts matching a pattern (栏目累计超过5个、累计占比超过5%、每月不低于40条).
+
+    The engine selects the facts (`of`, and `where` for a share's numerator); the tally only adds
+    them up per group; the rule's conditions on `value` are compared by the engine again.
+    """
+
+    aggregate: Literal["count", "sum", "share", "max", "min"]
+    of: Pattern
+    where: dict[str, Condition] = {}  # share: the numerator's extra conditions on the same fact
+    field: str | None = None  # sum / max / min: the number field added up (share: an optional weight)
+    per: tuple[Per, ...] = ()
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> "Aggregate":
+        if self.aggregate in ("sum", "max", "min") and self.field is None:
+            raise ValueError(f"aggregate {self.aggregate} needs the number field it adds up (field: ...)")
+        if self.aggregate == "count" and self.field is not None:
+            raise ValueError("aggregate count counts facts and takes no field (use sum for a field)")
+        if (self.aggregate == "share") != bool(self.where):
+            raise ValueError("where (the numerator's conditions) goes with aggregate share, and share needs it")
+        return self
+
+    def where_pattern(self) -> Pattern:
+        """The share's numerator: the `of` pattern with `where` added."""
+        data = {"fact": self.of.fact, **self.of.conditions, **self.where}
+        if self.of.any:
+            data["any"] = list(self.of.any)
+        return Pattern.model_validate(data)
+
+
+def _lower_aggregates(data: Any) -> Any:
+    """An aggregate alias in `when` becomes a pattern on the `aggregate` fact the tally computes for it,
+    named RULE.alias; the aggregate itself moves to `aggregates` (scoring.engine.aggregates)."""
+    if not isinstance(data, dict) or not isinstance(data.get("when"), dict):
+        return data
+    for section in ("unless",):
+        if isinstance(data.get(section), dict) and any(isinstance(p, dict) and "aggregate" in p
+                                                       for p in data[section].values()):
+            raise ValueError("unless: an aggregate cannot be absent; compare its value in when (value: 0)")
+    when, aggregates = {}, dict(data.get("aggregates") or {})
+    for alias, pattern in data["when"].items():
+        if isinstance(pattern, dict) and "aggregate" in pattern:
+            spec = {k: v for k, v in pattern.items() if k in AGGREGATE_KEYS}
+            aggregates[alias] = spec
+            when[alias] = {"fact": "aggregate", "name": f"{data.get('id')}.{alias}",
+                           **{k: v for k, v in pattern.items() if k not in AGGREGATE_KEYS}}
+        else:
+            when[alias] = pattern
+    return {**data, "when": when, "aggregates": aggregates} if aggregates else data
+
+
 class Rule(Strict):
     id: str = Field(pattern=CODE)
     title: str
@@ -415,6 +490,9 @@ class Rule(Strict):
     unless: dict[str, Pattern] = {}
     then: Then
     examples: tuple[Example, ...] = Field(min_length=1)
+    aggregates: dict[str, Aggregate] = {}  # filled from aggregate aliases in when (see _lower_aggregates)
+
+    _lower = model_validator(mode="before")(classmethod(lambda cls, data: _lower_aggregates(data)))
 
     @field_validator("when", "unless")
     @classmethod
@@ -459,6 +537,9 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
                "ok": "bool", "count": "number"},
     # The period scored and the run date (监测时间点): one fact, present when some rule reads it.
     "period": {"code": "text", "months": "number", "period_start": "date", "period_end": "date", "as_of": "date"},
+    # A group's value of an aggregate (computed by the tally between the engine's passes); a rule
+    # reads its own aggregates only. Fields named by `per: {field: X}` are text keys beside these.
+    "aggregate": {"name": "text", "value": "number", "window_start": "date", "window_end": "date"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.
