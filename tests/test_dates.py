@@ -153,9 +153,10 @@ def test_records_import_with_chinese_headers_and_score_end_to_end(new_workspace,
     lines = [l for d in card["dimensions"] for i in d["indicators"] for l in i["lines"]]
     dated = [(l["rule"], l["points"], l["facts"]) for l in lines if l["rule"].startswith(("PUBLISHED", "ANNUAL"))]
     assert dated == [("PUBLISHED_LATE", "-2", ["R-1"]), ("ANNUAL_REPORT_NOT_PUBLISHED", "-5", ["2025"])]
-    # The one document also falls short of the yearly total (-2), October of 40 a month (-5), and the
-    # eleven blank months (-110) take J32's 40 points: 100 - 2 - 5 - 2 - 40.
-    assert card["score"] == "51.00"
+    # The one document also falls short of the yearly total (-2), October of 40 a month (-5), the
+    # eleven blank months (-110) take J32's 40 points, and there is no annual report (J33 -2):
+    # 100 - 2 - 5 - 2 - 40 - 2.
+    assert card["score"] == "49.00"
 
 
 def test_a_workspace_made_before_records_existed_gains_the_table_when_opened(tmp_path):
