@@ -96,3 +96,21 @@ def test_an_aggregate_cannot_be_tested_for_absence(tmp_path):
     message = _refused(_copy(tmp_path), "rules/annual_report.yml", "    r: {fact: record, kind: annual_report}\n  then",
                        "    r: {aggregate: count, of: {fact: record, kind: annual_report}}\n  then")
     assert "unless: an aggregate cannot be absent" in message
+
+
+def test_one_limit_for_several_rules_shows_what_it_held_back():
+    doc = _score({"records": [{"kind": "column_update", "column": "机构概况", "column_type": "fixed", "date": "2025-03-01"},
+                              {"kind": "column_update", "column": "规划计划", "column_type": "regular"}]})
+    lines = [(l["rule"], l["points"], l.get("note", "")) for l in _lines(doc, "J34")]
+    assert lines == [("UPDATE_CYCLE_REGULAR", "-8", ""), ("UPDATE_CYCLE_FIXED", "-2", ""),
+                     ("FLOOR", "8", "本项减分上限 2（原扣 10）")]
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("max: 7, method: deduct, limit: 2}", "max: 7, method: deduct, limit: 7}",
+     "indicator J34: limit 7 is not below its max 7: it can never bind"),
+    ("max: 7, method: deduct, limit: 2}", "max: 7, method: deduct, limit: 1}",
+     "rule UPDATE_CYCLE_DYNAMIC: then.deduct.points: deducts 2 at once into J34, whose limit is 1"),
+])
+def test_check_names_a_limit_that_cannot_work(tmp_path, old, new, message):
+    assert message in _refused(_copy(tmp_path), "criteria.yml", old, new)

@@ -69,9 +69,12 @@ def _facts(name: str, agg: Aggregate, members: list[dict], numerator: set[str], 
     groups: dict[tuple, list[dict]] = {key: [] for key in _empty_groups(agg.per, period)}
     for fact in members:
         keys = [_key(per, fact) for per in agg.per]
-        if any(k is _NONE for k in keys):  # a fact without the window's date opens its other keys' groups only
-            for key in _empty_groups(agg.per, period, fixed=dict(enumerate(keys))):
-                groups.setdefault(key, [])
+        # A fact opens every window for its field keys (a column updated once has 23 empty half months);
+        # one without the window's date (a column never updated) opens them and counts in none.
+        fields = {i: k for i, (per, k) in enumerate(zip(agg.per, keys)) if per.field is not None}
+        for key in _empty_groups(agg.per, period, fixed=fields):
+            groups.setdefault(key, [])
+        if any(k is _NONE for k in keys):
             continue
         if any(per.every is not None and not period.contains(k) for per, k in zip(agg.per, keys)):
             continue  # dated outside the period: in none of its windows
@@ -113,7 +116,7 @@ def _empty_groups(pers: tuple[Per, ...], period: Period, fixed: dict[int, Any] |
     With a field that declares no values, no empty group exists unless a fact fixes that key."""
     axes: list[list[Any]] = []
     for i, per in enumerate(pers):
-        if fixed is not None and fixed.get(i) is not _NONE:
+        if fixed is not None and i in fixed:
             axes.append([fixed[i]])
         elif per.every is not None:
             axes.append([start for start, _ in windows(per.every, period.start, period.end)])

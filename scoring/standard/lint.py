@@ -29,6 +29,9 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
             if ind.code in seen:
                 yield f"{where}: indicator {ind.code}: code used twice"
             seen.add(ind.code)
+            if ind.limit is not None and ind.limit >= ind.max:
+                yield (f"{where}: indicator {ind.code}: limit {ind.limit} is not below its max {ind.max}: "
+                       f"it can never bind (leave it out)")
             for t in ind.types or ():
                 if t not in c.unit_types:
                     yield f"{where}: indicator {ind.code}: types: unknown unit type {t!r} (known: {', '.join(c.unit_types)})"
@@ -151,6 +154,10 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     primary = rule.when[rule.primary].fact
     if then.deduct:
         d = then.deduct
+        target = standard.indicators.get(d.indicator or rule.indicator or "")
+        if target is not None and target.limit is not None and d.points is not None and d.points > target.limit:
+            yield (f"then.deduct.points: deducts {d.points} at once into {target.code}, whose limit is "
+                   f"{target.limit}: it can never count in full")
         yield from ref_problems("then.deduct.once_per", d.once_per)
         yield from _target_problems(standard, rule, "then.deduct.indicator", d.indicator, primary)
         if d.per == "count" and primary not in ("finding",):

@@ -33,6 +33,8 @@ class Indicator(Strict):
     max: Points = Field(gt=0)
     method: Literal["deduct", "ratio", "quota"]
     types: tuple[str, ...] | None = None
+    # The most all deductions together take off (未按要求扣2分: one limit for several rules); default: all of it.
+    limit: Points | None = Field(default=None, gt=0)
 
 
 class Dimension(Strict):
