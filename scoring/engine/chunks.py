@@ -23,10 +23,9 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 from scoring.engine import orphans
-from scoring.engine.aggregates import aggregate_facts, selections
 from scoring.engine.backends import Backend, Engine
-from scoring.engine.dated import with_dates
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
+from scoring.engine.passes import fire_passes
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
 from scoring.rectify.items import days_late, is_overdue, rectification_facts
@@ -73,18 +72,13 @@ def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, 
     code = uf.unit["code"]
     tracked = uf.items + uf.carried_items
     try:
-        first, selected = selections(engine.fire(code, with_dates(standard, uf.facts, period, as_of)))
-        second = engine.fire(code, rectification_facts(tracked, {}, period, as_of)
-                             + (aggregate_facts(standard, selected, period) if selected or _aggregates(standard) else []))
+        first, second = fire_passes(engine, standard, period, as_of, code, uf.facts,
+                                    later=rectification_facts(tracked, {}, period, as_of))
     finally:
         engine.forget(code)
     score = tally(standard, uf.unit, first + second)
     score.rectifications = _listed_items(tracked, period, as_of)
     return score
-
-
-def _aggregates(standard: Standard) -> bool:
-    return any(src.rule.aggregates for src in standard.rules)
 
 
 def _listed_items(items: list[dict[str, Any]], period: Period, as_of: date) -> list[dict]:

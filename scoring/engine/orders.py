@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from scoring.engine.backends import Engine
 from scoring.engine.facts import build_facts
 from scoring.engine.matches import Match
+from scoring.engine.passes import fire_passes
 from scoring.engine.tally import canonical, deduction_target, not_applicable, plan_for
 from scoring.rectify.items import deadline, item_id
 from scoring.standard import Standard
@@ -49,9 +50,12 @@ def ordered_items(engine: Engine, standard: Standard, period: Period, unit_facts
     """The items the standard orders for one unit's findings of a period (every comparison in the engine)."""
     code = unit_facts.unit["code"]
     try:
-        matches = engine.fire(code, unit_facts.facts)
+        # As a run fires them: dated fields, then aggregates (a rule taking an indicator out may read
+        # either). Named dates relative to as_of are taken at the period's end, a run's default date.
+        first, second = fire_passes(engine, standard, period, period.end, code, unit_facts.facts)
     finally:
         engine.forget(code)
+    matches = first + second
     excluded = not_applicable(standard, unit_facts.unit["type"], matches)
     rectifying = plan_for(standard).rectify
     items = derive_items(standard, code, period, canonical([m for m in matches if m.rule in rectifying], standard),
