@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from scoring.rectify.evidence import evidence_dir
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -109,3 +111,62 @@ def test_cli_evidence_must_exist_and_is_kept_by_its_hash(new_workspace, tmp_path
     shown = ws.json("rectify", "show", "R-F-0001")
     assert shown["history"][-1]["evidence"] == f"photo.png sha256:{digest}"
     assert (evidence_dir(ws.db) / digest).read_bytes() == PNG
+
+
+RECTIFY_UNLESS_NO_DOCUMENTS = """
+- id: CONTENT_ERROR_FIX
+  title: 内容错误须整改
+  title_en: Content errors are rectified
+  rationale: 测试：发现内容错误的，30日内整改。
+  indicator: J13
+  when:
+    f: {fact: finding, code: CONTENT_ERROR}
+  then:
+    rectify: {deadline_days: 30}
+  examples:
+    - given: {findings: [{code: CONTENT_ERROR}], records: [{kind: document, published: "2025-03-02"}]}
+      expect: {rectifications: 1}
+
+- id: NO_DOCUMENTS_NO_J13
+  title: 全年无主动公开信息，内容准确性不涉及
+  title_en: No published item, content accuracy does not apply
+  rationale: 测试：按聚合值判定指标不涉及（第二遍）。
+  indicator: J13
+  when:
+    n: {aggregate: count, of: {fact: record, kind: document}, value: 0}
+  then:
+    not_applicable: true
+  examples:
+    - given: {}
+      expect: {not_applicable: [J13]}
+"""
+
+
+@pytest.mark.parametrize("engine_name", ["clips", "durable"])
+def test_orders_at_import_see_the_aggregates_a_run_sees(tmp_path, monkeypatch, engine_name):
+    """An indicator taken out by a rule over an aggregate (second pass) orders no rectification at import."""
+    if engine_name == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    import shutil
+
+    from scoring.engine.examples import example_workspace
+    from scoring.standard.loader import load_standard_dir
+    from scoring.standard.schema import Example
+
+    folder = tmp_path / "std"
+    shutil.copytree(Path(__file__).resolve().parent / "standards" / "real-clauses", folder)
+    (folder / "rules" / "orders_probe.yml").write_text(RECTIFY_UNLESS_NO_DOCUMENTS, encoding="utf-8")
+    standard = load_standard_dir(folder)
+    monkeypatch.setenv("SCORING_ENGINE", engine_name)
+
+    def items(records: list[dict]) -> list[str]:
+        example = Example.model_validate({"given": {"period": "2025", "findings": [{"code": "CONTENT_ERROR"}],
+                                                    "records": records}, "expect": {"rectifications": 0}})
+        store = example_workspace(standard, example)
+        try:
+            return [r["rule"] for r in store.rectifications() if r["status"] != "withdrawn"]
+        finally:
+            store.close()
+
+    assert items([{"kind": "document", "published": "2025-03-02"}]) == ["CONTENT_ERROR_FIX"]
+    assert items([]) == []
