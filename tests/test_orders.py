@@ -170,3 +170,26 @@ def test_orders_at_import_see_the_aggregates_a_run_sees(tmp_path, monkeypatch, e
 
     assert items([{"kind": "document", "published": "2025-03-02"}]) == ["CONTENT_ERROR_FIX"]
     assert items([]) == []
+
+
+def test_importing_records_reissues_the_orders_they_decide(new_workspace, tmp_path):
+    """Findings first (no document yet: J13 does not apply, no item), then records: the item is issued."""
+    import shutil
+
+    folder = tmp_path / "std"  # the real-clauses criteria with only the two probe rules (whose examples pass)
+    (folder / "rules").mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent / "standards" / "real-clauses" / "criteria.yml", folder)
+    (folder / "rules" / "orders_probe.yml").write_text(RECTIFY_UNLESS_NO_DOCUMENTS, encoding="utf-8")
+    ws = new_workspace()
+    ws.invoke("init")
+    ws.invoke("criteria", "use", folder)
+    ws.invoke("period", "add", "2025")
+    (tmp_path / "u.csv").write_text("单位编码,单位名称,单位类型\nD1,甲区,A\n", encoding="utf-8")
+    ws.invoke("import", "units", tmp_path / "u.csv")
+    (tmp_path / "f.csv").write_text("id,unit,period,date,code,indicator,count,corrected_on_spot\n"
+                                    "F-1,D1,2025,2025-04-01,CONTENT_ERROR,,1,否\n", encoding="utf-8")
+    ws.invoke("import", "findings", tmp_path / "f.csv")
+    assert ws.json("rectify", "list") == []
+    (tmp_path / "r.csv").write_text("单位编码,考核周期,记录类型,公开日期\nD1,2025,document,2025-03-02\n", encoding="utf-8")
+    ws.invoke("import", "records", tmp_path / "r.csv")
+    assert [(r["id"], r["deadline"], r["status"]) for r in ws.json("rectify", "list")] == [("R-F-1", "2025-05-01", "open")]

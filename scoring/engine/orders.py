@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from scoring.engine.backends import Engine
 from scoring.engine.facts import build_facts
-from scoring.engine.matches import Match
+from scoring.engine.matches import Match, fact_kinds_read
 from scoring.engine.passes import fire_passes
 from scoring.engine.tally import canonical, deduction_target, not_applicable, plan_for
 from scoring.rectify.items import deadline, item_id
@@ -103,7 +103,12 @@ def issue_period(store: Store, standard: Standard, period_code: str) -> dict[str
 
 
 def after_import(store: Store, standard: Standard):
-    """The hook an import of findings calls inside its transaction: their orders are issued with them."""
+    """The hook an import calls inside its transaction: the orders of the findings it touches are issued with it.
+
+    Findings, always; dated records too when the standard's rules read them (a rule over records or
+    their aggregates may take an indicator out, and so decide whether a finding orders an item)."""
+    kinds = {"findings"} | ({"records"} if "record" in fact_kinds_read(standard) else set())
+
     def issue(kind: str, pairs: set[tuple[str, str]]) -> dict[str, int] | None:
-        return issue_orders(store, standard, pairs, audit=False) if kind == "findings" else None
+        return issue_orders(store, standard, pairs, audit=False) if kind in kinds else None
     return issue
