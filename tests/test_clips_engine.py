@@ -77,3 +77,12 @@ def test_lint_refuses_a_same_join_among_any_alternatives():
     assert consistency_problems(standard) == [
         "rules/probe.yml: rule PROBE: when.b.any.code: a same: join cannot be one of any:'s alternatives; "
         "write a rule per alternative instead"]
+
+
+@pytest.mark.parametrize("fixed", ["A", {"in": ["A", "B"]}])
+def test_a_join_on_a_field_the_other_pattern_fixes_compiles_and_matches(fixed):
+    """CLIPS once refused `same: a.code` when a's code was a constant (its constraint check, CSTRNCHK1)."""
+    standard = one_rule({"a": {"fact": "finding", "code": fixed}, "b": {"fact": "finding", "code": {"same": "a.code"}}})
+    with Engine(standard, "clips") as engine:
+        found = engine.fire("U1", unit({"code": "A"}, {"code": "A"}, {"code": "C"}, {}))
+    assert sorted((m.facts["a"]["id"], m.facts["b"]["id"]) for m in found) == [("f0", "f1"), ("f1", "f0")]

@@ -71,3 +71,29 @@ def test_the_report_carries_the_completeness_section(new_workspace, tmp_path):
     ws.invoke("report", "--period", "2025", "--out", tmp_path / "out")
     html = (tmp_path / "out" / "report-2025.html").read_text(encoding="utf-8")
     assert "数据完整性" in html and f"缺少民主评议问卷：7 个单位（{ALL_UNITS}）" in html
+
+
+CLAUSES_DIR = Path(__file__).resolve().parent / "standards" / "real-clauses"
+
+
+def test_a_standard_of_dated_records_warns_of_units_without_records_and_not_of_surveys(new_workspace, tmp_path):
+    """The real-clauses standard reads records and no survey: a unit without records would lose every
+    month of J32 silently (blank months), so check names it; surveys it never reads are not asked for."""
+    import csv
+
+    def write(name: str, rows: list[list[str]]) -> Path:
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        return tmp_path / name
+
+    ws = new_workspace()
+    ws.invoke("init")
+    ws.invoke("criteria", "use", CLAUSES_DIR)
+    ws.invoke("period", "add", "2025")
+    ws.invoke("import", "units", write("u.csv", [["单位编码", "单位名称", "单位类型"], ["D1", "甲区", "A"], ["D2", "乙区", "A"]]))
+    ws.invoke("import", "records", write("r.csv", [["单位编码", "考核周期", "记录类型", "公开日期"],
+                                                   ["D1", "2025", "document", "2025-03-02"]]))
+    result = ws.invoke("check", "--period", "2025", code=1)
+    assert result.stdout.splitlines() == ["缺少带日期的记录（scoring import records）：1 个单位（D2）"]
+    en = ws.invoke("check", "--period", "2025", "--lang", "en", code=1)
+    assert en.stdout.splitlines() == ["no dated records (scoring import records): 1 units (D2)"]

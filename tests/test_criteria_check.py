@@ -20,6 +20,11 @@ from scoring.standard.loader import SHIPPED, load_standard_dir
 STANDARD = load_default()
 EXAMPLES = [(src, i, example) for src in STANDARD.rules for i, example in enumerate(src.rule.examples)]
 SHIPPED_STANDARDS = {folder.name: load_standard_dir(folder) for folder in sorted(SHIPPED.iterdir()) if folder.is_dir()}
+# The test standards too (tests/standards: real-clauses holds the dated records and aggregates):
+# their examples run on both engines like the shipped ones'.
+TEST_STANDARDS = Path(__file__).resolve().parent / "standards"
+SHIPPED_STANDARDS.update({f"test-{folder.name}": load_standard_dir(folder)
+                          for folder in sorted(TEST_STANDARDS.iterdir()) if (folder / "criteria.yml").exists()})
 ALL_EXAMPLES = [(name, src, i, example) for name, standard in SHIPPED_STANDARDS.items()
                 for src in standard.rules for i, example in enumerate(src.rule.examples)]
 ENGINES = ("clips", "durable")

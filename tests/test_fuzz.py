@@ -163,6 +163,9 @@ ALIASES = ["f", "g", "u", "s", "m", "r", "p"]
 # and then something is wrong on purpose. (Drawing integers would not do: hypothesis favours 0.)
 rarely = st.sampled_from([False] * 15 + [True])
 FIELDS = {**{k: sorted(v) for k, v in FACT_FIELDS.items()}, "metrics": sorted(STANDARD.criteria.metrics)}
+# Date comparisons are number fields derived from dates (scoring.standard.dates): fuzz those too.
+FIELDS["record"] += ["formed__to__published__workdays", "date__to__replied__months__or__as_of", "published__minus__as_of"]
+FIELDS["period"] += ["as_of__minus__period_end"]
 scalars = st.one_of(st.sampled_from(CODES + INDICATORS + ["city_department", "compliant", "open", "2025-03-01"]),
                     st.integers(-5, 1000), st.decimals(min_value=-10, max_value=10, places=2), st.booleans(),
                     st.text(max_size=10))
@@ -170,7 +173,7 @@ scalars = st.one_of(st.sampled_from(CODES + INDICATORS + ["city_department", "co
 
 TEXTS = st.sampled_from(CODES + INDICATORS + ["city_department", "compliant", "open", "defect", "2025-03-01"])
 BY_TYPE = {"bool": st.booleans(), "number": st.one_of(st.integers(-5, 1000), st.decimals(-10, 10, places=2)),
-           "text": TEXTS}
+           "text": TEXTS, "date": TEXTS}
 
 
 def fitting(draw, kind: str, field: str):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from scoring.rectify.evidence import evidence_dir
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -109,3 +111,85 @@ def test_cli_evidence_must_exist_and_is_kept_by_its_hash(new_workspace, tmp_path
     shown = ws.json("rectify", "show", "R-F-0001")
     assert shown["history"][-1]["evidence"] == f"photo.png sha256:{digest}"
     assert (evidence_dir(ws.db) / digest).read_bytes() == PNG
+
+
+RECTIFY_UNLESS_NO_DOCUMENTS = """
+- id: CONTENT_ERROR_FIX
+  title: 内容错误须整改
+  title_en: Content errors are rectified
+  rationale: 测试：发现内容错误的，30日内整改。
+  indicator: J13
+  when:
+    f: {fact: finding, code: CONTENT_ERROR}
+  then:
+    rectify: {deadline_days: 30}
+  examples:
+    - given: {findings: [{code: CONTENT_ERROR}], records: [{kind: document, published: "2025-03-02"}]}
+      expect: {rectifications: 1}
+
+- id: NO_DOCUMENTS_NO_J13
+  title: 全年无主动公开信息，内容准确性不涉及
+  title_en: No published item, content accuracy does not apply
+  rationale: 测试：按聚合值判定指标不涉及（第二遍）。
+  indicator: J13
+  when:
+    n: {aggregate: count, of: {fact: record, kind: document}, value: 0}
+  then:
+    not_applicable: true
+  examples:
+    - given: {}
+      expect: {not_applicable: [J13]}
+"""
+
+
+@pytest.mark.parametrize("engine_name", ["clips", "durable"])
+def test_orders_at_import_see_the_aggregates_a_run_sees(tmp_path, monkeypatch, engine_name):
+    """An indicator taken out by a rule over an aggregate (second pass) orders no rectification at import."""
+    if engine_name == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    import shutil
+
+    from scoring.engine.examples import example_workspace
+    from scoring.standard.loader import load_standard_dir
+    from scoring.standard.schema import Example
+
+    folder = tmp_path / "std"
+    shutil.copytree(Path(__file__).resolve().parent / "standards" / "real-clauses", folder)
+    (folder / "rules" / "orders_probe.yml").write_text(RECTIFY_UNLESS_NO_DOCUMENTS, encoding="utf-8")
+    standard = load_standard_dir(folder)
+    monkeypatch.setenv("SCORING_ENGINE", engine_name)
+
+    def items(records: list[dict]) -> list[str]:
+        example = Example.model_validate({"given": {"period": "2025", "findings": [{"code": "CONTENT_ERROR"}],
+                                                    "records": records}, "expect": {"rectifications": 0}})
+        store = example_workspace(standard, example)
+        try:
+            return [r["rule"] for r in store.rectifications() if r["status"] != "withdrawn"]
+        finally:
+            store.close()
+
+    assert items([{"kind": "document", "published": "2025-03-02"}]) == ["CONTENT_ERROR_FIX"]
+    assert items([]) == []
+
+
+def test_importing_records_reissues_the_orders_they_decide(new_workspace, tmp_path):
+    """Findings first (no document yet: J13 does not apply, no item), then records: the item is issued."""
+    import shutil
+
+    folder = tmp_path / "std"  # the real-clauses criteria with only the two probe rules (whose examples pass)
+    (folder / "rules").mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent / "standards" / "real-clauses" / "criteria.yml", folder)
+    (folder / "rules" / "orders_probe.yml").write_text(RECTIFY_UNLESS_NO_DOCUMENTS, encoding="utf-8")
+    ws = new_workspace()
+    ws.invoke("init")
+    ws.invoke("criteria", "use", folder)
+    ws.invoke("period", "add", "2025")
+    (tmp_path / "u.csv").write_text("单位编码,单位名称,单位类型\nD1,甲区,A\n", encoding="utf-8")
+    ws.invoke("import", "units", tmp_path / "u.csv")
+    (tmp_path / "f.csv").write_text("id,unit,period,date,code,indicator,count,corrected_on_spot\n"
+                                    "F-1,D1,2025,2025-04-01,CONTENT_ERROR,,1,否\n", encoding="utf-8")
+    ws.invoke("import", "findings", tmp_path / "f.csv")
+    assert ws.json("rectify", "list") == []
+    (tmp_path / "r.csv").write_text("单位编码,考核周期,记录类型,公开日期\nD1,2025,document,2025-03-02\n", encoding="utf-8")
+    ws.invoke("import", "records", tmp_path / "r.csv")
+    assert [(r["id"], r["deadline"], r["status"]) for r in ws.json("rectify", "list")] == [("R-F-1", "2025-05-01", "open")]

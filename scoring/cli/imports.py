@@ -22,6 +22,8 @@ KIND_HELP = {
               "问卷星/KoboToolbox export with --unit and --period.",
     "survey-issued": "How many questionnaires each unit issued (发放份数).",
     "metrics": "Counts the rules need (办结数、报送数、现场评价 …): unit, period, metric, value.",
+    "records": "Dated records (主动公开信息、栏目更新、年度报告 …): unit, period, kind, column, column_type, "
+               "title, date, formed, published, replied, value, ok, count.",
 }
 
 

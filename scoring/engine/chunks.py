@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 from scoring.engine import incremental, orphans
 from scoring.engine.backends import Backend, Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
+from scoring.engine.passes import fire_passes
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
 from scoring.rectify.items import days_late, is_overdue, rectification_facts
@@ -74,8 +75,8 @@ def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, 
     code = uf.unit["code"]
     tracked = uf.items + uf.carried_items
     try:
-        first = engine.fire(code, uf.facts)
-        second = engine.fire(code, rectification_facts(tracked, {}, period, as_of))
+        first, second = fire_passes(engine, standard, period, as_of, code, uf.facts,
+                                    later=rectification_facts(tracked, {}, period, as_of))
     finally:
         engine.forget(code)
     score = tally(standard, uf.unit, first + second)

@@ -35,9 +35,9 @@ from typing import Any
 import clips
 from clips._clips import ffi, lib  # the C API clipspy wraps: FactBuilder without per-value Python objects
 
-from scoring.engine.matches import Match, engine_fields
+from scoring.engine.matches import EngineRule, Match, engine_fields, engine_rules
 from scoring.standard import Standard
-from scoring.standard.schema import FACT_KINDS, Condition, Op, Pattern, Rule
+from scoring.standard.schema import FACT_KINDS, Condition, Op, Pattern
 
 MISSING, NULL = "nil", "null"  # symbols: a slot never set, and a JSON null
 
@@ -73,7 +73,7 @@ def _joined(operator: str, parts: list[str]) -> str:
 class _RuleText:
     """One rule as a defrule; patterns are numbered in order (when first, then unless)."""
 
-    def __init__(self, rule: Rule, number: int, slots: dict[str, dict[str, str]]):
+    def __init__(self, rule: EngineRule, number: int, slots: dict[str, dict[str, str]]):
         self.rule, self.slots = rule, slots
         self.aliases = {alias: i for i, alias in enumerate([*rule.when, *rule.unless])}
         self.kinds = {alias: p.fact for alias, p in {**rule.when, **rule.unless}.items()}
@@ -120,7 +120,9 @@ class _RuleText:
         for field, cond in pattern.conditions.items():
             slot = self.slots[kind][field]
             constraint = self._constraint(cond, f"?p{me}_{slot}")
-            if constraint.startswith(":"):
+            if constraint.startswith(":") or (isinstance(cond, Op) and cond.operator[0] == "same"):
+                # A join binds its own variable first: CLIPS refuses `?other&~nil` when ?other's own
+                # pattern fixed its type (`?other&"A"`), but accepts `?mine&?other&~nil` (CSTRNCHK1).
                 bind(field)
             pieces.setdefault(slot, []).append(constraint)
         alternatives = []
@@ -179,8 +181,8 @@ def compile_constructs(standard: Standard) -> tuple[list[str], dict[str, dict[st
     constructs = [f"(deftemplate {kind} (slot sid) (slot id) "
                   + " ".join(f"(slot {s} (default {MISSING}))" for s in names.values()) + ")"
                   for kind, names in slots.items()]
-    for number, src in enumerate(standard.rules):
-        constructs.append(_RuleText(src.rule, number, slots).text(number))
+    for number, rule in enumerate(engine_rules(standard)):
+        constructs.append(_RuleText(rule, number, slots).text(number))
     return constructs, slots
 
 
@@ -189,8 +191,9 @@ class ClipsEngine:
 
     def __init__(self, standard: Standard):
         self.constructs, slots = compile_constructs(standard)
-        self._rules = [src.rule.id for src in standard.rules]
-        self._whens = [tuple(src.rule.when) for src in standard.rules]
+        rules = engine_rules(standard)  # the standard's rules and their aggregates' selection rules
+        self._rules = [rule.id for rule in rules]
+        self._whens = [tuple(rule.when) for rule in rules]
         self._env = clips.Environment()
         # clipspy's error router is asked about every character CLIPS reads from a string: off.
         for router in self._env.routers():
@@ -213,13 +216,13 @@ class ClipsEngine:
 
     def _check_constants(self, standard: Standard) -> None:
         """Every string constant, read back by CLIPS, is itself: quoting can never change a rule."""
-        for src in standard.rules:
-            for pattern in {**src.rule.when, **src.rule.unless}.values():
+        for rule in engine_rules(standard):
+            for pattern in {**rule.when, **rule.unless}.values():
                 for _, cond in pattern.all_conditions():
                     op, value = cond.operator if isinstance(cond, Op) else ("eq", cond)
                     for v in value if op == "in" else (value,) if op in ("eq", "ne") else ():
                         if isinstance(v, str) and self._env.eval(_literal(v)) != v:
-                            raise ValueError(f"rule {src.rule.id}: the constant {v!r} does not survive quoting")
+                            raise ValueError(f"rule {rule.id}: the constant {v!r} does not survive quoting")
 
     def fire(self, sid: str, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert a unit's facts and return every new match (one per rule and distinct facts)."""

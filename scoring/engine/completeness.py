@@ -8,7 +8,11 @@ before a run (and in `scoring check`), list what the standard will treat as miss
   treats as missing when absent (the standard's own `unless` patterns on metrics, for units of
   a type its indicator applies to);
 - a unit with no finding at all in the period while most units have some (inspection not yet
-  entered?).
+  entered?);
+- a unit with no dated record in the period, when the standard's rules read records (an aggregate
+  counts such a unit's every month as empty: 空白月).
+Only the kinds of data the standard's rules read are checked: a standard without a survey rule
+never warns that surveys are missing.
 
 Read-only: plain counts in SQL, so it can run before every run at any size.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.engine.matches import fact_kinds_read
 from scoring.standard import Standard
 from scoring.standard.schema import Op
 from scoring.store import Store
@@ -27,7 +32,11 @@ KIND_LABELS = {
     "self_assessment": ("缺少自查自评", "no self-assessment"),
     "metric": ("缺少统计数据", "metric missing"),
     "findings": ("没有任何检查发现（其他单位大多有）", "no finding at all (most other units have some)"),
+    "records": ("缺少带日期的记录（scoring import records）", "no dated records (scoring import records)"),
 }
+# A gap of a whole kind of input: (gap kind, the fact kind rules read, its table).
+GAP_TABLES = (("survey", "survey", "survey_answers"), ("self_assessment", "self_assessment", "self_assessments"),
+              ("records", "record", "records"))
 SHOWN_UNITS = 10  # units named per warning; the count gives the rest
 
 
@@ -93,9 +102,12 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
         return {row[0] for row in store.execute(sql, [period, *params])}
 
     codes = [u["code"] for u in units]
-    for kind, table in (("survey", "survey_answers"), ("self_assessment", "self_assessments")):
+    read = fact_kinds_read(standard)
+    for gap, fact, table in GAP_TABLES:
+        if fact not in read:
+            continue
         have = present(f"select distinct unit from {table} where period = ?")
-        result.gaps += [Gap(kind, "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
+        result.gaps += [Gap(gap, "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
     for metric, indicators in sorted(needed_metrics(standard).items()):
         have = present("select distinct unit from metrics where period = ? and metric = ?", metric)
         missing = [u["code"] for u in units if u["code"] not in have
@@ -104,7 +116,7 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
             result.gaps.append(Gap("metric", metric, tuple(missing)))
     inspected = present("select distinct unit from findings where period = ?")
     # Most units found with something: those with nothing were probably not entered yet.
-    if len(inspected) * 2 > len(codes):
+    if "finding" in read and len(inspected) * 2 > len(codes):
         missing = [c for c in codes if c not in inspected]
         if missing:
             result.gaps.append(Gap("findings", "", tuple(missing)))

@@ -31,9 +31,9 @@ from typing import Any
 import durable_rules_engine as _dre
 
 from scoring import fastjson
-from scoring.engine.matches import Match, engine_fields
+from scoring.engine.matches import EngineRule, Match, engine_fields, engine_rules
 from scoring.standard import Standard
-from scoring.standard.schema import Condition, Op, Pattern, Rule
+from scoring.standard.schema import Condition, Op, Pattern
 
 _names = itertools.count()
 
@@ -83,7 +83,7 @@ def _joins(pattern: Pattern) -> bool:
 DELIVERY_CAP = 1_000_000
 
 
-def compile_rule(rule: Rule) -> dict[str, Any]:
+def compile_rule(rule: EngineRule) -> dict[str, Any]:
     """The rule's own entry plus one probe per `unless` pattern, keyed by durable_rules rule name."""
     when = [{alias: _pattern(p)} for alias, p in rule.when.items()]
     compiled = {rule.id: {"all": when, "cap": DELIVERY_CAP}}
@@ -103,8 +103,8 @@ ANCHOR = "~anchor~"
 def compile_ruleset(standard: Standard) -> dict[str, Any]:
     """The durable_rules JSON for a standard (plain data, inspectable)."""
     out: dict[str, Any] = {ANCHOR: {"all": [{"u": {"$and": [{"fact": "unit"}]}}], "cap": DELIVERY_CAP}}
-    for src in standard.rules:
-        out.update(compile_rule(src.rule))
+    for rule in engine_rules(standard):
+        out.update(compile_rule(rule))
     return out
 
 
@@ -113,10 +113,12 @@ class Engine:
 
     def __init__(self, standard: Standard):
         self.definition = compile_ruleset(standard)
-        self._whens = {src.rule.id: tuple(src.rule.when) for src in standard.rules}
+        rules = engine_rules(standard)
+        self._whens = {rule.id: tuple(rule.when) for rule in rules}
+        self._unless = {rule.id: rule.unless for rule in rules}
         self._fields = {kind: tuple(sorted(names)) for kind, names in engine_fields(standard).items()}
         # durable_rules rule name -> (rule id, probe kind): "" a rule, "exists" or "join" a probe
-        self._names = {name: _name_kind(name, standard) for name in self.definition}
+        self._names = {name: _name_kind(name, self._unless) for name in self.definition}
         self._sessions: dict[str, _Session] = {}
         self._name = f"scoring_{next(_names)}"
         self._handle = _dre.create_ruleset(self._name, fastjson.dumps(self.definition).decode())
@@ -208,10 +210,10 @@ class _Session:
         return start
 
 
-def _name_kind(name: str, standard: Standard) -> tuple[str, str]:
+def _name_kind(name: str, unless: dict[str, dict[str, Pattern]]) -> tuple[str, str]:
     if name == ANCHOR:
         return "", "anchor"
     rule_id, probe, alias = name.partition(PROBE)
     if not probe:
         return rule_id, ""
-    return rule_id, "join" if _joins(standard.rules_by_id[rule_id].unless[alias]) else "exists"
+    return rule_id, "join" if _joins(unless[rule_id][alias]) else "exists"

@@ -12,12 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from scoring.inputs.importing import to_record
+from scoring.inputs.models import RecordRow
 from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
 from scoring.engine.orders import issue_orders
 from scoring.engine.runner import documents, score_all
 from scoring.standard import Standard
 from scoring.standard.schema import Example
+from pydantic import ValidationError
 from scoring.store import Store
 
 EXAMPLE_UNIT = "X001"
@@ -74,9 +77,17 @@ def example_workspace(standard: Standard, example: Example) -> Store:
                                                 "issued": g.survey["issued"]}])
     store.write_rows("metrics", [{"unit": EXAMPLE_UNIT, "period": period.code, "metric": k,
                                   "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
+    store.write_rows("records", [_record(standard, period.code, i, r) for i, r in enumerate(g.records, start=1)])
     # As an import does: the findings' rectification orders are issued once they are recorded.
     issue_orders(store, standard, [(EXAMPLE_UNIT, period.code), (EXAMPLE_UNIT, period.previous.code)])
     return store
+
+
+def _record(standard: Standard, period: str, index: int, given: dict[str, Any]) -> dict[str, Any]:
+    """An example's record, validated and stored as an imported row would be (id R-1, R-2 … unless given)."""
+    fields = {"column_name" if k == "column" else k: v for k, v in given.items()}
+    row = RecordRow.model_validate({"id": f"R-{index}", "unit": EXAMPLE_UNIT, "period": period, **fields})
+    return to_record("records", row, standard)
 
 
 def score_example(standard: Standard, example: Example, engine: str | Backend | None = None) -> dict[str, Any]:
@@ -128,7 +139,7 @@ def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleO
         for index, example in enumerate(src.rule.examples):
             try:
                 problems = compare(standard, example.expect, score_example(standard, example, chosen))
-            except (KeyError, ValueError) as exc:
+            except (KeyError, ValueError, ValidationError) as exc:
                 problems = [f"given: cannot be scored: {exc}"]
             outcomes.append(ExampleOutcome(src.file, src.rule.id, index, tuple(problems)))
     return outcomes

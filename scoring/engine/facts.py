@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from scoring.engine.matches import findings_aggregable
+from scoring.engine.matches import fact_kinds_read, findings_aggregable
 from scoring.store.periods import Period
 from scoring.standard import Standard
 from scoring.store import Store
@@ -62,6 +62,11 @@ _SURVEY = """json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
     'response_rate', case when i.issued > 0 then count(distinct a.respondent) * 1.0 / i.issued end)"""
 _METRICS = """json_insert(json_group_object(m.metric, cast(m.value as numeric)),
     '$.fact', 'metrics', '$.id', 'metrics')"""
+
+_RECORD = f"""json_object('fact', 'record', 'id', 'record:' || r.id, 'ref', r.id, 'kind', r.kind,
+    'column', r.column_name, 'column_type', r.column_type, 'title', r.title, 'date', r.date, 'formed', r.formed,
+    'published', r.published, 'replied', r.replied, 'value', cast(r.value as numeric),
+    'ok', case when r.ok is null then null else {_BOOL.format('r.ok')} end, 'count', r.count)"""
 
 _QUERIES: dict[str, str] = {
     "finding": f"""
@@ -115,7 +120,14 @@ select m.unit, json_array({_METRICS})
 from temp.chunk_units cu
 cross join metrics m on m.period = :period and m.unit = cu.code
 group by m.unit""",
+    "record": f"""
+select r.unit, json_group_array({_RECORD})
+from temp.chunk_units cu
+cross join records r on r.period = :period and r.unit = cu.code
+group by r.unit""",
 }
+# Kinds of facts built only for a standard whose rules read them (older workspaces and standards never do).
+_ON_DEMAND = frozenset({"record"})
 
 _UNITS = """
 select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,
@@ -154,6 +166,7 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
                if kind != ("finding" if grouped and findings_aggregable(standard) else "grouped_finding")]
     _load_criteria_tables(store, standard)
     codes = units if units is not None else [r["code"] for r in store.query("select code from units order by code")]
+    queries = _queries(standard)
     params = {"period": period.code, "previous": period.previous.code, "start": period.start.isoformat(),
               "end": period.end.isoformat()}
     for offset in range(0, len(codes), CHUNK):
@@ -161,6 +174,11 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
         store.execute("delete from temp.chunk_units")
         store.conn.executemany("insert into temp.chunk_units values (?)", [(c,) for c in chunk])
         yield from _chunk_facts(store, period, params, queries)
+
+
+def _queries(standard: Standard) -> list[str]:
+    read = fact_kinds_read(standard)
+    return [sql for kind, sql in _QUERIES.items() if kind not in _ON_DEMAND or kind in read]
 
 
 def _chunk_facts(store: Store, period: Period, params: dict[str, Any], queries: list[str]) -> Iterator[UnitFacts]:

@@ -16,7 +16,8 @@ from typing import Any, Iterable
 
 from scoring.engine.backends import Engine
 from scoring.engine.facts import build_facts
-from scoring.engine.matches import Match
+from scoring.engine.matches import Match, fact_kinds_read
+from scoring.engine.passes import fire_passes
 from scoring.engine.tally import canonical, deduction_target, not_applicable, plan_for
 from scoring.rectify.items import deadline, item_id
 from scoring.standard import Standard
@@ -49,9 +50,12 @@ def ordered_items(engine: Engine, standard: Standard, period: Period, unit_facts
     """The items the standard orders for one unit's findings of a period (every comparison in the engine)."""
     code = unit_facts.unit["code"]
     try:
-        matches = engine.fire(code, unit_facts.facts)
+        # As a run fires them: dated fields, then aggregates (a rule taking an indicator out may read
+        # either). Named dates relative to as_of are taken at the period's end, a run's default date.
+        first, second = fire_passes(engine, standard, period, period.end, code, unit_facts.facts)
     finally:
         engine.forget(code)
+    matches = first + second
     excluded = not_applicable(standard, unit_facts.unit["type"], matches)
     rectifying = plan_for(standard).rectify
     items = derive_items(standard, code, period, canonical([m for m in matches if m.rule in rectifying], standard),
@@ -99,7 +103,12 @@ def issue_period(store: Store, standard: Standard, period_code: str) -> dict[str
 
 
 def after_import(store: Store, standard: Standard):
-    """The hook an import of findings calls inside its transaction: their orders are issued with them."""
+    """The hook an import calls inside its transaction: the orders of the findings it touches are issued with it.
+
+    Findings, always; dated records too when the standard's rules read them (a rule over records or
+    their aggregates may take an indicator out, and so decide whether a finding orders an item)."""
+    kinds = {"findings"} | ({"records"} if "record" in fact_kinds_read(standard) else set())
+
     def issue(kind: str, pairs: set[tuple[str, str]]) -> dict[str, int] | None:
-        return issue_orders(store, standard, pairs, audit=False) if kind == "findings" else None
+        return issue_orders(store, standard, pairs, audit=False) if kind in kinds else None
     return issue

@@ -384,7 +384,9 @@ def _indicator(code: str, ind: Any, excluded: dict[str, str], scores: dict[str, 
         start = min(chosen.points, ind.max)
     lost = sum((-line.points for line in deductions.get(code, [])), ZERO)
     result.lines.extend(deductions.get(code, []))
-    if lost > start:
-        result.lines.append(Line("FLOOR", lost - start, (), "floor", f"扣完为止（本项最多扣 {start}）"))
-    result.score = start - min(lost, start)
+    limit = start if ind.limit is None or ind.limit >= start else ind.limit
+    if lost > limit:
+        note = f"扣完为止（本项最多扣 {start}）" if limit == start else f"本项减分上限 {limit}（原扣 {lost}）"
+        result.lines.append(Line("FLOOR", lost - limit, (), "floor", note))
+    result.score = start - min(lost, limit)
     return result

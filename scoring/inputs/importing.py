@@ -42,6 +42,10 @@ HEADERS: dict[str, dict[str, str]] = {
     "survey": {"单位编码": "unit", "考核周期": "period", "答卷编号": "respondent", "题目": "question", "答案": "answer"},
     "survey-issued": {"单位编码": "unit", "考核周期": "period", "发放份数": "issued"},
     "metrics": {"单位编码": "unit", "考核周期": "period", "指标项": "metric", "数值": "value"},
+    "records": {"编号": "id", "单位编码": "unit", "考核周期": "period", "记录类型": "kind", "栏目": "column_name",
+                "column": "column_name", "栏目类型": "column_type", "标题": "title", "日期": "date",
+                "形成日期": "formed", "公开日期": "published", "答复日期": "replied", "数值": "value",
+                "是否正常": "ok", "数量": "count", "说明": "note", "佐证": "evidence"},
 }
 
 
@@ -117,9 +121,24 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
         problems += _finding_problems(row, names)
     elif kind == "self-assessments" and row.indicator not in names.standard.indicators:
         problems.append(("indicator", _unknown_indicator(row.indicator, names)))
+    elif kind == "records":
+        problems += _record_problems(row, names)
     elif kind == "metrics" and row.metric not in criteria.metrics:
         problems.append(("metric", _("unknown metric {value!r}{hint} (known: {known})", value=row.metric,
                                      hint=suggest(row.metric, criteria.metrics), known=", ".join(criteria.metrics))))
+    return problems
+
+
+def _record_problems(row: Row, names: Names) -> list[tuple[str, str]]:
+    criteria = names.standard.criteria
+    problems = []
+    if row.kind not in criteria.record_kinds:
+        problems.append(("kind", f"unknown record kind {row.kind!r}{suggest(row.kind, criteria.record_kinds)} "
+                                 f"(known: {', '.join(criteria.record_kinds) or 'none: the standard declares no record_kinds'})"))
+    if row.column_type and row.column_type not in criteria.column_types:
+        problems.append(("column_type", f"unknown column type {row.column_type!r}"
+                                        f"{suggest(row.column_type, criteria.column_types)} "
+                                        f"(known: {', '.join(criteria.column_types) or 'none'})"))
     return problems
 
 
@@ -209,6 +228,14 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
             data["id"] = "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
     elif kind == "metrics":
         data["value"] = format(row.value.normalize(), "f")
+    elif kind == "records":
+        for name in ("date", "formed", "published", "replied"):
+            data[name] = data[name].isoformat() if data[name] else None
+        data["value"] = None if row.value is None else format(row.value.normalize(), "f")
+        data["ok"] = None if row.ok is None else int(row.ok)
+        if not data["id"]:
+            content = json.dumps({k: v for k, v in data.items() if k != "id"}, sort_keys=True, ensure_ascii=False)
+            data["id"] = "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
     return data
 
 

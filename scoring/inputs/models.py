@@ -194,6 +194,30 @@ class RectificationUpdateRow(Row):
     date: OptionalDay = None
 
 
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+
+
+class RecordRow(Row):
+    """A dated record (主动公开信息、栏目更新、年度报告、留言 …): what dated and counted rules read."""
+
+    id: OptionalText = None
+    unit: Code
+    period: Code
+    kind: Code
+    column_name: OptionalText = None
+    column_type: OptionalText = None
+    title: OptionalText = Field(default=None, max_length=500)
+    date: OptionalDay = None
+    formed: OptionalDay = None
+    published: OptionalDay = None
+    replied: OptionalDay = None
+    value: Annotated[Decimal | None, BeforeValidator(lambda v: None if _blank_to_none(v) is None else _decimal(v))] = None
+    ok: Annotated[bool | None, BeforeValidator(lambda v: None if _blank_to_none(v) is None else parse_bool(v))] = None
+    count: Annotated[int, BeforeValidator(lambda v: 1 if _blank_to_none(v) is None else v)] = Field(default=1, ge=0, le=10_000_000)
+    note: Text = None
+    evidence: Text = None
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "units": UnitRow,
     "findings": FindingRow,
@@ -201,4 +225,5 @@ ROW_MODELS: dict[str, type[Row]] = {
     "survey": SurveyAnswerRow,
     "survey-issued": SurveyIssuedRow,
     "metrics": MetricRow,
+    "records": RecordRow,
 }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 from decimal import Decimal
 from typing import Iterator
 
+from scoring.standard.dates import PERIOD_DATES, parse_derived
 from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
 from scoring.standard.model import Standard
 from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
@@ -27,6 +29,9 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
             if ind.code in seen:
                 yield f"{where}: indicator {ind.code}: code used twice"
             seen.add(ind.code)
+            if ind.limit is not None and ind.limit >= ind.max:
+                yield (f"{where}: indicator {ind.code}: limit {ind.limit} is not below its max {ind.max}: "
+                       f"it can never bind (leave it out)")
             for t in ind.types or ():
                 if t not in c.unit_types:
                     yield f"{where}: indicator {ind.code}: types: unknown unit type {t!r} (known: {', '.join(c.unit_types)})"
@@ -42,6 +47,7 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
             yield f"{where}: finding_codes.{code}: indicator: unknown indicator {fc.indicator!r}"
         if fc.kind != "defect" and fc.indicator is not None:
             yield f"{where}: finding_codes.{code}: indicator: a {fc.kind} code is an event and takes no indicator"
+    yield from _date_problems(c)
     mins = [g.min for g in c.grades]
     if mins != sorted(mins, reverse=True):
         yield f"{where}: grades: list grades from the highest minimum to the lowest"
@@ -51,6 +57,18 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
             value = getattr(c.excellence_quota, name)
             if value not in grade_codes:
                 yield f"{where}: excellence_quota.{name}: unknown grade {value!r}"
+
+
+def _date_problems(c) -> Iterator[str]:
+    """Named dates must be computable: from a period date or an earlier named date, landing on a real day."""
+    known = list(PERIOD_DATES)
+    for key, d in c.dates.items():
+        if d.from_ not in known:
+            yield (f"criteria.yml: dates.{key}.from: {d.from_!r} is not a date known before it "
+                   f"(known: {', '.join(known)})")
+        elif d.next is not None and d.next.day > calendar.monthrange(2024, d.next.month)[1]:
+            yield f"criteria.yml: dates.{key}.next: month {d.next.month} has no day {d.next.day}"
+        known.append(key)
 
 
 def _duplicate_rule_ids(standard: Standard) -> Iterator[str]:
@@ -65,17 +83,46 @@ def _fields_of(standard: Standard, fact: str) -> frozenset[str]:
     return frozenset(standard.criteria.metrics) if fact == "metrics" else FACT_FIELDS[fact]
 
 
+def _derived_problem(standard: Standard, fact: str, name: str) -> str | None:
+    """Why a derived date field (scoring.standard.dates) cannot be computed for this kind of fact, or None."""
+    spec = parse_derived(name)
+    date_fields = sorted(n for n, t in FIELD_TYPES.get(fact, {}).items() if t == "date")
+    fields = (spec.field, spec.other) if spec.kind == "between" else (spec.field,)
+    for field in fields:
+        if field not in date_fields:
+            return (f"a {fact} fact has no date field {field!r} "
+                    f"(date fields: {', '.join(date_fields) or 'none'})")
+    if spec.kind == "minus" and spec.other not in (*PERIOD_DATES, *standard.criteria.dates):
+        return (f"unknown date {spec.other!r}: declare it under dates in criteria.yml "
+                f"(known: {', '.join((*PERIOD_DATES, *standard.criteria.dates))})")
+    return None
+
+
 def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     c = standard.criteria
     aliases = {**rule.when, **rule.unless}
     if rule.indicator is not None and rule.indicator not in standard.indicators:
         yield f"indicator: unknown indicator {rule.indicator!r}"
     earlier: dict[str, str] = {}  # alias -> fact kind, of the `when` facts listed so far
-    for section, patterns in (("when", rule.when), ("unless", rule.unless)):
+    selections = {f"when.{alias}.of": agg.of for alias, agg in rule.aggregates.items()}
+    for section, patterns in (("when", rule.when), ("unless", rule.unless), ("", selections)):
         for alias, pattern in patterns.items():
             fields = _fields_of(standard, pattern.fact)
+            if pattern.fact == "aggregate":
+                if alias not in rule.aggregates or section != "when":
+                    yield (f"{section}.{alias}: aggregate facts come from an aggregate in when "
+                           f"(aggregate: count, of: {{fact: record, ...}})")
+                    continue
+                fields = fields | {p.field for p in rule.aggregates[alias].per if p.field}
             for name, cond in pattern.all_conditions():
-                where = f"{section}.{alias}.{name}"
+                where = f"{section}.{alias}.{name}" if section else f"{alias}.{name}"
+                if parse_derived(name) is not None:
+                    problem = _derived_problem(standard, pattern.fact, name)
+                    if problem:
+                        yield f"{where}: {problem}"
+                    else:
+                        yield from _condition_problems(standard, where, pattern.fact, name, cond, {})
+                    continue
                 if name not in fields:
                     yield f"{where}: a {pattern.fact} fact has no field {name!r} (fields: {', '.join(sorted(fields))})"
                     continue
@@ -91,6 +138,9 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
             if section == "when":
                 earlier[alias] = pattern.fact
 
+    for alias, agg in rule.aggregates.items():
+        yield from _aggregate_problems(standard, f"when.{alias}", agg)
+
     def ref_problems(where: str, ref: str | None) -> Iterator[str]:
         if ref is None or "." not in ref:
             return
@@ -104,6 +154,10 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     primary = rule.when[rule.primary].fact
     if then.deduct:
         d = then.deduct
+        target = standard.indicators.get(d.indicator or rule.indicator or "")
+        if target is not None and target.limit is not None and d.points is not None and d.points > target.limit:
+            yield (f"then.deduct.points: deducts {d.points} at once into {target.code}, whose limit is "
+                   f"{target.limit}: it can never count in full")
         yield from ref_problems("then.deduct.once_per", d.once_per)
         yield from _target_problems(standard, rule, "then.deduct.indicator", d.indicator, primary)
         if d.per == "count" and primary not in ("finding",):
@@ -154,6 +208,26 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
             yield f"unless.{alias}: absence of rectification items cannot be tested"
 
 
+def _aggregate_problems(standard: Standard, where: str, agg) -> Iterator[str]:
+    """An aggregate over a field its facts do not have, or by a date that is not one, can only give nothing."""
+    kind = agg.of.fact
+    types = {"metrics": dict.fromkeys(standard.criteria.metrics, "number")}.get(kind, FIELD_TYPES.get(kind, {}))
+    if kind in ("aggregate", "rectification"):
+        yield f"{where}.of: an aggregate counts inputs; it cannot count {kind} facts"
+    if agg.field is not None and types.get(agg.field) != "number":
+        numbers = sorted(n for n, t in types.items() if t == "number")
+        yield f"{where}.field: a {kind} fact has no number field {agg.field!r} (number fields: {', '.join(numbers) or 'none'})"
+    for name in agg.where:
+        if name not in types and parse_derived(name) is None:
+            yield f"{where}.where.{name}: a {kind} fact has no field {name!r}"
+    for i, per in enumerate(agg.per):
+        if per.field is not None and per.field not in types:
+            yield f"{where}.per[{i}].field: a {kind} fact has no field {per.field!r}"
+        if per.date is not None and types.get(per.date) != "date":
+            dates = sorted(n for n, t in types.items() if t == "date")
+            yield f"{where}.per[{i}].date: a {kind} fact has no date field {per.date!r} (date fields: {', '.join(dates) or 'none'})"
+
+
 def _target_problems(standard: Standard, rule: Rule, where: str, target: str | None, primary: str) -> Iterator[str]:
     if target is not None and "." not in target and target not in standard.indicators:
         yield f"{where}: unknown indicator {target!r}"
@@ -162,7 +236,9 @@ def _target_problems(standard: Standard, rule: Rule, where: str, target: str | N
 
 
 def _field_type(standard: Standard, fact: str, name: str) -> str:
-    return "number" if fact == "metrics" else FIELD_TYPES[fact].get(name, "")
+    if fact == "metrics" or parse_derived(name) is not None:
+        return "number"
+    return FIELD_TYPES[fact].get(name, "")
 
 
 def _type_of(value) -> str:
@@ -174,6 +250,10 @@ def _type_of(value) -> str:
 def _condition_problems(standard: Standard, where: str, fact: str, name: str, cond, earlier: dict[str, str]) -> Iterator[str]:
     """A condition that can never hold is a rule that silently does nothing: say so."""
     wanted = _field_type(standard, fact, name)
+    if wanted == "date" and not (isinstance(cond, Op) and cond.operator[0] == "exists"):
+        yield (f"{where}: a date is compared with a named date ({name}: {{gt: {{date: report_deadline}}}}), "
+               f"a duration (between) or exists")
+        return
     if isinstance(cond, Op):
         op, value = cond.operator
         if op == "same":
@@ -193,7 +273,10 @@ def _condition_problems(standard: Standard, where: str, fact: str, name: str, co
         if wanted and _type_of(v) != wanted:
             yield f"{where}: {v!r} is not a {wanted}; {name} holds {'true/false' if wanted == 'bool' else wanted + 's'}"
     known = {"code": standard.criteria.finding_codes, "indicator": standard.indicators, "claim": CLAIM_CODES,
-             "kind": ("defect", "bonus", "veto"), "status": STATUS_CODES, "type": standard.criteria.unit_types}.get(name)
+             "kind": ("defect", "bonus", "veto"), "status": STATUS_CODES, "type": standard.criteria.unit_types,
+             "column_type": standard.criteria.column_types}.get(name)
+    if fact == "record" and name == "kind":
+        known = standard.criteria.record_kinds
     for v in values:
         if known is not None and isinstance(v, str) and v not in known:
             yield f"{where}: unknown {name} {v!r}"

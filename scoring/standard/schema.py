@@ -6,18 +6,16 @@ silently scoring with a default.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-CODE = r"^[A-Z][A-Z0-9_]*$"
-FACT_KINDS = ("unit", "finding", "previous_finding", "self_assessment", "survey", "metrics", "rectification")
-Points = Decimal
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from scoring.standard.dates import NAME, PERIOD_DATES
+from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Between, Condition, MonthDay,  # noqa: F401
+                                       NamedDate, Op, Pattern, Per, Scalar, Shift, _lower_aggregates)
+from scoring.standard.strict import CODE, FACT_KINDS, Points, Strict  # noqa: F401
 
 
 class Label(Strict):
@@ -35,6 +33,8 @@ class Indicator(Strict):
     max: Points = Field(gt=0)
     method: Literal["deduct", "ratio", "quota"]
     types: tuple[str, ...] | None = None
+    # The most all deductions together take off (未按要求扣2分: one limit for several rules); default: all of it.
+    limit: Points | None = Field(default=None, gt=0)
 
 
 class Dimension(Strict):
@@ -92,7 +92,6 @@ class Feed(Strict):
     points: Decimal = Field(gt=0)
     score_cap: Decimal = Field(gt=0)
 
-
 class Criteria(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     version: str
@@ -109,80 +108,23 @@ class Criteria(Strict):
     grades: tuple[Grade, ...] = Field(min_length=1)
     excellence_quota: ExcellenceQuota | None = None
     feed: Feed
+    dates: dict[str, NamedDate] = {}
+    record_kinds: dict[str, Label] = {}
+    column_types: dict[str, Label] = {}
+
+    @field_validator("dates")
+    @classmethod
+    def _date_names(cls, dates: dict[str, NamedDate]) -> dict[str, NamedDate]:
+
+
+        for key in dates:
+            if not re.match(NAME, key) or key in PERIOD_DATES:
+                raise ValueError(f"date name {key!r}: use lower-case words joined by single underscores, "
+                                 f"not one of {', '.join(PERIOD_DATES)}")
+        return dates
 
 
 # ---------------------------------------------------------------- rules
-
-
-Scalar = Union[bool, int, Decimal, str]
-
-
-class Op(Strict):
-    """One comparison on a fact field; `same` joins to a field of an earlier fact."""
-
-    eq: "Scalar | None" = None
-    ne: "Scalar | None" = None
-    lt: Decimal | None = None
-    lte: Decimal | None = None
-    gt: Decimal | None = None
-    gte: Decimal | None = None
-    in_: "tuple[Scalar, ...] | None" = Field(default=None, alias="in", min_length=1)
-    same: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-    exists: bool | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "Op":
-        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("a condition takes exactly one of eq, ne, lt, lte, gt, gte, in, same, exists")
-        return self
-
-    @property
-    def operator(self) -> tuple[str, Any]:
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            if value is not None:
-                return name.rstrip("_"), value
-        raise AssertionError("validated to hold one operator")
-
-
-Condition = Union[Op, Scalar]
-
-
-def _one_value(name: str, value: Any) -> None:
-    """A condition compares with one value; a list or a nested map is a mistake worth naming plainly."""
-    compared = value.get("eq", value.get("ne")) if isinstance(value, dict) else value
-    if isinstance(compared, (list, dict)) and not (isinstance(value, dict) and set(value) - {"eq", "ne"}):
-        raise ValueError(f"{name}: compare with one value (text, number or true/false); "
-                         f"for several, write {name}: {{in: [...]}}")
-
-
-class Pattern(Strict):
-    """A fact the rule needs: its kind plus conditions on its fields (`any` is an OR of condition sets)."""
-
-    fact: Literal[FACT_KINDS]  # type: ignore[valid-type]
-    conditions: dict[str, Condition] = {}
-    any: tuple[dict[str, Condition], ...] = ()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _gather_conditions(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        known = {"fact", "any", "conditions"}
-        conditions = {k: v for k, v in data.items() if k not in known}
-        rest = {k: v for k, v in data.items() if k in known}
-        merged = {**rest.get("conditions", {}), **conditions}
-        for name, value in merged.items():
-            _one_value(name, value)
-        return {**rest, "conditions": merged}
-
-    def all_conditions(self) -> list[tuple[str, Condition]]:
-        pairs = list(self.conditions.items())
-        for group in self.any:
-            pairs.extend(group.items())
-        return pairs
-
 
 Ref = str  # "alias.field"
 
@@ -297,12 +239,12 @@ class ExampleGiven(Strict):
     survey: dict[str, int] | None = None
     metrics: dict[str, Decimal] = {}
     rectifications: tuple[dict[str, Any], ...] = ()
+    records: tuple[dict[str, Any], ...] = ()
 
 
 class Example(Strict):
     given: ExampleGiven
     expect: dict[str, Any] = Field(min_length=1)
-
 
 class Rule(Strict):
     id: str = Field(pattern=CODE)
@@ -317,6 +259,9 @@ class Rule(Strict):
     unless: dict[str, Pattern] = {}
     then: Then
     examples: tuple[Example, ...] = Field(min_length=1)
+    aggregates: dict[str, Aggregate] = {}  # filled from aggregate aliases in when (see _lower_aggregates)
+
+    _lower = model_validator(mode="before")(classmethod(lambda cls, data: _lower_aggregates(data)))
 
     @field_validator("when", "unless")
     @classmethod
@@ -354,6 +299,16 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     "metrics": {},
     "rectification": {"ref": "text", "indicator": "text", "finding": "text", "rule": "text", "deadline": "text",
                       "status": "text", "overdue": "bool", "period": "text"},
+    # Dated records (主动公开信息、栏目更新、年度报告 …). `date` fields hold ISO text: a rule compares
+    # them through derived fields (scoring.standard.dates), never as text.
+    "record": {"ref": "text", "kind": "text", "column": "text", "column_type": "text", "title": "text",
+               "date": "date", "formed": "date", "published": "date", "replied": "date", "value": "number",
+               "ok": "bool", "count": "number"},
+    # The period scored and the run date (监测时间点): one fact, present when some rule reads it.
+    "period": {"code": "text", "months": "number", "period_start": "date", "period_end": "date", "as_of": "date"},
+    # A group's value of an aggregate (computed by the tally between the engine's passes); a rule
+    # reads its own aggregates only. Fields named by `per: {field: X}` are text keys beside these.
+    "aggregate": {"name": "text", "value": "number", "window_start": "date", "window_end": "date"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.

@@ -126,6 +126,9 @@ class Store:
             if not self.db[name].exists():
                 if self.db["settings"].exists():  # an upgrade (create_schema makes every table itself)
                     self.db[name].create(columns, pk=pk[0] if len(pk) == 1 else pk)
+                    for table, cols in INDEXES:  # with its index
+                        if table == name:
+                            self.db[table].create_index(cols, if_not_exists=True)
                 continue
             present = self.db[name].columns_dict
             for column, kind in columns.items():

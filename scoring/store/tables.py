@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 7  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 8  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
 # 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
 # runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
 # review_ends, window_days (公示 and final: scoring.store.lifecycle); finding_withdrawals; appeals
 # 7: run_units.fingerprint (of the unit's inputs: incremental runs, scoring.engine.incremental)
+# 8: records (dated records: scoring import records)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -19,6 +20,7 @@ INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "survey": ("survey_answers", ("unit", "period", "respondent", "question")),
     "survey-issued": ("survey_issued", ("unit", "period")),
     "metrics": ("metrics", ("unit", "period", "metric")),
+    "records": ("records", ("id",)),
 }
 
 TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
@@ -35,6 +37,9 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
                        ("unit", "period", "respondent", "question")),
     "survey_issued": ({"unit": str, "period": str, "issued": int}, ("unit", "period")),
     "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
+    "records": ({"id": str, "unit": str, "period": str, "kind": str, "column_name": str, "column_type": str, "title": str,
+                 "date": str, "formed": str, "published": str, "replied": str, "value": str, "ok": int,
+                 "count": int, "note": str, "evidence": str}, ("id",)),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
               "standard_version": str, "created_at": str, "user": str, "units": int,
               "engine": str, "engine_version": str, "completeness": str}, ("id",)),
@@ -61,6 +66,7 @@ INDEXES = (
     ("self_assessments", ("period", "unit")),
     ("survey_answers", ("period", "unit")),
     ("metrics", ("period", "unit")),
+    ("records", ("period", "unit")),
     ("run_units", ("run", "ranking_group", "rank")),
     ("rectifications", ("unit", "deadline")),
     ("rectification_history", ("item",)),
