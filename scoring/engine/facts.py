@@ -162,11 +162,9 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
     `grouped`: findings alike in every field a rule compares as one fact (scoring; see _GROUPED_FINDING),
     where the standard allows it (matches.findings_aggregable); else one fact a finding (rectification
     orders name each finding's match)."""
-    queries = [sql for kind, sql in _QUERIES.items()
-               if kind != ("finding" if grouped and findings_aggregable(standard) else "grouped_finding")]
     _load_criteria_tables(store, standard)
     codes = units if units is not None else [r["code"] for r in store.query("select code from units order by code")]
-    queries = _queries(standard)
+    queries = _queries(standard, grouped)
     params = {"period": period.code, "previous": period.previous.code, "start": period.start.isoformat(),
               "end": period.end.isoformat()}
     for offset in range(0, len(codes), CHUNK):
@@ -176,9 +174,11 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
         yield from _chunk_facts(store, period, params, queries)
 
 
-def _queries(standard: Standard) -> list[str]:
+def _queries(standard: Standard, grouped: bool) -> list[str]:
+    """Findings one way or the other (grouped or one a finding), and on-demand kinds only where a rule reads them."""
     read = fact_kinds_read(standard)
-    return [sql for kind, sql in _QUERIES.items() if kind not in _ON_DEMAND or kind in read]
+    skipped = "finding" if grouped and findings_aggregable(standard) else "grouped_finding"
+    return [sql for kind, sql in _QUERIES.items() if kind != skipped and (kind not in _ON_DEMAND or kind in read)]
 
 
 def _chunk_facts(store: Store, period: Period, params: dict[str, Any], queries: list[str]) -> Iterator[UnitFacts]:
