@@ -12,12 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from scoring.engine.durable import compile_ruleset
 from scoring.engine.examples import compare, score_example
 from scoring.standard import load_default
 from scoring.standard.dates import (DateError, add_months, months_between, next_month_day, parse_derived,
                                     workdays_between)
 from scoring.standard.loader import StandardError, load_standard_dir
+
+
+def compile_ruleset(standard):
+    """durable_rules' compiled ruleset (plain data), where the [durable] extra is installed."""
+    pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    from scoring.engine.durable import compile_ruleset as compiled
+
+    return compiled(standard)
 
 CLAUSES_DIR = Path(__file__).resolve().parent / "standards" / "real-clauses"
 CLAUSES = load_standard_dir(CLAUSES_DIR)
