@@ -35,7 +35,7 @@ from typing import Any
 import clips
 from clips._clips import ffi, lib  # the C API clipspy wraps: FactBuilder without per-value Python objects
 
-from scoring.engine.matches import EngineRule, Match, engine_fields, engine_rules
+from scoring.engine.matches import EngineRule, Match, Session, engine_fields, engine_rules
 from scoring.standard import Standard
 from scoring.standard.schema import FACT_KINDS, Condition, Op, Pattern
 
@@ -210,7 +210,7 @@ class ClipsEngine:
         self._slots = {kind: [(f, s.encode()) for f, s in names.items()] for kind, names in slots.items()}
         self._value = ffi.new("CLIPSValue *")
         self._null = lib.CreateSymbol(self._c, NULL.encode())
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: dict[str, Session] = {}
         self._positions: dict[int, int] = {}  # CLIPS fact index -> position in its unit's session
         self._text = lib.CreateStringBuilder(self._c, 64)
 
@@ -228,7 +228,7 @@ class ClipsEngine:
         """Assert a unit's facts and return every new match (one per rule and distinct facts)."""
         if not facts:
             return []
-        session = self._sessions.setdefault(sid, _Session())
+        session = self._sessions.setdefault(sid, Session())
         start = session.add(sid, facts)
         c, value, sid_bytes = self._c, self._value, sid.encode()
         for position, fact in enumerate(facts, start):
@@ -311,20 +311,3 @@ class ClipsEngine:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-
-class _Session:
-    """One unit's facts as asserted so far: the engine knows each by its position here."""
-
-    def __init__(self) -> None:
-        self.facts: list[dict[str, Any]] = []
-        self.ids: set[str] = set()
-
-    def add(self, sid: str, facts: list[dict[str, Any]]) -> int:
-        """Append facts and return the position of the first; their own ids must be unique in the unit."""
-        before = len(self.ids)
-        self.ids.update(fact["id"] for fact in facts)
-        if len(self.ids) != before + len(facts):
-            raise ValueError(f"unit {sid}: two facts share an id; every fact needs its own")
-        start = len(self.facts)
-        self.facts.extend(facts)
-        return start

@@ -31,7 +31,7 @@ from typing import Any
 import durable_rules_engine as _dre
 
 from scoring import fastjson
-from scoring.engine.matches import EngineRule, Match, engine_fields, engine_rules
+from scoring.engine.matches import EngineRule, Match, Session, engine_fields, engine_rules
 from scoring.standard import Standard
 from scoring.standard.schema import Condition, Op, Pattern
 
@@ -191,23 +191,12 @@ class Engine:
         self.close()
 
 
-class _Session:
-    """One unit's facts as asserted so far: the engine knows each by its position here."""
+class _Session(Session):
+    """A unit's facts, and which rules' non-joining `unless` pattern a fact of this unit met."""
 
     def __init__(self) -> None:
-        self.facts: list[dict[str, Any]] = []
-        self.ids: set[str] = set()
-        self.present: set[str] = set()  # rules whose non-joining `unless` pattern a fact of this unit met
-
-    def add(self, sid: str, facts: list[dict[str, Any]]) -> int:
-        """Append facts and return the position of the first; their own ids must be unique in the unit."""
-        before = len(self.ids)
-        self.ids.update(fact["id"] for fact in facts)
-        if len(self.ids) != before + len(facts):
-            raise ValueError(f"unit {sid}: two facts share an id; every fact needs its own")
-        start = len(self.facts)
-        self.facts.extend(facts)
-        return start
+        super().__init__()
+        self.present: set[str] = set()
 
 
 def _name_kind(name: str, unless: dict[str, dict[str, Pattern]]) -> tuple[str, str]:

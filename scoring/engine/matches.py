@@ -136,3 +136,21 @@ def fields_within(names: frozenset[str]) -> bool:
 def fact_kinds_read(standard: Standard) -> set[str]:
     """Every kind of fact some rule (or aggregate) reads."""
     return {p.fact for rule in engine_rules(standard) for p in (*rule.when.values(), *rule.unless.values())}
+
+
+class Session:
+    """One unit's facts as asserted so far: every backend knows each fact by its position here."""
+
+    def __init__(self) -> None:
+        self.facts: list[dict[str, Any]] = []
+        self.ids: set[str] = set()
+
+    def add(self, sid: str, facts: list[dict[str, Any]]) -> int:
+        """Append facts and return the position of the first; their own ids must be unique in the unit."""
+        before = len(self.ids)
+        self.ids.update(fact["id"] for fact in facts)
+        if len(self.ids) != before + len(facts):
+            raise ValueError(f"unit {sid}: two facts share an id; every fact needs its own")
+        start = len(self.facts)
+        self.facts.extend(facts)
+        return start
