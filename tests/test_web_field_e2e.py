@@ -13,26 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import random
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("end-to-end tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="end-to-end tests need playwright (pip install '.[e2e]')")
-
-from test_web import running_server  # noqa: E402
-from test_web_e2e import ARGS, DESKTOP, PHONE, ROOT, USERS, YEAR, query, sign_in  # noqa: E402
-
-from scoring.demo import run_demo  # noqa: E402
-from scoring.store import Store  # noqa: E402
-from scoring.store.workspace import add_periods  # noqa: E402
-from scoring.web.users import add_user  # noqa: E402
+# Importing test_web_e2e skips this module as well where chromium or playwright is missing. Its fixtures (the
+# demo city served with one user per role, the browser, the screenshot folder) are module-scoped: one each here.
+from test_web_e2e import DESKTOP, PHONE, USERS, browser, query, server, shots, sign_in  # noqa: F401
 
 UNIT = "D005"
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
@@ -46,38 +33,6 @@ MAIN_PAGES = {  # the pages each role works on, by the name its screenshot takes
               "periods": "/admin/periods", "progress": "/admin/progress?period=2025", "units": "/admin/units",
               "accounts": "/admin/accounts", "audit": "/admin/audit"},
 }
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("field-e2e")
-    db = run_demo(folder / "demo").db
-    store = Store(db)
-    try:
-        for name, (role, unit, password) in USERS.items():
-            add_user(store, name, role, password, unit)
-        add_periods(store, [YEAR])
-    finally:
-        store.close()
-    with running_server(db, folder) as (url, _):
-        yield {"url": url, "db": db}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        folder = ROOT / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path_factory.mktemp("field-screenshots")
 
 
 def camera_photo(width: int, height: int, seed: int) -> bytes:
