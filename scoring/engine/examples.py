@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.inputs.importing import to_record
-from scoring.inputs.models import RecordRow
+from scoring.inputs.models import ObjectRow, RecordRow
+from scoring.inputs.objects import object_kind_problem
 from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
 from scoring.engine.orders import issue_orders
@@ -59,7 +60,8 @@ def example_workspace(standard: Standard, example: Example) -> Store:
                          "date": f.get("date", p.start.isoformat()), "inspector": None, "code": f["code"],
                          "indicator": f.get("indicator") if code.indicator == "given" else code.indicator,
                          "count": int(f.get("count", 1)), "corrected_on_spot": int(bool(f.get("corrected_on_spot"))),
-                         "note": None, "evidence": None})
+                         "note": None, "evidence": None, "object": f.get("object")})
+    store.write_rows("objects", [_object(standard, i, o) for i, o in enumerate(g.objects, start=1)])
     store.write_rows("findings", rows)
     store.write_rows("self-assessments", [{"unit": EXAMPLE_UNIT, "period": period.code, "indicator": s["indicator"],
                                            "claim": s["claim"], "note": None, "evidence": None}
@@ -88,6 +90,16 @@ def _record(standard: Standard, period: str, index: int, given: dict[str, Any]) 
     fields = {"column_name" if k == "column" else k: v for k, v in given.items()}
     row = RecordRow.model_validate({"id": f"R-{index}", "unit": EXAMPLE_UNIT, "period": period, **fields})
     return to_record("records", row, standard)
+
+
+def _object(standard: Standard, index: int, given: dict[str, Any]) -> dict[str, Any]:
+    """An example's object of the example unit, stored as an imported row would be (code O-1, O-2 … unless given)."""
+    fields = {"code": f"O-{index}", "name": given.get("code", f"O-{index}"), **given}
+    row = ObjectRow.model_validate({"unit": EXAMPLE_UNIT, **fields})
+    problem = object_kind_problem(row.kind, standard)
+    if problem:
+        raise ValueError(f"objects[{index - 1}].kind: {problem[1]}")
+    return to_record("objects", row, standard)
 
 
 def score_example(standard: Standard, example: Example, engine: str | Backend | None = None) -> dict[str, Any]:

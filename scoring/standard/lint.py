@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import re
 from decimal import Decimal
 from typing import Iterator
 
-from scoring.standard.dates import PERIOD_DATES, parse_derived
+from scoring.standard.dates import NAME, PERIOD_DATES, parse_derived
 from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
 from scoring.standard.model import Standard
 from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
@@ -48,6 +49,10 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
         if fc.kind != "defect" and fc.indicator is not None:
             yield f"{where}: finding_codes.{code}: indicator: a {fc.kind} code is an event and takes no indicator"
     yield from _date_problems(c)
+    for key in c.object_kinds:
+        if not re.match(NAME, key):
+            yield (f"{where}: object_kinds.{key}: a kind's code is lower-case words joined by single underscores "
+                   f"(website, weibo, service_window)")
     mins = [g.min for g in c.grades]
     if mins != sorted(mins, reverse=True):
         yield f"{where}: grades: list grades from the highest minimum to the lowest"
@@ -277,6 +282,8 @@ def _condition_problems(standard: Standard, where: str, fact: str, name: str, co
              "column_type": standard.criteria.column_types}.get(name)
     if fact == "record" and name == "kind":
         known = standard.criteria.record_kinds
+    elif fact == "object":  # an object's code is the workspace's, not a finding code
+        known = standard.criteria.object_kinds if name == "kind" else None
     for v in values:
         if known is not None and isinstance(v, str) and v not in known:
             yield f"{where}: unknown {name} {v!r}"

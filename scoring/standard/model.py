@@ -64,6 +64,11 @@ class Standard:
         """Finding codes by code or name (CONTENT_STALE, 内容陈旧、更新不及时)."""
         return criteria_words(self.criteria.finding_codes)
 
+    @cached_property
+    def object_kind_words(self) -> Words:
+        """Object kinds by code or name (website, 政府网站, Website)."""
+        return criteria_words(self.criteria.object_kinds)
+
     def applies(self, indicator: str, unit_type: str) -> bool:
         types = self.indicators[indicator].types
         return types is None or unit_type in types

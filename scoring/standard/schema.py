@@ -111,6 +111,8 @@ class Criteria(Strict):
     dates: dict[str, NamedDate] = {}
     record_kinds: dict[str, Label] = {}
     column_types: dict[str, Label] = {}
+    # Kinds of objects below the unit (政府网站、政务微博、服务窗口 …): what `scoring import objects` accepts.
+    object_kinds: dict[str, Label] = {}
 
     @field_validator("dates")
     @classmethod
@@ -240,6 +242,8 @@ class ExampleGiven(Strict):
     metrics: dict[str, Decimal] = {}
     rectifications: tuple[dict[str, Any], ...] = ()
     records: tuple[dict[str, Any], ...] = ()
+    # The example unit's objects (websites, accounts …): code, kind, name, serves_public, active.
+    objects: tuple[dict[str, Any], ...] = ()
 
 
 class Example(Strict):
@@ -290,7 +294,8 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     "unit": {"code": "text", "type": "text", "group": "text", "period_months": "number",
              "self_assessment_rows": "number"},
     "finding": {"ref": "text", "code": "text", "kind": "text", "indicator": "text", "count": "number",
-                "corrected_on_spot": "bool", "date": "text", "applicable": "bool", "inspector": "text"},
+                "corrected_on_spot": "bool", "date": "text", "applicable": "bool", "inspector": "text",
+                "object": "text"},
     "previous_finding": {"ref": "text", "code": "text", "kind": "text", "indicator": "text", "count": "number",
                          "date": "text"},
     "self_assessment": {"ref": "text", "indicator": "text", "claim": "text", "applicable": "bool"},
@@ -303,12 +308,15 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     # them through derived fields (scoring.standard.dates), never as text.
     "record": {"ref": "text", "kind": "text", "column": "text", "column_type": "text", "title": "text",
                "date": "date", "formed": "date", "published": "date", "replied": "date", "value": "number",
-               "ok": "bool", "count": "number"},
+               "ok": "bool", "count": "number", "object": "text"},
     # The period scored and the run date (监测时间点): one fact, present when some rule reads it.
     "period": {"code": "text", "months": "number", "period_start": "date", "period_end": "date", "as_of": "date"},
     # A group's value of an aggregate (computed by the tally between the engine's passes); a rule
     # reads its own aggregates only. Fields named by `per: {field: X}` are text keys beside these.
     "aggregate": {"name": "text", "value": "number", "window_start": "date", "window_end": "date"},
+    # An object below the unit (a website, a new-media account, a service window): one fact per active
+    # object of the unit, present when some rule reads objects. `code` is the workspace's object code.
+    "object": {"ref": "text", "code": "text", "kind": "text", "name": "text", "serves_public": "bool"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.
