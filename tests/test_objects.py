@@ -237,3 +237,65 @@ def test_check_refuses_an_object_kind_that_is_not_a_lower_case_name(tmp_path):
     with pytest.raises(StandardError) as err:
         load_standard_dir(folder)
     assert "criteria.yml: object_kinds.Weibo-Account: a kind's code is lower-case words" in str(err.value)
+
+
+# ---------------------------------------------------------------- shipped standards: criteria list, init --standard
+
+@pytest.fixture
+def two_shipped(tmp_path, monkeypatch):
+    """The package's shipped folder as if it held a second standard (the objects test standard)."""
+    from scoring.standard import loader
+
+    shipped = tmp_path / "shipped"
+    shutil.copytree(loader.SHIPPED / "gongkai-default", shipped / "gongkai-default")
+    shutil.copytree(OBJECTS_DIR, shipped / "test-objects")
+    monkeypatch.setattr(loader, "SHIPPED", shipped)
+    return shipped
+
+
+def test_criteria_list_shows_the_shipped_standards_as_a_table_by_default(new_workspace):
+    ws = new_workspace()
+    table = ws.invoke("criteria", "list").stdout.splitlines()
+    assert table[0].split() == ["标准编号", "版本", "名称", "本工作区使用"]
+    assert table[2].split() == ["gongkai-default", "2025.1", "政务公开、办事公开考核评分标准（默认）"]  # no workspace yet
+    ws.init()
+    assert ws.invoke("criteria", "list").stdout.splitlines()[2].split()[-1] == "✓"
+    assert ws.json("criteria", "list") == [{"id": "gongkai-default", "version": "2025.1",
+                                            "title": "政务公开、办事公开考核评分标准（默认）",
+                                            "title_en": "Government and service openness scoring standard (default)",
+                                            "in_use": True}]
+
+
+def test_init_standard_starts_a_workspace_on_a_shipped_standard(new_workspace, two_shipped, tmp_path):
+    ws = new_workspace()
+    ws.invoke("init", "--standard", "test-objects")
+    listed = ws.json("criteria", "list")
+    assert [(s["id"], s["version"], s["title"], s["in_use"]) for s in listed] == [
+        ("gongkai-default", "2025.1", "政务公开、办事公开考核评分标准（默认）", False),
+        ("test-objects", "2026-1", "网站与政务新媒体对象（测试标准）", True)]
+    assert ws.store().get_setting("criteria_dir") == "shipped:test-objects"  # by id: the package may move
+    ws.invoke("init", "--standard", "test-objects")  # again: changes nothing
+    ws.invoke("period", "add", "2025")
+    ws.invoke("import", "units", _csv(tmp_path / "u.csv", [["单位编码", "单位名称", "单位类型"], ["D1", "某区政府", "县区政府"]]))
+    ws.invoke("import", "objects", _csv(tmp_path / "o.csv", [OBJECT_HEADER, ["W", "D1", "政府网站", "网站", "", "否", ""]]))
+    ws.invoke("run", "--period", "2025")
+    w12 = next(i for d in ws.json("scorecard", "D1", "--period", "2025")["dimensions"] for i in d["indicators"]
+               if i["code"] == "W12")
+    assert w12["applicable"] is False  # scored with the shipped objects standard
+
+
+def test_init_refuses_an_unknown_standard_listing_the_ids(new_workspace, two_shipped):
+    ws = new_workspace()
+    refused = ws.invoke("init", "--standard", "test-object", code=2)
+    assert refused.stderr == ("Error: 没有名为「test-object」的内置评分标准；是否应为「test-objects」？；"
+                              "内置的标准有：gongkai-default, test-objects（scoring criteria list 可列出）\n")
+    assert not ws.db.exists()
+    english = ws.invoke("--lang", "en", "init", "--standard", "../gongkai-default", code=2)
+    assert "no shipped standard is called '../gongkai-default'" in english.stderr
+
+
+def test_init_standard_does_not_switch_an_existing_workspace(new_workspace, two_shipped):
+    ws = new_workspace().init()
+    refused = ws.invoke("init", "--standard", "test-objects", code=2)
+    assert f"工作区 {ws.db} 已存在，且使用另一评分标准；请为 test-objects 新建一个工作区" in refused.stderr
+    assert ws.store().get_setting("criteria_dir") in (None, "")
