@@ -299,3 +299,17 @@ def test_init_standard_does_not_switch_an_existing_workspace(new_workspace, two_
     refused = ws.invoke("init", "--standard", "test-objects", code=2)
     assert f"工作区 {ws.db} 已存在，且使用另一评分标准；请为 test-objects 新建一个工作区" in refused.stderr
     assert ws.store().get_setting("criteria_dir") in (None, "")
+
+
+def test_importing_objects_reissues_the_orders_of_the_units_findings(ws, tmp_path):
+    serving = _csv(tmp_path / "o.csv", [OBJECT_HEADER, ["WEB-2", "D2", "website", "某局网站", "", "是", ""]])
+    ws.invoke("import", "objects", serving)
+    ws.invoke("import", "findings", _csv(tmp_path / "f.csv", [
+        FINDING_HEADER, ["F-1", "D2", "2025", "2025-03-03", "SERVICE_BROKEN", "WEB-2"]]))
+    items = lambda: [(r["id"], r["status"]) for r in ws.store().query("select id, status from rectifications")]
+    assert items() == [("R-F-1", "open")]
+    # The website turns out to offer no public services: the rule no longer holds, the item is withdrawn.
+    closed = _csv(tmp_path / "o2.csv", [OBJECT_HEADER, ["WEB-2", "D2", "website", "某局网站", "", "否", ""]])
+    result = ws.invoke("import", "objects", closed)
+    assert "撤销 1 项" in result.stderr
+    assert items() == [("R-F-1", "withdrawn")]

@@ -425,7 +425,7 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
         totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
         with store.transaction():
             pairs = staged.unit_periods()
-            check_unlocked(store, {period for _, period in pairs})  # 公示 and final periods take no input
+            check_unlocked(store, {period for _, period in pairs if period})  # 公示 and final periods take no input
             if replace:
                 totals["replaced"] = store.clear_unit_periods(kind, pairs)
             _add(totals, staged.write())
