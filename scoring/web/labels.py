@@ -43,6 +43,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "indicator_for_code": ("涉及指标（“应公开未公开”等需选择）", "Indicator (needed for not disclosed, incomplete, untrue)"),
     "codes_any_indicator": ("按指标认定的问题", "Findings on any indicator"), "codes_bonus": ("加分项", "Bonus"),
     "codes_veto": ("一票否决", "Veto"),
+    "finding_object": ("涉及对象（网站、账号等，可不选）", "Object (website, account …; optional)"),
     "count": ("数量", "Count"), "corrected_on_spot": ("当场纠正", "Corrected on the spot"),
     "note": ("说明", "Note"), "date": ("检查日期", "Date"), "evidence": ("佐证", "Evidence"),
     "evidence_file": ("照片或文件佐证", "Photo or file as evidence"), "evidence_kept": ("已有佐证", "Evidence kept"),
