@@ -313,3 +313,11 @@ def test_importing_objects_reissues_the_orders_of_the_units_findings(ws, tmp_pat
     result = ws.invoke("import", "objects", closed)
     assert "撤销 1 项" in result.stderr
     assert items() == [("R-F-1", "withdrawn")]
+
+
+def test_check_names_units_without_objects_when_the_rules_read_objects(ws, tmp_path):
+    _import_objects(ws, tmp_path)  # D1 and D2 both have objects in use
+    assert "没有在用的对象" not in ws.invoke("check", "--period", "2025", code=1).stdout
+    ws.invoke("import", "units", _csv(tmp_path / "u3.csv", [["单位编码", "单位名称", "单位类型"], ["D3", "新局", "department"]]))
+    lines = ws.invoke("check", "--period", "2025", code=1).stdout.splitlines()
+    assert "没有在用的对象（网站、账号等，scoring import objects）：1 个单位（D3）" in lines

@@ -33,6 +33,8 @@ KIND_LABELS = {
     "metric": ("缺少统计数据", "metric missing"),
     "findings": ("没有任何检查发现（其他单位大多有）", "no finding at all (most other units have some)"),
     "records": ("缺少带日期的记录（scoring import records）", "no dated records (scoring import records)"),
+    "objects": ("没有在用的对象（网站、账号等，scoring import objects）",
+                "no object in use (websites, accounts …: scoring import objects)"),
 }
 # A gap of a whole kind of input: (gap kind, the fact kind rules read, its table).
 GAP_TABLES = (("survey", "survey", "survey_answers"), ("self_assessment", "self_assessment", "self_assessments"),
@@ -114,6 +116,9 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
                    and any(standard.applies(ind, u["type"]) for ind in indicators)]
         if missing:
             result.gaps.append(Gap("metric", metric, tuple(missing)))
+    if "object" in read:  # objects are the unit's, not the period's
+        have = {row[0] for row in store.execute("select distinct unit from objects where active = 1")}
+        result.gaps += [Gap("objects", "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
     inspected = present("select distinct unit from findings where period = ?")
     # Most units found with something: those with nothing were probably not entered yet.
     if "finding" in read and len(inspected) * 2 > len(codes):
