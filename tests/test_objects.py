@@ -321,3 +321,10 @@ def test_check_names_units_without_objects_when_the_rules_read_objects(ws, tmp_p
     ws.invoke("import", "units", _csv(tmp_path / "u3.csv", [["单位编码", "单位名称", "单位类型"], ["D3", "新局", "department"]]))
     lines = ws.invoke("check", "--period", "2025", code=1).stdout.splitlines()
     assert "没有在用的对象（网站、账号等，scoring import objects）：1 个单位（D3）" in lines
+
+
+def test_codes_lists_the_object_kinds_a_file_may_use(ws):
+    rows = ws.json("codes", "--kind", "object-kinds")
+    assert [(r["code"], r["name"]) for r in rows] == [("website", "政府网站"), ("weibo", "政务微博"), ("wechat", "政务微信"),
+                                                      ("service_window", "政务服务窗口")]
+    assert "对象类型" in ws.invoke("codes", "--kind", "object-kinds").stdout

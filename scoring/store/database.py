@@ -275,7 +275,7 @@ class Store:
                 before = existing.get(tuple(row[k] for k in key))
                 if before is None:
                     counts["new"] += 1
-                elif before == row:
+                elif before == row or before == {**dict.fromkeys(before), **row}:  # a column left out is stored null
                     counts["unchanged"] += 1
                     continue
                 else:
