@@ -328,3 +328,15 @@ def test_codes_lists_the_object_kinds_a_file_may_use(ws):
     assert [(r["code"], r["name"]) for r in rows] == [("website", "政府网站"), ("weibo", "政务微博"), ("wechat", "政务微信"),
                                                       ("service_window", "政务服务窗口")]
     assert "对象类型" in ws.invoke("codes", "--kind", "object-kinds").stdout
+
+
+def test_an_example_finding_naming_an_object_the_example_lacks_is_refused(tmp_path):
+    from scoring.engine.examples import run_examples
+
+    folder = _copy(tmp_path)
+    _edit(folder / "rules" / "objects.yml", "findings: [{code: SERVICE_BROKEN, object: WEB-1}, {code: SERVICE_BROKEN, object: WEB-1}]",
+          "findings: [{code: SERVICE_BROKEN, object: WEB-9}]")
+    failed = [o for o in run_examples(load_standard_dir(folder), "clips") if o.problems]
+    assert [(o.rule, o.problems) for o in failed] == [
+        ("SERVICE_BROKEN_ON_SERVING_SITE",
+         ("given: cannot be scored: findings[0].object: 'WEB-9' is none of the example's objects (WEB-1)",))]

@@ -53,8 +53,12 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     store.write_rows("units", [{"code": EXAMPLE_UNIT, "name": "示例单位", "type": unit_type,
                                 "ranking_group": g.unit.get("group", unit_type), "parent": None}])
     rows = []
+    objects = {o.get("code", f"O-{i}") for i, o in enumerate(g.objects, start=1)}
     for prefix, p, findings in (("F", period, g.findings), ("P", period.previous, g.previous_findings)):
         for i, f in enumerate(findings, start=1):
+            if f.get("object") is not None and f["object"] not in objects:  # the join would silently match nothing
+                raise ValueError(f"findings[{i - 1}].object: {f['object']!r} is none of the example's objects "
+                                 f"({', '.join(sorted(objects)) or 'none given'})")
             code = standard.criteria.finding_codes[f["code"]]
             rows.append({"id": f.get("id", f"{prefix}-{i}"), "unit": EXAMPLE_UNIT, "period": p.code,
                          "date": f.get("date", p.start.isoformat()), "inspector": None, "code": f["code"],
