@@ -340,3 +340,14 @@ def test_an_example_finding_naming_an_object_the_example_lacks_is_refused(tmp_pa
     assert [(o.rule, o.problems) for o in failed] == [
         ("SERVICE_BROKEN_ON_SERVING_SITE",
          ("given: cannot be scored: findings[0].object: 'WEB-9' is none of the example's objects (WEB-1)",))]
+
+
+def test_check_refuses_rules_on_objects_in_a_standard_that_declares_no_object_kinds(tmp_path):
+    folder = _copy(tmp_path)
+    text = (folder / "criteria.yml").read_text(encoding="utf-8")
+    start, end = text.index("object_kinds:"), text.index("record_kinds:")
+    (folder / "criteria.yml").write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(StandardError) as err:
+        load_standard_dir(folder)
+    assert ("rule NO_PUBLIC_SERVICE: when.o: object facts come from scoring import objects, which needs the object "
+            "kinds declared under object_kinds in criteria.yml (none are)") in str(err.value)

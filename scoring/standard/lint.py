@@ -113,6 +113,10 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     for section, patterns in (("when", rule.when), ("unless", rule.unless), ("", selections)):
         for alias, pattern in patterns.items():
             fields = _fields_of(standard, pattern.fact)
+            if pattern.fact == "object" and not c.object_kinds:
+                where = f"{section}.{alias}" if section else alias
+                yield (f"{where}: object facts come from scoring import objects, which needs the object kinds "
+                       f"declared under object_kinds in criteria.yml (none are)")
             if pattern.fact == "aggregate":
                 if alias not in rule.aggregates or section != "when":
                     yield (f"{section}.{alias}: aggregate facts come from an aggregate in when "
