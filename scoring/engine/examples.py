@@ -26,7 +26,8 @@ from scoring.store import Store
 EXAMPLE_UNIT = "X001"
 # `flags` and `not_applicable` list what must be among the unit's (an example is about one rule,
 # and other rules may raise flags of their own); `no_flags` lists flags that must not be raised.
-EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base"}
+EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base",
+               "adjust"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def score_example(standard: Standard, example: Example, engine: str | Backend | 
 
 
 def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> list[str]:
-    indicators = {i["code"]: i for d in doc["dimensions"] for i in d["indicators"]}
+    indicators = {i["code"]: i for d in doc["dimensions"] for i in _walk(d["indicators"])}
+    dimensions = {d["code"]: d for d in doc["dimensions"]}
     problems = []
 
     def differ(name: str, wanted: Any, got: Any) -> None:
@@ -123,12 +125,23 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
             differ(key, sorted(wanted), sorted(set(wanted) & got))
         elif key in ("bonus", "score", "base"):
             differ(key, format(Decimal(str(wanted)), "f"), doc[key])
+        elif key in dimensions:
+            differ(key, str(wanted), dimensions[key]["score"])
+        elif key == "adjust":
+            differ(key, format(Decimal(str(wanted)), "f"), doc.get("adjust", "0.00"))
         elif key in ("veto", "grade"):
             differ(key, wanted, doc[key])
         else:
             problems.append(f"expect.{key}: not something an example can check "
-                            f"(indicator codes, or {', '.join(sorted(EXPECT_KEYS))})")
+                            f"(indicator or dimension codes, or {', '.join(sorted(EXPECT_KEYS))})")
     return problems
+
+
+def _walk(nodes: list[dict[str, Any]]):
+    """Every node of a scorecard's indicator tree, at any depth."""
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("indicators", ()))
 
 
 def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleOutcome]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Iterator, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -26,15 +26,64 @@ class Label(Strict):
 # ---------------------------------------------------------------- criteria.yml
 
 
+PositivePoints = Annotated[Decimal, Field(gt=0)]
+# Points by unit type (A类/B类): {A: 10, B: 8}; the key `all` stands for every type not named.
+# A type with no entry (and no `all`) is not applicable to the node.
+ByType = dict[str, Annotated[Decimal, Field(ge=0)]]
+ALL_TYPES = "all"
+TOTAL = "total"  # a deduction's target: the unit's final score (重大扣分项, 通报批评每次扣3分)
+METHODS = ("deduct", "ratio", "quota", "earn", "judged", "veto")
+
+
+def for_type(value: Decimal | dict[str, Decimal] | None, unit_type: str) -> Decimal | None:
+    """A plain amount, or a ByType amount for one unit type (None: the type has no entry)."""
+    if not isinstance(value, dict):
+        return value
+    return value.get(unit_type, value.get(ALL_TYPES))
+
+
 class Indicator(Strict):
+    """A node of the indicator tree: a leaf scored by its method, or a group of `indicators`."""
+
     code: str = Field(pattern=CODE)
     name: str
     name_en: str
-    max: Points = Field(gt=0)
-    method: Literal["deduct", "ratio", "quota"]
+    max: Annotated[Decimal, Field(ge=0)] | ByType
+    method: Literal["deduct", "ratio", "quota", "earn", "judged", "veto"] | None = None
     types: tuple[str, ...] | None = None
-    # The most all deductions together take off (未按要求扣2分: one limit for several rules); default: all of it.
-    limit: Points | None = Field(default=None, gt=0)
+    # The most all deductions together take off (未按要求扣2分: one limit for several rules; 一级指标减分上限为
+    # 自身权重分值: a group's pool); default: its max.
+    limit: PositivePoints | ByType | None = None
+    # What a loss beyond the limit does: `floor` (扣完为止) or `parent` (二三级指标减分上限可突破自身权重分值:
+    # the excess is taken from the parent node, up to the parent's own limit).
+    overflow: Literal["floor", "parent"] = "floor"
+    indicators: tuple["Indicator", ...] = ()
+
+    @model_validator(mode="after")
+    def _leaf_or_group(self) -> "Indicator":
+        if self.indicators and self.method is not None:
+            raise ValueError(f"indicator {self.code}: a group of indicators takes no method (its children are scored)")
+        if not self.indicators and self.method is None:
+            raise ValueError(f"indicator {self.code}: method: a leaf indicator needs a method "
+                             f"({', '.join(METHODS)})")
+        scalar = not isinstance(self.max, dict)
+        if scalar and self.max == 0 and self.method != "veto":
+            raise ValueError(f"indicator {self.code}: max: must be greater than 0 (only a veto node has max 0)")
+        if not scalar and self.types is not None:
+            raise ValueError(f"indicator {self.code}: give either types or a max by type, not both")
+        return self
+
+    def max_for(self, unit_type: str) -> Decimal | None:
+        """The node's max for a unit type; None when the node does not apply to it."""
+        if self.types is not None and unit_type not in self.types:
+            return None
+        return for_type(self.max, unit_type)
+
+    def walk(self) -> Iterator["Indicator"]:
+        """This node and every node below it, parents before children."""
+        yield self
+        for child in self.indicators:
+            yield from child.walk()
 
 
 class Dimension(Strict):
@@ -42,10 +91,15 @@ class Dimension(Strict):
     name: str
     name_en: str
     indicators: tuple[Indicator, ...] = Field(min_length=1)
+    limit: PositivePoints | ByType | None = None  # the most the dimension can lose (一级指标减分上限)
+    overflow: Literal["floor", "parent"] = "floor"
 
     @property
     def max(self) -> Decimal:
         return sum((i.max for i in self.indicators), Decimal(0))
+
+    def max_for(self, unit_type: str) -> Decimal:
+        return sum((m for i in self.indicators if (m := i.max_for(unit_type)) is not None), Decimal(0))
 
 
 class FindingCode(Strict):
@@ -61,16 +115,25 @@ class Band(Strict):
     points: Points
 
 
+class Step(Strict):
+    step: Decimal = Field(gt=0)
+    points: Points = Field(gt=0)
+
+
 class Scale(Strict):
-    kind: Literal["bands", "proportional"]
+    kind: Literal["bands", "proportional", "points"]
     bands: tuple[Band, ...] = ()
+    strict: bool = False        # bands: the value must exceed a band's min (超过) instead of reach it (达到)
+    beyond: Step | None = None  # bands: above the highest band, + points for every further step (每超过20%加1分)
 
     @model_validator(mode="after")
     def _bands_fit_kind(self) -> "Scale":
         if self.kind == "bands" and not self.bands:
             raise ValueError("a scale of kind 'bands' needs at least one band")
-        if self.kind == "proportional" and self.bands:
-            raise ValueError("a 'proportional' scale takes no bands")
+        if self.kind != "bands" and self.bands:
+            raise ValueError(f"a {self.kind!r} scale takes no bands")
+        if self.kind != "bands" and (self.strict or self.beyond):
+            raise ValueError("strict and beyond belong to a scale of kind 'bands'")
         return self
 
 
@@ -111,6 +174,7 @@ class Criteria(Strict):
     dates: dict[str, NamedDate] = {}
     record_kinds: dict[str, Label] = {}
     column_types: dict[str, Label] = {}
+    total: Points = Field(default=Decimal(100), gt=0)  # what the maxima add up to, per unit type (108分制)
 
     @field_validator("dates")
     @classmethod
@@ -146,7 +210,7 @@ Expr = Union[Ratio, Product, Lookup, Decimal, Ref]
 
 
 class Deduct(Strict):
-    points: Points | None = Field(default=None, gt=0)
+    points: PositivePoints | ByType | None = None
     share_of_max: Decimal | None = Field(default=None, gt=0, le=1)
     per: Literal["count", "match"] = "count"
     indicator: str | None = None
@@ -158,6 +222,26 @@ class Deduct(Strict):
     def _one_amount(self) -> "Deduct":
         if (self.points is None) == (self.share_of_max is None):
             raise ValueError("deduct takes exactly one of points or share_of_max")
+        return self
+
+
+class Earn(Strict):
+    """Points earned on an `earn` node (一项可得2分，最高不超过6分; 有得10分), capped at its max."""
+
+    points: PositivePoints | ByType | None = None
+    scale: str | None = None
+    value: "Expr | None" = None
+    per: Literal["count", "match"] = "count"
+    once_per: Ref | None = None
+    indicator: str | None = None
+
+    @model_validator(mode="after")
+    def _points_or_scaled_value(self) -> "Earn":
+        scaled = self.scale is not None or self.value is not None
+        if (self.points is not None) == scaled:
+            raise ValueError("earn takes either points, or a scale and a value")
+        if scaled and (self.scale is None or self.value is None):
+            raise ValueError("earn takes a scale and a value together")
         return self
 
 
@@ -210,6 +294,7 @@ class Score(Strict):
 
 class Then(Strict):
     deduct: Deduct | None = None
+    earn: Earn | None = None
     bonus: Bonus | None = None
     veto: bool = False
     flag: Flag | None = None
@@ -221,7 +306,7 @@ class Then(Strict):
 
     @model_validator(mode="after")
     def _has_an_effect(self) -> "Then":
-        if not (self.deduct or self.bonus or self.veto or self.flag or self.rectify
+        if not (self.deduct or self.earn or self.bonus or self.veto or self.flag or self.rectify
                 or self.multiply or self.score or self.not_applicable):
             raise ValueError("a rule needs at least one effect")
         if self.escalate and not self.flag:
@@ -280,6 +365,8 @@ class Rule(Strict):
 for _model in (Ratio, Product, Lookup):
     _model.model_rebuild()
 Score.model_rebuild()
+Earn.model_rebuild()
+Indicator.model_rebuild()
 Then.model_rebuild()
 Rule.model_rebuild()
 
