@@ -95,3 +95,14 @@ def _indicator_doc(standard: Standard, score: UnitScore, result) -> dict[str, An
     if not result.applicable:
         doc["not_applicable_by"] = result.not_applicable_by
     return doc
+
+
+def all_nodes(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A dimension's indicator documents at every depth, parents before children (the list itself when flat)."""
+    if not any("indicators" in node for node in indicators):
+        return indicators
+    out: list[dict[str, Any]] = []
+    for node in indicators:
+        out.append(node)
+        out.extend(all_nodes(node.get("indicators", [])))
+    return out
