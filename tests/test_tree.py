@@ -334,3 +334,72 @@ def test_the_chinese_report_lists_every_node_s_lines(workspace):
     _run("report", "--period", "2025", "--out", out, "--db", workspace / "scoring.db")
     html = (out / "report-2025.html").read_text("utf-8")
     assert "超出扣分计入上级" in html and "被通报批评" in html
+
+
+# ---------------------------------------------------------------- judged points: scoring import judged
+
+
+JUDGED_HEADER = "单位编码,考核周期,指标,评定分值,评定单位或评定人,评定说明,佐证\n"
+
+
+def test_judged_points_import_validate_whole_file_and_score(workspace):
+    db = workspace / "scoring.db"
+    bad = workspace / "judged.csv"
+    bad.write_text(JUDGED_HEADER + "Q01,2025,JG1,8.5,县政府办,办理规范,\n"
+                                   "Q02,2025,JG1,12,县政府办,,\n"
+                                   "Q02,2025,J111,1,县政府办,,\n"
+                                   "B01,2025,JGX,1,县政府办,,\n"
+                                   "Q01,2025,JG1,abc,,,\n", encoding="utf-8")
+    refused = _run("import", "judged", bad, "--db", db, code=2)
+    assert "judged.csv:3: points: 评定分值 12 超出指标 JG1 的分值范围 [0, 10]；请填写 0 至 10 之间的数值" in refused.output
+    assert "judged.csv:4: indicator: 指标 J111 不按评定分值计分（计分方式为 deduct）" in refused.output
+    assert "judged.csv:5: indicator: 无法识别的指标「JGX」；是否应为「JG1」？" in refused.output
+    assert "judged.csv:6: points:" in refused.output and "judged.csv:6: assessor:" in refused.output
+    from scoring.store import Store
+    store = Store(db)
+    assert store.query("select count(*) as n from judged")[0]["n"] == 0  # nothing half-written
+    store.close()
+    english = CliRunner().invoke(cli, ["--lang", "en", "import", "judged", str(bad), "--db", str(db)], env=ENV)
+    assert english.exit_code == 2
+    assert "judged.csv:3: points: 12 is outside [0, 10], the points JG1 can give; write a value from 0 to 10" in english.output
+
+    written = _run("import", "judged", bad, "--skip-invalid", "--db", db)
+    rejected = (workspace / "judged.csv.rejected.csv").read_text("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in rejected[1:]] == ["3", "4", "5", "6"]
+    assert "judged.csv: judged: new 1" in written.output
+    again = _run("import", "judged", bad, "--skip-invalid", "--db", db)  # idempotent: the same row, unchanged
+    assert "judged.csv: judged: new 0, unchanged 1" in again.output
+    store = Store(db)
+    assert [dict(r) for r in store.query("select unit, indicator, points, assessor from judged")] == [
+        {"unit": "Q01", "indicator": "JG1", "points": "8.5", "assessor": "县政府办"}]
+    store.close()
+
+    _run("run", "--period", "2025", "--db", db)
+    doc = json.loads(_run("scorecard", "Q01", "--period", "2025", "--format", "json", "--db", db).stdout)
+    jg1 = next(n for d in doc["dimensions"] for n in _nodes(d["indicators"]) if n["code"] == "JG1")
+    assert jg1["score"] == "8.50"
+    assert [(line["rule"], line["points"], line["facts"]) for line in jg1["lines"]] == [("REQUEST_JUDGED", "8.5", ["JG-JG1"])]
+
+
+def test_judged_points_are_checked_against_the_max_of_the_unit_s_type(tmp_path):
+    """JG1 worth 10 for type A and 6 for type B: 8 is fine for an A unit and refused for a B unit."""
+    folder = tmp_path / "std"
+    folder.mkdir()
+    (folder / "rules").mkdir()
+    for path in (TREE_DIR / "rules").glob("*.yml"):
+        (folder / "rules" / path.name).write_text(path.read_text("utf-8"), encoding="utf-8")
+    criteria = (TREE_DIR / "criteria.yml").read_text("utf-8")
+    criteria = criteria.replace("max: 10, method: judged", "max: {A: 10, B: 6}, method: judged")
+    criteria = criteria.replace("max: {A: 57, B: 67}", "max: {A: 57, B: 71}")
+    (folder / "criteria.yml").write_text(criteria, encoding="utf-8")
+    db = tmp_path / "w.db"
+    _run("init", "--db", db)
+    _run("criteria", "use", folder, "--db", db)
+    _run("period", "add", "2025", "--db", db)
+    (tmp_path / "u.csv").write_text("单位编码,单位名称,单位类型\nQ01,甲区,A\nB01,市财政局,B\n", encoding="utf-8")
+    _run("import", "units", tmp_path / "u.csv", "--db", db)
+    (tmp_path / "j.csv").write_text(JUDGED_HEADER + "Q01,2025,JG1,8,县政府办,,\nB01,2025,JG1,8,县政府办,,\n",
+                                    encoding="utf-8")
+    refused = _run("import", "judged", tmp_path / "j.csv", "--db", db, code=2)
+    assert "j.csv:3: points: 评定分值 8 超出指标 JG1 的分值范围 [0, 6]" in refused.output
+    assert "j.csv:2:" not in refused.output

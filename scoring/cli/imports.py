@@ -24,6 +24,8 @@ KIND_HELP = {
     "metrics": "Counts the rules need (办结数、报送数、现场评价 …): unit, period, metric, value.",
     "records": "Dated records (主动公开信息、栏目更新、年度报告 …): unit, period, kind, column, column_type, "
                "title, date, formed, published, replied, value, ok, count.",
+    "judged": "Judged points (评定分值, 根据实际情况进行评分): unit, period, indicator, points, assessor, note, "
+              "evidence; points within [0, the indicator's max for the unit's type].",
 }
 
 

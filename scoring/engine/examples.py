@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.inputs.importing import to_record
-from scoring.inputs.models import RecordRow
+from scoring.inputs.models import JudgedRow, RecordRow
 from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
 from scoring.engine.orders import issue_orders
@@ -79,6 +79,9 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     store.write_rows("metrics", [{"unit": EXAMPLE_UNIT, "period": period.code, "metric": k,
                                   "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
     store.write_rows("records", [_record(standard, period.code, i, r) for i, r in enumerate(g.records, start=1)])
+    if g.judged:  # validated as an imported row (the range check aside: an example may show the clamping)
+        store.write_rows("judged", [to_record("judged", JudgedRow.model_validate(
+            {"unit": EXAMPLE_UNIT, "period": period.code, "assessor": "示例评定人", **j}), standard) for j in g.judged])
     # As an import does: the findings' rectification orders are issued once they are recorded.
     issue_orders(store, standard, [(EXAMPLE_UNIT, period.code), (EXAMPLE_UNIT, period.previous.code)])
     return store

@@ -68,6 +68,9 @@ _RECORD = f"""json_object('fact', 'record', 'id', 'record:' || r.id, 'ref', r.id
     'published', r.published, 'replied', r.replied, 'value', cast(r.value as numeric),
     'ok', case when r.ok is null then null else {_BOOL.format('r.ok')} end, 'count', r.count)"""
 
+_JUDGED = """json_object('fact', 'judged', 'id', 'judged:' || j.indicator || ':' || j.object, 'ref', j.id,
+    'indicator', j.indicator, 'object', j.object, 'points', cast(j.points as numeric), 'assessor', j.assessor)"""
+
 _QUERIES: dict[str, str] = {
     "finding": f"""
 select f.unit, json_group_array({_FINDING})
@@ -125,9 +128,14 @@ select r.unit, json_group_array({_RECORD})
 from temp.chunk_units cu
 cross join records r on r.period = :period and r.unit = cu.code
 group by r.unit""",
+    "judged": f"""
+select j.unit, json_group_array({_JUDGED})
+from temp.chunk_units cu
+cross join judged j on j.period = :period and j.unit = cu.code
+group by j.unit""",
 }
 # Kinds of facts built only for a standard whose rules read them (older workspaces and standards never do).
-_ON_DEMAND = frozenset({"record"})
+_ON_DEMAND = frozenset({"record", "judged"})
 
 _UNITS = """
 select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,

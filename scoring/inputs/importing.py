@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from decimal import Decimal
 from typing import Any, Callable
 
 from pydantic import ValidationError
@@ -46,6 +47,9 @@ HEADERS: dict[str, dict[str, str]] = {
                 "column": "column_name", "栏目类型": "column_type", "标题": "title", "日期": "date",
                 "形成日期": "formed", "公开日期": "published", "答复日期": "replied", "数值": "value",
                 "是否正常": "ok", "数量": "count", "说明": "note", "佐证": "evidence"},
+    "judged": {"编号": "id", "单位编码": "unit", "考核周期": "period", "指标": "indicator", "对象编码": "object",
+               "评定分值": "points", "评定单位或评定人": "assessor", "评定单位": "assessor", "评定人": "assessor",
+               "评定说明": "note", "佐证": "evidence"},
 }
 
 
@@ -104,6 +108,7 @@ class Names:
     standard: Standard
     units: set[str]
     periods: set[str]
+    unit_types: dict[str, str] = field(default_factory=dict)  # unit code -> type, for maxima by type (judged)
 
 
 def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str]]:
@@ -123,6 +128,8 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
         problems.append(("indicator", _unknown_indicator(row.indicator, names)))
     elif kind == "records":
         problems += _record_problems(row, names)
+    elif kind == "judged":
+        problems += _judged_problems(row, names)
     elif kind == "metrics" and row.metric not in criteria.metrics:
         problems.append(("metric", _("unknown metric {value!r}{hint} (known: {known})", value=row.metric,
                                      hint=suggest(row.metric, criteria.metrics), known=", ".join(criteria.metrics))))
@@ -140,6 +147,33 @@ def _record_problems(row: Row, names: Names) -> list[tuple[str, str]]:
                                         f"{suggest(row.column_type, criteria.column_types)} "
                                         f"(known: {', '.join(criteria.column_types) or 'none'})"))
     return problems
+
+
+def _judged_problems(row: Row, names: Names) -> list[tuple[str, str]]:
+    """A judged indicator that exists, and points within [0, its max for the unit's type]."""
+    node = names.standard.indicators.get(row.indicator)
+    if node is None:
+        return [("indicator", _unknown_indicator(row.indicator, names))]
+    if node.method != "judged":
+        return [("indicator", _("indicator {indicator} is not scored by judged points (its method is {method}); "
+                                "write an indicator whose method is judged", indicator=row.indicator,
+                                method=node.method or "group"))]
+    unit_type = names.unit_types.get(row.unit)
+    if unit_type is None:
+        return []  # the unknown unit is reported on its own
+    top = node.max_for(unit_type) if names.standard.applies(row.indicator, unit_type) else None
+    if top is None:
+        return [("indicator", _("indicator {indicator} does not apply to units of type {type}; "
+                                "leave this row out", indicator=row.indicator, type=unit_type))]
+    if not Decimal(0) <= row.points <= top:
+        return [("points", _("{points} is outside [0, {max}], the points {indicator} can give; "
+                             "write a value from 0 to {max}", points=_plain(row.points), max=_plain(top),
+                             indicator=row.indicator))]
+    return []
+
+
+def _plain(value: Decimal) -> str:
+    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 def _unit_problem(unit: str, names: Names) -> tuple[str, str] | None:
@@ -236,6 +270,10 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
         if not data["id"]:
             content = json.dumps({k: v for k, v in data.items() if k != "id"}, sort_keys=True, ensure_ascii=False)
             data["id"] = "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+    elif kind == "judged":
+        data["points"] = format(row.points.normalize(), "f") if row.points else "0"
+        data["object"] = row.object or ""
+        data["id"] = row.id or "-".join(p for p in ("JG", row.indicator, row.object) if p)
     return data
 
 
@@ -389,7 +427,8 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
     nothing reaches the workspace until the whole file is known to be good. The write is then
     done by SQLite from the staging table (compare, count, insert or replace), in file order.
     """
-    names = Names(standard, store.unit_codes(), set(store.period_codes()))
+    names = Names(standard, store.unit_codes(), set(store.period_codes()),
+                  {r["code"]: r["type"] for r in store.query("select code, type from units")} if kind == "judged" else {})
     source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
     with staging(store, kind) as staged:
         checked = validate_file(kind, path, names, None if dry_run else staged.add, progress, **source)

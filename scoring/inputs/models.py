@@ -218,6 +218,20 @@ class RecordRow(Row):
     evidence: Text = None
 
 
+class JudgedRow(Row):
+    """An assessor's points for a judged indicator (根据实际情况进行评分), checked within [0, max] on import."""
+
+    id: OptionalText = None
+    unit: Code
+    period: Code
+    indicator: Code
+    object: OptionalText = None
+    points: Annotated[Decimal, BeforeValidator(_decimal)]
+    assessor: Annotated[str, Field(min_length=1, max_length=200)]
+    note: Text = None
+    evidence: Text = None
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "units": UnitRow,
     "findings": FindingRow,
@@ -226,4 +240,5 @@ ROW_MODELS: dict[str, type[Row]] = {
     "survey-issued": SurveyIssuedRow,
     "metrics": MetricRow,
     "records": RecordRow,
+    "judged": JudgedRow,
 }

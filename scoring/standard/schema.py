@@ -325,6 +325,7 @@ class ExampleGiven(Strict):
     metrics: dict[str, Decimal] = {}
     rectifications: tuple[dict[str, Any], ...] = ()
     records: tuple[dict[str, Any], ...] = ()
+    judged: tuple[dict[str, Any], ...] = ()  # rows as in `scoring import judged` (unit and period implied)
 
 
 class Example(Strict):
@@ -396,6 +397,8 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     # A group's value of an aggregate (computed by the tally between the engine's passes); a rule
     # reads its own aggregates only. Fields named by `per: {field: X}` are text keys beside these.
     "aggregate": {"name": "text", "value": "number", "window_start": "date", "window_end": "date"},
+    # An assessor's points for a judged indicator (scoring import judged): one fact per row, when a rule reads them.
+    "judged": {"ref": "text", "indicator": "text", "object": "text", "points": "number", "assessor": "text"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.
