@@ -13,7 +13,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from decimal import Decimal
 from typing import Any, Callable
 
 from pydantic import ValidationError
@@ -22,6 +21,7 @@ from scoring.exports import safe_cell
 from scoring.i18n import _
 from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
+from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
 from scoring.inputs.readers import ReadError, read_records
@@ -129,7 +129,8 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
     elif kind == "records":
         problems += _record_problems(row, names)
     elif kind == "judged":
-        problems += _judged_problems(row, names)
+        problems += judged_problems(row, names.standard, names.unit_types.get(row.unit),
+                                    lambda: _unknown_indicator(row.indicator, names))
     elif kind == "metrics" and row.metric not in criteria.metrics:
         problems.append(("metric", _("unknown metric {value!r}{hint} (known: {known})", value=row.metric,
                                      hint=suggest(row.metric, criteria.metrics), known=", ".join(criteria.metrics))))
@@ -147,33 +148,6 @@ def _record_problems(row: Row, names: Names) -> list[tuple[str, str]]:
                                         f"{suggest(row.column_type, criteria.column_types)} "
                                         f"(known: {', '.join(criteria.column_types) or 'none'})"))
     return problems
-
-
-def _judged_problems(row: Row, names: Names) -> list[tuple[str, str]]:
-    """A judged indicator that exists, and points within [0, its max for the unit's type]."""
-    node = names.standard.indicators.get(row.indicator)
-    if node is None:
-        return [("indicator", _unknown_indicator(row.indicator, names))]
-    if node.method != "judged":
-        return [("indicator", _("indicator {indicator} is not scored by judged points (its method is {method}); "
-                                "write an indicator whose method is judged", indicator=row.indicator,
-                                method=node.method or "group"))]
-    unit_type = names.unit_types.get(row.unit)
-    if unit_type is None:
-        return []  # the unknown unit is reported on its own
-    top = node.max_for(unit_type) if names.standard.applies(row.indicator, unit_type) else None
-    if top is None:
-        return [("indicator", _("indicator {indicator} does not apply to units of type {type}; "
-                                "leave this row out", indicator=row.indicator, type=unit_type))]
-    if not Decimal(0) <= row.points <= top:
-        return [("points", _("{points} is outside [0, {max}], the points {indicator} can give; "
-                             "write a value from 0 to {max}", points=_plain(row.points), max=_plain(top),
-                             indicator=row.indicator))]
-    return []
-
-
-def _plain(value: Decimal) -> str:
-    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 def _unit_problem(unit: str, names: Names) -> tuple[str, str] | None:
@@ -271,9 +245,7 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
             content = json.dumps({k: v for k, v in data.items() if k != "id"}, sort_keys=True, ensure_ascii=False)
             data["id"] = "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
     elif kind == "judged":
-        data["points"] = format(row.points.normalize(), "f") if row.points else "0"
-        data["object"] = row.object or ""
-        data["id"] = row.id or "-".join(p for p in ("JG", row.indicator, row.object) if p)
+        data.update(judged_record(row))
     return data
 
 
