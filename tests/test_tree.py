@@ -403,3 +403,13 @@ def test_judged_points_are_checked_against_the_max_of_the_unit_s_type(tmp_path):
     refused = _run("import", "judged", tmp_path / "j.csv", "--db", db, code=2)
     assert "j.csv:3: points: 评定分值 8 超出指标 JG1 的分值范围 [0, 6]" in refused.output
     assert "j.csv:2:" not in refused.output
+
+
+def test_points_by_type_with_all_and_a_type_without_entry():
+    from scoring.standard.schema import Indicator, for_type
+    node = Indicator.model_validate({"code": "X1", "name": "测试", "name_en": "Test", "max": {"A": 5, "all": 3},
+                                     "method": "deduct"})
+    assert (node.max_for("A"), node.max_for("B")) == (5, 3)
+    only_a = Indicator.model_validate({"code": "X2", "name": "测试", "name_en": "Test", "max": {"A": 5}, "method": "earn"})
+    assert only_a.max_for("B") is None  # not applicable to B
+    assert for_type({"A": Decimal(2), "B": Decimal(1)}, "C") is None and for_type(Decimal(2), "C") == 2
