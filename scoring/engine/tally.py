@@ -128,10 +128,10 @@ def applicability_holds(standard: Standard, match: Match, excluded: dict[str, st
 
 def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str],
             unit_type: str) -> tuple[dict[str, list[Line]], set[str]]:
-    """Score lines by node, and JUDGED_OUT_OF_RANGE when a judged value lay outside [0, max] (clamped)."""
+    """Score lines by node, and the nodes whose judged value lay outside [0, max] (clamped: JUDGED_OUT_OF_RANGE)."""
     criteria = standard.criteria
     out: dict[str, list[Line]] = {}
-    flags: set[str] = set()
+    clamped_on: set[str] = set()
     for rule_id in plan_for(standard).score:
         rule = standard.rules_by_id[rule_id]
         s = rule.then.score
@@ -149,16 +149,13 @@ def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str],
             note = f"{_show(value)} → {_show(points)}"
             clamped = out_of_range(scale, exact(value), top)
             if clamped:
-                note, flags = clamped, {JUDGED_OUT_OF_RANGE}
+                note = clamped
+                clamped_on.add(rule.indicator)
             out.setdefault(rule.indicator, []).append(Line(rule.id, points, refs, "score", note))
-    return out, flags
+    return out, clamped_on
 
 
 JUDGED_OUT_OF_RANGE = "JUDGED_OUT_OF_RANGE"
-
-
-def judged_flags_on(scores: dict[str, list[Line]]) -> list[str]:
-    return [code for code, lines in scores.items() if any(line.note.startswith("评定分值") for line in lines)]
 
 
 def _show(value: Decimal) -> str:
@@ -235,7 +232,7 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     groups = _still_applicable(plan, groups, excluded)
     taken = deductions(standard, plan.deduct, plan.multiply, groups, excluded, unit_type)
     adjust_lines = taken.pop(TOTAL, [])
-    scores, judged_flags = _scores(standard, groups, excluded, unit_type)
+    scores, clamped_on = _scores(standard, groups, excluded, unit_type)
     flags, on_indicator = _flags(standard, groups, excluded)
     veto_lines = _events(standard, groups, "veto")
     vetoes: dict[str, list[Line]] = {}
@@ -246,10 +243,10 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     earned_lines = earnings(standard, plan.earn, groups, excluded, unit_type) if plan.earn else {}
     indicators, dimension_lines = Tree(standard, unit_type, excluded, scores, taken, earned_lines, vetoes,
                                        on_indicator).evaluate()
-    if judged_flags:
-        flags = sorted(set(flags) | judged_flags)
-        for code in judged_flags_on(scores):
-            indicators[code].flags = sorted(set(indicators[code].flags) | judged_flags)
+    if clamped_on:  # a judged value outside [0, max] in the workspace (the importer refuses such rows)
+        flags = sorted({*flags, JUDGED_OUT_OF_RANGE})
+        for code in clamped_on:
+            indicators[code].flags = sorted({*indicators[code].flags, JUDGED_OUT_OF_RANGE})
     top = [i for code, i in indicators.items() if standard.parent_of[code] is None and i.applicable]
     with localcontext() as ctx:
         ctx.prec = PRECISION
