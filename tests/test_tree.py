@@ -413,3 +413,15 @@ def test_points_by_type_with_all_and_a_type_without_entry():
     only_a = Indicator.model_validate({"code": "X2", "name": "测试", "name_en": "Test", "max": {"A": 5}, "method": "earn"})
     assert only_a.max_for("B") is None  # not applicable to B
     assert for_type({"A": Decimal(2), "B": Decimal(1)}, "C") is None and for_type(Decimal(2), "C") == 2
+
+
+def test_the_default_standard_loads_to_the_same_model_as_before_the_tree():
+    """Migration (design §9): tests/data/default-standard-model.json was written by the code before the node
+    tree existed; with the new keys left at their defaults, the default standard's models are equal."""
+    from scoring.standard import load_default
+    standard = load_default()
+    dumped = {"criteria": standard.criteria.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+              "rules": [src.rule.model_dump(mode="json", by_alias=True, exclude_defaults=True) for src in standard.rules]}
+    before = json.loads((Path(__file__).resolve().parent / "data" / "default-standard-model.json").read_text("utf-8"))
+    assert dumped == before
+    assert not standard.nested and all(not isinstance(i.max, dict) for i in standard.indicators.values())
