@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Iterator, Literal
+from typing import Annotated, Any, Iterator, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from scoring.standard.strict import CODE, Strict
 
-PositivePoints = Annotated[Decimal, Field(gt=0)]
-# Points by unit type (A类/B类): {A: 10, B: 8}; the key `all` stands for every type not named.
-# A type with no entry (and no `all`) is not applicable to the node.
+def _amount_kind(value: Any) -> str:
+    return "~by_type" if isinstance(value, dict) else "~number"
+
+
+# An amount, or amounts by unit type (A类/B类): {A: 10, B: 8}; the key `all` stands for every type not
+# named, and a type with no entry (and no `all`) is not applicable. Only the branch the value's shape
+# chooses is validated, so a wrong number reads as before ("max: Input should be greater than 0"); the
+# loader leaves the "~" tags out of locations.
 ByType = dict[str, Annotated[Decimal, Field(ge=0)]]
+PositivePoints = Annotated[Decimal, Field(gt=0)]
+PositiveAmount = Annotated[Union[Annotated[PositivePoints, Tag("~number")], Annotated[ByType, Tag("~by_type")]],
+                           Discriminator(_amount_kind)]
+MaxAmount = Annotated[Union[Annotated[Annotated[Decimal, Field(ge=0)], Tag("~number")],
+                            Annotated[ByType, Tag("~by_type")]], Discriminator(_amount_kind)]
 ALL_TYPES = "all"
 TOTAL = "total"  # a deduction's target: the unit's final score (重大扣分项, 通报批评每次扣3分)
 METHODS = ("deduct", "ratio", "quota", "earn", "judged", "veto")
@@ -31,12 +41,12 @@ class Indicator(Strict):
     code: str = Field(pattern=CODE)
     name: str
     name_en: str
-    max: Annotated[Decimal, Field(ge=0)] | ByType
+    max: MaxAmount
     method: Literal["deduct", "ratio", "quota", "earn", "judged", "veto"] | None = None
     types: tuple[str, ...] | None = None
     # The most all deductions together take off (未按要求扣2分: one limit for several rules; 一级指标减分上限为
     # 自身权重分值: a group's pool); default: its max.
-    limit: PositivePoints | ByType | None = None
+    limit: PositiveAmount | None = None
     # What a loss beyond the limit does: `floor` (扣完为止) or `parent` (二三级指标减分上限可突破自身权重分值:
     # the excess is taken from the parent node, up to the parent's own limit).
     overflow: Literal["floor", "parent"] = "floor"
@@ -74,7 +84,7 @@ class Dimension(Strict):
     name: str
     name_en: str
     indicators: tuple[Indicator, ...] = Field(min_length=1)
-    limit: PositivePoints | ByType | None = None  # the most the dimension can lose (一级指标减分上限)
+    limit: PositiveAmount | None = None  # the most the dimension can lose (一级指标减分上限)
     overflow: Literal["floor", "parent"] = "floor"
 
     @property

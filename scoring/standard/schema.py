@@ -17,7 +17,7 @@ from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Betwe
                                        NamedDate, Op, Pattern, Per, Scalar, Shift, _lower_aggregates)
 from scoring.standard.strict import CODE, FACT_KINDS, Points, Strict  # noqa: F401
 from scoring.standard.nodes import (ALL_TYPES, METHODS, TOTAL, ByType, Dimension, Indicator,  # noqa: F401
-                                    PositivePoints, for_type)
+                                    PositiveAmount, PositivePoints, for_type)
 
 
 class Label(Strict):
@@ -136,7 +136,7 @@ Expr = Union[Ratio, Product, Lookup, Decimal, Ref]
 
 
 class Deduct(Strict):
-    points: PositivePoints | ByType | None = None
+    points: PositiveAmount | None = None
     share_of_max: Decimal | None = Field(default=None, gt=0, le=1)
     per: Literal["count", "match"] = "count"
     indicator: str | None = None
@@ -154,7 +154,7 @@ class Deduct(Strict):
 class Earn(Strict):
     """Points earned on an `earn` node (一项可得2分，最高不超过6分; 有得10分), capped at its max."""
 
-    points: PositivePoints | ByType | None = None
+    points: PositiveAmount | None = None
     scale: str | None = None
     value: "Expr | None" = None
     per: Literal["count", "match"] = "count"
