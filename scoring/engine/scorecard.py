@@ -11,7 +11,7 @@ from typing import Any
 
 from scoring.engine.ranking import Placement
 from scoring.standard import Standard
-from scoring.engine.tally import Line, UnitScore, round2
+from scoring.engine.tally import Line, UnitScore, dimension_points, round2
 
 
 def points_text(value: Decimal) -> str:
@@ -52,14 +52,13 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
     dimensions = []
     for dim in standard.criteria.dimensions:
         indicators = [score.indicators[i.code] for i in dim.indicators]
-        applicable = [i for i in indicators if i.applicable]
+        points = dimension_points(standard, score, dim.code)
         own = score.dimension_lines.get(dim.code, [])
-        total = sum((i.score for i in applicable), Decimal(0)) + sum((line.points for line in own), Decimal(0))
         dimensions.append({
             "code": dim.code, "name": dim.name, "name_en": dim.name_en,
-            "score": score_text(total) if applicable else None,
-            "max": points_text(sum((i.max for i in applicable), Decimal(0))),
-            "applicable": bool(applicable),
+            "score": score_text(points[0]) if points else None,
+            "max": points_text(points[1] if points else Decimal(0)),
+            "applicable": bool(points),
             "indicators": [_indicator_doc(standard, score, i) for i in indicators],
         })
         if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before

@@ -268,3 +268,15 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     return UnitScore(unit=unit, indicators=indicators, base=base, bonus=bonus, bonus_lines=bonus_lines,
                      veto_lines=veto_lines, flags=flags, dimension_lines=dimension_lines,
                      adjust=adjust, adjust_lines=adjust_lines)
+
+
+def dimension_points(standard: Standard, score: UnitScore, code: str) -> tuple[Decimal, Decimal] | None:
+    """A dimension's (score, applicable max): Σ its applicable top nodes plus its own lines (OVERFLOW, POOL);
+    None when none of its nodes applies. What a part's stage adds up (design §5)."""
+    dim = next(d for d in standard.criteria.dimensions if d.code == code)
+    applicable = [i for i in (score.indicators[n.code] for n in dim.indicators) if i.applicable]
+    if not applicable:
+        return None
+    own = score.dimension_lines.get(code, [])
+    return (sum((i.score for i in applicable), ZERO) + sum((line.points for line in own), ZERO),
+            sum((i.max for i in applicable), ZERO))
