@@ -425,3 +425,8 @@ def test_the_default_standard_loads_to_the_same_model_as_before_the_tree():
     before = json.loads((Path(__file__).resolve().parent / "data" / "default-standard-model.json").read_text("utf-8"))
     assert dumped == before
     assert not standard.nested and all(not isinstance(i.max, dict) for i in standard.indicators.values())
+
+
+def test_check_names_units_without_judged_points_when_rules_read_them(workspace):
+    out = _run("check", "--period", "2025", "--db", workspace / "scoring.db", code=1).output
+    assert "缺少评定分值（scoring import judged）" in out and "B01" in out and "Q02" in out
