@@ -430,3 +430,11 @@ def test_the_default_standard_loads_to_the_same_model_as_before_the_tree():
 def test_check_names_units_without_judged_points_when_rules_read_them(workspace):
     out = _run("check", "--period", "2025", "--db", workspace / "scoring.db", code=1).output
     assert "缺少评定分值（scoring import judged）" in out and "B01" in out and "Q02" in out
+
+
+def test_lint_earn_without_a_target_unless_the_first_fact_names_one():
+    rules = _rule(earn={"points": 2, "per": "match"})
+    rules[0]["when"] = {"r": {"fact": "record", "kind": "channel"}}
+    assert "then.earn.indicator: say which earn node the points go to" in _problems(rules=rules)
+    rules = _rule(earn={"points": 2, "per": "match"})  # a finding names its indicator: it needs no target
+    load_from_files(_files(rules=rules))

@@ -146,7 +146,8 @@ def earnings(standard: Standard, rule_ids: list[str], groups: Grouped, excluded:
             continue
         taken: dict[str, _Taken] = {}
         for m in groups.get(rule_id, ()):
-            target = deduction_target(rule, e.indicator, m.facts)
+            target = deduction_target(rule, e.indicator, m.facts) if (e.indicator or rule.indicator) \
+                else m.facts[rule.primary].get("indicator")
             if target in excluded or target not in standard.indicators:
                 continue
             if points is None:

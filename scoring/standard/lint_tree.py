@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from scoring.standard.model import Standard
-from scoring.standard.schema import ALL_TYPES, TOTAL, Dimension, Indicator, Rule, for_type
+from scoring.standard.schema import ALL_TYPES, INDICATOR_FACTS, TOTAL, Dimension, Indicator, Rule, for_type
 
 WHERE = "criteria.yml"
 
@@ -94,9 +94,9 @@ def effect_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     if then.earn:
         e = then.earn
         target = e.indicator or rule.indicator
-        if target is None:
+        if target is None and rule.when[rule.primary].fact not in INDICATOR_FACTS:
             yield "then.earn.indicator: say which earn node the points go to (rule indicator or earn.indicator)"
-        elif "." not in target and target not in nodes:
+        elif target is not None and "." not in target and target not in nodes:
             yield f"then.earn.indicator: unknown indicator {target!r}"
         elif target in nodes and nodes[target].method != "earn":
             yield (f"then.earn: indicator {target} is scored by {nodes[target].method or 'its children'}; "
