@@ -72,7 +72,7 @@ def _sum(lines) -> Decimal:
     return sum((Decimal(line["points"]) for line in lines), Decimal(0))
 
 
-findings = st.lists(st.tuples(st.sampled_from(["BUDGET_LATE", "POLICY_NOT_EXPLAINED", "SYSTEM_NOT_APPLIED",
+findings = st.lists(st.tuples(st.sampled_from(["BUDGET_LATE", "POLICY_NOT_EXPLAINED", "SYSTEM_NOT_APPLIED", "KEY_AREAS_INCOMPLETE",
                                                "BRIEFED_CRITICISM", "ONSITE_PROBLEM"]), st.integers(1, 12)),
                     max_size=5)
 
