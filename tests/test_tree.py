@@ -438,3 +438,10 @@ def test_lint_earn_without_a_target_unless_the_first_fact_names_one():
     assert "then.earn.indicator: say which earn node the points go to" in _problems(rules=rules)
     rules = _rule(earn={"points": 2, "per": "match"})  # a finding names its indicator: it needs no target
     load_from_files(_files(rules=rules))
+
+
+def test_one_judged_row_per_unit_period_and_indicator(workspace):
+    twice = workspace / "judged-twice.csv"
+    twice.write_text(JUDGED_HEADER + "Q02,2025,JG1,8,县政府办,,\nQ02,2025,JG1,7,县政府办,,\n", encoding="utf-8")
+    refused = _run("import", "judged", twice, "--db", workspace / "scoring.db", code=2)
+    assert "judged-twice.csv:3: unit+period+indicator+object: 与第 2 行重复" in refused.output
