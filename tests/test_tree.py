@@ -436,8 +436,19 @@ def test_lint_earn_without_a_target_unless_the_first_fact_names_one():
     rules = _rule(earn={"points": 2, "per": "match"})
     rules[0]["when"] = {"r": {"fact": "record", "kind": "channel"}}
     assert "then.earn.indicator: say which earn node the points go to" in _problems(rules=rules)
-    rules = _rule(earn={"points": 2, "per": "match"})  # a finding names its indicator: it needs no target
-    load_from_files(_files(rules=rules))
+    rules = _rule(earn={"points": 2, "per": "match"})  # the finding's code names OT1, a deduct node
+    assert "rule EXTRA: then.earn: indicator OT1 is scored by deduct" in _problems(rules=rules)
+
+    def bonus_code(c):  # a bonus code may name an earn node: its findings earn there with no target
+        c["finding_codes"]["CHANNEL_OPENED"] = {"name": "开设渠道", "name_en": "Channel opened", "kind": "bonus",
+                                                "indicator": "CH1"}
+    rules[0]["when"] = {"f": {"fact": "finding", "code": "CHANNEL_OPENED"}}
+    rules[0]["examples"] = [{"given": {"unit": {"type": "A"}, "findings": [{"code": "CHANNEL_OPENED"}]},
+                             "expect": {"CH1": "2.00"}}]
+    standard = load_from_files(_files(bonus_code, rules))
+    example = standard.rules_by_id["EXTRA"].examples[0]
+    from scoring.engine.examples import compare
+    assert compare(standard, example.expect, score_example(standard, example, "clips")) == []
 
 
 def test_one_judged_row_per_unit_period_and_indicator(workspace):

@@ -54,7 +54,8 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
             yield f"{where}: finding_codes.{code}: indicator: a defect needs an indicator (a code, or 'given')"
         if fc.indicator not in (None, "given", TOTAL) and fc.indicator not in standard.indicators:
             yield f"{where}: finding_codes.{code}: indicator: unknown indicator {fc.indicator!r}"
-        if fc.kind != "defect" and fc.indicator is not None:
+        earn_node = fc.kind == "bonus" and getattr(standard.indicators.get(fc.indicator or ""), "method", "") == "earn"
+        if fc.kind != "defect" and fc.indicator is not None and not earn_node:  # a bonus code may name an earn node
             yield f"{where}: finding_codes.{code}: indicator: a {fc.kind} code is an event and takes no indicator"
     yield from _date_problems(c)
     yield from judged_problems(standard)

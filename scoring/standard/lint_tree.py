@@ -98,7 +98,8 @@ def effect_problems(standard: Standard, rule: Rule) -> Iterator[str]:
             yield "then.earn.indicator: say which earn node the points go to (rule indicator or earn.indicator)"
         elif target is not None and "." not in target and target not in nodes:
             yield f"then.earn.indicator: unknown indicator {target!r}"
-        elif target in nodes and nodes[target].method != "earn":
+        target = target or _code_target(standard, rule)
+        if target in nodes and nodes[target].method != "earn":
             yield (f"then.earn: indicator {target} is scored by {nodes[target].method or 'its children'}; "
                    f"earn effects are for earn indicators (method: earn)")
         if e.scale is not None and e.scale not in standard.criteria.scales:
@@ -115,6 +116,14 @@ def effect_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     if then.veto and rule.indicator in nodes and nodes[rule.indicator].method not in ("veto",) and \
             any(n.method == "veto" for n in nodes.values()):
         yield f"then.veto: indicator {rule.indicator} is not a veto node (method: veto); name one of the veto nodes"
+
+
+def _code_target(standard: Standard, rule: Rule) -> str | None:
+    """The indicator a rule's first fact names through its finding code (when: {f: {fact: finding, code: X}})."""
+    pattern = rule.when[rule.primary]
+    code = dict(pattern.conditions).get("code") if pattern.fact == "finding" else None
+    found = standard.criteria.finding_codes.get(code) if isinstance(code, str) else None
+    return found.indicator if found and found.indicator not in (None, "given") else None
 
 
 def _pool_problems(standard: Standard, points, target: str) -> Iterator[str]:
