@@ -456,3 +456,19 @@ def test_one_judged_row_per_unit_period_and_indicator(workspace):
     twice.write_text(JUDGED_HEADER + "Q02,2025,JG1,8,县政府办,,\nQ02,2025,JG1,7,县政府办,,\n", encoding="utf-8")
     refused = _run("import", "judged", twice, "--db", workspace / "scoring.db", code=2)
     assert "judged-twice.csv:3: unit+period+indicator+object: 与第 2 行重复" in refused.output
+
+
+def test_a_dimension_limit_pools_its_nodes_losses():
+    """A dimension with `limit: 15` (its max is 20): losing all 20 shows J1 at 0 and the dimension at 5, with a
+    POOL line on the dimension, and the base counts the dimension's score."""
+    def edit(c):
+        c["dimensions"][0]["limit"] = 15
+    standard = load_from_files(_files(edit))
+    example = Example.model_validate({"given": {"unit": {"type": "A"},
+                                                "findings": [{"code": "POLICY_NOT_EXPLAINED", "count": 10}]},
+                                      "expect": {"score": "0"}})
+    doc = score_example(standard, example, "clips")
+    jz = doc["dimensions"][0]
+    assert (jz["score"], jz["indicators"][0]["score"]) == ("5.00", "0.00")
+    assert [(line["rule"], line["points"], line["note"]) for line in jz["lines"]] == [("POOL", "5", "JZ 减分上限 15（原扣 20）")]
+    assert doc["base"] == "62.00"  # 5 + 57 of 108, out of 108
