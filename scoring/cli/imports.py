@@ -26,6 +26,8 @@ KIND_HELP = {
                "title, date, formed, published, replied, value, ok, count, object.",
     "objects": "Objects below the units (政府网站、政务新媒体账号、服务窗口): code, unit, kind, name, address, "
                "serves_public (default 是), active (default 是); findings and records may then name one (对象编码).",
+    "judged": "Judged points (评定分值, 根据实际情况进行评分): unit, period, indicator, points, assessor, note, "
+              "evidence; points within [0, the indicator's max for the unit's type].",
 }
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.inputs.importing import to_record
-from scoring.inputs.models import ObjectRow, RecordRow
+from scoring.inputs.models import JudgedRow, ObjectRow, RecordRow
 from scoring.inputs.objects import object_kind_problem
 from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
@@ -27,7 +27,8 @@ from scoring.store import Store
 EXAMPLE_UNIT = "X001"
 # `flags` and `not_applicable` list what must be among the unit's (an example is about one rule,
 # and other rules may raise flags of their own); `no_flags` lists flags that must not be raised.
-EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base"}
+EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base",
+               "adjust"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     store.write_rows("metrics", [{"unit": EXAMPLE_UNIT, "period": period.code, "metric": k,
                                   "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
     store.write_rows("records", [_record(standard, period.code, i, r) for i, r in enumerate(g.records, start=1)])
+    if g.judged:  # validated as an imported row (the range check aside: an example may show the clamping)
+        store.write_rows("judged", [to_record("judged", JudgedRow.model_validate(
+            {"unit": EXAMPLE_UNIT, "period": period.code, "assessor": "示例评定人", **j}), standard) for j in g.judged])
     # As an import does: the findings' rectification orders are issued once they are recorded.
     issue_orders(store, standard, [(EXAMPLE_UNIT, period.code), (EXAMPLE_UNIT, period.previous.code)])
     return store
@@ -118,7 +122,8 @@ def score_example(standard: Standard, example: Example, engine: str | Backend | 
 
 
 def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> list[str]:
-    indicators = {i["code"]: i for d in doc["dimensions"] for i in d["indicators"]}
+    indicators = {i["code"]: i for d in doc["dimensions"] for i in _walk(d["indicators"])}
+    dimensions = {d["code"]: d for d in doc["dimensions"]}
     problems = []
 
     def differ(name: str, wanted: Any, got: Any) -> None:
@@ -139,12 +144,23 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
             differ(key, sorted(wanted), sorted(set(wanted) & got))
         elif key in ("bonus", "score", "base"):
             differ(key, format(Decimal(str(wanted)), "f"), doc[key])
+        elif key in dimensions:
+            differ(key, str(wanted), dimensions[key]["score"])
+        elif key == "adjust":
+            differ(key, format(Decimal(str(wanted)), "f"), doc.get("adjust", "0.00"))
         elif key in ("veto", "grade"):
             differ(key, wanted, doc[key])
         else:
             problems.append(f"expect.{key}: not something an example can check "
-                            f"(indicator codes, or {', '.join(sorted(EXPECT_KEYS))})")
+                            f"(indicator or dimension codes, or {', '.join(sorted(EXPECT_KEYS))})")
     return problems
+
+
+def _walk(nodes: list[dict[str, Any]]):
+    """Every node of a scorecard's indicator tree, at any depth."""
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("indicators", ()))
 
 
 def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleOutcome]:

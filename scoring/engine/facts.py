@@ -71,6 +71,9 @@ _RECORD = f"""json_object('fact', 'record', 'id', 'record:' || r.id, 'ref', r.id
 _OBJECT = f"""json_object('fact', 'object', 'id', 'object:' || o.code, 'ref', o.code, 'code', o.code, 'kind', o.kind,
     'name', o.name, 'serves_public', {_BOOL.format('o.serves_public')})"""
 
+_JUDGED = """json_object('fact', 'judged', 'id', 'judged:' || j.indicator || ':' || j.object, 'ref', j.id,
+    'indicator', j.indicator, 'object', j.object, 'points', cast(j.points as numeric), 'assessor', j.assessor)"""
+
 _QUERIES: dict[str, str] = {
     "finding": f"""
 select f.unit, json_group_array({_FINDING})
@@ -133,9 +136,14 @@ select o.unit, json_group_array({_OBJECT})
 from (select o.* from temp.chunk_units cu
       cross join objects o on o.unit = cu.code and o.active = 1 order by o.code) o
 group by o.unit""",
+    "judged": f"""
+select j.unit, json_group_array({_JUDGED})
+from temp.chunk_units cu
+cross join judged j on j.period = :period and j.unit = cu.code
+group by j.unit""",
 }
 # Kinds of facts built only for a standard whose rules read them (older workspaces and standards never do).
-_ON_DEMAND = frozenset({"record", "object"})
+_ON_DEMAND = frozenset({"record", "object", "judged"})
 
 _UNITS = """
 select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,

@@ -22,6 +22,7 @@ from scoring.i18n import _
 from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.objects import object_kind_problem, object_problem, workspace_objects
+from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
 from scoring.inputs.readers import ReadError, read_records
@@ -49,6 +50,9 @@ HEADERS: dict[str, dict[str, str]] = {
                 "是否正常": "ok", "数量": "count", "说明": "note", "佐证": "evidence", "对象编码": "object"},
     "objects": {"对象编码": "code", "单位编码": "unit", "对象类型": "kind", "对象名称": "name", "网址或账号": "address",
                 "具有对外服务职能": "serves_public", "在用": "active"},
+    "judged": {"编号": "id", "单位编码": "unit", "考核周期": "period", "指标": "indicator", "对象编码": "object",
+               "评定分值": "points", "评定单位或评定人": "assessor", "评定单位": "assessor", "评定人": "assessor",
+               "评定说明": "note", "佐证": "evidence"},
 }
 
 
@@ -108,6 +112,7 @@ class Names:
     units: set[str]
     periods: set[str]
     objects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # object code -> (its unit, in use)
+    unit_types: dict[str, str] = field(default_factory=dict)  # unit code -> type, for maxima by type (judged)
 
 
 def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str]]:
@@ -131,6 +136,9 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
         problems.append(("indicator", _unknown_indicator(row.indicator, names)))
     elif kind == "records":
         problems += _record_problems(row, names)
+    elif kind == "judged":
+        problems += judged_problems(row, names.standard, names.unit_types.get(row.unit),
+                                    lambda: _unknown_indicator(row.indicator, names))
     elif kind == "metrics" and row.metric not in criteria.metrics:
         problems.append(("metric", _("unknown metric {value!r}{hint} (known: {known})", value=row.metric,
                                      hint=suggest(row.metric, criteria.metrics), known=", ".join(criteria.metrics))))
@@ -246,6 +254,8 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
         data["kind"] = standard.object_kind_words.code(row.kind)  # 政府网站 is stored as website
         data["serves_public"] = int(row.serves_public)
         data["active"] = int(row.active)
+    elif kind == "judged":
+        data.update(judged_record(row))
     return data
 
 
@@ -407,7 +417,8 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
     nothing reaches the workspace until the whole file is known to be good. The write is then
     done by SQLite from the staging table (compare, count, insert or replace), in file order.
     """
-    names = Names(standard, store.unit_codes(), set(store.period_codes()), workspace_objects(store))
+    names = Names(standard, store.unit_codes(), set(store.period_codes()), workspace_objects(store),
+                  {r["code"]: r["type"] for r in store.query("select code, type from units")} if kind == "judged" else {})
     source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
     with staging(store, kind) as staged:
         checked = validate_file(kind, path, names, None if dry_run else staged.add, progress, **source)

@@ -235,6 +235,20 @@ class ObjectRow(Row):
     active: YesByDefault = True  # 在用: an object no longer in use keeps its code but takes no new findings
 
 
+class JudgedRow(Row):
+    """An assessor's points for a judged indicator (根据实际情况进行评分), checked within [0, max] on import."""
+
+    id: OptionalText = None
+    unit: Code
+    period: Code
+    indicator: Code
+    object: OptionalText = None
+    points: Annotated[Decimal, BeforeValidator(_decimal)]
+    assessor: Annotated[str, Field(min_length=1, max_length=200)]
+    note: Text = None
+    evidence: Text = None
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "units": UnitRow,
     "findings": FindingRow,
@@ -244,4 +258,5 @@ ROW_MODELS: dict[str, type[Row]] = {
     "metrics": MetricRow,
     "records": RecordRow,
     "objects": ObjectRow,
+    "judged": JudgedRow,
 }

@@ -128,7 +128,8 @@ def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
     """One line per problem, `prefix: location: message`, without pydantic's URLs."""
     lines = []
     for err in exc.errors(include_url=False):
-        location = ".".join(str(p) for p in err["loc"] if p not in ("function-after[_gather_conditions()]",))
+        location = ".".join(str(p) for p in err["loc"]
+                            if p not in ("function-after[_gather_conditions()]",) and not str(p).startswith("~"))
         message = err["msg"].removeprefix("Value error, ")
         lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
     return lines

@@ -16,6 +16,8 @@ from scoring.standard.dates import NAME, PERIOD_DATES
 from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Between, Condition, MonthDay,  # noqa: F401
                                        NamedDate, Op, Pattern, Per, Scalar, Shift, _lower_aggregates)
 from scoring.standard.strict import CODE, FACT_KINDS, Points, Strict  # noqa: F401
+from scoring.standard.nodes import (ALL_TYPES, METHODS, TOTAL, ByType, Dimension, Indicator,  # noqa: F401
+                                    PositiveAmount, PositivePoints, for_type)
 
 
 class Label(Strict):
@@ -24,28 +26,6 @@ class Label(Strict):
 
 
 # ---------------------------------------------------------------- criteria.yml
-
-
-class Indicator(Strict):
-    code: str = Field(pattern=CODE)
-    name: str
-    name_en: str
-    max: Points = Field(gt=0)
-    method: Literal["deduct", "ratio", "quota"]
-    types: tuple[str, ...] | None = None
-    # The most all deductions together take off (未按要求扣2分: one limit for several rules); default: all of it.
-    limit: Points | None = Field(default=None, gt=0)
-
-
-class Dimension(Strict):
-    code: str = Field(pattern=CODE)
-    name: str
-    name_en: str
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
-
-    @property
-    def max(self) -> Decimal:
-        return sum((i.max for i in self.indicators), Decimal(0))
 
 
 class FindingCode(Strict):
@@ -61,16 +41,25 @@ class Band(Strict):
     points: Points
 
 
+class Step(Strict):
+    step: Decimal = Field(gt=0)
+    points: Points = Field(gt=0)
+
+
 class Scale(Strict):
-    kind: Literal["bands", "proportional"]
+    kind: Literal["bands", "proportional", "points"]
     bands: tuple[Band, ...] = ()
+    strict: bool = False        # bands: the value must exceed a band's min (超过) instead of reach it (达到)
+    beyond: Step | None = None  # bands: above the highest band, + points for every further step (每超过20%加1分)
 
     @model_validator(mode="after")
     def _bands_fit_kind(self) -> "Scale":
         if self.kind == "bands" and not self.bands:
             raise ValueError("a scale of kind 'bands' needs at least one band")
-        if self.kind == "proportional" and self.bands:
-            raise ValueError("a 'proportional' scale takes no bands")
+        if self.kind != "bands" and self.bands:
+            raise ValueError(f"a {self.kind!r} scale takes no bands")
+        if self.kind != "bands" and (self.strict or self.beyond):
+            raise ValueError("strict and beyond belong to a scale of kind 'bands'")
         return self
 
 
@@ -113,6 +102,7 @@ class Criteria(Strict):
     column_types: dict[str, Label] = {}
     # Kinds of objects below the unit (政府网站、政务微博、服务窗口 …): what `scoring import objects` accepts.
     object_kinds: dict[str, Label] = {}
+    total: Points = Field(default=Decimal(100), gt=0)  # what the maxima add up to, per unit type (108分制)
 
     @field_validator("dates")
     @classmethod
@@ -148,7 +138,7 @@ Expr = Union[Ratio, Product, Lookup, Decimal, Ref]
 
 
 class Deduct(Strict):
-    points: Points | None = Field(default=None, gt=0)
+    points: PositiveAmount | None = None
     share_of_max: Decimal | None = Field(default=None, gt=0, le=1)
     per: Literal["count", "match"] = "count"
     indicator: str | None = None
@@ -160,6 +150,26 @@ class Deduct(Strict):
     def _one_amount(self) -> "Deduct":
         if (self.points is None) == (self.share_of_max is None):
             raise ValueError("deduct takes exactly one of points or share_of_max")
+        return self
+
+
+class Earn(Strict):
+    """Points earned on an `earn` node (一项可得2分，最高不超过6分; 有得10分), capped at its max."""
+
+    points: PositiveAmount | None = None
+    scale: str | None = None
+    value: "Expr | None" = None
+    per: Literal["count", "match"] = "count"
+    once_per: Ref | None = None
+    indicator: str | None = None
+
+    @model_validator(mode="after")
+    def _points_or_scaled_value(self) -> "Earn":
+        scaled = self.scale is not None or self.value is not None
+        if (self.points is not None) == scaled:
+            raise ValueError("earn takes either points, or a scale and a value")
+        if scaled and (self.scale is None or self.value is None):
+            raise ValueError("earn takes a scale and a value together")
         return self
 
 
@@ -212,6 +222,7 @@ class Score(Strict):
 
 class Then(Strict):
     deduct: Deduct | None = None
+    earn: Earn | None = None
     bonus: Bonus | None = None
     veto: bool = False
     flag: Flag | None = None
@@ -223,7 +234,7 @@ class Then(Strict):
 
     @model_validator(mode="after")
     def _has_an_effect(self) -> "Then":
-        if not (self.deduct or self.bonus or self.veto or self.flag or self.rectify
+        if not (self.deduct or self.earn or self.bonus or self.veto or self.flag or self.rectify
                 or self.multiply or self.score or self.not_applicable):
             raise ValueError("a rule needs at least one effect")
         if self.escalate and not self.flag:
@@ -244,6 +255,7 @@ class ExampleGiven(Strict):
     records: tuple[dict[str, Any], ...] = ()
     # The example unit's objects (websites, accounts …): code, kind, name, serves_public, active.
     objects: tuple[dict[str, Any], ...] = ()
+    judged: tuple[dict[str, Any], ...] = ()  # rows as in `scoring import judged` (unit and period implied)
 
 
 class Example(Strict):
@@ -284,6 +296,7 @@ class Rule(Strict):
 for _model in (Ratio, Product, Lookup):
     _model.model_rebuild()
 Score.model_rebuild()
+Earn.model_rebuild()
 Then.model_rebuild()
 Rule.model_rebuild()
 
@@ -317,6 +330,8 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     # An object below the unit (a website, a new-media account, a service window): one fact per active
     # object of the unit, present when some rule reads objects. `code` is the workspace's object code.
     "object": {"ref": "text", "code": "text", "kind": "text", "name": "text", "serves_public": "bool"},
+    # An assessor's points for a judged indicator (scoring import judged): one fact per row, when a rule reads them.
+    "judged": {"ref": "text", "indicator": "text", "object": "text", "points": "number", "assessor": "text"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 9  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 10  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
 # 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
 # runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
@@ -12,6 +12,7 @@ SCHEMA_VERSION = 9  # 2: rectifications.owner; 3: run documents packed, placemen
 # 7: run_units.fingerprint (of the unit's inputs: incremental runs, scoring.engine.incremental)
 # 8: records (dated records: scoring import records)
 # 9: objects (websites, accounts, windows below a unit: scoring import objects); findings.object, records.object
+# 10: judged (an assessor's points for a judged indicator: scoring import judged)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -23,6 +24,7 @@ INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "metrics": ("metrics", ("unit", "period", "metric")),
     "records": ("records", ("id",)),
     "objects": ("objects", ("code",)),
+    "judged": ("judged", ("unit", "period", "indicator", "object")),
 }
 
 TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
@@ -46,6 +48,9 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     # Objects below a unit (政府网站、政务新媒体账号、服务窗口): findings and records may name one.
     "objects": ({"code": str, "unit": str, "kind": str, "name": str, "address": str, "serves_public": int,
                  "active": int}, ("code",)),
+    # One row per (unit, period, indicator, object); object is '' for a unit's own indicator.
+    "judged": ({"id": str, "unit": str, "period": str, "indicator": str, "object": str, "points": str,
+                "assessor": str, "note": str, "evidence": str}, ("unit", "period", "indicator", "object")),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
               "standard_version": str, "created_at": str, "user": str, "units": int,
               "engine": str, "engine_version": str, "completeness": str}, ("id",)),
@@ -74,6 +79,7 @@ INDEXES = (
     ("metrics", ("period", "unit")),
     ("records", ("period", "unit")),
     ("objects", ("unit",)),
+    ("judged", ("period", "unit")),
     ("run_units", ("run", "ranking_group", "rank")),
     ("rectifications", ("unit", "deadline")),
     ("rectification_history", ("item",)),

@@ -113,6 +113,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_survey-issued": ("问卷发放数", "Surveys issued"), "kind_metrics": ("统计数据", "Metrics"),
     "kind_records": ("带日期的记录", "Dated records"),
     "kind_objects": ("对象清单（网站、政务新媒体账号、服务窗口）", "Objects (websites, accounts, service windows)"),
+    "kind_judged": ("评定分值", "Judged points"),
     "kind_rectifications": ("整改情况汇总表", "Rectification updates"),
     "opt_replace": ("替换这些单位和周期已有的同类数据", "Replace the unit-periods' rows of this kind"),
     "opt_skip_invalid": ("跳过有误的行，导入其余行", "Skip invalid rows, import the rest"),

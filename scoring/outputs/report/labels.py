@@ -146,6 +146,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_bonus": ("加分", "bonus"),
     "kind_veto": ("否决", "veto"),
     "kind_bonus_cap": ("加分封顶", "bonus cap"),
+    "kind_earn": ("得分", "earned"),
+    "kind_earn_cap": ("得分封顶", "earned points cap"),
+    "kind_pool": ("减分上限", "deduction limit"),
+    "kind_overflow": ("超出扣分计入上级", "overflow to the parent"),
+    "kind_adjust": ("从总分扣分", "taken off the total"),
 }
 
 
