@@ -60,9 +60,16 @@ class Scored:
     final: Decimal
     score: str  # the final score as the document shows it
     veto: bool
-    packed: bytes
+    packed: bytes | None  # None: reused, the document is the one stored in run `origin`
     fingerprint: str = ""  # of the unit's inputs (scoring.engine.incremental)
     reused: bool = False  # taken from the base run, not scored afresh
+    origin: int | None = None  # reused: the run whose row holds the packed document (referenced, not copied)
+
+
+def reused(unit: str, kept: incremental.Reusable) -> Scored:
+    """A unit's result taken over from the base run: its standing, and a reference to its document."""
+    return Scored(unit, kept.group, Decimal(kept.score), kept.score, kept.veto, None, kept.fingerprint, True,
+                  kept.origin)
 
 
 Chunk = list[Scored]  # the units of a chunk, scored
@@ -136,16 +143,14 @@ def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str])
     """The chunk's units: each unit whose inputs' fingerprint is the base run's takes that run's result,
     the others are scored."""
     units: list[Scored] = []
-    key = incremental.run_key(job.standard.content_hash, job.backend.name, job.backend.version, job.period.code,
-                              job.as_of)
+    key = incremental.run_key(job.standard, job.backend.name, job.backend.version, job.period.code, job.as_of)
     before = incremental.reusable(store, job.base_run, codes)
     with gc_paused():
         for uf in build_facts(store, job.standard, job.period, codes, grouped=True):
-            fingerprint = incremental.fingerprint(key, uf)
+            fingerprint = incremental.fingerprint(key, uf, job.period, job.as_of)
             kept = before.get(uf.unit["code"])
             if kept is not None and kept.fingerprint == fingerprint:
-                units.append(Scored(uf.unit["code"], kept.group, Decimal(kept.score), kept.score, kept.veto, kept.packed,
-                                    fingerprint, reused=True))
+                units.append(reused(uf.unit["code"], kept))
                 continue
             score = score_unit(engine, job.standard, job.period, job.as_of, uf)
             units.append(scored(job.standard, job.period, score, fingerprint))

@@ -47,6 +47,11 @@ def _plan(standard: Standard) -> _DatePlan:
     return plan
 
 
+def reads_as_of(standard: Standard) -> bool:
+    """Whether the facts the rules see depend on the run's as-of date (a derived date field or the period fact)."""
+    return not _plan(standard).idle
+
+
 def named_dates(standard: Standard, period: Period, as_of: date) -> dict[str, date]:
     return evaluate_named(standard.criteria.dates, period.start, period.end, as_of)
 

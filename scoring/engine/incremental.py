@@ -1,15 +1,21 @@
-"""Incremental runs: a fingerprint of each unit's inputs, and the stored results a run may reuse.
+"""Incremental runs: which units a run must score again, and the stored results it may reuse.
 
 Offices re-run a period many times a week while findings come in, and most units have not changed
 since the last run. A run stores, beside each unit's document, a fingerprint of everything that
 document was computed from: the unit's facts as the rules see them (this period's findings,
 self-assessment, survey, metrics, the previous period's findings), its rectification items with their
-statuses, the as-of date, the period, the standard's hash, the engine and its version, and the
-scoring code itself. The next run of the period builds every unit's facts (SQL, cheap) and re-scores
-only the units whose fingerprint differs from the latest run's; the rest reuse that run's packed
-document. Ranks and grades are always placed afresh over every unit, so an incremental run stores
-exactly the documents and ranks a full run would (tests/test_incremental.py edits random inputs
-between runs and compares byte for byte).
+statuses and whether each is overdue as of the run's date, and the run's inputs key (the period, the
+standard's hash, the engine and its version, the scoring code, and the as-of date where the rules read
+it). The run stores that key too.
+
+The next run of the period (same key) knows without reading any unit's inputs which units may have
+changed: those stamped by a write since the base run (scoring.store.changes), and, when the as-of date
+moved, those with a rectification item falling due between the two dates (the only thing the date
+changes when no rule reads it). Only those units' facts are built; each whose fingerprint still equals
+the base run's is reused all the same. Every other unit references the base run's document (stored
+once, in the run that scored it). Ranks and grades are always placed afresh over every unit, so an
+incremental run stores exactly the documents and ranks a full run would (tests/test_incremental.py
+edits random inputs between runs and compares byte for byte).
 """
 
 from __future__ import annotations
@@ -23,11 +29,16 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from scoring.engine.dated import reads_as_of
 from scoring.engine.facts import UnitFacts
+from scoring.rectify.items import is_overdue
+from scoring.standard import Standard
 from scoring.store import Store
+from scoring.store.changes import units_changed_since
+from scoring.store.periods import Period
 
 # Bumped whenever what goes into a fingerprint changes shape, so old fingerprints never match.
-FORMAT = 1
+FORMAT = 2
 # The code a scorecard document is computed by: any change to it (an upgrade) re-scores every unit.
 _CODE = ("engine", "standard", "rectify", "fastjson.py", "i18n.py")
 
@@ -39,7 +50,15 @@ class Reusable(NamedTuple):
     group: str
     score: str
     veto: bool
-    packed: bytes
+    origin: int  # the run whose row holds the unit's packed document
+
+
+class Base(NamedTuple):
+    """The run an incremental run builds on."""
+
+    id: int
+    as_of: str
+    inputs_key: str | None  # None: a run stored before inputs keys (schema 9): every unit is checked
 
 
 @cache
@@ -55,14 +74,22 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
-def run_key(standard_hash: str, engine: str, engine_version: str, period: str, as_of: date) -> bytes:
-    """What every unit of a run shares: a change to any of it re-scores every unit."""
-    return orjson.dumps([FORMAT, code_hash(), standard_hash, engine, engine_version, period, as_of.isoformat()])
+def run_key(standard: Standard, engine: str, engine_version: str, period: str, as_of: date) -> bytes:
+    """What every unit of a run shares: a change to any of it re-scores every unit. The as-of date only
+    where the rules read it (scoring.engine.dated); otherwise what it changes is in each unit's fingerprint."""
+    dated = as_of.isoformat() if reads_as_of(standard) else None
+    return orjson.dumps([FORMAT, code_hash(), standard.content_hash, engine, engine_version, period, dated])
 
 
-def fingerprint(key: bytes, uf: UnitFacts) -> str:
+def inputs_key(key: bytes) -> str:
+    return hashlib.blake2b(key, digest_size=16).hexdigest()
+
+
+def fingerprint(key: bytes, uf: UnitFacts, period: Period, as_of: date) -> str:
     """The unit's inputs as the scoring sees them, hashed (≈ a tenth of building them)."""
-    body = orjson.dumps([uf.unit, uf.facts, uf.items, uf.carried_items, uf.notes],
+    items = uf.items + uf.carried_items
+    overdue = [is_overdue(item, item.get("status") or "open", period, as_of) for item in items]
+    body = orjson.dumps([uf.unit, uf.facts, uf.items, uf.carried_items, uf.notes, overdue],
                         option=orjson.OPT_SORT_KEYS, default=_text)
     return hashlib.blake2b(key + b"\0" + body, digest_size=16).hexdigest()
 
@@ -73,18 +100,40 @@ def _text(value: Any) -> str:
     raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
 
-def reusable(store: Store, run_id: int | None, codes: list[str]) -> dict[str, Reusable]:
-    """The given units' stored results in run `run_id` that carry a fingerprint (runs before schema 7 carry none)."""
+def reusable(store: Store, run_id: int | None, codes: list[str] | None = None) -> dict[str, Reusable]:
+    """The given (or all) units' stored results in run `run_id` that carry a fingerprint (runs before schema 7
+    carry none), without their documents."""
     if run_id is None:
         return {}
-    rows = store.execute("""select unit, fingerprint, ranking_group, score, veto, document from run_units
-        where run = ? and unit in (select value from json_each(?)) and fingerprint is not null""",
-                         [run_id, orjson.dumps(codes).decode()])
-    return {unit: Reusable(fp, group, score, bool(veto), packed)
-            for unit, fp, group, score, veto, packed in rows if isinstance(packed, bytes)}
+    sql = """select unit, fingerprint, ranking_group, score, veto, coalesce(document_run, run) from run_units
+        where run = ? and fingerprint is not null"""
+    params: list[Any] = [run_id]
+    if codes is not None:
+        sql += " and unit in (select value from json_each(?))"
+        params.append(orjson.dumps(codes).decode())
+    return {unit: Reusable(fp, group, score, bool(veto), origin)
+            for unit, fp, group, score, veto, origin in store.execute(sql, params)}
 
 
-def base_run(store: Store, period: str) -> int | None:
+def base_run(store: Store, period: str) -> Base | None:
     """The run an incremental run of `period` builds on: its latest."""
-    row = store.execute("select max(id) from runs where period = ?", [period]).fetchone()
-    return row[0] if row else None
+    row = store.execute("select id, as_of, inputs_key from runs where period = ? order by id desc limit 1",
+                        [period]).fetchone()
+    return Base(*row) if row else None
+
+
+def units_to_check(store: Store, base: Base | None, key: str, as_of: date) -> set[str] | None:
+    """The units whose inputs may differ from what `base` scored; None: every unit (no base, or another key).
+
+    Units written to since the base (scoring.store.changes), and, when the as-of date moved, units with a
+    rectification item falling due between the two dates: whether an item is overdue is all the date
+    changes when the inputs key leaves it out. Both ends count, so a boundary is never missed."""
+    if base is None or base.inputs_key != key:
+        return None
+    units = units_changed_since(store.conn, base.id)
+    if base.as_of != as_of.isoformat():
+        low, high = sorted((base.as_of, as_of.isoformat()))
+        units.update(row[0] for row in store.execute(
+            "select distinct unit from rectifications where deadline between ? and ? and status != 'withdrawn'",
+            [low, high]))
+    return units

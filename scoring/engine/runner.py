@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from scoring.engine import incremental
-from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, score_unit
+from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, reused, score_unit
 from scoring import fastjson
 from scoring.engine.backends import Backend, Engine, backend
 from scoring.engine.completeness import Completeness, check_period
@@ -113,39 +113,58 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     counted = store.execute("select count(*) from units").fetchone()[0]  # sizes the pool; the codes are read below
     if not counted:
         raise RunError("no units in this workspace: import them with `scoring import units FILE`")
-    workers = 1 if str(store.path) == ":memory:" else workers_for(workers, counted)  # workers open the file
     engine = backend(engine_name)
-    # The base run is read before the lock: a run committed meanwhile is only a staler base (fingerprints
-    # decide what is reused, so any base gives the same documents).
+    key = incremental.inputs_key(incremental.run_key(standard, engine.name, engine.version, period.code, as_of))
+    # The base run is read before the lock: a run committed meanwhile is only a staler base (what changed
+    # since it is re-read under the lock, so any base gives the same documents).
     base = None if full else incremental.base_run(store, period.code)
-    job = ScoringJob(str(store.path), standard, period, as_of, engine, base)
-    with chunk_scorer(job, workers, store, counted) as score:
+    likely = incremental.units_to_check(store, base, key, as_of)  # sizes the pool: a few changed units need none
+    scoring = counted if likely is None else len(likely)
+    workers = 1 if str(store.path) == ":memory:" else workers_for(workers, scoring)  # workers open the file
+    job = ScoringJob(str(store.path), standard, period, as_of, engine, base.id if base else None)
+    with chunk_scorer(job, workers, store, scoring) as score:
         with store.transaction():
             gaps = check_period(store, standard, period.code)
             if warn is not None:
                 warn(gaps)
             codes = [row[0] for row in store.execute("select code from units order by code")]
-            chunks = score(codes)
+            kept, todo = _reusable_and_todo(store, base, key, as_of, codes)
+            chunks = score(todo)
+            if progress and len(kept):
+                progress(len(kept))
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
                                 standard.label, standard.files)
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
                                       standard.criteria.version, len(codes), job.backend.name, job.backend.version,
-                                      fastjson.dumps(gaps.as_dict()).decode())
-            scored: list[Scored] = []
+                                      fastjson.dumps(gaps.as_dict()).decode(), key)
+            fresh: dict[str, Scored] = {}
             for units in chunks:  # stored as they come, while workers go on scoring
-                scored.extend(units)
+                fresh.update((s.unit, s) for s in units)
                 if progress:
                     progress(len(units))
+            scored = [fresh[code] if code in fresh else kept[code] for code in codes]
             store.ensure_standings_index()
             _save_run_units(store, standard, run_id, scored)
-            reused = sum(s.reused for s in scored)
+            reused_units = sum(s.reused for s in scored)
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
                         units=len(codes), criteria=standard.label, engine=job.backend.label,
-                        **({"reused": reused, "base_run": base} if base is not None else {}),
+                        **({"reused": reused_units, "base_run": base.id} if base is not None else {}),
                         **({"missing": {f"{g.kind}{':' + g.detail if g.detail else ''}": len(g.units)
                                         for g in gaps.gaps}} if gaps.gaps else {}))
     return RunSummary(run_id, period.code, as_of.isoformat(), len(codes), standard.label, job.backend.label,
-                      reused, base)
+                      reused_units, base.id if base else None)
+
+
+def _reusable_and_todo(store: Store, base: incremental.Base | None, key: str, as_of: date,
+                       codes: list[str]) -> tuple[dict[str, Scored], list[str]]:
+    """The units whose inputs cannot have changed since the base run (its results, reused unread), and the
+    units to score or check (their facts are built and fingerprinted; scoring.engine.incremental)."""
+    check = incremental.units_to_check(store, base, key, as_of)
+    if check is None:
+        return {}, codes
+    before = incremental.reusable(store, base.id)
+    kept = {code: reused(code, before[code]) for code in codes if code in before and code not in check}
+    return kept, [code for code in codes if code not in kept]
 
 
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
@@ -154,7 +173,7 @@ def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[
     for start in range(0, len(scored), CHUNK):
         store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
                                "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
-                               "fingerprint": s.fingerprint}
+                               "fingerprint": s.fingerprint, "document_run": s.origin}
                               for s in scored[start:start + CHUNK]])
 
 

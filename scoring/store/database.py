@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from scoring.store.changes import create_stamps
 from scoring.store.lifecycle import check_unlocked
 from scoring.store.private import PRIVATE_MODE, create_private
 from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document
@@ -134,6 +135,7 @@ class Store:
             for column, kind in columns.items():
                 if column not in present:
                     self.db[name].add_column(column, kind)
+        create_stamps(self.conn)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -302,17 +304,20 @@ class Store:
 
     def create_run(self, period: str, as_of: str, standard_hash: str, standard_id: str,
                    standard_version: str, units: int, engine: str, engine_version: str,
-                   completeness: str = "") -> int:
+                   completeness: str = "", inputs_key: str | None = None) -> int:
         table = self.db["runs"]
         table.insert({"period": period, "as_of": as_of, "standard_hash": standard_hash,
                       "standard_id": standard_id, "standard_version": standard_version,
                       "created_at": now(), "user": self.user, "units": units,
-                      "engine": engine, "engine_version": engine_version, "completeness": completeness})
+                      "engine": engine, "engine_version": engine_version, "completeness": completeness,
+                      "inputs_key": inputs_key})
         return int(table.last_pk)
 
     def save_run_units(self, rows: list[dict[str, Any]]) -> None:
-        """Rows with their placement and `document` made by pack_document."""
-        columns = ("run", "unit", "ranking_group", "score", "veto", *PLACEMENT_COLUMNS, "document", "fingerprint")
+        """Rows with their placement and either `document` made by pack_document, or `document_run`: the
+        earlier run whose row for the unit holds the same document (reused by an incremental run, not copied)."""
+        columns = ("run", "unit", "ranking_group", "score", "veto", *PLACEMENT_COLUMNS, "document", "fingerprint",
+                   "document_run")
         self.conn.executemany(f"insert into run_units ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
                               [tuple(row[c] for c in columns) for row in rows])
 
@@ -325,12 +330,12 @@ class Store:
         return _engine_known(rows[0]) if rows else None
 
     def run_units(self, run_id: int, group: str | None = None) -> list[dict[str, Any]]:
-        sql = "select * from run_units where run = ?"
+        sql = _RUN_UNITS + " where ru.run = ?"
         params: list[Any] = [run_id]
         if group:
-            sql += " and ranking_group = ?"
+            sql += " and ru.ranking_group = ?"
             params.append(group)
-        return self.query(sql + " order by veto, rank, unit", params)
+        return self.query(sql + " order by ru.veto, ru.rank, ru.unit", params)
 
     def ensure_standings_index(self) -> None:
         """The covering index run_standings reads (workspaces made before it gain it at their next run)."""
@@ -344,7 +349,7 @@ class Store:
                             "where run = ? and ranking_group = ?", [run_id, group]).fetchall()
 
     def run_unit(self, run_id: int, unit: str) -> dict[str, Any] | None:
-        rows = self.query("select * from run_units where run = ? and unit = ?", [run_id, unit])
+        rows = self.query(_RUN_UNITS + " where ru.run = ? and ru.unit = ?", [run_id, unit])
         return rows[0] if rows else None
 
     def run_document(self, run_id: int, unit: str) -> dict[str, Any] | None:
@@ -427,6 +432,14 @@ class Store:
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": self.user,
                                                   "status": status, "note": note, "evidence": evidence})
 
+
+
+# A run_units row with its document, wherever it is stored: a unit an incremental run reused references
+# the row of the run that scored it (document_run), which holds the packed bytes. Runs are immutable and
+# never deleted, so the reference reads the same bytes for ever.
+_RUN_UNITS = ("select ru.run, ru.unit, ru.ranking_group, ru.rank, ru.score, ru.grade, ru.veto, ru.grade_code, "
+              "ru.feed_points, coalesce(ru.document, origin.document) as document, ru.fingerprint, ru.document_run "
+              "from run_units ru left join run_units origin on origin.run = ru.document_run and origin.unit = ru.unit")
 
 
 # Runs stored before the engine could be chosen (schema 3 and older) were all scored by durable_rules.

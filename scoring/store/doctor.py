@@ -36,6 +36,9 @@ ORPHAN_CHECKS: tuple[tuple[str, str], ...] = (
      "select 'run ' || r.id || ' (' || count(u.unit) || ' of ' || r.units || ')' as what from runs r "
      "join run_units u on u.run = r.id group by r.id having count(u.unit) != r.units"),
     ("scorecard of an unknown run", "select distinct 'run ' || run as what from run_units where run not in (select id from runs)"),
+    ("scorecard whose document is missing",
+     "select 'run ' || ru.run || ' unit ' || ru.unit as what from run_units ru where ru.document is null and not exists "
+     "(select 1 from run_units o where o.run = ru.document_run and o.unit = ru.unit and o.document is not null)"),
 )
 
 

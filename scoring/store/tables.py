@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 10  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 11  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
 # 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
 # runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
@@ -13,6 +13,8 @@ SCHEMA_VERSION = 10  # 2: rectifications.owner; 3: run documents packed, placeme
 # 8: records (dated records: scoring import records)
 # 9: objects (websites, accounts, windows below a unit: scoring import objects); findings.object, records.object
 # 10: judged (an assessor's points for a judged indicator: scoring import judged)
+# 11: unit_changes and its triggers (scoring.store.changes); runs.inputs_key; run_units.document_run (a unit's
+# document reused from an earlier run is referenced, not copied)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -53,10 +55,10 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
                 "assessor": str, "note": str, "evidence": str}, ("unit", "period", "indicator", "object")),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
               "standard_version": str, "created_at": str, "user": str, "units": int,
-              "engine": str, "engine_version": str, "completeness": str}, ("id",)),
+              "engine": str, "engine_version": str, "completeness": str, "inputs_key": str}, ("id",)),
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
                    "veto": int, "grade_code": str, "feed_points": str, "document": bytes,
-                   "fingerprint": str}, ("run", "unit")),
+                   "fingerprint": str, "document_run": int}, ("run", "unit")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
                         "title": str, "note": str, "deadline": str, "status": str, "owner": str,
                         "created_at": str, "updated_at": str, "standard_hash": str, "standard_version": str,
