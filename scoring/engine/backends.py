@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from typing import Any
 
@@ -81,7 +82,9 @@ def _module(key: str) -> Any:
                                 f"(the {RECORDED[key]} engine cannot run here: {exc})") from exc
 
 
+@cache
 def _version(key: str) -> str:
+    # Package metadata is read from disk (≈8 ms): once per process, the installed version does not change under it.
     try:
         return metadata.version(_PACKAGES[key])
     except metadata.PackageNotFoundError:  # pragma: no cover - importable yet not installed as a package

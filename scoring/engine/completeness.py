@@ -102,18 +102,23 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
     if not units:
         return result
 
-    def present(sql: str, *params: Any) -> set[str]:
-        return {row[0] for row in store.execute(sql, [period, *params])}
+    def present(table: str, metric: str | None = None) -> set[str]:
+        # One index probe a unit (the tables are indexed by period and unit), not a scan of the period's
+        # rows: a province's findings and survey answers are millions of rows, its units thousands.
+        also = " and t.metric = ?" if metric is not None else ""
+        return {row[0] for row in store.execute(
+            f"select u.code from units u where exists (select 1 from {table} t where t.period = ? and t.unit = u.code{also})",
+            [period] + ([metric] if metric is not None else []))}
 
     codes = [u["code"] for u in units]
     read = fact_kinds_read(standard)
     for gap, fact, table in GAP_TABLES:
         if fact not in read:
             continue
-        have = present(f"select distinct unit from {table} where period = ?")
+        have = present(table)
         result.gaps += [Gap(gap, "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
     for metric, indicators in sorted(needed_metrics(standard).items()):
-        have = present("select distinct unit from metrics where period = ? and metric = ?", metric)
+        have = present("metrics", metric)
         missing = [u["code"] for u in units if u["code"] not in have
                    and any(standard.applies(ind, u["type"]) for ind in indicators)]
         if missing:
@@ -121,7 +126,7 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
     if "object" in read:  # objects are the unit's, not the period's
         have = {row[0] for row in store.execute("select distinct unit from objects where active = 1")}
         result.gaps += [Gap("objects", "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
-    inspected = present("select distinct unit from findings where period = ?")
+    inspected = present("findings")
     # Most units found with something: those with nothing were probably not entered yet.
     if "finding" in read and len(inspected) * 2 > len(codes):
         missing = [c for c in codes if c not in inspected]

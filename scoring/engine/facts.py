@@ -162,8 +162,13 @@ def _load_criteria_tables(store: Store, standard: Standard) -> None:
     store.execute("create temp table if not exists finding_codes (code text primary key, kind text)")
     store.execute("create temp table if not exists applicable (indicator text, type text, primary key (indicator, type))")
     store.execute("create temp table if not exists chunk_units (code text primary key)")
-    for table in ("finding_codes", "applicable", "chunk_units"):
+    store.execute("create temp table if not exists criteria_loaded (standard text)")
+    # Loaded once per connection and standard: re-scoring one unit would otherwise reload them every time.
+    if store.execute("select standard from temp.criteria_loaded").fetchall() == [(standard.content_hash,)]:
+        return
+    for table in ("finding_codes", "applicable", "chunk_units", "criteria_loaded"):
         store.execute(f"delete from temp.{table}")
+    store.execute("insert into temp.criteria_loaded values (?)", [standard.content_hash])
     store.conn.executemany("insert into temp.finding_codes values (?, ?)",
                            [(code, fc.kind) for code, fc in standard.criteria.finding_codes.items()])
     store.conn.executemany("insert into temp.applicable values (?, ?)", [

@@ -10,6 +10,7 @@ single-process one.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -215,13 +216,30 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
         raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
     as_of = as_of or date.fromisoformat(run["as_of"])
     with gc_paused():
-        with Engine(standard, engine_name) as engine:
-            score = score_unit(engine, standard, period, as_of, facts[0])
+        score = score_unit(_kept_engine(standard, engine_name), standard, period, as_of, facts[0])
         placement, changed = _replaced(store, standard, run["id"], unit, score)
     before = store.execute("select rank, score, grade from run_units where run = ? and unit = ?",
                            [run["id"], unit]).fetchone()
     return Rescore(run["id"], document(standard, period.code, score, placement),
                    dict(zip(("rank", "score", "grade"), before)) if before else None, changed)
+
+
+_kept = threading.local()
+
+
+def _kept_engine(standard: Standard, engine_name: str | None) -> Engine:
+    """A rules engine kept by this thread for re-scoring units one at a time (the web app, the bench): building
+    one compiles the standard's rules, which costs more than scoring a unit. One per thread: a unit's facts
+    live in the engine while it is scored, so two threads must never share one."""
+    wanted = backend(engine_name)
+    held = getattr(_kept, "engine", None)
+    if held is not None and held[:2] == (standard.content_hash, wanted):
+        return held[2]
+    if held is not None:
+        held[2].close()
+    engine = Engine(standard, wanted)
+    _kept.engine = (standard.content_hash, wanted, engine)
+    return engine
 
 
 def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
