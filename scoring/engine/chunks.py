@@ -146,7 +146,7 @@ def score_chunk(job: ScoringJob, store: Store, engine: Engine, codes: list[str])
     key = incremental.run_key(job.standard, job.backend.name, job.backend.version, job.period.code, job.as_of)
     before = incremental.reusable(store, job.base_run, codes)
     with gc_paused():
-        for uf in build_facts(store, job.standard, job.period, codes, grouped=True):
+        for uf in build_facts(store, job.standard, job.period, codes, grouped=True, notes=False):
             fingerprint = incremental.fingerprint(key, uf, job.period, job.as_of)
             kept = before.get(uf.unit["code"])
             if kept is not None and kept.fingerprint == fingerprint:

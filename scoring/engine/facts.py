@@ -145,6 +145,20 @@ group by j.unit""",
 # Kinds of facts built only for a standard whose rules read them (older workspaces and standards never do).
 _ON_DEMAND = frozenset({"record", "object", "judged"})
 
+# What scoring reads of a rectification item (scoring.rectify.items: the facts, the listed items, days late).
+_ITEM_COLUMNS = ("id", "unit", "period", "finding", "rule", "indicator", "title", "deadline", "status", "rectified_on")
+
+
+def _items_by_unit(store: Store, where: str, params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The chunk's items in the register (withdrawn ones left out), per unit, in id order."""
+    items: dict[str, list[dict[str, Any]]] = {}
+    columns = ", ".join(f"r.{c}" for c in _ITEM_COLUMNS)
+    for row in store.execute(f"""select {columns} from temp.chunk_units cu cross join rectifications r
+            on r.unit = cu.code where {where} and r.status != 'withdrawn' order by r.id""", params):
+        items.setdefault(row[1], []).append(dict(zip(_ITEM_COLUMNS, row)))
+    return items
+
+
 _UNITS = """
 select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,
     (select count(*) from self_assessments s where s.unit = u.code and s.period = :period) as self_rows
@@ -177,12 +191,13 @@ def _load_criteria_tables(store: Store, standard: Standard) -> None:
 
 
 def build_facts(store: Store, standard: Standard, period: Period, units: list[str] | None = None,
-                grouped: bool = False) -> Iterator[UnitFacts]:
+                grouped: bool = False, notes: bool = True) -> Iterator[UnitFacts]:
     """Yield the facts of every unit (or the given ones), in unit-code order, a chunk at a time.
 
     `grouped`: findings alike in every field a rule compares as one fact (scoring; see _GROUPED_FINDING),
     where the standard allows it (matches.findings_aggregable); else one fact a finding (rectification
-    orders name each finding's match)."""
+    orders name each finding's match). `notes`: the findings' notes, which only rectification orders
+    copy into the items they issue (a run never reads them: a province's run would read a million)."""
     _load_criteria_tables(store, standard)
     codes = units if units is not None else [r["code"] for r in store.query("select code from units order by code")]
     queries = _queries(standard, grouped)
@@ -192,7 +207,7 @@ def build_facts(store: Store, standard: Standard, period: Period, units: list[st
         chunk = codes[offset:offset + CHUNK]
         store.execute("delete from temp.chunk_units")
         store.conn.executemany("insert into temp.chunk_units values (?)", [(c,) for c in chunk])
-        yield from _chunk_facts(store, period, params, queries)
+        yield from _chunk_facts(store, period, params, queries, notes)
 
 
 def _queries(standard: Standard, grouped: bool) -> list[str]:
@@ -202,23 +217,18 @@ def _queries(standard: Standard, grouped: bool) -> list[str]:
     return [sql for kind, sql in _QUERIES.items() if kind != skipped and (kind not in _ON_DEMAND or kind in read)]
 
 
-def _chunk_facts(store: Store, period: Period, params: dict[str, Any], queries: list[str]) -> Iterator[UnitFacts]:
+def _chunk_facts(store: Store, period: Period, params: dict[str, Any], queries: list[str],
+                 with_notes: bool) -> Iterator[UnitFacts]:
     per_unit: dict[str, list[dict[str, Any]]] = {}
     for sql in queries:
         for unit, array in store.execute(sql, params):
             per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
-    items: dict[str, list[dict[str, Any]]] = {}
-    for row in store.query("""select r.* from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
-            where r.period = :period and r.status != 'withdrawn' order by r.id""", params):
-        items.setdefault(row["unit"], []).append(row)
-    carried: dict[str, list[dict[str, Any]]] = {}
-    for row in store.query("""select r.* from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
-            where r.period != :period and r.deadline between :start and :end and r.status != 'withdrawn'
-            order by r.id""", params):
-        carried.setdefault(row["unit"], []).append(row)
+    items = _items_by_unit(store, "r.period = :period", params)
+    carried = _items_by_unit(store, "r.period != :period and r.deadline between :start and :end", params)
     notes: dict[str, dict[str, str]] = {}
     for unit, finding, note in store.execute("""select f.unit, f.id, f.note from temp.chunk_units cu
-            cross join findings f on f.period = :period and f.unit = cu.code where f.note != ''""", params):
+            cross join findings f on f.period = :period and f.unit = cu.code where f.note != ''""",
+                                             params) if with_notes else ():
         notes.setdefault(unit, {})[finding] = note
     for unit in store.query(_UNITS, params):
         fact = {"fact": "unit", "id": "unit", "code": unit["code"], "type": unit["type"], "group": unit["group"],

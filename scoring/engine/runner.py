@@ -67,7 +67,7 @@ def score_all(store: Store, standard: Standard, period: Period, as_of: date,
     """Every unit's score, in one process (examples, tests, checks)."""
     scores: list[UnitScore] = []
     with Engine(standard, engine_name) as engine:
-        for uf in build_facts(store, standard, period, grouped=True):
+        for uf in build_facts(store, standard, period, grouped=True, notes=False):
             scores.append(score_unit(engine, standard, period, as_of, uf))
             if progress:
                 progress(1)
@@ -211,7 +211,7 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
     if run["standard_hash"] != standard.content_hash:
         raise RunError(f"run {run['id']} used another standard than {standard.label}: score the whole period "
                        f"again with `scoring run --period {period.code}`")
-    facts = list(build_facts(store, standard, period, [unit], grouped=True))
+    facts = list(build_facts(store, standard, period, [unit], grouped=True, notes=False))
     if not facts:
         raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
     as_of = as_of or date.fromisoformat(run["as_of"])

@@ -7,6 +7,7 @@ recorded (scoring.engine.orders) and read by runs.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from scoring.store.periods import Period
@@ -50,9 +51,13 @@ def item_id(finding_ref: str) -> str:
     return f"R-{finding_ref}"
 
 
+# Deadlines repeat (a province's items fall due on a few hundred days): each parsed once.
+_day = lru_cache(maxsize=4096)(date.fromisoformat)
+
+
 def is_overdue(item: dict[str, Any], status: str, period: Period, as_of: date) -> bool:
     """Overdue in P as of D: deadline on or before D and inside P, and not rectified or verified."""
-    due = date.fromisoformat(item["deadline"])
+    due = _day(item["deadline"])
     return due <= as_of and period.contains(due) and status not in DONE
 
 
