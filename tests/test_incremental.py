@@ -259,3 +259,33 @@ def test_inserts_updates_and_deletes_stamp_the_unit_with_the_latest_run(workspac
     assert after[("G001", "2025")] == after[("T001", "2025")] == after[("D001", "2024")] == after[("P001", "")] == 2
     assert after[("D003", "2025")] == 0
     store.close()
+
+
+def test_reused_documents_are_referenced_from_the_run_that_scored_them_and_read_back_exactly(workspace, tmp_path):
+    workspace.invoke("run", "--period", "2025")
+    workspace.invoke("import", "findings", finding_csv(tmp_path / "f.csv", [("F-9003", "D003", 2025, "2025-05-02",
+                                                                             "NO_RESULT", 1, "否")]))
+    workspace.invoke("run", "--period", "2025")
+    conn = sqlite3.connect(workspace.db)
+    raw = {(run, unit): (document is not None, origin) for run, unit, document, origin in
+           conn.execute("select run, unit, document, document_run from run_units")}
+    conn.close()
+    assert raw[(2, "D001")] == (False, 1) and raw[(3, "D001")] == (False, 1)  # never a reference to a reference
+    assert raw[(3, "D003")] == (True, None)  # scored afresh: stored in its own row
+    store = workspace.store()
+    assert list(store.run_documents(3)) == [
+        doc if doc["unit"] == "D003" else next(d for d in store.run_documents(1) if d["unit"] == doc["unit"]) | {
+            "rank": doc["rank"], "grade": doc["grade"], "grade_code": doc["grade_code"],
+            "feed_points": doc["feed_points"]} for doc in store.run_documents(3)]
+    store.close()
+    assert workspace.invoke("doctor").exit_code == 0
+
+
+def test_doctor_names_a_scorecard_whose_referenced_document_is_gone(workspace):
+    workspace.invoke("run", "--period", "2025")
+    conn = sqlite3.connect(workspace.db)
+    conn.execute("update run_units set document_run = 99 where run = 2 and unit = 'D004'")  # damage by hand
+    conn.commit()
+    conn.close()
+    result = workspace.invoke("doctor", code=1)
+    assert "run 2 unit D004" in result.stdout + result.stderr

@@ -19,7 +19,7 @@ import sqlite_utils
 from scoring.store.changes import create_stamps
 from scoring.store.lifecycle import check_unlocked
 from scoring.store.private import PRIVATE_MODE, create_private
-from scoring.store.rundocs import PLACEMENT_COLUMNS, decode_document
+from scoring.store.rundocs import PLACEMENT_COLUMNS, RUN_UNITS, decode_document
 from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
 
 DEFAULT_DB = "scoring.db"
@@ -330,7 +330,7 @@ class Store:
         return _engine_known(rows[0]) if rows else None
 
     def run_units(self, run_id: int, group: str | None = None) -> list[dict[str, Any]]:
-        sql = _RUN_UNITS + " where ru.run = ?"
+        sql = RUN_UNITS + " where ru.run = ?"
         params: list[Any] = [run_id]
         if group:
             sql += " and ru.ranking_group = ?"
@@ -349,7 +349,7 @@ class Store:
                             "where run = ? and ranking_group = ?", [run_id, group]).fetchall()
 
     def run_unit(self, run_id: int, unit: str) -> dict[str, Any] | None:
-        rows = self.query(_RUN_UNITS + " where ru.run = ? and ru.unit = ?", [run_id, unit])
+        rows = self.query(RUN_UNITS + " where ru.run = ? and ru.unit = ?", [run_id, unit])
         return rows[0] if rows else None
 
     def run_document(self, run_id: int, unit: str) -> dict[str, Any] | None:
@@ -432,14 +432,6 @@ class Store:
         self.db["rectification_history"].insert({"item": item, "at": stamp, "user": self.user,
                                                   "status": status, "note": note, "evidence": evidence})
 
-
-
-# A run_units row with its document, wherever it is stored: a unit an incremental run reused references
-# the row of the run that scored it (document_run), which holds the packed bytes. Runs are immutable and
-# never deleted, so the reference reads the same bytes for ever.
-_RUN_UNITS = ("select ru.run, ru.unit, ru.ranking_group, ru.rank, ru.score, ru.grade, ru.veto, ru.grade_code, "
-              "ru.feed_points, coalesce(ru.document, origin.document) as document, ru.fingerprint, ru.document_run "
-              "from run_units ru left join run_units origin on origin.run = ru.document_run and origin.unit = ru.unit")
 
 
 # Runs stored before the engine could be chosen (schema 3 and older) were all scored by durable_rules.

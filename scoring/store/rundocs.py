@@ -12,6 +12,13 @@ from scoring import fastjson
 # because they are known only once the whole group is scored (workers pack the rest).
 PLACEMENT_COLUMNS = ("rank", "grade", "grade_code", "feed_points")
 
+# A run_units row with its document, wherever it is stored: a unit an incremental run reused references
+# the row of the run that scored it (document_run), which holds the packed bytes. Runs are immutable and
+# never deleted, so the reference reads the same bytes for ever.
+RUN_UNITS = ("select ru.run, ru.unit, ru.ranking_group, ru.rank, ru.score, ru.grade, ru.veto, ru.grade_code, "
+             "ru.feed_points, coalesce(ru.document, origin.document) as document, ru.fingerprint, ru.document_run "
+             "from run_units ru left join run_units origin on origin.run = ru.document_run and origin.unit = ru.unit")
+
 
 def pack_document(members: dict[str, Any]) -> bytes:
     """A scorecard document without its placement members, as run_units stores it: sorted-key JSON, zlib-packed.
