@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from typing import Sequence
+from typing import Any, Sequence
 
 from scoring.standard.schema import Criteria
 from scoring.engine.tally import round2
@@ -48,7 +48,15 @@ def feed_points(criteria: Criteria, score: Decimal, veto: bool) -> Decimal:
 
 def place(criteria: Criteria, standings: Sequence[Standing]) -> dict[str, Placement]:
     """Rank every group separately: units without a veto by score, then vetoed units by score."""
-    out: dict[str, Placement] = {}
+    by_unit = {s.unit: s for s in standings}
+    return {unit: Placement(rank, g.code, g.name, feed_points(criteria, by_unit[unit].score, by_unit[unit].veto))
+            for unit, (rank, g) in ranks_and_grades(criteria, standings).items()}
+
+
+def ranks_and_grades(criteria: Criteria, standings: Sequence[Standing]) -> dict[str, tuple[int, Any]]:
+    """Each unit's rank in its group and its grade (after the excellence quota): a placement without the feed
+    points, which re-scoring one unit needs only for that unit (a province's group is thousands of units)."""
+    out: dict[str, tuple[int, Any]] = {}
     groups: dict[str, list[Standing]] = {}
     for s in standings:
         groups.setdefault(s.group, []).append(s)
@@ -61,8 +69,7 @@ def place(criteria: Criteria, standings: Sequence[Standing]) -> dict[str, Placem
         grades = {s.unit: _grade_for(criteria, s.score, s.veto) for s in ordered}
         _apply_quota(criteria, ordered, ranks, grades)
         for s, rank in zip(ordered, ranks):
-            g = grades[s.unit]
-            out[s.unit] = Placement(rank, g.code, g.name, feed_points(criteria, s.score, s.veto))
+            out[s.unit] = (rank, grades[s.unit])
     return out
 
 

@@ -23,7 +23,7 @@ from scoring.engine.backends import Backend, Engine, backend
 from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
-from scoring.engine.ranking import Standing, place
+from scoring.engine.ranking import Placement, Standing, feed_points, place, ranks_and_grades
 from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
@@ -247,8 +247,8 @@ def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: U
     group = score.unit["group"]
     others = [row for row in store.run_standings(run_id, group) if row[0] != unit]
     standings = [Standing(u, group, Decimal(points), bool(veto)) for u, _, points, _, veto in others]
-    placements = place(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
-    changed = [{"unit": u, "rank_before": rank, "rank": placements[u].rank, "grade_before": grade,
-                "grade": placements[u].grade} for u, rank, _, grade, _ in others
-               if (rank, grade) != (placements[u].rank, placements[u].grade)]
-    return placements[unit], changed
+    placed = ranks_and_grades(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
+    changed = [{"unit": u, "rank_before": rank, "rank": placed[u][0], "grade_before": grade, "grade": placed[u][1].name}
+               for u, rank, _, grade, _ in others if (rank, grade) != (placed[u][0], placed[u][1].name)]
+    rank, grade = placed[unit]
+    return Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto)), changed
