@@ -9,12 +9,14 @@ single-process one.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from scoring.engine import incremental
 from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, reused, score_unit
@@ -216,7 +218,8 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
         raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
     as_of = as_of or date.fromisoformat(run["as_of"])
     with gc_paused():
-        score = score_unit(_kept_engine(standard, engine_name), standard, period, as_of, facts[0])
+        with _engine_for_one_unit(standard, engine_name) as engine:
+            score = score_unit(engine, standard, period, as_of, facts[0])
         placement, changed = _replaced(store, standard, run["id"], unit, score)
     before = store.execute("select rank, score, grade from run_units where run = ? and unit = ?",
                            [run["id"], unit]).fetchone()
@@ -224,22 +227,36 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
                    dict(zip(("rank", "score", "grade"), before)) if before else None, changed)
 
 
-_kept = threading.local()
+_kept_lock = threading.Lock()
+_kept: list[tuple[str, Backend, Engine]] = []  # at most one: the engine re-scoring keeps between calls
 
 
-def _kept_engine(standard: Standard, engine_name: str | None) -> Engine:
-    """A rules engine kept by this thread for re-scoring units one at a time (the web app, the bench): building
-    one compiles the standard's rules, which costs more than scoring a unit. One per thread: a unit's facts
-    live in the engine while it is scored, so two threads must never share one."""
+@contextmanager
+def _engine_for_one_unit(standard: Standard, engine_name: str | None) -> Iterator[Engine]:
+    """A rules engine kept between re-scorings of one unit (the web app, the bench): building one compiles the
+    standard's rules, which costs more than scoring a unit. A unit's facts live in the engine while it is
+    scored, so one caller at a time uses it; a caller arriving meanwhile builds its own."""
     wanted = backend(engine_name)
-    held = getattr(_kept, "engine", None)
-    if held is not None and held[:2] == (standard.content_hash, wanted):
-        return held[2]
-    if held is not None:
-        held[2].close()
-    engine = Engine(standard, wanted)
-    _kept.engine = (standard.content_hash, wanted, engine)
-    return engine
+    if not _kept_lock.acquire(blocking=False):
+        with Engine(standard, wanted) as engine:
+            yield engine
+        return
+    try:
+        if _kept and _kept[0][:2] != (standard.content_hash, wanted):
+            _kept.pop()[2].close()
+        if not _kept:
+            _kept.append((standard.content_hash, wanted, Engine(standard, wanted)))
+        yield _kept[0][2]
+    finally:
+        _kept_lock.release()
+
+
+@atexit.register
+def _close_kept() -> None:
+    """Closed before the interpreter tears down (CLIPS complains of an environment left open)."""
+    with _kept_lock:
+        while _kept:
+            _kept.pop()[2].close()
 
 
 def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
