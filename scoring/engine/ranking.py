@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from scoring.standard.schema import Criteria
 from scoring.engine.tally import round2
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):  # a tuple, not a frozen dataclass: a province's group is thousands of them
     unit: str
     group: str
     score: Decimal  # the final score as rounded: what everyone sees
@@ -66,7 +65,9 @@ def ranks_and_grades(criteria: Criteria, standings: Sequence[Standing]) -> dict[
         vetoed = [s for s in ordered if s.veto]
         ranks = competition_ranks([s.score for s in clean])
         ranks += [len(clean) + r for r in competition_ranks([s.score for s in vetoed])]
-        grades = {s.unit: _grade_for(criteria, s.score, s.veto) for s in ordered}
+        by_score: dict[tuple[Decimal, bool], Any] = {}  # members share scores: each grade looked up once
+        grades = {s.unit: by_score.get((s.score, s.veto)) or by_score.setdefault(
+            (s.score, s.veto), _grade_for(criteria, s.score, s.veto)) for s in ordered}
         _apply_quota(criteria, ordered, ranks, grades)
         for s, rank in zip(ordered, ranks):
             out[s.unit] = (rank, grades[s.unit])
