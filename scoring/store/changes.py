@@ -9,8 +9,8 @@ stamps the unit in `unit_changes` with the id of the latest run at the moment of
 
 Triggers, not Python: every write path (imports, web entry, `rectify update`, withdrawals, deletes, a
 tool writing SQL by hand) passes through SQLite, and a write path added later cannot forget them. The
-stamped tables are found from the schema (every table with `unit` and `period` columns), so a new input
-table of that shape is stamped without anyone remembering to.
+stamped tables are found from the schema (every table with a `unit` column but a run's own rows), so a
+new input table is stamped without anyone remembering to.
 
 Why the latest run's id is a sound clock: a run takes the write lock before it reads its inputs and
 holds it until it commits (runner.run_period), and runs are never deleted. So a write committed before
