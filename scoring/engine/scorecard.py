@@ -32,7 +32,8 @@ def _title(standard: Standard, rule_id: str) -> tuple[str, str]:
         return rule.title, rule.title_en
     return {"FLOOR": ("扣完为止", "Floor: an indicator never goes below 0"),
             "BONUS_CAP": ("加分封顶", "Bonus cap"),
-            "NO_SCORE_RULE": ("无得分依据", "No rule gave points")}.get(rule_id, (rule_id, rule_id))
+            "NO_SCORE_RULE": ("无得分依据", "No rule gave points"),
+            **PART_LINE_TITLES}.get(rule_id, (rule_id, rule_id))
 
 
 def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
             "applicable": bool(applicable),
             "indicators": [_indicator_doc(standard, i) for i in indicators],
         })
-    return {
+    doc = {
         "unit": unit["code"], "name": unit["name"], "type": unit["type"], "group": unit["group"],
         "period": period, "criteria": standard.label,
         "score": score_text(score.final), "base": score_text(score.base), "bonus": score_text(score.bonus),
@@ -68,6 +69,42 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
         "veto_lines": [line_doc(standard, line) for line in score.veto_lines],
         "rectifications": score.rectifications,
     }
+    if score.parts is not None:  # only then: a standard without parts keeps its documents byte-identical
+        doc.update(parts_doc(standard, score.parts))
+    return doc
+
+
+# The lines engine.parts writes, titled like a rule's.
+PART_LINE_TITLES = {
+    "VETO": ("单项否决", "Veto: the part is not scored further"),
+    "SKIPPED": ("未进入本环节", "Stage not reached"),
+    "SCALE": ("折算", "Converted to the stage's scale"),
+    "STAGE_CAP": ("本环节封顶", "Stage cap"),
+    "GATE": ("环节判定", "Stage gate"),
+    "PART": ("按权重折算", "Weighted part"),
+}
+
+
+def parts_doc(standard: Standard, parts) -> dict[str, Any]:
+    """The parts, their stages and lines: `outcome`, `parts`, `part_lines` (Σ part_lines = score before rounding)."""
+    docs = []
+    for part, result in zip(standard.criteria.parts, parts.parts):
+        stages = []
+        for stage, s in zip(part.stages, result.stages):
+            entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
+                     "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
+                     "lines": [line_doc(standard, line) for line in s.lines]}
+            if stage.kind == "score":
+                entry["raw"] = points_text(s.raw)
+                entry["max"] = points_text(s.possible)
+            if s.skipped:
+                entry["skipped"] = True
+            stages.append(entry)
+        docs.append({"code": part.code, "name": part.name, "name_en": part.name_en,
+                     "weight": points_text(part.weight), "score": score_text(result.score),
+                     "outcome": result.outcome, "stages": stages})
+    return {"outcome": parts.outcome, "parts": docs,
+            "part_lines": [line_doc(standard, line) for line in parts.lines]}
 
 
 def _indicator_doc(standard: Standard, result) -> dict[str, Any]:

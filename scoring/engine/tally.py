@@ -8,33 +8,18 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Any, Iterable
 
+from scoring.engine.lines import CENT, ZERO, Line, round2  # noqa: F401  (Line and round2 are read from here too)
+from scoring.engine.parts import PartsResult, score_parts
 from scoring.engine.matches import Match, fact_ref, fact_refs, times
 from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, resolve
 from scoring.standard import Standard
 from scoring.standard.schema import Rule
 
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
 ONE = Decimal(1)
 HALF = Decimal("0.5")
-
-
-def round2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class Line:
-    """One reason for points: which rule, how many points (negative = lost), which facts."""
-
-    rule: str
-    points: Decimal
-    facts: tuple[str, ...]
-    kind: str  # deduct | score | floor | bonus | bonus_cap | veto
-    note: str = ""
 
 
 @dataclass
@@ -58,14 +43,16 @@ class UnitScore:
     veto_lines: list[Line]
     flags: list[str]
     rectifications: list[dict[str, Any]] = field(default_factory=list)
+    parts: PartsResult | None = None  # only when the criteria have parts (scoring.engine.parts)
 
     @property
     def veto(self) -> bool:
-        return bool(self.veto_lines)
+        """Placed as failed: a veto, or (with parts) a part that fails the unit — ranked last, lowest grade."""
+        return bool(self.veto_lines) or (self.parts is not None and self.parts.outcome == "fail")
 
     @property
     def final(self) -> Decimal:
-        return round2(self.base + self.bonus)
+        return round2(self.base + self.bonus)  # with parts: base is their weighted sum and bonus 0
 
 
 class _Plan:
@@ -361,12 +348,22 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
         possible = sum((i.max for i in indicators.values() if i.applicable), ZERO)
         base = Decimal(100) * earned / possible if possible else ZERO
     bonus_lines = _events(standard, groups, "bonus")
+    if standard.criteria.parts:
+        return _with_parts(standard, unit, indicators, flags, bonus_lines, _events(standard, groups, "veto"))
     bonus_total = sum((line.points for line in bonus_lines), ZERO)
     cap = standard.criteria.bonus_cap
     if bonus_total > cap:
         bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", f"加分封顶 {cap}"))
     return UnitScore(unit=unit, indicators=indicators, base=base, bonus=min(bonus_total, cap),
                      bonus_lines=bonus_lines, veto_lines=_events(standard, groups, "veto"), flags=flags)
+
+
+def _with_parts(standard: Standard, unit: dict[str, Any], indicators: dict[str, IndicatorScore], flags: list[str],
+                bonus_lines: list[Line], veto_lines: list[Line]) -> UnitScore:
+    """The parts' stages take the dimension scores, vetoes and bonus events; the unit keeps what no stage holds."""
+    parts, unit_vetoes = score_parts(standard, indicators, veto_lines, bonus_lines)
+    return UnitScore(unit=unit, indicators=indicators, base=parts.total, bonus=ZERO, bonus_lines=[],
+                     veto_lines=unit_vetoes, flags=flags, parts=parts)
 
 
 def _indicator(code: str, ind: Any, excluded: dict[str, str], scores: dict[str, list[Line]],

@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Iterator
 
 from scoring.standard.dates import PERIOD_DATES, parse_derived
+from scoring.standard.lint_parts import parts_problems, zero_max_problems
 from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
 from scoring.standard.model import Standard
 from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
 
-TOTAL_POINTS = Decimal(100)
 
 
 def consistency_problems(standard: Standard) -> list[str]:
@@ -38,8 +38,10 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
     if len({d.code for d in c.dimensions}) != len(c.dimensions):
         yield f"{where}: dimensions: a dimension code is used twice"
     total = standard.max_total
-    if total != TOTAL_POINTS:
-        yield f"{where}: dimensions: indicator maxima add up to {total}, not {TOTAL_POINTS}"
+    if not c.parts and total != c.total:  # with parts, each score stage is checked against its own total
+        yield f"{where}: dimensions: indicator maxima add up to {total}, not {c.total}"
+    yield from zero_max_problems(standard)
+    yield from parts_problems(standard)
     for code, fc in c.finding_codes.items():
         if fc.kind == "defect" and fc.indicator is None:
             yield f"{where}: finding_codes.{code}: indicator: a defect needs an indicator (a code, or 'given')"

@@ -13,6 +13,7 @@ from typing import Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 
 from scoring.standard.dates import NAME, PERIOD_DATES
+from scoring.standard.parts import Gate, Part, Stage  # noqa: F401
 from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Between, Condition, MonthDay,  # noqa: F401
                                        NamedDate, Op, Pattern, Per, Scalar, Shift, _lower_aggregates)
 from scoring.standard.strict import CODE, FACT_KINDS, Points, Strict  # noqa: F401
@@ -30,7 +31,8 @@ class Indicator(Strict):
     code: str = Field(pattern=CODE)
     name: str
     name_en: str
-    max: Points = Field(gt=0)
+    # 0 only for an indicator of a part's veto or events stage (a veto case, a bonus item): lint says so.
+    max: Points = Field(ge=0)
     method: Literal["deduct", "ratio", "quota"]
     types: tuple[str, ...] | None = None
     # The most all deductions together take off (未按要求扣2分: one limit for several rules); default: all of it.
@@ -111,12 +113,12 @@ class Criteria(Strict):
     dates: dict[str, NamedDate] = {}
     record_kinds: dict[str, Label] = {}
     column_types: dict[str, Label] = {}
+    total: Points = Field(default=Decimal(100), gt=0)  # what the maxima add up to (lint)
+    parts: tuple[Part, ...] = ()  # empty: one implicit part, scored as before parts existed
 
     @field_validator("dates")
     @classmethod
     def _date_names(cls, dates: dict[str, NamedDate]) -> dict[str, NamedDate]:
-
-
         for key in dates:
             if not re.match(NAME, key) or key in PERIOD_DATES:
                 raise ValueError(f"date name {key!r}: use lower-case words joined by single underscores, "
