@@ -190,5 +190,6 @@ def _gates(stage: Stage, result: StageScore, done: list[StageScore]) -> str:
 
 def _show(value: Decimal) -> str:
     """An exact amount as people write it: 75, 85.5, 0.3 (at most 4 decimals in a note)."""
-    text = format(round(value, 4).normalize(), "f") if value != value.to_integral_value() else format(value.quantize(Decimal(1)), "f")
-    return text
+    if value == value.to_integral_value():
+        return format(value.quantize(Decimal(1)), "f")
+    return format(round(value, 4).normalize(), "f")

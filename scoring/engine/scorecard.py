@@ -6,7 +6,7 @@ the reports read. Numbers are decimal strings so nothing is lost to floating poi
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from scoring.engine.ranking import Placement
@@ -93,7 +93,7 @@ def parts_doc(standard: Standard, parts) -> dict[str, Any]:
         for stage, s in zip(part.stages, result.stages):
             entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
                      "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
-                     "lines": [line_doc(standard, line) for line in s.lines]}
+                     "lines": [_part_line_doc(standard, line) for line in s.lines]}
             if stage.kind == "score":
                 entry["raw"] = points_text(s.raw)
                 entry["max"] = points_text(s.possible)
@@ -104,7 +104,17 @@ def parts_doc(standard: Standard, parts) -> dict[str, Any]:
                      "weight": points_text(part.weight), "score": score_text(result.score),
                      "outcome": result.outcome, "stages": stages})
     return {"outcome": parts.outcome, "parts": docs,
-            "part_lines": [line_doc(standard, line) for line in parts.lines]}
+            "part_lines": [_part_line_doc(standard, line) for line in parts.lines]}
+
+
+def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
+    """A stage or part line; an amount that never ends (74 × 100 ÷ 75 − 74) is shown to 4 decimals.
+
+    The score is computed from the exact amounts and rounded once, so a shown 24.6667 is not what was added."""
+    doc = line_doc(standard, line)
+    if line.points != line.points.quantize(Decimal("0.0001")):
+        doc["points"] = points_text(line.points.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+    return doc
 
 
 def _indicator_doc(standard: Standard, result) -> dict[str, Any]:

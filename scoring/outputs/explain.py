@@ -73,31 +73,64 @@ def explain(standard: Standard, doc: dict[str, Any], lang: str = "zh", indicator
             rationale: bool = True, everything: bool = False) -> str:
     """The scorecard in sentences; with `indicator`, only that indicator; `everything` lists full marks too."""
     grade = grade_name(standard, doc["grade_code"], lang)
+    sums = (f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}）" if "parts" not in doc
+            else f"（{t('weighted_sum', lang)}）")
     head = (f"{doc['name']}（{doc['unit']}） {t('period', lang)} {doc['period']}  {t('score', lang)} {doc['score']}"
-            f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}）  {t('grade', lang)} {grade}"
+            f"{sums}  {t('grade', lang)} {grade}"
             f"  {t('rank', lang)} {doc['rank']}  {t('criteria', lang)} {doc['criteria']}")
     out = [head]
-    for dim in doc["dimensions"]:
-        chosen = [i for i in dim["indicators"] if indicator == i["code"]
-                  or (indicator is None and (everything or _worth_telling(i)))]
-        if not chosen:
-            continue
-        out.append(f"{dim['code']} {pick(dim, 'name', lang)}  {dim['score'] or '—'}/{dim['max']}")
-        for ind in chosen:
-            if not ind["applicable"]:
-                why = ind["not_applicable_by"]
-                out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
-                           f"（{t('by_unit_type', lang) if why == 'type' else why}）")
-                continue
-            flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
-            out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}")
-            if not ind["lines"]:
-                out.append(f"    {t('no_lines', lang)}")
-            for line in ind["lines"]:
-                out.extend(_line_text(standard, doc, line, lang, rationale))
+    if "parts" in doc and indicator is None:
+        out.extend(_parts(standard, doc, lang, rationale, everything))
+    else:
+        for dim in doc["dimensions"]:
+            out.extend(_dimension(standard, doc, dim, lang, rationale, indicator, everything, ""))
     if indicator is None:
         out.extend(_unit_level(standard, doc, lang, rationale))
     return "\n".join(out) + "\n"
+
+
+def _dimension(standard: Standard, doc: dict[str, Any], dim: dict[str, Any], lang: str, rationale: bool,
+               indicator: str | None, everything: bool, indent: str) -> list[str]:
+    chosen = [i for i in dim["indicators"] if indicator == i["code"]
+              or (indicator is None and (everything or _worth_telling(i)))]
+    if not chosen:
+        return []
+    out = [f"{dim['code']} {pick(dim, 'name', lang)}  {dim['score'] or '—'}/{dim['max']}"]
+    for ind in chosen:
+        if not ind["applicable"]:
+            why = ind["not_applicable_by"]
+            out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
+                       f"（{t('by_unit_type', lang) if why == 'type' else why}）")
+            continue
+        flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
+        out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}")
+        if not ind["lines"]:
+            out.append(f"    {t('no_lines', lang)}")
+        for line in ind["lines"]:
+            out.extend(_line_text(standard, doc, line, lang, rationale))
+    return [indent + line for line in out]
+
+
+def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, everything: bool) -> list[str]:
+    """Part → stage → dimension → indicator, then the weighted sum: every level's lines add up."""
+    dims = {d["code"]: d for d in doc["dimensions"]}
+    out = []
+    for part in doc["parts"]:
+        out.append(f"{part['code']} {pick(part, 'name', lang)}  {part['score']} × {part['weight']}"
+                   f"  {t('outcome_' + part['outcome'], lang)}")
+        for stage in part["stages"]:
+            extra = f"（{t('raw', lang)} {stage['raw']}/{stage['max']}）" if "raw" in stage else ""
+            skipped = f"  {t('skipped', lang)}" if stage.get("skipped") else ""
+            out.append(f"  {stage['code']} {pick(stage, 'name', lang) or stage['kind']}  {stage['score']}{extra}"
+                       f"  {t('outcome_' + stage['outcome'], lang)}{skipped}")
+            for line in stage["lines"]:
+                out.extend("  " + text for text in _line_text(standard, doc, line, lang, rationale))
+            for code in stage["dimensions"]:
+                out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
+    out.append(f"{t('weighted_sum', lang)}  {doc['score']}  {t('outcome_' + doc['outcome'], lang)}")
+    for line in doc["part_lines"]:
+        out.extend(_line_text(standard, doc, line, lang, rationale))
+    return out
 
 
 def _unit_level(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool) -> list[str]:

@@ -17,16 +17,17 @@ WHERE = "criteria.yml"
 
 def zero_max_problems(standard: Standard) -> Iterator[str]:
     """Max 0 belongs to an indicator that only files veto cases or bonus events, in a part's veto or events stage."""
-    kinds = {dim: stage.kind for part in standard.criteria.parts for stage in part.stages for dim in stage.dimensions}
+    stages = {dim: stage for part in standard.criteria.parts for stage in part.stages for dim in stage.dimensions}
     for dim in standard.criteria.dimensions:
         for ind in dim.indicators:
-            kind = kinds.get(dim.code)
+            stage = stages.get(dim.code)
+            kind = stage.kind if stage else None
             if ind.max == 0 and kind not in ("veto", "events"):
                 yield (f"{WHERE}: indicator {ind.code}: max 0 is only for an indicator of a part's veto or events "
                        f"stage (a veto case, a bonus item); give it its points")
             elif ind.max > 0 and kind in ("veto", "events"):
-                yield (f"{WHERE}: indicator {ind.code}: its dimension {dim.code} is in a {kind} stage, where points "
-                       f"of indicators count nowhere: give it max 0")
+                yield (f"{WHERE}: indicator {ind.code}: its dimension {dim.code} is in the {kind} stage {stage.code}, "
+                       f"where points of indicators count nowhere: give it max 0")
 
 
 def parts_problems(standard: Standard) -> Iterator[str]:

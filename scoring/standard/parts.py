@@ -9,7 +9,7 @@ A standard without `parts` keeps today's meaning (scoring.engine.tally's implici
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -31,6 +31,14 @@ class Gate(Strict):
     fail: bool = False  # the part's outcome is 不合格 (its score is kept)
     stop: bool = False  # the part's later stages are not scored (不进入加分环节)
     note: str = ""  # the explanation line's text, in Chinese
+
+    @model_validator(mode="before")
+    @classmethod
+    def _on_as_written(cls, data: Any) -> Any:
+        """YAML 1.1 reads a bare `on:` key as true; the administrator wrote `on`."""
+        if isinstance(data, dict) and True in data and "on" not in data:
+            data = {("on" if key is True else key): value for key, value in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _one_comparison_and_an_effect(self) -> "Gate":

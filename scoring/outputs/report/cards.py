@@ -86,4 +86,15 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
         "dimensions": dims, "explained": explained,
         "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"]],
         "rectifications": item_dicts(items),
+        "parts": _parts(standard, doc, lang),
     }
+
+
+def _parts(standard: Standard, doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Each part and its stages with their lines (criteria with parts only; otherwise empty)."""
+    return [{"code": p["code"], "name": pick(p, "name", lang), "weight": p["weight"], "score": p["score"],
+             "outcome": label(f"outcome_{p['outcome']}", lang), "failed": p["outcome"] == "fail",
+             "stages": [{"code": s["code"], "name": pick(s, "name", lang) or s["code"], "score": s["score"],
+                         "outcome": label(f"outcome_{s['outcome']}", lang), "failed": s["outcome"] == "fail",
+                         "lines": [_line(standard, line, lang) for line in s["lines"]]} for s in p["stages"]]}
+            for p in doc.get("parts", [])]

@@ -146,6 +146,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_bonus": ("加分", "bonus"),
     "kind_veto": ("否决", "veto"),
     "kind_bonus_cap": ("加分封顶", "bonus cap"),
+    "kind_stage_veto": ("单项否决", "veto"),
+    "kind_skipped": ("未进入本环节", "not reached"),
+    "kind_scale": ("折算", "conversion"),
+    "kind_stage_cap": ("本环节封顶", "stage cap"),
+    "kind_gate": ("环节判定", "gate"),
+    "kind_part": ("按权重折算", "weighted part"),
+    "parts": ("各部分得分", "Parts"),
+    "part": ("部分", "Part"),
+    "stage": ("环节", "Stage"),
+    "weight": ("权重", "Weight"),
+    "outcome": ("判定", "Outcome"),
+    "outcome_pass": ("合格", "pass"),
+    "outcome_fail": ("不合格", "fail"),
 }
 
 
