@@ -259,14 +259,16 @@ def test_a_parts_standard_scores_explains_and_reports_end_to_end(new_workspace, 
     ws.invoke("period", "add", "2025")
     ws.invoke("import", "units", _csv(tmp_path / "u.csv", [["单位编码", "单位名称", "单位类型"],
                                                             ["D1", "区政务服务局", "department"],
-                                                            ["D2", "区教育局", "department"]]))
+                                                            ["D2", "区教育局", "department"],
+                                                            ["D3", "区卫健委", "department"]]))
     ws.invoke("import", "findings", _csv(tmp_path / "f.csv", [
         ["编号", "单位编码", "考核周期", "问题代码", "指标", "数量", "检查日期"],
         ["F-1", "D1", "2025", "DEFECT", "WD1", "25", "2025-05-01"],
         ["F-2", "D1", "2025", "WEB_HIGHLIGHT", "", "1", "2025-05-01"],
         ["F-3", "D1", "2025", "DEFECT", "MD1", "10", "2025-05-01"],
         ["F-4", "D1", "2025", "MEDIA_HIGHLIGHT", "", "1", "2025-05-01"],
-        ["F-5", "D2", "2025", "WEB_VETO_CASE", "", "1", "2025-05-01"]]))
+        ["F-5", "D2", "2025", "WEB_VETO_CASE", "", "1", "2025-05-01"],
+        ["F-6", "D3", "2025", "DEFECT", "WD1", "45", "2025-05-01"]]))
     ws.invoke("run", "--period", "2025")
     card = ws.json("scorecard", "D1", "--period", "2025")
     assert card["score"] == "89.00" and card["outcome"] == "pass"
@@ -276,7 +278,8 @@ def test_a_parts_standard_scores_explains_and_reports_end_to_end(new_workspace, 
     assert (vetoed["score"], vetoed["outcome"], vetoed["veto"], vetoed["grade"]) == ("70.00", "fail", True, "不合格")
     ranked = ws.json("rank", "--period", "2025")
     rows = ranked if isinstance(ranked, list) else ranked.get("units", ranked)
-    assert [r["unit"] for r in rows][:2] == ["D1", "D2"]  # the failed unit ranks last despite its 70
+    # The failed units rank last despite their 86.50 and 70.00.
+    assert [(r["unit"], r["score"]) for r in rows] == [("D1", "89.00"), ("D3", "86.50"), ("D2", "70.00")]
 
     text = ws.invoke("explain", "D1", "--period", "2025").stdout
     for expected in ("WEB 政府网站  75.00 × 0.3  合格", "W_DEDUCT 扣分指标  75.00（原始得分 75/100）  合格",
@@ -291,4 +294,29 @@ def test_a_parts_standard_scores_explains_and_reports_end_to_end(new_workspace, 
     ws.invoke("report", "--period", "2025", "--out", out)
     html = (out / "report-2025.html").read_text(encoding="utf-8")
     assert "各部分得分" in html and "政务新媒体（权重 0.7）" in html and "W_DEDUCT" in html
-    assert (out / "通报-2025.docx").is_file()
+    from docx import Document
+    tongbao = "\n".join(p.text for p in Document(str(out / "通报-2025.docx")).paragraphs)
+    assert "以下1个单位存在一票否决情形，考核等次确定为不合格：区教育局（网站出现单项否决情形）。" in tongbao
+    assert "以下1个单位经判定为不合格：区卫健委（低于60分，判定为不合格（W_DEDUCT 55 < 60））。" in tongbao
+
+
+def test_a_stage_out_of_108_reports_raw_points_or_converts_with_scale_to(tmp_path):
+    """湾沚's website deductions written out of 108: raw 108-point scores, or ×100/108 with scale_to: 100."""
+    raw = load_standard_dir(_out_of_108(tmp_path / "raw", ""))
+    example = raw.rules_by_id["VETO_MEDIA"].examples[0]  # nothing wrong with the website
+    assert {p["code"]: p["score"] for p in score_example(raw, example, "clips")["parts"]}["WEB"] == "108.00"
+    scaled = load_standard_dir(_out_of_108(tmp_path / "scaled", "        scale_to: 100\n"))
+    example = scaled.rules_by_id["DEFECT"].examples[0]  # the website loses 25: 83 of 108
+    doc = score_example(scaled, example, "clips")
+    stage = {s["code"]: s for p in doc["parts"] for s in p["stages"]}["W_DEDUCT"]
+    assert stage["score"] == "76.85" and stage["lines"][0]["note"] == "折算：83 × 100 ÷ 108（适用指标满分 108）"
+
+
+def _out_of_108(tmp_path: Path, scale: str) -> Path:
+    tmp_path.mkdir(parents=True)
+    folder = _variant(tmp_path, WANZHI, "name_en: Website defects, max: 100", "name_en: Website defects, max: 108")
+    criteria = folder / "criteria.yml"
+    text = criteria.read_text(encoding="utf-8")
+    text = text.replace("        dimensions: [WD]\n        total: 100\n", "        dimensions: [WD]\n        total: 108\n" + scale, 1)
+    criteria.write_text(text, encoding="utf-8")
+    return folder

@@ -180,7 +180,7 @@ def _gates(stage: Stage, result: StageScore, done: list[StageScore]) -> str:
         if not holds(op, threshold, on.score):
             continue
         note = f"{gate.note}（{on.code} {_show(round2(on.score))} {SYMBOLS[op]} {_show(threshold)}）"
-        result.lines.append(Line("GATE", ZERO, (), "gate", note.lstrip()))
+        result.lines.append(Line("GATE", ZERO, (), "gate_fail" if gate.fail else "gate", note))
         if gate.fail:
             result.outcome = "fail"
         if gate.stop and not stop:

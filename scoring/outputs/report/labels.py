@@ -151,6 +151,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_scale": ("折算", "conversion"),
     "kind_stage_cap": ("本环节封顶", "stage cap"),
     "kind_gate": ("环节判定", "gate"),
+    "kind_gate_fail": ("判定不合格", "judged a fail"),
     "kind_part": ("按权重折算", "weighted part"),
     "parts": ("各部分得分", "Parts"),
     "part": ("部分", "Part"),

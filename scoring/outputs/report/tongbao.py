@@ -125,15 +125,30 @@ def veto_reason(report: Report, unit: str) -> str:
     return ""
 
 
+def gate_reason(report: Report, unit: str) -> str:
+    """The notes of the stage gates that judged the unit's parts 不合格 (criteria with parts only)."""
+    kind, note = LINE_FIELDS.index("lines_kind"), LINE_FIELDS.index("note")
+    failed = label("kind_gate_fail", report.data["meta"]["lang"])
+    for rec in report.scan.records:
+        if rec.unit == unit:
+            return "；".join(line[note] for line in rec.lines if line[kind] == failed)
+    return ""
+
+
 def criticism(report: Report, as_of: str) -> list[str]:
     data = report.data
     rows = [r for g in data["groups"] for r in g["rows"]]
     worst_grade = data["summary"]["grades"][-1]["code"]
     out = []
-    vetoed = [r for r in rows if r["veto"]]
+    # With parts, a unit is also placed as failed when a stage gate judged it 不合格 (低于60分): no veto line.
+    gated = [r for r in rows if r["veto"] and not veto_reason(report, r["unit"]) and gate_reason(report, r["unit"])]
+    vetoed = [r for r in rows if r["veto"] and r not in gated]
     if vetoed:
         reasons = [f"{r['name']}（{veto_reason(report, r['unit']) or '一票否决'}）" for r in vetoed]
         out.append(f"以下{len(vetoed)}个单位存在一票否决情形，考核等次确定为不合格：{listing(reasons)}。")
+    if gated:
+        reasons = [f"{r['name']}（{gate_reason(report, r['unit'])}）" for r in gated]
+        out.append(f"以下{len(gated)}个单位经判定为不合格：{listing(reasons)}。")
     failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"]]
     if failed:
         out.append(f"以下{len(failed)}个单位考核得分未达到合格标准，考核等次为不合格："
