@@ -94,3 +94,14 @@ class Part(Strict):
     weight: Decimal = Field(ge=0, le=1)  # weights add up to 1; weight 0: outcome only, not in the score
     fails_unit: bool = True  # a failed part makes the unit 不合格
     stages: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _objects_not_yet(cls, data: Any) -> Any:
+        """Scoring each website or account alone (design §5.3) is not built: refuse it rather than ignore it."""
+        if isinstance(data, dict):
+            early = [key for key in ("objects", "combine", "object_fail") if key in data]
+            if early:
+                raise ValueError(f"{', '.join(early)}: scoring each object (website, account) of a part on its own "
+                                 f"is not supported yet; score the part for the whole unit (leave {early[0]} out)")
+        return data
