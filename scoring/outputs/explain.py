@@ -125,7 +125,8 @@ def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, 
                        f"  {t('outcome_' + stage['outcome'], lang)}{skipped}")
             for line in stage["lines"]:
                 out.extend("  " + text for text in _line_text(standard, doc, line, lang, rationale))
-            for code in stage["dimensions"]:
+            # A veto or events stage's indicators (max 0) only place its rules: its lines say it all.
+            for code in stage["dimensions"] if stage["kind"] == "score" else ():
                 out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
     out.append(f"{t('weighted_sum', lang)}  {doc['score']}  {t('outcome_' + doc['outcome'], lang)}")
     for line in doc["part_lines"]:
