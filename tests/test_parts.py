@@ -349,3 +349,19 @@ def test_random_units_score_as_the_wanzhi_clause_says(web, media):
     assert {p["code"]: p["score"] for p in doc["parts"]} == {"WEB": f"{w:.2f}", "MEDIA": f"{m:.2f}"}
     assert doc["score"] == f"{round2(Decimal('0.3') * w + Decimal('0.7') * m):.2f}"
     assert doc["outcome"] == ("fail" if w_failed or m_failed else "pass")
+
+
+def test_criteria_total_is_what_the_maxima_are_checked_against(tmp_path):
+    """Without parts `total` (default 100) is only the lint's sum; the score stays 100 × earned ÷ possible."""
+    from scoring.standard.loader import SHIPPED
+    source = next(p for p in sorted(SHIPPED.iterdir()) if (p / "criteria.yml").exists())
+    folder = tmp_path / "std"
+    shutil.copytree(source, folder)
+    criteria = folder / "criteria.yml"
+    text = criteria.read_text(encoding="utf-8")
+    criteria.write_text(text + "\ntotal: 108\n", encoding="utf-8")
+    with pytest.raises(StandardError) as err:
+        load_standard_dir(folder)
+    assert "criteria.yml: dimensions: indicator maxima add up to 100, not 108" in str(err.value)
+    criteria.write_text(text + "\ntotal: 100\n", encoding="utf-8")
+    assert load_standard_dir(folder).criteria == load_default().criteria
