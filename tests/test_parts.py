@@ -291,6 +291,7 @@ def test_a_parts_standard_scores_explains_and_reports_end_to_end(new_workspace, 
     assert "各部分得分" in html and "政务新媒体（权重 0.7）" in html and "W_DEDUCT" in html
     from docx import Document
     tongbao = "\n".join(p.text for p in Document(str(out / "通报-2025.docx")).paragraphs)
+    assert "其中1个单位因存在一票否决情形，考核等次直接确定为不合格。1个单位经判定为不合格。" in tongbao
     assert "以下1个单位存在一票否决情形，考核等次确定为不合格：区教育局（网站出现单项否决情形）。" in tongbao
     assert "以下1个单位经判定为不合格：区卫健委（低于60分，判定为不合格（W_DEDUCT 55 < 60））。" in tongbao
 
