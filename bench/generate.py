@@ -81,7 +81,8 @@ def generate(db: Path, n: int, seed: int, csv_dir: Path | None = None) -> None:
     indicators = list(standard.indicators)
     for year, per_unit in (("2024", 30), ("2025", 100)):
         rows = findings(unit_rows, year, per_unit, rnd, standard)
-        conn.executemany("insert into findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("insert into findings (id, unit, period, date, inspector, code, indicator, count, "
+                         "corrected_on_spot, note, evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         if csv_dir and year == "2025":
             write_findings_csv(csv_dir / "findings-2025.csv", rows)
         conn.executemany("insert into self_assessments values (?, ?, ?, ?, ?, ?)", [

@@ -83,6 +83,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "facts": ("依据", "facts"),
     "run": ("评分批次", "Run"),
     "veto_lines": ("一票否决", "Veto"),
+    "adjust_lines": ("从总分扣分", "Taken off the total"),
+    "dimension_lines": ("本维度", "This dimension"),
     "no_lines": ("未扣分", "no points lost"),
     # Parts and stages (criteria with parts:)
     "outcome_pass": ("合格", "pass"),

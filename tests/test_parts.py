@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from scoring.engine.examples import score_example
 from scoring.engine.expressions import PRECISION
-from scoring.engine.lines import round2
+from scoring.engine.points import round2
 from scoring.engine.parts import PartsResult
 from scoring.standard import load_default
 from scoring.standard.loader import load_standard_dir
@@ -55,17 +55,17 @@ def test_weights_that_do_not_add_up_to_one(tmp_path):
 
 
 def test_a_dimension_in_no_stage(tmp_path):
-    text = _problems(tmp_path, WANZHI, "dimensions: [MB], cap: 20", "cap: 20")
+    text = _problems(tmp_path, WANZHI, "dimensions: [MB], total: 20, cap: 20", "cap: 20")
     assert "criteria.yml: parts: dimension MB is in no stage: list it under one stage's dimensions" in text
 
 
 def test_a_dimension_in_two_stages(tmp_path):
-    text = _problems(tmp_path, WANZHI, "dimensions: [MB], cap: 20", "dimensions: [MB, WB], cap: 20")
+    text = _problems(tmp_path, WANZHI, "dimensions: [MB], total: 20", "dimensions: [MB, WB], total: 20")
     assert "criteria.yml: parts: dimension WB is in stages W_BONUS and M_BONUS: a dimension belongs to one stage" in text
 
 
 def test_a_stage_naming_an_unknown_dimension(tmp_path):
-    text = _problems(tmp_path, WANZHI, "dimensions: [MB], cap: 20", "dimensions: [MB, MX], cap: 20")
+    text = _problems(tmp_path, WANZHI, "dimensions: [MB], total: 20", "dimensions: [MB, MX], total: 20")
     assert "criteria.yml: parts.MEDIA.stages.M_BONUS.dimensions: unknown dimension 'MX'" in text
 
 
@@ -104,8 +104,8 @@ def test_a_gate_threshold_outside_what_the_stage_can_score(tmp_path):
 
 
 def test_a_part_with_no_score_stage(tmp_path):
-    """新媒体 with only its veto and bonus stages (its deductions dimension moved into the bonus stage)."""
-    text = _problems(tmp_path, WANZHI, """      - code: M_DEDUCT
+    """新媒体 with only its veto stage and an events stage: nothing it holds can give points."""
+    folder = _variant(tmp_path, WANZHI, """      - code: M_DEDUCT
         name: 扣分指标
         name_en: Deductions
         kind: score
@@ -114,11 +114,12 @@ def test_a_part_with_no_score_stage(tmp_path):
         gates:
           - {lt: 60, fail: true, note: 低于60分，判定为不合格}
           - {lte: 80, stop: true, note: 未高于80分，不进入加分环节}
-      - {code: M_BONUS, name: 加分指标, name_en: Bonus, kind: events, dimensions: [MB], cap: 20}""",
-                     "      - {code: M_BONUS, name: 加分指标, name_en: Bonus, kind: events, dimensions: [MB, MD], cap: 20}")
+      - {code: M_BONUS, name: 加分指标, name_en: Bonus, kind: score, dimensions: [MB], total: 20, cap: 20}""",
+                      "      - {code: M_BONUS, name: 加分指标, name_en: Bonus, kind: events, cap: 20}")
+    with pytest.raises(StandardError) as err:
+        load_standard_dir(folder)
     assert ("criteria.yml: parts.MEDIA: no score stage: the part can only give 0 "
-            "(add a score stage, or give it weight 0)") in text
-    assert "indicator MD1: its dimension MD is in the events stage M_BONUS, where points of indicators count nowhere" in text
+            "(add a score stage, or give it weight 0)") in str(err.value)
 
 
 def test_a_stage_whose_maxima_miss_its_total(tmp_path):
@@ -126,35 +127,19 @@ def test_a_stage_whose_maxima_miss_its_total(tmp_path):
     assert "parts.WEB.stages.W_DEDUCT: its dimensions' maxima add up to 100, not its total 90" in text
 
 
-def test_max_zero_only_in_veto_and_events_stages(tmp_path):
-    text = _problems(tmp_path, WANZHI, "{code: WD1, name: 网站日常监测问题, name_en: Website defects, max: 100",
-                     "{code: WD1, name: 网站日常监测问题, name_en: Website defects, max: 0")
-    assert ("criteria.yml: indicator WD1: max 0 is only for an indicator of a part's veto or events stage "
-            "(a veto case, a bonus item); give it its points") in text
-    text = _problems(tmp_path, WANZHI, "name_en: Website veto cases, max: 0", "name_en: Website veto cases, max: 5")
-    assert "indicator WV1: its dimension WV is in the veto stage W_VETO, where points of indicators count nowhere: give it max 0" in text
-
-
-def test_max_zero_without_parts_is_a_problem(tmp_path):
-    folder = tmp_path / "default"
-    from scoring.standard.loader import SHIPPED
-    shutil.copytree(next(p for p in SHIPPED.iterdir() if (p / "criteria.yml").exists()), folder)
-    criteria = folder / "criteria.yml"
-    text = criteria.read_text(encoding="utf-8")
-    code = load_default().criteria.dimensions[0].indicators[0]
-    old = f"max: {code.max.normalize():f}"
-    start = text.index(f"code: {code.code}")
-    end = text.index(old, start)
-    criteria.write_text(text[:end] + "max: 0" + text[end + len(old):], encoding="utf-8")
-    with pytest.raises(StandardError) as err:
-        load_standard_dir(folder)
-    assert f"indicator {code.code}: max 0 is only for an indicator of a part's veto or events stage" in str(err.value)
+def test_a_veto_stage_holds_veto_nodes_only(tmp_path):
+    text = _problems(tmp_path, WANZHI, "name_en: Website veto cases, max: 0, method: veto}",
+                     "name_en: Website veto cases, max: 5, method: deduct}")
+    assert ("criteria.yml: indicator WV1: its dimension WV is in the veto stage W_VETO, which holds veto nodes only "
+            "(method: veto, max: 0)") in text
 
 
 def test_a_bonus_rule_that_lands_in_no_events_stage(tmp_path):
-    folder = _variant(tmp_path, WANZHI, "dimensions: [WB], cap: 20", "dimensions: [WB], cap: 20")
+    """A bonus event (then.bonus) needs an events stage: the 湾沚 bonus stages are earn nodes in score stages."""
+    folder = _variant(tmp_path, WANZHI, "total: 20, cap: 20}", "total: 20, cap: 20}")
     rules = folder / "rules" / "wanzhi.yml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace("  indicator: WB1\n", "  indicator: WD1\n"), encoding="utf-8")
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("    earn: {points: 5, per: count}", "    bonus: {points: 5, per: count}", 1), encoding="utf-8")
     with pytest.raises(StandardError) as err:
         load_standard_dir(folder)
     assert ("rules/wanzhi.yml: rule WEB_HIGHLIGHT: then.bonus: lands in no events stage: give the rule an indicator "
@@ -278,7 +263,7 @@ def test_a_parts_standard_scores_explains_and_reports_end_to_end(new_workspace, 
 
     text = ws.invoke("explain", "D1", "--period", "2025").stdout
     for expected in ("WEB 政府网站  75.00 × 0.3  合格", "W_DEDUCT 扣分指标  75.00（原始得分 75/100）  合格",
-                     "未高于80分，不进入加分环节（W_DEDUCT 75 ≤ 80）", "W_BONUS 加分指标  0.00  合格  未进入本环节",
+                     "未高于80分，不进入加分环节（W_DEDUCT 75 ≤ 80）", "W_BONUS 加分指标  0.00（原始得分 5/20）  合格  未进入本环节",
                      "WD 网站扣分指标  75.00/100", "WD1 网站日常监测问题  75.00/100", "-25  日常监测问题  ← F-1",
                      "各部分按权重折算  89.00  合格", "+22.5  按权重折算  [政府网站 75 × 0.3]"):
         assert expected in text, expected

@@ -17,12 +17,13 @@ from scoring.standard.words import NAME_SYNONYMS
 from scoring.store import resolve_path
 from scoring.store.workspace import standard_for
 
-KINDS = ("unit-types", "finding-codes", "indicators", "metrics", "flags", "claims", "answers", "statuses")
+KINDS = ("unit-types", "finding-codes", "indicators", "metrics", "flags", "object-kinds", "claims", "answers", "statuses")
 COLUMNS = ("kind", "code", "name", "name_en", "also", "detail")
 HEADERS = {"zh": ("类别", "代码", "名称", "英文名称", "也可写作", "说明"),
            "en": ("Kind", "Code", "Name", "English name", "Also accepted", "Detail")}
 KIND_NAMES = {"unit-types": ("单位类型", "unit type"), "finding-codes": ("问题代码", "finding code"),
               "indicators": ("指标", "indicator"), "metrics": ("统计数据", "metric"), "flags": ("提示", "flag"),
+              "object-kinds": ("对象类型", "object kind"),
               "claims": ("自评结论", "self-assessment claim"), "answers": ("问卷答案", "survey answer"),
               "statuses": ("整改状态", "rectification status")}
 FINDING_KINDS = {"defect": ("扣分", "deduction"), "bonus": ("加分", "bonus"), "veto": ("一票否决", "veto")}
@@ -79,8 +80,8 @@ def _entries(standard: Standard, kind: str, en: bool) -> list[dict[str, Any]]:
         return [_row(code, e.name, e.name_en, (), _finding_detail(e, en)) for code, e in criteria.finding_codes.items()]
     if kind == "indicators":
         return [_row(i.code, i.name, i.name_en, (), f"{i.max}") for d in criteria.dimensions for i in d.indicators]
-    if kind in ("metrics", "flags"):
-        return [_row(code, e.name, e.name_en) for code, e in getattr(criteria, kind).items()]
+    if kind in ("metrics", "flags", "object-kinds"):
+        return [_row(code, e.name, e.name_en) for code, e in getattr(criteria, kind.replace("-", "_")).items()]
     table, synonyms, english = {"claims": (CLAIMS, CLAIM_SYNONYMS, CLAIM_NAMES_EN),
                                 "answers": (ANSWERS, {}, ANSWER_NAMES_EN),
                                 "statuses": (STATUS_WORDS, STATUS_SYNONYMS, STATUS_NAMES_EN)}[kind]

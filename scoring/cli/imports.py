@@ -23,7 +23,11 @@ KIND_HELP = {
     "survey-issued": "How many questionnaires each unit issued (发放份数).",
     "metrics": "Counts the rules need (办结数、报送数、现场评价 …): unit, period, metric, value.",
     "records": "Dated records (主动公开信息、栏目更新、年度报告 …): unit, period, kind, column, column_type, "
-               "title, date, formed, published, replied, value, ok, count.",
+               "title, date, formed, published, replied, value, ok, count, object.",
+    "objects": "Objects below the units (政府网站、政务新媒体账号、服务窗口): code, unit, kind, name, address, "
+               "serves_public (default 是), active (default 是); findings and records may then name one (对象编码).",
+    "judged": "Judged points (评定分值, 根据实际情况进行评分): unit, period, indicator, points, assessor, note, "
+              "evidence; points within [0, the indicator's max for the unit's type].",
 }
 
 

@@ -10,9 +10,11 @@ import click
 from scoring.engine.backends import backend
 from scoring.engine.examples import run_examples
 from scoring.store.workspace import standard_for
-from scoring.cli.common import BadInput, db_option, engine_option, info, translate_errors, workspace
+from scoring.cli.common import BadInput, db_option, engine_option, info, lang_option, translate_errors, workspace
 from scoring.standard import StandardError, load_default
-from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir
+from scoring.cli.output import emit, format_option
+from scoring.i18n import _
+from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir, shipped_dir, shipped_ids
 from scoring.store import resolve_path
 from scoring.store.workspace import add_periods, create_workspace, use_standard
 
@@ -24,20 +26,29 @@ def register(cli: click.Group) -> None:
 
 
 @click.command()
+@click.option("--standard", "standard_id", help="Start on this shipped standard (see scoring criteria list); "
+                                                "default: gongkai-default.")
 @db_option
 @translate_errors
-def init(db: str | None) -> None:
-    """Create a workspace database with the default standard.
+def init(standard_id: str | None, db: str | None) -> None:
+    """Create a workspace database with the default standard, or with a shipped one (--standard).
 
     Running it again on an existing workspace changes nothing.
 
     Example:
 
         scoring init --db 2025.db
+        scoring init --db sites.db --standard gongkai-default
     """
     path = resolve_path(db)
-    standard = load_default()
-    create_workspace(path, standard).close()
+    shipped = standard_id if standard_id and standard_id != load_default().criteria.id else None
+    standard = load_standard_dir(shipped_dir(shipped)) if shipped else load_default()
+    if path.exists() and shipped:
+        with workspace(db) as store:
+            if standard_for(store).content_hash != standard.content_hash:
+                raise BadInput(_("workspace {path} already exists and scores with another standard; "
+                                 "create a new workspace for {standard}", path=path, standard=shipped))
+    create_workspace(path, standard, shipped=shipped).close()
     info(f"workspace ready: {path} (standard {standard.label})")
 
 
@@ -81,6 +92,41 @@ def period_list(db: str | None) -> None:
 @click.group()
 def criteria() -> None:
     """The scoring standard (考核评分标准): check, export, use."""
+
+
+@criteria.command("list")
+@format_option
+@lang_option
+@db_option
+@translate_errors
+def criteria_list(fmt: str, lang: str, db: str | None) -> None:
+    """List the standards shipped with the package: id, version, title, and which one the workspace uses.
+
+    A workspace starts on one with `scoring init --standard ID`.
+
+    Example:
+
+        scoring criteria list
+        scoring criteria list --format json
+    """
+    in_use = None
+    if resolve_path(db).exists():
+        with workspace(db) as store:
+            in_use = standard_for(store).content_hash
+    rows = []
+    for standard_id in shipped_ids():
+        standard = load_standard_dir(shipped_dir(standard_id))
+        c = standard.criteria
+        rows.append({"id": standard_id, "version": c.version, "title": c.title, "title_en": c.title_en,
+                     "in_use": standard.content_hash == in_use})
+    if fmt == "table":
+        rows = [{**row, "title": row["title_en"] if lang == "en" else row["title"],
+                 "in_use": "✓" if row["in_use"] else ""} for row in rows]
+    emit(rows, LIST_COLUMNS, fmt, LIST_HEADERS[lang] if fmt == "table" else None)
+
+
+LIST_COLUMNS = ("id", "version", "title", "in_use")
+LIST_HEADERS = {"zh": ("标准编号", "版本", "名称", "本工作区使用"), "en": ("Id", "Version", "Title", "In use here")}
 
 
 @criteria.command("check")

@@ -128,7 +128,7 @@ class _RuleText:
         alternatives = []
         for group in pattern.any:
             alternatives.append(_joined("and", [self._test(c, bind(f)) for f, c in group.items()]))
-        text = [f"({kind}"]
+        text = [f"({template(kind)}"]
         if session:
             text.append("(sid ?sid)")
         for slot, constraints in pieces.items():
@@ -174,11 +174,20 @@ class _RuleText:
         return f"(and (numberp {var}) ({symbol} {var} {_literal(value)}))"
 
 
+# Fact kinds whose name CLIPS reserves ("object" names COOL's root class): their templates are renamed.
+_TEMPLATES = {"object": "unit-object"}
+
+
+def template(kind: str) -> str:
+    """The CLIPS deftemplate of a fact kind."""
+    return _TEMPLATES.get(kind, kind)
+
+
 def compile_constructs(standard: Standard) -> tuple[list[str], dict[str, dict[str, str]]]:
     """The deftemplates and defrules for a standard (inspectable), and field -> slot name per kind."""
     fields = engine_fields(standard)
     slots = {kind: {f: f"s{i}" for i, f in enumerate(sorted(fields.get(kind, ())))} for kind in FACT_KINDS}
-    constructs = [f"(deftemplate {kind} (slot sid) (slot id) "
+    constructs = [f"(deftemplate {template(kind)} (slot sid) (slot id) "
                   + " ".join(f"(slot {s} (default {MISSING}))" for s in names.values()) + ")"
                   for kind, names in slots.items()]
     for number, rule in enumerate(engine_rules(standard)):
@@ -206,7 +215,7 @@ class ClipsEngine:
                 raise ValueError(f"CLIPS refused a compiled construct: {construct}") from exc
         self._check_constants(standard)
         self._c = self._env._env  # the C environment pointer
-        self._builders = {kind: lib.CreateFactBuilder(self._c, kind.encode()) for kind in slots}
+        self._builders = {kind: lib.CreateFactBuilder(self._c, template(kind).encode()) for kind in slots}
         self._slots = {kind: [(f, s.encode()) for f, s in names.items()] for kind, names in slots.items()}
         self._value = ffi.new("CLIPSValue *")
         self._null = lib.CreateSymbol(self._c, NULL.encode())

@@ -10,7 +10,8 @@ before a run (and in `scoring check`), list what the standard will treat as miss
 - a unit with no finding at all in the period while most units have some (inspection not yet
   entered?);
 - a unit with no dated record in the period, when the standard's rules read records (an aggregate
-  counts such a unit's every month as empty: 空白月).
+  counts such a unit's every month as empty: 空白月), or with no judged points when rules read them
+  (a judged indicator without them scores 0).
 Only the kinds of data the standard's rules read are checked: a standard without a survey rule
 never warns that surveys are missing.
 
@@ -33,10 +34,13 @@ KIND_LABELS = {
     "metric": ("缺少统计数据", "metric missing"),
     "findings": ("没有任何检查发现（其他单位大多有）", "no finding at all (most other units have some)"),
     "records": ("缺少带日期的记录（scoring import records）", "no dated records (scoring import records)"),
+    "objects": ("没有在用的对象（网站、账号等，scoring import objects）",
+                "no object in use (websites, accounts …: scoring import objects)"),
+    "judged": ("缺少评定分值（scoring import judged）", "no judged points (scoring import judged)"),
 }
 # A gap of a whole kind of input: (gap kind, the fact kind rules read, its table).
 GAP_TABLES = (("survey", "survey", "survey_answers"), ("self_assessment", "self_assessment", "self_assessments"),
-              ("records", "record", "records"))
+              ("records", "record", "records"), ("judged", "judged", "judged"))
 SHOWN_UNITS = 10  # units named per warning; the count gives the rest
 
 
@@ -114,6 +118,9 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
                    and any(standard.applies(ind, u["type"]) for ind in indicators)]
         if missing:
             result.gaps.append(Gap("metric", metric, tuple(missing)))
+    if "object" in read:  # objects are the unit's, not the period's
+        have = {row[0] for row in store.execute("select distinct unit from objects where active = 1")}
+        result.gaps += [Gap("objects", "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []
     inspected = present("select distinct unit from findings where period = ?")
     # Most units found with something: those with nothing were probably not entered yet.
     if "finding" in read and len(inspected) * 2 > len(codes):

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.inputs.importing import to_record
-from scoring.inputs.models import RecordRow
+from scoring.inputs.models import JudgedRow, ObjectRow, RecordRow
+from scoring.inputs.objects import object_kind_problem
 from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
 from scoring.engine.orders import issue_orders
@@ -27,7 +28,7 @@ EXAMPLE_UNIT = "X001"
 # `flags` and `not_applicable` list what must be among the unit's (an example is about one rule,
 # and other rules may raise flags of their own); `no_flags` lists flags that must not be raised.
 EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base",
-               "parts", "stages", "outcome"}
+               "adjust", "parts", "stages", "outcome"}
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,19 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     store.write_rows("units", [{"code": EXAMPLE_UNIT, "name": "示例单位", "type": unit_type,
                                 "ranking_group": g.unit.get("group", unit_type), "parent": None}])
     rows = []
+    objects = {o.get("code", f"O-{i}") for i, o in enumerate(g.objects, start=1)}
     for prefix, p, findings in (("F", period, g.findings), ("P", period.previous, g.previous_findings)):
         for i, f in enumerate(findings, start=1):
+            if f.get("object") is not None and f["object"] not in objects:  # the join would silently match nothing
+                raise ValueError(f"findings[{i - 1}].object: {f['object']!r} is none of the example's objects "
+                                 f"({', '.join(sorted(objects)) or 'none given'})")
             code = standard.criteria.finding_codes[f["code"]]
             rows.append({"id": f.get("id", f"{prefix}-{i}"), "unit": EXAMPLE_UNIT, "period": p.code,
                          "date": f.get("date", p.start.isoformat()), "inspector": None, "code": f["code"],
                          "indicator": f.get("indicator") if code.indicator == "given" else code.indicator,
                          "count": int(f.get("count", 1)), "corrected_on_spot": int(bool(f.get("corrected_on_spot"))),
-                         "note": None, "evidence": None})
+                         "note": None, "evidence": None, "object": f.get("object")})
+    store.write_rows("objects", [_object(standard, i, o) for i, o in enumerate(g.objects, start=1)])
     store.write_rows("findings", rows)
     store.write_rows("self-assessments", [{"unit": EXAMPLE_UNIT, "period": period.code, "indicator": s["indicator"],
                                            "claim": s["claim"], "note": None, "evidence": None}
@@ -79,6 +85,9 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     store.write_rows("metrics", [{"unit": EXAMPLE_UNIT, "period": period.code, "metric": k,
                                   "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
     store.write_rows("records", [_record(standard, period.code, i, r) for i, r in enumerate(g.records, start=1)])
+    if g.judged:  # validated as an imported row (the range check aside: an example may show the clamping)
+        store.write_rows("judged", [to_record("judged", JudgedRow.model_validate(
+            {"unit": EXAMPLE_UNIT, "period": period.code, "assessor": "示例评定人", **j}), standard) for j in g.judged])
     # As an import does: the findings' rectification orders are issued once they are recorded.
     issue_orders(store, standard, [(EXAMPLE_UNIT, period.code), (EXAMPLE_UNIT, period.previous.code)])
     return store
@@ -89,6 +98,16 @@ def _record(standard: Standard, period: str, index: int, given: dict[str, Any]) 
     fields = {"column_name" if k == "column" else k: v for k, v in given.items()}
     row = RecordRow.model_validate({"id": f"R-{index}", "unit": EXAMPLE_UNIT, "period": period, **fields})
     return to_record("records", row, standard)
+
+
+def _object(standard: Standard, index: int, given: dict[str, Any]) -> dict[str, Any]:
+    """An example's object of the example unit, stored as an imported row would be (code O-1, O-2 … unless given)."""
+    fields = {"code": f"O-{index}", "name": given.get("code", f"O-{index}"), **given}
+    row = ObjectRow.model_validate({"unit": EXAMPLE_UNIT, **fields})
+    problem = object_kind_problem(row.kind, standard)
+    if problem:
+        raise ValueError(f"objects[{index - 1}].kind: {problem[1]}")
+    return to_record("objects", row, standard)
 
 
 def score_example(standard: Standard, example: Example, engine: str | Backend | None = None) -> dict[str, Any]:
@@ -103,7 +122,8 @@ def score_example(standard: Standard, example: Example, engine: str | Backend | 
 
 
 def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> list[str]:
-    indicators = {i["code"]: i for d in doc["dimensions"] for i in d["indicators"]}
+    indicators = {i["code"]: i for d in doc["dimensions"] for i in _walk(d["indicators"])}
+    dimensions = {d["code"]: d for d in doc["dimensions"]}
     problems = []
 
     def differ(name: str, wanted: Any, got: Any) -> None:
@@ -124,14 +144,25 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
             differ(key, sorted(wanted), sorted(set(wanted) & got))
         elif key in ("bonus", "score", "base"):
             differ(key, format(Decimal(str(wanted)), "f"), doc[key])
+        elif key in dimensions:
+            differ(key, str(wanted), dimensions[key]["score"])
+        elif key == "adjust":
+            differ(key, format(Decimal(str(wanted)), "f"), doc.get("adjust", "0.00"))
         elif key in ("veto", "grade"):
             differ(key, wanted, doc[key])
         elif key in ("parts", "stages", "outcome"):
             problems.extend(_compare_parts(key, wanted, doc))
         else:
             problems.append(f"expect.{key}: not something an example can check "
-                            f"(indicator codes, or {', '.join(sorted(EXPECT_KEYS))})")
+                            f"(indicator or dimension codes, or {', '.join(sorted(EXPECT_KEYS))})")
     return problems
+
+
+def _walk(nodes: list[dict[str, Any]]):
+    """Every node of a scorecard's indicator tree, at any depth."""
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("indicators", ()))
 
 
 def _compare_parts(key: str, wanted: Any, doc: dict[str, Any]) -> list[str]:

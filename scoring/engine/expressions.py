@@ -64,9 +64,40 @@ def resolve(ref: str, facts: dict[str, dict[str, Any]]) -> Any:
 
 
 def apply_scale(scale: Scale, value: Decimal, maximum: Decimal) -> Decimal:
+    """Points for a value on a scale (before the node's max caps them; a `points` scale is clamped to [0, max])."""
     if scale.kind == "proportional":
         return maximum * min(Decimal(1), max(Decimal(0), value))
-    for band in scale.bands:
-        if value >= band.min:
+    if scale.kind == "points":  # judged points: the value is the points (out of range: see out_of_range)
+        return min(maximum, max(Decimal(0), value))
+    for i, band in enumerate(scale.bands):
+        if value > band.min if scale.strict else value >= band.min:
+            if i == 0 and scale.beyond is not None:
+                return band.points + scale.beyond.points * _steps_beyond(scale, value - band.min)
             return band.points
     return Decimal(0)
+
+
+def _steps_beyond(scale: Scale, excess: Decimal) -> int:
+    """Whole steps exceeded above the highest band (每超过20%加1分), by exact integer division, never a loop.
+
+    Strict (超过): a step counts once it is exceeded, so the first step above the band's min gives
+    nothing more: k = ceil(excess / step) - 1. Reached (达到): k = floor(excess / step)."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        step = scale.beyond.step
+        whole, rest = divmod(excess, step)
+        if scale.strict:
+            return max(0, int(whole) + (1 if rest else 0) - 1)
+        return max(0, int(whole))
+
+
+def out_of_range(scale: Scale, value: Decimal, maximum: Decimal) -> str:
+    """For a `points` scale, the note explaining a value outside [0, max] (clamped); else empty."""
+    if scale.kind != "points" or Decimal(0) <= value <= maximum:
+        return ""
+    used = min(maximum, max(Decimal(0), value))
+    return f"评定分值 {_plain(value)} 超出 [0, {_plain(maximum)}]，按 {_plain(used)} 计"
+
+
+def _plain(value: Decimal) -> str:
+    return "0" if value == 0 else format(value.normalize(), "f")

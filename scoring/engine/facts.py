@@ -41,7 +41,7 @@ _FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f
 
 _FINDING = f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
     'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
-    'applicable', {_BOOL.format('a.indicator is not null')})"""
+    'applicable', {_BOOL.format('a.indicator is not null')}, 'object', f.object)"""
 # One fact per group of findings alike in every field a rule compares (matches.FINDING_GROUP): the
 # engine sees ≈37 finding facts a unit instead of ≈100. It carries the summed count, how many findings
 # (members, which the tally multiplies per-match amounts by) and every finding's id (refs, which
@@ -66,7 +66,13 @@ _METRICS = """json_insert(json_group_object(m.metric, cast(m.value as numeric)),
 _RECORD = f"""json_object('fact', 'record', 'id', 'record:' || r.id, 'ref', r.id, 'kind', r.kind,
     'column', r.column_name, 'column_type', r.column_type, 'title', r.title, 'date', r.date, 'formed', r.formed,
     'published', r.published, 'replied', r.replied, 'value', cast(r.value as numeric),
-    'ok', case when r.ok is null then null else {_BOOL.format('r.ok')} end, 'count', r.count)"""
+    'ok', case when r.ok is null then null else {_BOOL.format('r.ok')} end, 'count', r.count, 'object', r.object)"""
+# An object below the unit (a website, an account): one fact per object in use, cited by its code.
+_OBJECT = f"""json_object('fact', 'object', 'id', 'object:' || o.code, 'ref', o.code, 'code', o.code, 'kind', o.kind,
+    'name', o.name, 'serves_public', {_BOOL.format('o.serves_public')})"""
+
+_JUDGED = """json_object('fact', 'judged', 'id', 'judged:' || j.indicator || ':' || j.object, 'ref', j.id,
+    'indicator', j.indicator, 'object', j.object, 'points', cast(j.points as numeric), 'assessor', j.assessor)"""
 
 _QUERIES: dict[str, str] = {
     "finding": f"""
@@ -125,9 +131,19 @@ select r.unit, json_group_array({_RECORD})
 from temp.chunk_units cu
 cross join records r on r.period = :period and r.unit = cu.code
 group by r.unit""",
+    "object": f"""
+select o.unit, json_group_array({_OBJECT})
+from (select o.* from temp.chunk_units cu
+      cross join objects o on o.unit = cu.code and o.active = 1 order by o.code) o
+group by o.unit""",
+    "judged": f"""
+select j.unit, json_group_array({_JUDGED})
+from temp.chunk_units cu
+cross join judged j on j.period = :period and j.unit = cu.code
+group by j.unit""",
 }
 # Kinds of facts built only for a standard whose rules read them (older workspaces and standards never do).
-_ON_DEMAND = frozenset({"record"})
+_ON_DEMAND = frozenset({"record", "object", "judged"})
 
 _UNITS = """
 select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,

@@ -11,6 +11,7 @@ its deadline, rule and standard whatever the standard says later; an item whose 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, Iterable
 
@@ -22,6 +23,7 @@ from scoring.engine.tally import canonical, deduction_target, not_applicable, pl
 from scoring.rectify.items import deadline, item_id
 from scoring.standard import Standard
 from scoring.store import Store
+from scoring.store.lifecycle import locked_periods
 from scoring.store.periods import Period, parse_period
 
 
@@ -105,10 +107,24 @@ def issue_period(store: Store, standard: Standard, period_code: str) -> dict[str
 def after_import(store: Store, standard: Standard):
     """The hook an import calls inside its transaction: the orders of the findings it touches are issued with it.
 
-    Findings, always; dated records too when the standard's rules read them (a rule over records or
-    their aggregates may take an indicator out, and so decide whether a finding orders an item)."""
-    kinds = {"findings"} | ({"records"} if "record" in fact_kinds_read(standard) else set())
+    Findings, always; dated records and objects too when the standard's rules read them (a rule over
+    records, their aggregates or objects may take an indicator out, and so decide whether a finding
+    orders an item)."""
+    read = fact_kinds_read(standard)
+    kinds = {"findings"} | ({"records"} if "record" in read else set()) | ({"objects"} if "object" in read else set())
 
-    def issue(kind: str, pairs: set[tuple[str, str]]) -> dict[str, int] | None:
-        return issue_orders(store, standard, pairs, audit=False) if kind in kinds else None
+    def issue(kind: str, pairs: set[tuple[str, str | None]]) -> dict[str, int] | None:
+        if kind not in kinds:
+            return None
+        if kind == "objects":  # a unit's objects bear on its findings of every period still open to input
+            pairs = _open_finding_periods(store, {unit for unit, _period in pairs})
+        return issue_orders(store, standard, pairs, audit=False)
     return issue
+
+
+def _open_finding_periods(store: Store, units: set[str]) -> set[tuple[str, str]]:
+    """(unit, period) for every period in which these units have findings, but periods in 公示 or final."""
+    found = set(store.execute("select distinct unit, period from findings where unit in (select value from json_each(?))",
+                              [json.dumps(sorted(units))]))
+    locked = locked_periods(store, {period for _unit, period in found})
+    return {(unit, period) for unit, period in found if period not in locked}

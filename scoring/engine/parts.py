@@ -16,7 +16,7 @@ from typing import Any
 
 from scoring.engine.conditions import SYMBOLS, holds
 from scoring.engine.expressions import PRECISION
-from scoring.engine.lines import ZERO, Line, round2
+from scoring.engine.points import ZERO, Line, round2
 from scoring.standard import Standard
 from scoring.standard.parts import Part, Stage
 
@@ -80,8 +80,8 @@ def route(standard: Standard, lines: list[Line], kind: str) -> tuple[dict[str, l
     return routed, left
 
 
-def score_parts(standard: Standard, indicators: dict[str, Any], veto_lines: list[Line],
-                bonus_lines: list[Line]) -> tuple[PartsResult, list[Line]]:
+def score_parts(standard: Standard, indicators: dict[str, Any], dimension_lines: dict[str, list[Line]],
+                veto_lines: list[Line], bonus_lines: list[Line]) -> tuple[PartsResult, list[Line]]:
     """Every part scored from the indicators' scores; returns the result and the unit-level veto lines."""
     vetoes, unit_vetoes = route(standard, veto_lines, "veto")
     bonuses, _ = route(standard, bonus_lines, "events")  # lint: every bonus rule lands in an events stage
@@ -89,7 +89,7 @@ def score_parts(standard: Standard, indicators: dict[str, Any], veto_lines: list
     with localcontext() as ctx:
         ctx.prec = PRECISION
         for part in standard.criteria.parts:
-            scored = _part(standard, part, indicators, vetoes, bonuses)
+            scored = _part(standard, part, indicators, dimension_lines, vetoes, bonuses)
             parts.append(scored)
             part_lines.append(Line("PART", part.weight * scored.score, (), "part",
                                    f"{part.name} {_show(scored.score)} × {_show(part.weight)}"))
@@ -98,8 +98,8 @@ def score_parts(standard: Standard, indicators: dict[str, Any], veto_lines: list
     return PartsResult(parts, part_lines, "fail" if failed else "pass"), unit_vetoes
 
 
-def _part(standard: Standard, part: Part, indicators: dict[str, Any], vetoes: dict[str, list[Line]],
-          bonuses: dict[str, list[Line]]) -> PartScore:
+def _part(standard: Standard, part: Part, indicators: dict[str, Any], dimension_lines: dict[str, list[Line]],
+          vetoes: dict[str, list[Line]], bonuses: dict[str, list[Line]]) -> PartScore:
     done: list[StageScore] = []
     stopped = ""  # why the later stages are not scored
     for stage in part.stages:
@@ -108,7 +108,7 @@ def _part(standard: Standard, part: Part, indicators: dict[str, Any], vetoes: di
             if result.outcome == "fail" and stage.on_veto == "zero":
                 stopped = stopped or "单项否决，不再评分"
         elif stage.kind == "score":
-            result = _score(standard, stage, indicators)
+            result = _score(standard, stage, indicators, dimension_lines)
         else:
             result = _events(stage, bonuses.get(stage.code, []))
         if stopped and stage.kind != "veto":
@@ -132,11 +132,16 @@ def _veto(stage: Stage, lines: list[Line], done: list[StageScore]) -> StageScore
     return result
 
 
-def _score(standard: Standard, stage: Stage, indicators: dict[str, Any]) -> StageScore:
-    scores = [indicators[i.code] for d in standard.criteria.dimensions if d.code in stage.dimensions
-              for i in d.indicators if indicators[i.code].applicable]
-    raw = sum((i.score for i in scores), ZERO)
-    possible = sum((i.max for i in scores), ZERO)
+def _score(standard: Standard, stage: Stage, indicators: dict[str, Any],
+           dimension_lines: dict[str, list[Line]]) -> StageScore:
+    """Σ the stage's dimensions: their applicable top nodes and their own lines (POOL, OVERFLOW)."""
+    raw = possible = ZERO
+    for dim in standard.criteria.dimensions:
+        if dim.code in stage.dimensions:
+            applicable = [indicators[i.code] for i in dim.indicators if indicators[i.code].applicable]
+            raw += sum((i.score for i in applicable), ZERO)
+            raw += sum((line.points for line in dimension_lines.get(dim.code, [])), ZERO) if applicable else ZERO
+            possible += sum((i.max for i in applicable), ZERO)
     result = StageScore(stage.code, "score", score=raw, raw=raw, possible=possible)
     target = stage.total if stage.scale_to == "total" else stage.scale_to
     if target is not None and possible and possible != target:

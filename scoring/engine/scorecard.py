@@ -11,7 +11,7 @@ from typing import Any
 
 from scoring.engine.ranking import Placement
 from scoring.standard import Standard
-from scoring.engine.tally import Line, UnitScore, round2
+from scoring.engine.tally import Line, UnitScore, dimension_points, round2
 
 
 def points_text(value: Decimal) -> str:
@@ -33,6 +33,9 @@ def _title(standard: Standard, rule_id: str) -> tuple[str, str]:
     return {"FLOOR": ("扣完为止", "Floor: an indicator never goes below 0"),
             "BONUS_CAP": ("加分封顶", "Bonus cap"),
             "NO_SCORE_RULE": ("无得分依据", "No rule gave points"),
+            "POOL": ("减分上限", "Deduction limit of a group"),
+            "OVERFLOW": ("超出扣分计入上级", "Loss beyond a node's limit, taken from its parent"),
+            "EARN_CAP": ("得分封顶", "Earned points capped at the node's max"),
             **PART_LINE_TITLES}.get(rule_id, (rule_id, rule_id))
 
 
@@ -50,14 +53,17 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
     dimensions = []
     for dim in standard.criteria.dimensions:
         indicators = [score.indicators[i.code] for i in dim.indicators]
-        applicable = [i for i in indicators if i.applicable]
+        points = dimension_points(standard, score, dim.code)
+        own = score.dimension_lines.get(dim.code, [])
         dimensions.append({
             "code": dim.code, "name": dim.name, "name_en": dim.name_en,
-            "score": score_text(sum((i.score for i in applicable), Decimal(0))) if applicable else None,
-            "max": points_text(sum((i.max for i in applicable), Decimal(0))),
-            "applicable": bool(applicable),
-            "indicators": [_indicator_doc(standard, i) for i in indicators],
+            "score": score_text(points[0]) if points else None,
+            "max": points_text(points[1] if points else Decimal(0)),
+            "applicable": bool(points),
+            "indicators": [_indicator_doc(standard, score, i) for i in indicators],
         })
+        if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before
+            dimensions[-1]["lines"] = [line_doc(standard, line) for line in own]
     doc = {
         "unit": unit["code"], "name": unit["name"], "type": unit["type"], "group": unit["group"],
         "period": period, "criteria": standard.label,
@@ -69,6 +75,9 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
         "veto_lines": [line_doc(standard, line) for line in score.veto_lines],
         "rectifications": score.rectifications,
     }
+    if score.adjust_lines:  # deductions from the total (通报批评每次扣3分): only when a rule made one
+        doc["adjust"] = score_text(score.adjust)
+        doc["adjust_lines"] = [line_doc(standard, line) for line in score.adjust_lines]
     if score.parts is not None:  # only then: a standard without parts keeps its documents byte-identical
         doc.update(parts_doc(standard, score.parts))
     return doc
@@ -117,14 +126,28 @@ def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
     return doc
 
 
-def _indicator_doc(standard: Standard, result) -> dict[str, Any]:
+def _indicator_doc(standard: Standard, score: UnitScore, result) -> dict[str, Any]:
     ind = standard.indicators[result.code]
     doc = {"code": ind.code, "name": ind.name, "name_en": ind.name_en, "method": ind.method,
            "score": score_text(result.score) if result.applicable else None,
-           "max": points_text(ind.max), "applicable": result.applicable,
+           "max": points_text(result.max), "applicable": result.applicable,
            "lines": [line_doc(standard, line) for line in result.lines]}
+    if result.children:  # a group: its nodes below it, each as a node of its own
+        doc["method"] = "group"
+        doc["indicators"] = [_indicator_doc(standard, score, score.indicators[c]) for c in result.children]
     if result.flags:
         doc["flags"] = result.flags
     if not result.applicable:
         doc["not_applicable_by"] = result.not_applicable_by
     return doc
+
+
+def all_nodes(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A dimension's indicator documents at every depth, parents before children (the list itself when flat)."""
+    if not any("indicators" in node for node in indicators):
+        return indicators
+    out: list[dict[str, Any]] = []
+    for node in indicators:
+        out.append(node)
+        out.extend(all_nodes(node.get("indicators", [])))
+    return out

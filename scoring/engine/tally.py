@@ -11,27 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any, Iterable
 
-from scoring.engine.lines import CENT, ZERO, Line, round2  # noqa: F401  (Line and round2 are read from here too)
-from scoring.engine.parts import PartsResult, score_parts
 from scoring.engine.matches import Match, fact_ref, fact_refs, times
-from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, resolve
+from scoring.engine.parts import PartsResult, score_parts
+from scoring.engine.points import CENT, HALF, ONE, ZERO, IndicatorScore, Line, round2  # noqa: F401
+from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, out_of_range, resolve
 from scoring.standard import Standard
-from scoring.standard.schema import Rule
-
-ONE = Decimal(1)
-HALF = Decimal("0.5")
-
-
-@dataclass
-class IndicatorScore:
-    code: str
-    max: Decimal
-    applicable: bool
-    score: Decimal = ZERO
-    lines: list[Line] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    not_applicable_by: str = ""  # "type", or the rule that took the indicator out
-
+from scoring.engine.deductions import Grouped, deduction_target, deductions, earnings, multipliers  # noqa: F401
+from scoring.engine.tree import Tree
+from scoring.standard.schema import TOTAL
 
 @dataclass
 class UnitScore:
@@ -44,6 +31,11 @@ class UnitScore:
     flags: list[str]
     rectifications: list[dict[str, Any]] = field(default_factory=list)
     parts: PartsResult | None = None  # only when the criteria have parts (scoring.engine.parts)
+    # A dimension's own lines (OVERFLOW from its top nodes, POOL when its limit binds); usually none.
+    dimension_lines: dict[str, list[Line]] = field(default_factory=dict)
+    # Deductions from the total (重大扣分项, 通报批评每次扣3分), taken after base and bonus, floored at 0.
+    adjust: Decimal = ZERO
+    adjust_lines: list[Line] = field(default_factory=list)
 
     @property
     def veto(self) -> bool:
@@ -52,7 +44,7 @@ class UnitScore:
 
     @property
     def final(self) -> Decimal:
-        return round2(self.base + self.bonus)  # with parts: base is their weighted sum and bonus 0
+        return round2(self.base + self.bonus + self.adjust)  # with parts: base is their weighted sum, bonus 0
 
 
 class _Plan:
@@ -66,6 +58,7 @@ class _Plan:
         self.not_applicable = [r.id for r in rules if r.then.not_applicable]
         self.multiply = [r.id for r in rules if r.then.multiply]
         self.deduct = [r.id for r in rules if r.then.deduct]
+        self.earn = [r.id for r in rules if r.then.earn]
         self.score = [r.id for r in rules if r.then.score]
         self.flag = [r.id for r in rules if r.then.flag]
         self.bonus = [r.id for r in rules if r.then.bonus]
@@ -88,8 +81,6 @@ def plan_for(standard: Standard) -> _Plan:
     _plans[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _plans.pop(key, None)), plan)
     return plan
 
-
-Grouped = dict[str, list[Match]]  # rule id -> its matches in canonical order; rules in standard order
 
 
 def grouped(matches: Iterable[Match], plan: _Plan) -> Grouped:
@@ -138,132 +129,36 @@ def applicability_holds(standard: Standard, match: Match, excluded: dict[str, st
     return not any(match.facts[alias].get("indicator") in excluded for alias in aliases)
 
 
-def deduction_target(rule: Rule, indicator: str | None, facts: dict[str, dict[str, Any]]) -> str:
-    if indicator:
-        return str(resolve(indicator, facts)) if "." in indicator else indicator
-    return rule.indicator or facts[rule.primary]["indicator"]
-
-
-def multipliers(standard: Standard, groups: Grouped) -> dict[str, tuple[Decimal, list[str], str]]:
-    """fact id -> (factor, refs of the facts that caused it, rule id). A fact is multiplied once."""
-    out: dict[str, tuple[Decimal, list[str], str]] = {}
-    for rule_id in plan_for(standard).multiply:
-        effect = standard.rules_by_id[rule_id].then.multiply
-        for m in groups.get(rule_id, ()):
-            target = m.facts[effect.fact]
-            factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
-            causes += [r for a, f in m.facts.items() if a != effect.fact for r in fact_refs(f)]
-            out[target["id"]] = (max(factor, effect.factor), causes, rule)
-    return out
-
-
-class _Taken:
-    """What one rule takes off one indicator: the amounts by key, their largest factor, the facts cited."""
-
-    __slots__ = ("keys", "total", "factor", "refs", "notes")
-
-    def __init__(self) -> None:
-        self.keys: set[Any] = set()
-        self.total = ZERO
-        self.factor: Decimal | None = None
-        self.refs: set[str] = set()
-        self.notes: set[str] = set()
-
-    def add(self, key: Any, amount: Decimal, factor: Decimal) -> None:
-        """The first match with a key sets its amount; later ones with the same key add only their facts."""
-        if key is not None:
-            if key in self.keys:
-                return
-            self.keys.add(key)
-        self.total += amount * factor  # exact: the sum is the same in any order, to the last digit
-        if self.factor is None or factor > self.factor:
-            self.factor = factor
-
-
-def _deductions(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> dict[str, list[Line]]:
-    mults = multipliers(standard, groups)
-    taken: dict[tuple[str, str], _Taken] = {}
-    for rule_id in plan_for(standard).deduct:
-        if rule_id in groups:
-            _deduct_rule(standard, standard.rules_by_id[rule_id], groups[rule_id], excluded, mults, taken)
-    lines: dict[str, list[Line]] = {}
-    for (rule_id, target), t in taken.items():
-        d = standard.rules_by_id[rule_id].then.deduct
-        total, factor = t.total, t.factor
-        notes = sorted(t.notes)
-        note = f"×{factor}（{'、'.join(notes)}）" if notes else ""
-        if d.cap is not None and total > d.cap * factor:
-            note = (note + " " if note else "") + f"封顶 {d.cap * factor}（原扣 {total}）"
-            total = d.cap * factor
-        lines.setdefault(target, []).append(Line(rule_id, -total, tuple(sorted(t.refs)), "deduct", note))
-    return lines
-
-
-def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
-                 taken: dict[tuple[str, str], _Taken]) -> None:
-    """A rule's deductions, each under its (rule, indicator) and its key (once_per, or its facts' ids).
-
-    A one-fact rule without once_per keys every match by its own fact, so no key can repeat.
-    """
-    d = rule.then.deduct
-    primary_alias = rule.primary
-    unique = len(rule.when) == 1 and not d.once_per
-    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
-    per_count = d.per == "count"
-    halves = d.on_the_spot == "half"
-    for m in matches:
-        facts = m.facts
-        primary = facts[primary_alias]
-        target = fixed or deduction_target(rule, d.indicator, facts)
-        if target in excluded or target not in standard.indicators:
-            continue
-        amount = d.points if d.points is not None else d.share_of_max * standard.indicators[target].max
-        if per_count:
-            amount *= int(primary.get("count", 1))
-        if not d.once_per:  # a once_per key counts once, however many findings share it
-            amount *= times(facts, primary_alias, per_count)
-        if halves and primary.get("corrected_on_spot"):
-            amount *= HALF
-        factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
-        if unique:
-            key = None
-        elif d.once_per:
-            key = resolve(d.once_per, facts)
-        else:
-            key = tuple(sorted(f["id"] for f in facts.values()))
-        t = taken.get((rule.id, target))
-        if t is None:
-            t = taken[(rule.id, target)] = _Taken()
-        t.add(key, amount, factor)
-        t.refs.update([r for f in facts.values() for r in fact_refs(f)])
-        if causes:
-            t.refs.update(causes)
-        if by_rule:
-            t.notes.add(by_rule)
-
-
-_NO_MULTIPLIER: tuple[Decimal, list[str], str] = (ONE, [], "")
-
-
-def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> dict[str, list[Line]]:
+def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str],
+            unit_type: str) -> tuple[dict[str, list[Line]], set[str]]:
+    """Score lines by node, and the nodes whose judged value lay outside [0, max] (clamped: JUDGED_OUT_OF_RANGE)."""
     criteria = standard.criteria
     out: dict[str, list[Line]] = {}
+    clamped_on: set[str] = set()
     for rule_id in plan_for(standard).score:
         rule = standard.rules_by_id[rule_id]
         s = rule.then.score
         if rule.indicator in excluded:
             continue
-        indicator = standard.indicators[rule.indicator]
+        top = standard.max_for(rule.indicator, unit_type)
         for m in groups.get(rule_id, ()):
             refs = tuple(sorted(r for f in m.facts.values() for r in fact_refs(f)))
             if s.points is not None:
                 out.setdefault(rule.indicator, []).append(Line(rule.id, s.points, refs, "score"))
                 continue
             value = evaluate(s.value, m.facts, criteria.tables)
-            points = apply_scale(criteria.scales[s.scale], exact(value), indicator.max)
-            out.setdefault(rule.indicator, []).append(
-                Line(rule.id, points, refs, "score", f"{_show(value)} → {_show(points)}"))
-    return out
+            scale = criteria.scales[s.scale]
+            points = apply_scale(scale, exact(value), top)
+            note = f"{_show(value)} → {_show(points)}"
+            clamped = out_of_range(scale, exact(value), top)
+            if clamped:
+                note = clamped
+                clamped_on.add(rule.indicator)
+            out.setdefault(rule.indicator, []).append(Line(rule.id, points, refs, "score", note))
+    return out, clamped_on
+
+
+JUDGED_OUT_OF_RANGE = "JUDGED_OUT_OF_RANGE"
 
 
 def _show(value: Decimal) -> str:
@@ -335,55 +230,62 @@ def _still_applicable(plan: _Plan, groups: Grouped, excluded: dict[str, str]) ->
 def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) -> UnitScore:
     plan = plan_for(standard)
     groups = grouped(matches, plan)
-    excluded = _excluded(standard, plan, unit["type"], [r for r in plan.not_applicable if r in groups])
+    unit_type = unit["type"]
+    excluded = _excluded(standard, plan, unit_type, [r for r in plan.not_applicable if r in groups])
     groups = _still_applicable(plan, groups, excluded)
-    deductions = _deductions(standard, groups, excluded)
-    scores = _scores(standard, groups, excluded)
+    taken = deductions(standard, plan.deduct, plan.multiply, groups, excluded, unit_type)
+    adjust_lines = taken.pop(TOTAL, [])
+    scores, clamped_on = _scores(standard, groups, excluded, unit_type)
     flags, on_indicator = _flags(standard, groups, excluded)
-    indicators = {code: _indicator(code, ind, excluded, scores, deductions, on_indicator)
-                  for code, ind in standard.indicators.items()}
+    veto_lines = _events(standard, groups, "veto")
+    vetoes: dict[str, list[Line]] = {}
+    for line in veto_lines:
+        node = standard.rules_by_id[line.rule].indicator
+        if node in standard.indicators and standard.indicators[node].method == "veto":
+            vetoes.setdefault(node, []).append(line)
+    earned_lines = earnings(standard, plan.earn, groups, excluded, unit_type) if plan.earn else {}
+    indicators, dimension_lines = Tree(standard, unit_type, excluded, scores, taken, earned_lines, vetoes,
+                                       on_indicator).evaluate()
+    if clamped_on:  # a judged value outside [0, max] in the workspace (the importer refuses such rows)
+        flags = sorted({*flags, JUDGED_OUT_OF_RANGE})
+        for code in clamped_on:
+            indicators[code].flags = sorted({*indicators[code].flags, JUDGED_OUT_OF_RANGE})
+    top = [i for code, i in indicators.items() if standard.parent_of[code] is None and i.applicable]
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        earned = sum((i.score for i in indicators.values() if i.applicable), ZERO)
-        possible = sum((i.max for i in indicators.values() if i.applicable), ZERO)
-        base = Decimal(100) * earned / possible if possible else ZERO
+        earned = sum((i.score for i in top), ZERO)
+        if dimension_lines:
+            earned += sum((line.points for lines in dimension_lines.values() for line in lines), ZERO)
+        possible = sum((i.max for i in top), ZERO)
+        base = standard.criteria.total * earned / possible if possible else ZERO
     bonus_lines = _events(standard, groups, "bonus")
     if standard.criteria.parts:
-        return _with_parts(standard, unit, indicators, flags, bonus_lines, _events(standard, groups, "veto"))
+        # The parts' stages take the dimension scores, vetoes and bonus events; the unit keeps what no stage holds.
+        parts, unit_vetoes = score_parts(standard, indicators, dimension_lines, veto_lines, bonus_lines)
+        base, bonus, bonus_lines, veto_lines = parts.total, ZERO, [], unit_vetoes
+    else:
+        parts = None
     bonus_total = sum((line.points for line in bonus_lines), ZERO)
     cap = standard.criteria.bonus_cap
     if bonus_total > cap:
         bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", f"加分封顶 {cap}"))
-    return UnitScore(unit=unit, indicators=indicators, base=base, bonus=min(bonus_total, cap),
-                     bonus_lines=bonus_lines, veto_lines=_events(standard, groups, "veto"), flags=flags)
+    bonus = min(bonus_total, cap)
+    adjust = sum((line.points for line in adjust_lines), ZERO)
+    if adjust_lines and base + bonus + adjust < 0:
+        adjust_lines.append(Line("FLOOR", -(base + bonus + adjust), (), "floor", "总分扣完为止（不低于0分）"))
+        adjust = -(base + bonus)
+    return UnitScore(unit=unit, indicators=indicators, base=base, bonus=bonus, bonus_lines=bonus_lines,
+                     veto_lines=veto_lines, flags=flags, dimension_lines=dimension_lines,
+                     adjust=adjust, adjust_lines=adjust_lines, parts=parts)
 
 
-def _with_parts(standard: Standard, unit: dict[str, Any], indicators: dict[str, IndicatorScore], flags: list[str],
-                bonus_lines: list[Line], veto_lines: list[Line]) -> UnitScore:
-    """The parts' stages take the dimension scores, vetoes and bonus events; the unit keeps what no stage holds."""
-    parts, unit_vetoes = score_parts(standard, indicators, veto_lines, bonus_lines)
-    return UnitScore(unit=unit, indicators=indicators, base=parts.total, bonus=ZERO, bonus_lines=[],
-                     veto_lines=unit_vetoes, flags=flags, parts=parts)
-
-
-def _indicator(code: str, ind: Any, excluded: dict[str, str], scores: dict[str, list[Line]],
-               deductions: dict[str, list[Line]], on_indicator: dict[str, set[str]]) -> IndicatorScore:
-    result = IndicatorScore(code, ind.max, code not in excluded, flags=sorted(on_indicator.get(code, ())))
-    if not result.applicable:
-        result.not_applicable_by = excluded[code]
-        return result
-    if ind.method == "deduct":
-        start = ind.max
-    else:
-        given = scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", "没有规则给出得分")]
-        chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
-        result.lines.append(chosen)
-        start = min(chosen.points, ind.max)
-    lost = sum((-line.points for line in deductions.get(code, [])), ZERO)
-    result.lines.extend(deductions.get(code, []))
-    limit = start if ind.limit is None or ind.limit >= start else ind.limit
-    if lost > limit:
-        note = f"扣完为止（本项最多扣 {start}）" if limit == start else f"本项减分上限 {limit}（原扣 {lost}）"
-        result.lines.append(Line("FLOOR", lost - limit, (), "floor", note))
-    result.score = start - min(lost, limit)
-    return result
+def dimension_points(standard: Standard, score: UnitScore, code: str) -> tuple[Decimal, Decimal] | None:
+    """A dimension's (score, applicable max): Σ its applicable top nodes plus its own lines (OVERFLOW, POOL);
+    None when none of its nodes applies. What a part's stage adds up (design §5)."""
+    dim = next(d for d in standard.criteria.dimensions if d.code == code)
+    applicable = [i for i in (score.indicators[n.code] for n in dim.indicators) if i.applicable]
+    if not applicable:
+        return None
+    own = score.dimension_lines.get(code, [])
+    return (sum((i.score for i in applicable), ZERO) + sum((line.points for line in own), ZERO),
+            sum((i.max for i in applicable), ZERO))

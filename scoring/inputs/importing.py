@@ -21,6 +21,8 @@ from scoring.exports import safe_cell
 from scoring.i18n import _
 from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
+from scoring.inputs.objects import object_kind_problem, object_problem, workspace_objects
+from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
 from scoring.inputs.readers import ReadError, read_records
@@ -36,7 +38,7 @@ HEADERS: dict[str, dict[str, str]] = {
     "units": {"单位编码": "code", "单位名称": "name", "单位类型": "type", "分组": "group", "上级单位": "parent"},
     "findings": {"编号": "id", "单位编码": "unit", "考核周期": "period", "检查日期": "date", "检查人": "inspector",
                  "问题代码": "code", "指标": "indicator", "数量": "count", "当场纠正": "corrected_on_spot",
-                 "问题描述": "note", "佐证": "evidence"},
+                 "问题描述": "note", "佐证": "evidence", "对象编码": "object"},
     "self-assessments": {"单位编码": "unit", "考核周期": "period", "指标": "indicator", "自评结论": "claim",
                          "说明": "note", "佐证": "evidence"},
     "survey": {"单位编码": "unit", "考核周期": "period", "答卷编号": "respondent", "题目": "question", "答案": "answer"},
@@ -45,7 +47,12 @@ HEADERS: dict[str, dict[str, str]] = {
     "records": {"编号": "id", "单位编码": "unit", "考核周期": "period", "记录类型": "kind", "栏目": "column_name",
                 "column": "column_name", "栏目类型": "column_type", "标题": "title", "日期": "date",
                 "形成日期": "formed", "公开日期": "published", "答复日期": "replied", "数值": "value",
-                "是否正常": "ok", "数量": "count", "说明": "note", "佐证": "evidence"},
+                "是否正常": "ok", "数量": "count", "说明": "note", "佐证": "evidence", "对象编码": "object"},
+    "objects": {"对象编码": "code", "单位编码": "unit", "对象类型": "kind", "对象名称": "name", "网址或账号": "address",
+                "具有对外服务职能": "serves_public", "在用": "active"},
+    "judged": {"编号": "id", "单位编码": "unit", "考核周期": "period", "指标": "indicator", "对象编码": "object",
+               "评定分值": "points", "评定单位或评定人": "assessor", "评定单位": "assessor", "评定人": "assessor",
+               "评定说明": "note", "佐证": "evidence"},
 }
 
 
@@ -104,6 +111,8 @@ class Names:
     standard: Standard
     units: set[str]
     periods: set[str]
+    objects: dict[str, tuple[str, bool]] = field(default_factory=dict)  # object code -> (its unit, in use)
+    unit_types: dict[str, str] = field(default_factory=dict)  # unit code -> type, for maxima by type (judged)
 
 
 def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str]]:
@@ -116,13 +125,20 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
             return [("type", _("unknown unit type {value!r}{hint} (known: {known})", value=row.type,
                                hint=words.hint(row.type), known=known))]
         return []
+    if kind == "objects":
+        return [p for p in (_unit_problem(row.unit, names), object_kind_problem(row.kind, names.standard)) if p]
     problems = [p for p in (_unit_problem(row.unit, names), _period_problem(getattr(row, "period", None), names)) if p]
+    if getattr(row, "object", None) is not None:
+        problems += [p for p in (object_problem(row.object, row.unit, names.objects),) if p]
     if kind == "findings":
         problems += _finding_problems(row, names)
     elif kind == "self-assessments" and row.indicator not in names.standard.indicators:
         problems.append(("indicator", _unknown_indicator(row.indicator, names)))
     elif kind == "records":
         problems += _record_problems(row, names)
+    elif kind == "judged":
+        problems += judged_problems(row, names.standard, names.unit_types.get(row.unit),
+                                    lambda: _unknown_indicator(row.indicator, names))
     elif kind == "metrics" and row.metric not in criteria.metrics:
         problems.append(("metric", _("unknown metric {value!r}{hint} (known: {known})", value=row.metric,
                                      hint=suggest(row.metric, criteria.metrics), known=", ".join(criteria.metrics))))
@@ -224,8 +240,7 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
         data["date"] = row.date.isoformat()
         data["corrected_on_spot"] = int(row.corrected_on_spot)
         if not data["id"]:
-            content = json.dumps({k: v for k, v in data.items() if k != "id"}, sort_keys=True, ensure_ascii=False)
-            data["id"] = "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+            data["id"] = _content_id(data)
     elif kind == "metrics":
         data["value"] = format(row.value.normalize(), "f")
     elif kind == "records":
@@ -234,9 +249,22 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
         data["value"] = None if row.value is None else format(row.value.normalize(), "f")
         data["ok"] = None if row.ok is None else int(row.ok)
         if not data["id"]:
-            content = json.dumps({k: v for k, v in data.items() if k != "id"}, sort_keys=True, ensure_ascii=False)
-            data["id"] = "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+            data["id"] = _content_id(data)
+    elif kind == "objects":
+        data["kind"] = standard.object_kind_words.code(row.kind)  # 政府网站 is stored as website
+        data["serves_public"] = int(row.serves_public)
+        data["active"] = int(row.active)
+    elif kind == "judged":
+        data.update(judged_record(row))
     return data
+
+
+def _content_id(data: dict[str, Any]) -> str:
+    """An id from a row's content, for rows given without one. A row naming no object hashes as it did
+    before rows could name one, so re-importing an older file stays idempotent."""
+    content = json.dumps({k: v for k, v in data.items() if k != "id" and not (k == "object" and v is None)},
+                         sort_keys=True, ensure_ascii=False)
+    return "H-" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -389,7 +417,8 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
     nothing reaches the workspace until the whole file is known to be good. The write is then
     done by SQLite from the staging table (compare, count, insert or replace), in file order.
     """
-    names = Names(standard, store.unit_codes(), set(store.period_codes()))
+    names = Names(standard, store.unit_codes(), set(store.period_codes()), workspace_objects(store),
+                  {r["code"]: r["type"] for r in store.query("select code, type from units")} if kind == "judged" else {})
     source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
     with staging(store, kind) as staged:
         checked = validate_file(kind, path, names, None if dry_run else staged.add, progress, **source)
@@ -407,7 +436,7 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
         totals = {"new": 0, "changed": 0, "unchanged": 0, "replaced": 0}
         with store.transaction():
             pairs = staged.unit_periods()
-            check_unlocked(store, {period for _, period in pairs})  # 公示 and final periods take no input
+            check_unlocked(store, {period for _, period in pairs if period})  # 公示 and final periods take no input
             if replace:
                 totals["replaced"] = store.clear_unit_periods(kind, pairs)
             _add(totals, staged.write())

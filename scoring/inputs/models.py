@@ -123,6 +123,7 @@ class FindingRow(Row):
     corrected_on_spot: Annotated[bool, BeforeValidator(parse_bool)] = False
     note: Text = None
     evidence: Text = None
+    object: Annotated[str | None, BeforeValidator(_blank_to_none)] = None  # 对象编码: a website, an account …
 
     @field_validator("code", "indicator")
     @classmethod
@@ -216,6 +217,36 @@ class RecordRow(Row):
     count: Annotated[int, BeforeValidator(lambda v: 1 if _blank_to_none(v) is None else v)] = Field(default=1, ge=0, le=10_000_000)
     note: Text = None
     evidence: Text = None
+    object: OptionalText = None
+
+
+YesByDefault = Annotated[bool, BeforeValidator(lambda v: True if _blank_to_none(v) is None else parse_bool(v))]
+
+
+class ObjectRow(Row):
+    """An object below a unit (政府网站、政务新媒体账号、服务窗口): findings and records may name one."""
+
+    code: Code
+    unit: Code
+    kind: Code
+    name: Code = Field(max_length=200)
+    address: OptionalText = Field(default=None, max_length=500)
+    serves_public: YesByDefault = True  # 具有对外服务职能 (国办: without public services the maximum is 75)
+    active: YesByDefault = True  # 在用: an object no longer in use keeps its code but takes no new findings
+
+
+class JudgedRow(Row):
+    """An assessor's points for a judged indicator (根据实际情况进行评分), checked within [0, max] on import."""
+
+    id: OptionalText = None
+    unit: Code
+    period: Code
+    indicator: Code
+    object: OptionalText = None
+    points: Annotated[Decimal, BeforeValidator(_decimal)]
+    assessor: Annotated[str, Field(min_length=1, max_length=200)]
+    note: Text = None
+    evidence: Text = None
 
 
 ROW_MODELS: dict[str, type[Row]] = {
@@ -226,4 +257,6 @@ ROW_MODELS: dict[str, type[Row]] = {
     "survey-issued": SurveyIssuedRow,
     "metrics": MetricRow,
     "records": RecordRow,
+    "objects": ObjectRow,
+    "judged": JudgedRow,
 }

@@ -50,9 +50,12 @@ class Staged:
         if own:
             conn.execute("commit")
 
-    def unit_periods(self) -> set[tuple[str, str]]:
+    def unit_periods(self) -> set[tuple[str, str | None]]:
+        """The (unit, period) pairs the rows touch; (unit, None) for a list that is not per period (objects)."""
         if "period" not in self.columns:
-            return set()
+            if "unit" not in self.columns or self.table == "units":
+                return set()
+            return {(unit, None) for (unit,) in self.store.execute(f"select distinct unit from {self.name}")}
         return set(self.store.execute(f"select distinct unit, period from {self.name}"))
 
     def write(self) -> dict[str, int]:

@@ -34,13 +34,14 @@ def _note_text(standard: Standard, note: str, lang: str) -> str:
     return _NOTE_PARTS.sub(titles, note)
 
 
-def _line_text(standard: Standard, doc: dict[str, Any], line: dict[str, Any], lang: str, rationale: bool) -> list[str]:
+def _line_text(standard: Standard, doc: dict[str, Any], line: dict[str, Any], lang: str, rationale: bool,
+               pad: str = "    ") -> list[str]:
     points = line["points"]
     sign = "" if points.startswith("-") else "+"
     named = [fact_name(f, doc, lang) for f in line["facts"]]
     facts = "、".join(named) if lang == "zh" else ", ".join(named)
     # The rule by its title: its id is in the scorecard's JSON, for appeals and scripts.
-    text = f"    {sign}{points}  {pick(line, 'title', lang) or line['rule']}"
+    text = f"{pad}{sign}{points}  {pick(line, 'title', lang) or line['rule']}"
     if facts:
         text += f"  ← {facts}"
     if line.get("note"):
@@ -48,7 +49,7 @@ def _line_text(standard: Standard, doc: dict[str, Any], line: dict[str, Any], la
     out = [text]
     rule = standard.rules_by_id.get(line["rule"])
     if rationale and rule:
-        out.append(f"        {t('rule', lang)}: {pick(rule, 'rationale', lang)}")
+        out.append(f"{pad}    {t('rule', lang)}: {pick(rule, 'rationale', lang)}")
     return out
 
 
@@ -65,16 +66,24 @@ def grade_name(standard: Standard, code: str, lang: str) -> str:
 
 
 def _worth_telling(ind: dict[str, Any]) -> bool:
-    """An indicator at full marks with nothing flagged has nothing to explain."""
-    return not ind["applicable"] or bool(ind["lines"]) or bool(ind.get("flags"))
+    """An indicator at full marks with nothing flagged has nothing to explain (nor a group of such)."""
+    return (not ind["applicable"] or bool(ind["lines"]) or bool(ind.get("flags"))
+            or any(_worth_telling(child) for child in ind.get("indicators", ())))
+
+
+def _nodes(nodes: list[dict[str, Any]], depth: int = 0):
+    """(node, depth) for an indicator tree, parents before children."""
+    for node in nodes:
+        yield node, depth
+        yield from _nodes(node.get("indicators", ()), depth + 1)
 
 
 def explain(standard: Standard, doc: dict[str, Any], lang: str = "zh", indicator: str | None = None,
             rationale: bool = True, everything: bool = False) -> str:
     """The scorecard in sentences; with `indicator`, only that indicator; `everything` lists full marks too."""
     grade = grade_name(standard, doc["grade_code"], lang)
-    sums = (f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}）" if "parts" not in doc
-            else f"（{t('weighted_sum', lang)}）")
+    sums = (f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}{_adjusted(doc, lang)}）"
+            if "parts" not in doc else f"（{t('weighted_sum', lang)}{_adjusted(doc, lang)}）")
     head = (f"{doc['name']}（{doc['unit']}） {t('period', lang)} {doc['period']}  {t('score', lang)} {doc['score']}"
             f"{sums}  {t('grade', lang)} {grade}"
             f"  {t('rank', lang)} {doc['rank']}  {t('criteria', lang)} {doc['criteria']}")
@@ -91,22 +100,16 @@ def explain(standard: Standard, doc: dict[str, Any], lang: str = "zh", indicator
 
 def _dimension(standard: Standard, doc: dict[str, Any], dim: dict[str, Any], lang: str, rationale: bool,
                indicator: str | None, everything: bool, indent: str) -> list[str]:
-    chosen = [i for i in dim["indicators"] if indicator == i["code"]
+    chosen = [(i, depth) for i, depth in _nodes(dim["indicators"]) if indicator == i["code"]
               or (indicator is None and (everything or _worth_telling(i)))]
-    if not chosen:
+    if not chosen and not (indicator is None and dim.get("lines")):
         return []
     out = [f"{dim['code']} {pick(dim, 'name', lang)}  {dim['score'] or '—'}/{dim['max']}"]
-    for ind in chosen:
-        if not ind["applicable"]:
-            why = ind["not_applicable_by"]
-            out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
-                       f"（{t('by_unit_type', lang) if why == 'type' else why}）")
-            continue
-        flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
-        out.append(f"  {ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}")
-        if not ind["lines"]:
-            out.append(f"    {t('no_lines', lang)}")
-        for line in ind["lines"]:
+    for ind, depth in chosen:
+        out.extend(_indicator_text(standard, doc, ind, lang, rationale, "  " * (depth + 1)))
+    if indicator is None and dim.get("lines"):  # a dimension's pool or the overflow it took
+        out.append(f"  {t('dimension_lines', lang)}")
+        for line in dim["lines"]:
             out.extend(_line_text(standard, doc, line, lang, rationale))
     return [indent + line for line in out]
 
@@ -134,11 +137,37 @@ def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, 
     return out
 
 
+def _adjusted(doc: dict[str, Any], lang: str) -> str:
+    """` − 从总分扣分 6.00` when a rule took points off the total (通报批评), else nothing."""
+    if "adjust" not in doc:
+        return ""
+    return f" − {t('adjust_lines', lang)} {doc['adjust'].lstrip('-')}"
+
+
+def _indicator_text(standard: Standard, doc: dict[str, Any], ind: dict[str, Any], lang: str, rationale: bool,
+                    indent: str) -> list[str]:
+    if not ind["applicable"]:
+        why = ind["not_applicable_by"]
+        return [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
+                f"（{t('by_unit_type', lang) if why == 'type' else why}）"]
+    flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
+    out = [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}"]
+    if not ind["lines"] and not ind.get("indicators"):
+        out.append(f"{indent}  {t('no_lines', lang)}")
+    for line in ind["lines"]:
+        out.extend(_line_text(standard, doc, line, lang, rationale, indent + "  "))
+    return out
+
+
 def _unit_level(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool) -> list[str]:
     out = []
     if doc["bonus_lines"]:
         out.append(f"{t('bonus', lang)}  +{doc['bonus']}")
         for line in doc["bonus_lines"]:
+            out.extend(_line_text(standard, doc, line, lang, rationale))
+    if doc.get("adjust_lines"):
+        out.append(f"{t('adjust_lines', lang)}  {doc['adjust']}")
+        for line in doc["adjust_lines"]:
             out.extend(_line_text(standard, doc, line, lang, rationale))
     if doc["veto_lines"]:
         out.append(f"{t('veto_lines', lang)}")

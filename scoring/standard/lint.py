@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import calendar
+import re
 from decimal import Decimal
 from typing import Iterator
 
-from scoring.standard.dates import PERIOD_DATES, parse_derived
-from scoring.standard.lint_parts import parts_problems, zero_max_problems
+from scoring.standard.dates import NAME, PERIOD_DATES, parse_derived
+from scoring.standard.lint_parts import parts_problems, stage_node_problems
 from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
 from scoring.standard.model import Standard
-from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, Lookup, Op, Product, Ratio, Rule
+from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, TOTAL, Lookup, Op, Product, Ratio, Rule
+from scoring.standard.lint_tree import by_type_used, effect_problems, judged_problems, tree_problems
 
 
 
@@ -25,31 +27,47 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
     where = "criteria.yml"
     seen: set[str] = set()
     for dim in c.dimensions:
-        for ind in dim.indicators:
+        for ind in (n for top in dim.indicators for n in top.walk()):
             if ind.code in seen:
                 yield f"{where}: indicator {ind.code}: code used twice"
             seen.add(ind.code)
-            if ind.limit is not None and ind.limit >= ind.max:
+            if ind.limit is not None and not ind.indicators and ind.overflow == "floor" and \
+                    not isinstance(ind.limit, dict) and not isinstance(ind.max, dict) and ind.limit >= ind.max:
                 yield (f"{where}: indicator {ind.code}: limit {ind.limit} is not below its max {ind.max}: "
                        f"it can never bind (leave it out)")
             for t in ind.types or ():
                 if t not in c.unit_types:
                     yield f"{where}: indicator {ind.code}: types: unknown unit type {t!r} (known: {', '.join(c.unit_types)})"
+        yield from tree_problems(standard, dim)
     if len({d.code for d in c.dimensions}) != len(c.dimensions):
         yield f"{where}: dimensions: a dimension code is used twice"
-    total = standard.max_total
-    if not c.parts and total != c.total:  # with parts, each score stage is checked against its own total
-        yield f"{where}: dimensions: indicator maxima add up to {total}, not {c.total}"
-    yield from zero_max_problems(standard)
-    yield from parts_problems(standard)
+    if c.parts:  # each score stage is checked against its own total
+        yield from stage_node_problems(standard)
+        yield from parts_problems(standard)
+    elif not by_type_used(standard):
+        total = standard.max_total
+        if total != c.total:
+            yield f"{where}: dimensions: indicator maxima add up to {total}, not {c.total}"
+    else:
+        for unit_type in c.unit_types:
+            total = sum((d.max_for(unit_type) for d in c.dimensions), Decimal(0))
+            if total != c.total:
+                yield (f"{where}: dimensions: for unit type {unit_type}, indicator maxima add up to {total}, "
+                       f"not {c.total} (criteria total)")
     for code, fc in c.finding_codes.items():
         if fc.kind == "defect" and fc.indicator is None:
             yield f"{where}: finding_codes.{code}: indicator: a defect needs an indicator (a code, or 'given')"
-        if fc.indicator not in (None, "given") and fc.indicator not in standard.indicators:
+        if fc.indicator not in (None, "given", TOTAL) and fc.indicator not in standard.indicators:
             yield f"{where}: finding_codes.{code}: indicator: unknown indicator {fc.indicator!r}"
-        if fc.kind != "defect" and fc.indicator is not None:
+        earn_node = fc.kind == "bonus" and getattr(standard.indicators.get(fc.indicator or ""), "method", "") == "earn"
+        if fc.kind != "defect" and fc.indicator is not None and not earn_node:  # a bonus code may name an earn node
             yield f"{where}: finding_codes.{code}: indicator: a {fc.kind} code is an event and takes no indicator"
     yield from _date_problems(c)
+    for key in c.object_kinds:
+        if not re.match(NAME, key):
+            yield (f"{where}: object_kinds.{key}: a kind's code is lower-case words joined by single underscores "
+                   f"(website, weibo, service_window)")
+    yield from judged_problems(standard)
     mins = [g.min for g in c.grades]
     if mins != sorted(mins, reverse=True):
         yield f"{where}: grades: list grades from the highest minimum to the lowest"
@@ -110,6 +128,10 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     for section, patterns in (("when", rule.when), ("unless", rule.unless), ("", selections)):
         for alias, pattern in patterns.items():
             fields = _fields_of(standard, pattern.fact)
+            if pattern.fact == "object" and not c.object_kinds:
+                where = f"{section}.{alias}" if section else alias
+                yield (f"{where}: object facts come from scoring import objects, which needs the object kinds "
+                       f"declared under object_kinds in criteria.yml (none are)")
             if pattern.fact == "aggregate":
                 if alias not in rule.aggregates or section != "when":
                     yield (f"{section}.{alias}: aggregate facts come from an aggregate in when "
@@ -156,10 +178,6 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     primary = rule.when[rule.primary].fact
     if then.deduct:
         d = then.deduct
-        target = standard.indicators.get(d.indicator or rule.indicator or "")
-        if target is not None and target.limit is not None and d.points is not None and d.points > target.limit:
-            yield (f"then.deduct.points: deducts {d.points} at once into {target.code}, whose limit is "
-                   f"{target.limit}: it can never count in full")
         yield from ref_problems("then.deduct.once_per", d.once_per)
         yield from _target_problems(standard, rule, "then.deduct.indicator", d.indicator, primary)
         if d.per == "count" and primary not in ("finding",):
@@ -192,11 +210,13 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
             yield f"then.{name}: give the rule an indicator to score"
         elif then.score and standard.indicators.get(target) and standard.indicators[target].method == "deduct":
             yield f"then.score: indicator {target} is scored by deduction; score effects are for ratio and quota indicators"
+    yield from effect_problems(standard, rule)
     if then.score:
         s = then.score
         if s.scale is not None and s.scale not in c.scales:
             yield f"then.score.scale: unknown scale {s.scale!r} (known: {', '.join(c.scales)})"
-        if s.points is not None and rule.indicator in standard.indicators and s.points > standard.indicators[rule.indicator].max:
+        top = standard.indicators.get(rule.indicator or "")
+        if s.points is not None and top is not None and s.points > max(_values(top.max)):
             yield f"then.score.points: {s.points} is more than {rule.indicator}'s maximum"
         if s.value is not None:
             for where, ref in _expression_refs(s.value, "then.score.value"):
@@ -208,6 +228,10 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     for alias, pattern in aliases.items():
         if pattern.fact == "rectification" and alias in rule.unless:
             yield f"unless.{alias}: absence of rectification items cannot be tested"
+
+
+def _values(amount) -> list[Decimal]:
+    return list(amount.values()) if isinstance(amount, dict) else [amount]
 
 
 def _aggregate_problems(standard: Standard, where: str, agg) -> Iterator[str]:
@@ -231,7 +255,7 @@ def _aggregate_problems(standard: Standard, where: str, agg) -> Iterator[str]:
 
 
 def _target_problems(standard: Standard, rule: Rule, where: str, target: str | None, primary: str) -> Iterator[str]:
-    if target is not None and "." not in target and target not in standard.indicators:
+    if target is not None and "." not in target and target not in standard.indicators and target != TOTAL:
         yield f"{where}: unknown indicator {target!r}"
     if target is None and rule.indicator is None and primary not in INDICATOR_FACTS:
         yield f"{where}: say which indicator loses points (rule indicator, or a first fact that has one)"
@@ -279,6 +303,8 @@ def _condition_problems(standard: Standard, where: str, fact: str, name: str, co
              "column_type": standard.criteria.column_types}.get(name)
     if fact == "record" and name == "kind":
         known = standard.criteria.record_kinds
+    elif fact == "object":  # an object's code is the workspace's, not a finding code
+        known = standard.criteria.object_kinds if name == "kind" else None
     for v in values:
         if known is not None and isinstance(v, str) and v not in known:
             yield f"{where}: unknown {name} {v!r}"

@@ -1,7 +1,6 @@
 """Lint of parts, stages and gates (design §5.6): what would silently score wrong is named here.
 
-Only standards with `parts` reach these checks, except the one on indicators with max 0 (a
-veto case or a bonus item only exists inside a part's veto or events stage).
+Only standards with `parts` reach these checks.
 """
 
 from __future__ import annotations
@@ -15,19 +14,18 @@ from scoring.standard.parts import Part, Stage
 WHERE = "criteria.yml"
 
 
-def zero_max_problems(standard: Standard) -> Iterator[str]:
-    """Max 0 belongs to an indicator that only files veto cases or bonus events, in a part's veto or events stage."""
+def stage_node_problems(standard: Standard) -> Iterator[str]:
+    """A veto stage holds veto nodes (method veto, max 0); a veto node elsewhere would veto the whole unit."""
     stages = {dim: stage for part in standard.criteria.parts for stage in part.stages for dim in stage.dimensions}
     for dim in standard.criteria.dimensions:
+        stage = stages.get(dim.code)
         for ind in dim.indicators:
-            stage = stages.get(dim.code)
-            kind = stage.kind if stage else None
-            if ind.max == 0 and kind not in ("veto", "events"):
-                yield (f"{WHERE}: indicator {ind.code}: max 0 is only for an indicator of a part's veto or events "
-                       f"stage (a veto case, a bonus item); give it its points")
-            elif ind.max > 0 and kind in ("veto", "events"):
-                yield (f"{WHERE}: indicator {ind.code}: its dimension {dim.code} is in the {kind} stage {stage.code}, "
-                       f"where points of indicators count nowhere: give it max 0")
+            if stage is not None and stage.kind == "veto" and ind.method != "veto":
+                yield (f"{WHERE}: indicator {ind.code}: its dimension {dim.code} is in the veto stage {stage.code}, "
+                       f"which holds veto nodes only (method: veto, max: 0)")
+            elif stage is not None and stage.kind == "score" and ind.method == "veto":
+                yield (f"{WHERE}: indicator {ind.code}: a veto node in the score stage {stage.code}: "
+                       f"put its dimension in a veto stage")
 
 
 def parts_problems(standard: Standard) -> Iterator[str]:

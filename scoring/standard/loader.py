@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from scoring.i18n import _
 from scoring.standard.lint import consistency_problems
 from scoring.standard.model import RuleSource, Standard, StandardError
 from scoring.standard.schema import Criteria, Rule
@@ -126,7 +128,8 @@ def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
     """One line per problem, `prefix: location: message`, without pydantic's URLs."""
     lines = []
     for err in exc.errors(include_url=False):
-        location = ".".join(str(p) for p in err["loc"] if p not in ("function-after[_gather_conditions()]",))
+        location = ".".join(str(p) for p in err["loc"]
+                            if p not in ("function-after[_gather_conditions()]",) and not str(p).startswith("~"))
         message = err["msg"].removeprefix("Value error, ")
         lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
     return lines
@@ -224,6 +227,23 @@ def load_from_files(files: dict[str, str]) -> Standard:
 def _recorded_name(name: str) -> bool:
     """criteria.yml or rules/NAME.yml, nothing else (what load_standard puts in Standard.files)."""
     return name == "criteria.yml" or re.fullmatch(r"rules/[^/\\\x00]+\.yml", name) is not None
+
+
+def shipped_ids() -> list[str]:
+    """The standards shipped with the package, by folder name (gongkai-default, …)."""
+    return sorted(folder.name for folder in SHIPPED.iterdir() if (folder / "criteria.yml").is_file())
+
+
+def shipped_dir(standard_id: str) -> Path:
+    """The folder of a shipped standard; an unknown id is refused with the ids there are."""
+    known = shipped_ids()
+    if standard_id not in known:  # also keeps a name like ../x from reaching the file system
+        close = difflib.get_close_matches(standard_id, known, n=1, cutoff=0.5)
+        raise StandardError([_("no shipped standard is called {value!r}{hint}; the shipped standards are: {known} "
+                               "(listed by scoring criteria list)", value=standard_id,
+                               hint=_("; did you mean {value}?", value=close[0]) if close else "",
+                               known=", ".join(known))])
+    return SHIPPED / standard_id
 
 
 _default: Standard | None = None

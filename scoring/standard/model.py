@@ -44,11 +44,28 @@ class Standard:
 
     @cached_property
     def indicators(self) -> dict[str, Indicator]:
-        return {i.code: i for d in self.criteria.dimensions for i in d.indicators}
+        """Every node of the indicator trees, at any depth, parents before children."""
+        return {n.code: n for d in self.criteria.dimensions for i in d.indicators for n in i.walk()}
 
     @cached_property
     def dimension_of(self) -> dict[str, Dimension]:
-        return {i.code: d for d in self.criteria.dimensions for i in d.indicators}
+        return {n.code: d for d in self.criteria.dimensions for i in d.indicators for n in i.walk()}
+
+    @cached_property
+    def parent_of(self) -> dict[str, str | None]:
+        """A node's parent node code; None for a node directly under its dimension."""
+        out: dict[str, str | None] = {}
+        for d in self.criteria.dimensions:
+            for top in d.indicators:
+                out[top.code] = None
+                for node in top.walk():
+                    out.update({child.code: node.code for child in node.indicators})
+        return out
+
+    @cached_property
+    def nested(self) -> bool:
+        """Whether some indicator has children (old standards: never)."""
+        return any(n.indicators for n in self.indicators.values())
 
     @cached_property
     def rules_by_id(self) -> dict[str, Rule]:
@@ -64,9 +81,24 @@ class Standard:
         """Finding codes by code or name (CONTENT_STALE, 内容陈旧、更新不及时)."""
         return criteria_words(self.criteria.finding_codes)
 
+    @cached_property
+    def object_kind_words(self) -> Words:
+        """Object kinds by code or name (website, 政府网站, Website)."""
+        return criteria_words(self.criteria.object_kinds)
+
     def applies(self, indicator: str, unit_type: str) -> bool:
-        types = self.indicators[indicator].types
-        return types is None or unit_type in types
+        """By unit type: its own `types` or max by type, and every ancestor's."""
+        code: str | None = indicator
+        while code is not None:
+            if self.indicators[code].max_for(unit_type) is None:
+                return False
+            code = self.parent_of[code]
+        return True
+
+    def max_for(self, indicator: str, unit_type: str) -> Decimal:
+        """The node's max for a unit type (0 when it does not apply)."""
+        found = self.indicators[indicator].max_for(unit_type)
+        return found if found is not None else Decimal(0)
 
     @property
     def max_total(self) -> Decimal:

@@ -17,6 +17,8 @@ from scoring.standard.parts import Gate, Part, Stage  # noqa: F401
 from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Between, Condition, MonthDay,  # noqa: F401
                                        NamedDate, Op, Pattern, Per, Scalar, Shift, _lower_aggregates)
 from scoring.standard.strict import CODE, FACT_KINDS, Points, Strict  # noqa: F401
+from scoring.standard.nodes import (ALL_TYPES, METHODS, TOTAL, ByType, Dimension, Indicator,  # noqa: F401
+                                    PositiveAmount, PositivePoints, for_type)
 
 
 class Label(Strict):
@@ -25,29 +27,6 @@ class Label(Strict):
 
 
 # ---------------------------------------------------------------- criteria.yml
-
-
-class Indicator(Strict):
-    code: str = Field(pattern=CODE)
-    name: str
-    name_en: str
-    # 0 only for an indicator of a part's veto or events stage (a veto case, a bonus item): lint says so.
-    max: Points = Field(ge=0)
-    method: Literal["deduct", "ratio", "quota"]
-    types: tuple[str, ...] | None = None
-    # The most all deductions together take off (未按要求扣2分: one limit for several rules); default: all of it.
-    limit: Points | None = Field(default=None, gt=0)
-
-
-class Dimension(Strict):
-    code: str = Field(pattern=CODE)
-    name: str
-    name_en: str
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
-
-    @property
-    def max(self) -> Decimal:
-        return sum((i.max for i in self.indicators), Decimal(0))
 
 
 class FindingCode(Strict):
@@ -63,16 +42,25 @@ class Band(Strict):
     points: Points
 
 
+class Step(Strict):
+    step: Decimal = Field(gt=0)
+    points: Points = Field(gt=0)
+
+
 class Scale(Strict):
-    kind: Literal["bands", "proportional"]
+    kind: Literal["bands", "proportional", "points"]
     bands: tuple[Band, ...] = ()
+    strict: bool = False        # bands: the value must exceed a band's min (超过) instead of reach it (达到)
+    beyond: Step | None = None  # bands: above the highest band, + points for every further step (每超过20%加1分)
 
     @model_validator(mode="after")
     def _bands_fit_kind(self) -> "Scale":
         if self.kind == "bands" and not self.bands:
             raise ValueError("a scale of kind 'bands' needs at least one band")
-        if self.kind == "proportional" and self.bands:
-            raise ValueError("a 'proportional' scale takes no bands")
+        if self.kind != "bands" and self.bands:
+            raise ValueError(f"a {self.kind!r} scale takes no bands")
+        if self.kind != "bands" and (self.strict or self.beyond):
+            raise ValueError("strict and beyond belong to a scale of kind 'bands'")
         return self
 
 
@@ -113,7 +101,9 @@ class Criteria(Strict):
     dates: dict[str, NamedDate] = {}
     record_kinds: dict[str, Label] = {}
     column_types: dict[str, Label] = {}
-    total: Points = Field(default=Decimal(100), gt=0)  # what the maxima add up to (lint)
+    # Kinds of objects below the unit (政府网站、政务微博、服务窗口 …): what `scoring import objects` accepts.
+    object_kinds: dict[str, Label] = {}
+    total: Points = Field(default=Decimal(100), gt=0)  # what the maxima add up to, per unit type (108分制)
     parts: tuple[Part, ...] = ()  # empty: one implicit part, scored as before parts existed
 
     @field_validator("dates")
@@ -148,7 +138,7 @@ Expr = Union[Ratio, Product, Lookup, Decimal, Ref]
 
 
 class Deduct(Strict):
-    points: Points | None = Field(default=None, gt=0)
+    points: PositiveAmount | None = None
     share_of_max: Decimal | None = Field(default=None, gt=0, le=1)
     per: Literal["count", "match"] = "count"
     indicator: str | None = None
@@ -160,6 +150,26 @@ class Deduct(Strict):
     def _one_amount(self) -> "Deduct":
         if (self.points is None) == (self.share_of_max is None):
             raise ValueError("deduct takes exactly one of points or share_of_max")
+        return self
+
+
+class Earn(Strict):
+    """Points earned on an `earn` node (一项可得2分，最高不超过6分; 有得10分), capped at its max."""
+
+    points: PositiveAmount | None = None
+    scale: str | None = None
+    value: "Expr | None" = None
+    per: Literal["count", "match"] = "count"
+    once_per: Ref | None = None
+    indicator: str | None = None
+
+    @model_validator(mode="after")
+    def _points_or_scaled_value(self) -> "Earn":
+        scaled = self.scale is not None or self.value is not None
+        if (self.points is not None) == scaled:
+            raise ValueError("earn takes either points, or a scale and a value")
+        if scaled and (self.scale is None or self.value is None):
+            raise ValueError("earn takes a scale and a value together")
         return self
 
 
@@ -212,6 +222,7 @@ class Score(Strict):
 
 class Then(Strict):
     deduct: Deduct | None = None
+    earn: Earn | None = None
     bonus: Bonus | None = None
     veto: bool = False
     flag: Flag | None = None
@@ -223,7 +234,7 @@ class Then(Strict):
 
     @model_validator(mode="after")
     def _has_an_effect(self) -> "Then":
-        if not (self.deduct or self.bonus or self.veto or self.flag or self.rectify
+        if not (self.deduct or self.earn or self.bonus or self.veto or self.flag or self.rectify
                 or self.multiply or self.score or self.not_applicable):
             raise ValueError("a rule needs at least one effect")
         if self.escalate and not self.flag:
@@ -242,6 +253,9 @@ class ExampleGiven(Strict):
     metrics: dict[str, Decimal] = {}
     rectifications: tuple[dict[str, Any], ...] = ()
     records: tuple[dict[str, Any], ...] = ()
+    # The example unit's objects (websites, accounts …): code, kind, name, serves_public, active.
+    objects: tuple[dict[str, Any], ...] = ()
+    judged: tuple[dict[str, Any], ...] = ()  # rows as in `scoring import judged` (unit and period implied)
 
 
 class Example(Strict):
@@ -282,6 +296,7 @@ class Rule(Strict):
 for _model in (Ratio, Product, Lookup):
     _model.model_rebuild()
 Score.model_rebuild()
+Earn.model_rebuild()
 Then.model_rebuild()
 Rule.model_rebuild()
 
@@ -292,7 +307,8 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     "unit": {"code": "text", "type": "text", "group": "text", "period_months": "number",
              "self_assessment_rows": "number"},
     "finding": {"ref": "text", "code": "text", "kind": "text", "indicator": "text", "count": "number",
-                "corrected_on_spot": "bool", "date": "text", "applicable": "bool", "inspector": "text"},
+                "corrected_on_spot": "bool", "date": "text", "applicable": "bool", "inspector": "text",
+                "object": "text"},
     "previous_finding": {"ref": "text", "code": "text", "kind": "text", "indicator": "text", "count": "number",
                          "date": "text"},
     "self_assessment": {"ref": "text", "indicator": "text", "claim": "text", "applicable": "bool"},
@@ -305,12 +321,17 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     # them through derived fields (scoring.standard.dates), never as text.
     "record": {"ref": "text", "kind": "text", "column": "text", "column_type": "text", "title": "text",
                "date": "date", "formed": "date", "published": "date", "replied": "date", "value": "number",
-               "ok": "bool", "count": "number"},
+               "ok": "bool", "count": "number", "object": "text"},
     # The period scored and the run date (监测时间点): one fact, present when some rule reads it.
     "period": {"code": "text", "months": "number", "period_start": "date", "period_end": "date", "as_of": "date"},
     # A group's value of an aggregate (computed by the tally between the engine's passes); a rule
     # reads its own aggregates only. Fields named by `per: {field: X}` are text keys beside these.
     "aggregate": {"name": "text", "value": "number", "window_start": "date", "window_end": "date"},
+    # An object below the unit (a website, a new-media account, a service window): one fact per active
+    # object of the unit, present when some rule reads objects. `code` is the workspace's object code.
+    "object": {"ref": "text", "code": "text", "kind": "text", "name": "text", "serves_public": "bool"},
+    # An assessor's points for a judged indicator (scoring import judged): one fact per row, when a rule reads them.
+    "judged": {"ref": "text", "indicator": "text", "object": "text", "points": "number", "assessor": "text"},
 }
 FACT_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(fields) for kind, fields in FIELD_TYPES.items()}
 # Facts whose `indicator` field a deduction may target when the rule names none.

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 CODE = r"^[A-Z][A-Z0-9_]*$"
 FACT_KINDS = ("unit", "finding", "previous_finding", "self_assessment", "survey", "metrics", "rectification",
-              "record", "period", "aggregate")
+              "record", "period", "aggregate", "object", "judged")
 Points = Decimal
 
 

@@ -250,7 +250,7 @@ class Store:
     def clear_unit_periods(self, kind: str, unit_periods: set[tuple[str, str]]) -> int:
         """Delete the rows of one input kind for these (unit, period) pairs (an import with --replace)."""
         table = INPUT_TABLES[kind][0]
-        if kind == "units":
+        if kind in ("units", "objects"):  # lists of the workspace, not of a period
             return 0
         check_unlocked(self, {period for _, period in unit_periods})
         with self.transaction():
@@ -275,7 +275,7 @@ class Store:
                 before = existing.get(tuple(row[k] for k in key))
                 if before is None:
                     counts["new"] += 1
-                elif before == row:
+                elif before == row or before == {**dict.fromkeys(before), **row}:  # a column left out is stored null
                     counts["unchanged"] += 1
                     continue
                 else:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 8  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 10  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
 # 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
 # runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
 # review_ends, window_days (公示 and final: scoring.store.lifecycle); finding_withdrawals; appeals
 # 7: run_units.fingerprint (of the unit's inputs: incremental runs, scoring.engine.incremental)
 # 8: records (dated records: scoring import records)
+# 9: objects (websites, accounts, windows below a unit: scoring import objects); findings.object, records.object
+# 10: judged (an assessor's points for a judged indicator: scoring import judged)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -21,6 +23,8 @@ INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "survey-issued": ("survey_issued", ("unit", "period")),
     "metrics": ("metrics", ("unit", "period", "metric")),
     "records": ("records", ("id",)),
+    "objects": ("objects", ("code",)),
+    "judged": ("judged", ("unit", "period", "indicator", "object")),
 }
 
 TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
@@ -30,7 +34,8 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "periods": ({"code": str, "kind": str, "start": str, "end": str, "months": int, "state": str, "state_run": int,
                  "review_ends": str, "window_days": int}, ("code",)),
     "findings": ({"id": str, "unit": str, "period": str, "date": str, "inspector": str, "code": str,
-                  "indicator": str, "count": int, "corrected_on_spot": int, "note": str, "evidence": str}, ("id",)),
+                  "indicator": str, "count": int, "corrected_on_spot": int, "note": str, "evidence": str,
+                  "object": str}, ("id",)),
     "self_assessments": ({"unit": str, "period": str, "indicator": str, "claim": str, "note": str,
                           "evidence": str}, ("unit", "period", "indicator")),
     "survey_answers": ({"unit": str, "period": str, "respondent": str, "question": str, "answer": str},
@@ -39,7 +44,13 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "metrics": ({"unit": str, "period": str, "metric": str, "value": str}, ("unit", "period", "metric")),
     "records": ({"id": str, "unit": str, "period": str, "kind": str, "column_name": str, "column_type": str, "title": str,
                  "date": str, "formed": str, "published": str, "replied": str, "value": str, "ok": int,
-                 "count": int, "note": str, "evidence": str}, ("id",)),
+                 "count": int, "note": str, "evidence": str, "object": str}, ("id",)),
+    # Objects below a unit (政府网站、政务新媒体账号、服务窗口): findings and records may name one.
+    "objects": ({"code": str, "unit": str, "kind": str, "name": str, "address": str, "serves_public": int,
+                 "active": int}, ("code",)),
+    # One row per (unit, period, indicator, object); object is '' for a unit's own indicator.
+    "judged": ({"id": str, "unit": str, "period": str, "indicator": str, "object": str, "points": str,
+                "assessor": str, "note": str, "evidence": str}, ("unit", "period", "indicator", "object")),
     "runs": ({"id": int, "period": str, "as_of": str, "standard_hash": str, "standard_id": str,
               "standard_version": str, "created_at": str, "user": str, "units": int,
               "engine": str, "engine_version": str, "completeness": str}, ("id",)),
@@ -67,6 +78,8 @@ INDEXES = (
     ("survey_answers", ("period", "unit")),
     ("metrics", ("period", "unit")),
     ("records", ("period", "unit")),
+    ("objects", ("unit",)),
+    ("judged", ("period", "unit")),
     ("run_units", ("run", "ranking_group", "rank")),
     ("rectifications", ("unit", "deadline")),
     ("rectification_history", ("item",)),

@@ -7,14 +7,20 @@ from pathlib import Path
 
 from scoring.store.periods import Period, parse_period
 from scoring.standard import Standard, load_default
-from scoring.standard.loader import load_standard_dir
+from scoring.standard.loader import load_standard_dir, shipped_dir
 from scoring.store import Store
 
 CRITERIA_SETTING = "criteria_dir"
+# The setting's value for a standard shipped with the package (`scoring init --standard ID`): by id, not by
+# the package's folder, so the workspace keeps working when the package is installed elsewhere.
+SHIPPED_PREFIX = "shipped:"
 
 
-def create_workspace(path: str | os.PathLike, standard: Standard | None = None, fresh: bool = False) -> Store:
-    """Open (creating if needed) a workspace with its schema and standard; `fresh` deletes an old one first."""
+def create_workspace(path: str | os.PathLike, standard: Standard | None = None, fresh: bool = False,
+                     shipped: str | None = None) -> Store:
+    """Open (creating if needed) a workspace with its schema and standard; `fresh` deletes an old one first.
+
+    `shipped`: the id of the shipped standard `standard` is, when it is not the default."""
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -23,7 +29,9 @@ def create_workspace(path: str | os.PathLike, standard: Standard | None = None, 
     store.create_schema()
     with store.transaction():
         record_standard(store, standard)
-        store.audit("init", target=str(path), sha256=standard.content_hash)
+        if shipped:
+            store.set_setting(CRITERIA_SETTING, SHIPPED_PREFIX + shipped)
+        store.audit("init", target=str(path), sha256=standard.content_hash, **({"standard": shipped} if shipped else {}))
     return store
 
 
@@ -57,4 +65,6 @@ def add_periods(store: Store, codes: list[str]) -> list[tuple[Period, bool]]:
 def standard_for(store: Store, criteria_dir: str | None = None) -> Standard:
     """The standard named on the command line, else the one the workspace uses, else the default."""
     chosen = criteria_dir or store.get_setting(CRITERIA_SETTING)
+    if chosen and chosen.startswith(SHIPPED_PREFIX):
+        return load_standard_dir(shipped_dir(chosen.removeprefix(SHIPPED_PREFIX)))
     return load_standard_dir(Path(chosen)) if chosen else load_default()

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from scoring.engine.orders import issue_orders
 from scoring.inputs.importing import Names, reference_problems, to_record
 from scoring.inputs.models import FindingRow
+from scoring.inputs.objects import unit_objects, workspace_objects
 from scoring.store import now
 from scoring.store.lifecycle import PeriodLocked, locked_periods
 from scoring.web.context import period_locked, current_period, flash_saved, standard, unit_or_404
@@ -31,7 +32,7 @@ from scoring.web.uploads import evidence_hashes
 blueprint = Blueprint("inspector", __name__, url_prefix="/inspect")
 blueprint.register_error_handler(PeriodLocked, period_locked)  # inputs of a period in 公示 or final
 ENTRY_ID = re.compile(r"^W-\d{8}-[0-9a-f]{8}$")
-FIELDS = ("period", "date", "code", "indicator", "count", "corrected_on_spot", "note", "evidence")
+FIELDS = ("period", "date", "code", "indicator", "count", "corrected_on_spot", "note", "evidence", "object")
 SEARCH_LIMIT = 30
 
 
@@ -86,7 +87,7 @@ def check_finding(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
             errors.setdefault(field, []).append(err["msg"].removeprefix("Value error, "))
         return None, errors
     std = standard()
-    names = Names(std, g.store.unit_codes(), set(g.store.period_codes()))
+    names = Names(std, g.store.unit_codes(), set(g.store.period_codes()), workspace_objects(g.store))
     for field, reason in reference_problems("findings", row, names):
         errors.setdefault(field, []).append(reason)
     if errors:
@@ -99,7 +100,7 @@ def _raw(form, unit: str, entry_id: str, evidence: str | None) -> dict[str, Any]
     return {"id": entry_id, "unit": unit, "period": form.get("period") or period_for(day) or "", "date": day,
             "inspector": g.user["name"], "code": form.get("code", ""), "indicator": form.get("indicator") or None,
             "count": form.get("count") or "1", "corrected_on_spot": form.get("corrected_on_spot") == "1",
-            "note": form.get("note") or None, "evidence": evidence}
+            "note": form.get("note") or None, "evidence": evidence, "object": form.get("object") or None}
 
 
 def _day(text: str | None) -> str | None:
@@ -170,7 +171,16 @@ def _form_page(template: str, unit: dict[str, Any], values: dict[str, Any], erro
     periods = g.store.query("select code, kind, start, end from periods order by start, months desc")
     return render_template(template, unit=unit, values=values, errors=errors, codes=code_groups(g.lang),
                            indicators=indicator_groups(g.lang), needs_indicator=needs_indicator(),
-                           periods=periods, mine=mine, code_names=code_names(), **extra), status
+                           periods=periods, mine=mine, code_names=code_names(), objects=object_choices(unit["code"]),
+                           **extra), status
+
+
+def object_choices(unit: str) -> list[tuple[str, str]]:
+    """The unit's objects in use, as (code, "name（kind）"): what a finding may name. None: no select is shown."""
+    kinds = standard().criteria.object_kinds
+    label = (lambda k: kinds[k].name_en if g.lang == "en" else kinds[k].name)
+    return [(o["code"], f"{o['name']}（{label(o['kind']) if o['kind'] in kinds else o['kind']}）")
+            for o in unit_objects(g.store, unit)]
 
 
 def _evidence_from_form(unit: str, errors: dict[str, list[str]]) -> tuple[list[dict[str, Any]], list[Any]]:

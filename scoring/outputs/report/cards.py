@@ -15,6 +15,7 @@ from scoring.outputs.report.labels import fact_name, label
 from scoring.outputs.report.scan import ITEM_FIELDS
 from scoring.standard import Standard
 from scoring.engine.tally import round2
+from scoring.engine.scorecard import all_nodes
 
 
 def two(value: Decimal) -> str:
@@ -68,7 +69,7 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
         dims.append({"code": dim["code"], "name": pick(dim, "name", lang), "score": dim["score"], "max": dim["max"],
                      "rate": percent(Decimal(dim["score"]), Decimal(dim["max"])) if dim["applicable"] else None,
                      "group_rate": group_rates.get(dim["code"])})
-        for ind in dim["indicators"]:
+        for ind in all_nodes(dim["indicators"]):
             # Like `scoring explain`: an indicator at full marks with nothing flagged has nothing to explain.
             if ind["applicable"] and not ind["lines"] and not ind.get("flags"):
                 continue
@@ -84,7 +85,7 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
         "feed_points": doc["feed_points"],
         "flags": [flag(f) for f in doc["flags"]],
         "dimensions": dims, "explained": explained,
-        "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"]],
+        "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"] + doc.get("adjust_lines", [])],
         "rectifications": item_dicts(items),
     }
     if "parts" in doc:  # only then: a standard without parts keeps its report data byte-identical

@@ -68,7 +68,7 @@ def frequent_findings(standard: Standard, records: list[Record], counts: Counts,
             at.setdefault(code, []).append((-n, unit))
     lost = points_lost(records, codes, lang)
     rows = [{"code": code, "name": pick(codes[code].model_dump(), "name", lang), "findings": findings[code],
-             "units": units[code], "points_lost": two(lost[code]),
+             "units": units[code], "points_lost": two(lost.get(code, Decimal(0))),
              "examples": [names[unit] for _, unit in sorted(at[code])[:EXAMPLES]]}
             for code in findings if code in codes and codes[code].kind == "defect"]
     rows.sort(key=lambda r: (-r["findings"], -r["units"], r["code"]))
@@ -78,12 +78,13 @@ def frequent_findings(standard: Standard, records: list[Record], counts: Counts,
 def points_lost(records: list[Record], codes: dict[str, Any], lang: str) -> Counter[str]:
     """rule → points its deductions took, over the indicators' lines (the unit's bonus and veto lines have
     no indicator)."""
-    deduct = label("kind_deduct", lang)
+    deduct, adjust = label("kind_deduct", lang), label("kind_adjust", lang)
     rule_at, kind_at, points_at, indicator_at = (LINE_FIELDS.index(k) for k in ("rule", "lines_kind", "points",
                                                                                 "indicator"))
     lost: Counter[str] = Counter()
     for rec in records:
         for line in rec.lines:
-            if line[kind_at] == deduct and line[indicator_at] and line[rule_at] in codes:
+            taken = (line[kind_at] == deduct and line[indicator_at]) or line[kind_at] == adjust  # adjust: from the total
+            if taken and line[rule_at] in codes:
                 lost[line[rule_at]] += -Decimal(line[points_at])
     return lost

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 from scoring.i18n import pick, status_name
 from scoring.rectify.items import DONE
 from scoring.outputs.report.labels import fact_name, label
+from scoring.engine.scorecard import all_nodes
 
 # Field order of the tuples; tables.py lays them out as columns (same keys as its Column.key).
 LINE_FIELDS = ("unit", "name", "dimension", "indicator", "indicator_name", "indicator_score", "max", "rule",
@@ -158,7 +159,7 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
     # A line's rule and points repeat across lines: interned (see items)
     rows = []
     for dim in doc["dimensions"]:
-        for ind in dim["indicators"]:
+        for ind in all_nodes(dim["indicators"]):
             if not ind["lines"]:
                 continue
             head = (unit, name, dim["code"], ind["code"], texts.name(ind), ind["score"], ind["max"])
@@ -167,7 +168,7 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
                                     kinds.get(line["kind"]) or kind(line["kind"]), intern(line["points"]),
                                     facts(line["facts"]), line.get("note", "")))
     # No indicator: its score and maximum are empty text, not None, so the row stays all text (fast CSV).
-    for line in doc["bonus_lines"] + doc["veto_lines"]:
+    for line in doc["bonus_lines"] + doc["veto_lines"] + doc.get("adjust_lines", []):
         rows.append((unit, name, "", "", kind(line["kind"]), "", "", line["rule"], title(line), kind(line["kind"]),
                      line["points"], facts(line["facts"]), line.get("note", "")))
     # Criteria with parts: each stage's lines (its vetoes, bonus events, gates) under part and stage codes.

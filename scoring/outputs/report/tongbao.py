@@ -124,7 +124,8 @@ def veto_reason(report: Report, unit: str) -> str:
     veto = label("kind_veto", report.data["meta"]["lang"])
     for rec in report.scan.records:
         if rec.unit == unit:
-            return "；".join(line[title] for line in rec.lines if line[kind] == veto)
+            # A veto node's line and its part's veto stage line name the same rule: once.
+            return "；".join(dict.fromkeys(line[title] for line in rec.lines if line[kind] == veto))
     return ""
 
 

@@ -1,0 +1,166 @@
+"""What rules take off and earn, per (rule, node): amounts by key, multipliers, caps, per-type points.
+
+The tree (scoring.engine.tree) then applies limits, pools and overflow; this module only says
+how many points each rule's matches take off (`deduct`) or earn (`earn`) on which node.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from scoring.engine.expressions import apply_scale, evaluate, exact, resolve
+from scoring.engine.matches import Match, fact_refs, times
+from scoring.engine.points import HALF, ONE, ZERO, Line
+from scoring.standard import Standard
+from scoring.standard.schema import TOTAL, Rule, for_type
+
+Grouped = dict[str, list[Match]]  # rule id -> its matches in canonical order; rules in standard order
+
+
+def deduction_target(rule: Rule, indicator: str | None, facts: dict[str, dict[str, Any]]) -> str:
+    if indicator:
+        return str(resolve(indicator, facts)) if "." in indicator else indicator
+    return rule.indicator or facts[rule.primary]["indicator"]
+
+
+def multipliers(standard: Standard, rule_ids: list[str], groups: Grouped) -> dict[str, tuple[Decimal, list[str], str]]:
+    """fact id -> (factor, refs of the facts that caused it, rule id). A fact is multiplied once."""
+    out: dict[str, tuple[Decimal, list[str], str]] = {}
+    for rule_id in rule_ids:
+        effect = standard.rules_by_id[rule_id].then.multiply
+        for m in groups.get(rule_id, ()):
+            target = m.facts[effect.fact]
+            factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
+            causes += [r for a, f in m.facts.items() if a != effect.fact for r in fact_refs(f)]
+            out[target["id"]] = (max(factor, effect.factor), causes, rule)
+    return out
+
+
+class _Taken:
+    """What one rule takes off one indicator: the amounts by key, their largest factor, the facts cited."""
+
+    __slots__ = ("keys", "total", "factor", "refs", "notes")
+
+    def __init__(self) -> None:
+        self.keys: set[Any] = set()
+        self.total = ZERO
+        self.factor: Decimal | None = None
+        self.refs: set[str] = set()
+        self.notes: set[str] = set()
+
+    def add(self, key: Any, amount: Decimal, factor: Decimal) -> None:
+        """The first match with a key sets its amount; later ones with the same key add only their facts."""
+        if key is not None:
+            if key in self.keys:
+                return
+            self.keys.add(key)
+        self.total += amount * factor  # exact: the sum is the same in any order, to the last digit
+        if self.factor is None or factor > self.factor:
+            self.factor = factor
+
+
+def deductions(standard: Standard, rule_ids: list[str], multiply_ids: list[str], groups: Grouped,
+               excluded: dict[str, str], unit_type: str) -> dict[str, list[Line]]:
+    """node code (or `total`) -> one `deduct` line per rule, in rule order."""
+    mults = multipliers(standard, multiply_ids, groups)
+    taken: dict[tuple[str, str], _Taken] = {}
+    for rule_id in rule_ids:
+        if rule_id in groups:
+            _deduct_rule(standard, standard.rules_by_id[rule_id], groups[rule_id], excluded, mults, taken, unit_type)
+    lines: dict[str, list[Line]] = {}
+    for (rule_id, target), t in taken.items():
+        d = standard.rules_by_id[rule_id].then.deduct
+        total, factor = t.total, t.factor
+        notes = sorted(t.notes)
+        note = f"×{factor}（{'、'.join(notes)}）" if notes else ""
+        if d.cap is not None and total > d.cap * factor:
+            note = (note + " " if note else "") + f"封顶 {d.cap * factor}（原扣 {total}）"
+            total = d.cap * factor
+        kind = "adjust" if target == TOTAL else "deduct"
+        lines.setdefault(target, []).append(Line(rule_id, -total, tuple(sorted(t.refs)), kind, note))
+    return lines
+
+
+def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
+                 taken: dict[tuple[str, str], _Taken], unit_type: str) -> None:
+    """A rule's deductions, each under its (rule, indicator) and its key (once_per, or its facts' ids).
+
+    A one-fact rule without once_per keys every match by its own fact, so no key can repeat.
+    """
+    d = rule.then.deduct
+    primary_alias = rule.primary
+    unique = len(rule.when) == 1 and not d.once_per
+    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
+    per_count = d.per == "count"
+    halves = d.on_the_spot == "half"
+    points = for_type(d.points, unit_type)
+    if d.points is not None and points is None:
+        return  # points by unit type, none for this type: the rule does not deduct from it
+    for m in matches:
+        facts = m.facts
+        primary = facts[primary_alias]
+        target = fixed or deduction_target(rule, d.indicator, facts)
+        if target == TOTAL:
+            if points is None:
+                continue  # a share of the total's max means nothing (lint says so)
+        elif target in excluded or target not in standard.indicators:
+            continue
+        amount = points if points is not None else d.share_of_max * standard.max_for(target, unit_type)
+        if per_count:
+            amount *= int(primary.get("count", 1))
+        if not d.once_per:  # a once_per key counts once, however many findings share it
+            amount *= times(facts, primary_alias, per_count)
+        if halves and primary.get("corrected_on_spot"):
+            amount *= HALF
+        factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
+        if unique:
+            key = None
+        elif d.once_per:
+            key = resolve(d.once_per, facts)
+        else:
+            key = tuple(sorted(f["id"] for f in facts.values()))
+        t = taken.get((rule.id, target))
+        if t is None:
+            t = taken[(rule.id, target)] = _Taken()
+        t.add(key, amount, factor)
+        t.refs.update([r for f in facts.values() for r in fact_refs(f)])
+        if causes:
+            t.refs.update(causes)
+        if by_rule:
+            t.notes.add(by_rule)
+
+
+_NO_MULTIPLIER: tuple[Decimal, list[str], str] = (ONE, [], "")
+
+
+def earnings(standard: Standard, rule_ids: list[str], groups: Grouped, excluded: dict[str, str],
+             unit_type: str) -> dict[str, list[Line]]:
+    """node code -> one `earn` line per rule (一项可得2分; 有得10分): points per count / match / once_per key."""
+    lines: dict[str, list[Line]] = {}
+    for rule_id in rule_ids:
+        rule = standard.rules_by_id[rule_id]
+        e = rule.then.earn
+        points = for_type(e.points, unit_type)
+        if e.points is not None and points is None:
+            continue
+        taken: dict[str, _Taken] = {}
+        for m in groups.get(rule_id, ()):
+            target = deduction_target(rule, e.indicator, m.facts) if (e.indicator or rule.indicator) \
+                else m.facts[rule.primary].get("indicator")
+            if target in excluded or target not in standard.indicators:
+                continue
+            if points is None:
+                value = exact(evaluate(e.value, m.facts, standard.criteria.tables))
+                amount = apply_scale(standard.criteria.scales[e.scale], value, standard.max_for(target, unit_type))
+            else:
+                amount = points * (int(m.facts[rule.primary].get("count", 1)) if e.per == "count" else 1)
+                if not e.once_per:
+                    amount *= times(m.facts, rule.primary, e.per == "count")
+            key = resolve(e.once_per, m.facts) if e.once_per else tuple(sorted(f["id"] for f in m.facts.values()))
+            t = taken.setdefault(target, _Taken())
+            t.add(key, amount, ONE)
+            t.refs.update(r for f in m.facts.values() for r in fact_refs(f))
+        for target, t in taken.items():
+            lines.setdefault(target, []).append(Line(rule_id, t.total, tuple(sorted(t.refs)), "earn"))
+    return lines

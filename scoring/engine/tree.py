@@ -1,0 +1,135 @@
+"""The indicator tree of one unit, bottom-up: leaves by their method, groups by their children, with limits.
+
+A node loses at most its `limit` (default: its max). What a leaf loses beyond it is floored
+(扣完为止, a FLOOR line) and, with `overflow: parent`, taken from the parent instead (an OVERFLOW
+line there: 二三级指标减分上限可突破自身权重分值). A group's score is Σ its children's scores plus its
+own lines (deductions naming it, OVERFLOW from children, and a POOL line when its own limit binds:
+一级指标减分上限为自身权重分值). So at every level the lines add up exactly:
+leaf `score = start + Σ lines`, group `score = Σ children + Σ own lines`, and no node is below 0.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from scoring.engine.points import ZERO, IndicatorScore, Line
+from scoring.standard import Standard
+from scoring.standard.schema import Indicator, for_type
+
+Lines = dict[str, list[Line]]
+
+
+class Tree:
+    """The inputs of one unit's tree: lines by node, exclusions, flags, the unit's type."""
+
+    def __init__(self, standard: Standard, unit_type: str, excluded: dict[str, str], scores: Lines,
+                 deductions: Lines, earnings: Lines, vetoes: Lines, on_indicator: dict[str, set[str]]):
+        self.standard = standard
+        self.unit_type = unit_type
+        self.excluded = excluded
+        self.scores, self.deductions, self.earnings, self.vetoes = scores, deductions, earnings, vetoes
+        self.on_indicator = on_indicator
+        self.results: dict[str, IndicatorScore] = {}
+
+    def evaluate(self) -> tuple[dict[str, IndicatorScore], dict[str, list[Line]]]:
+        """Every node's score (in the standard's order) and each dimension's own lines (OVERFLOW, POOL)."""
+        dimension_lines: dict[str, list[Line]] = {}
+        for dim in self.standard.criteria.dimensions:
+            up: list[Line] = []
+            for node in dim.indicators:
+                up += self._node(node, "")
+            lines = self._pool(dim, [self.results[n.code] for n in dim.indicators], up, "")
+            if lines:
+                dimension_lines[dim.code] = lines
+        return {code: self.results[code] for code in self.standard.indicators}, dimension_lines
+
+    def _node(self, node: Indicator, inherited: str) -> list[Line]:
+        """Score a node (and its children); return the OVERFLOW lines it sends to its parent."""
+        code = node.code
+        excluded_by = inherited or self.excluded.get(code, "")
+        own_max = node.max_for(self.unit_type)
+        shown_max = own_max if own_max is not None else (node.max if not isinstance(node.max, dict) else ZERO)
+        result = IndicatorScore(code, shown_max, not excluded_by, flags=sorted(self.on_indicator.get(code, ())),
+                                children=tuple(c.code for c in node.indicators))
+        self.results[code] = result
+        if node.indicators:
+            up: list[Line] = []
+            for child in node.indicators:
+                up += self._node(child, excluded_by)
+            children = [self.results[c.code] for c in node.indicators]
+            if excluded_by or not any(c.applicable for c in children):
+                result.applicable = False
+                result.not_applicable_by = excluded_by or "children"
+                return []
+            return self._pool(node, children, up + self.deductions.get(code, []), code, result)
+        if excluded_by:
+            result.not_applicable_by = excluded_by
+            return []
+        return self._leaf(node, result)
+
+    def _leaf(self, node: Indicator, result: IndicatorScore) -> list[Line]:
+        code, top = node.code, result.max
+        if node.method == "deduct":
+            start = top
+        elif node.method == "earn":
+            given = self.earnings.get(code, [])
+            result.lines.extend(given)
+            gained = sum((line.points for line in given), ZERO)
+            start = min(gained, top)
+            if gained > top:
+                result.lines.append(Line("EARN_CAP", top - gained, (), "earn_cap",
+                                         f"最高不超过 {_plain(top)}（原得 {_plain(gained)}）"))
+        elif node.method == "veto":
+            result.lines.extend(self.vetoes.get(code, []))
+            return []
+        else:
+            given = self.scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", "没有规则给出得分")]
+            chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
+            result.lines.append(chosen)
+            start = min(chosen.points, top)
+        lost = sum((-line.points for line in self.deductions.get(code, [])), ZERO)
+        result.lines.extend(self.deductions.get(code, []))
+        explicit = for_type(node.limit, self.unit_type)
+        limit = start if explicit is None or explicit >= start else explicit
+        up: list[Line] = []
+        if lost > limit:
+            note = f"扣完为止（本项最多扣 {start}）" if limit == start else f"本项减分上限 {limit}（原扣 {lost}）"
+            result.lines.append(Line("FLOOR", lost - limit, (), "floor", note))
+            if node.overflow == "parent":
+                up.append(_overflow(node.code, lost - limit))
+        result.score = start - min(lost, limit)
+        return up
+
+    def _pool(self, node: Any, children: list[IndicatorScore], own: list[Line], code: str,
+              result: IndicatorScore | None = None) -> list[Line]:
+        """A group's (or a dimension's) score from its children and own lines, within its limit.
+
+        Returns the OVERFLOW lines for its parent (a node) — or, for a dimension, its own lines."""
+        applicable = [c for c in children if c.applicable]
+        top = sum((c.max for c in applicable), ZERO)
+        raw = sum((c.score for c in applicable), ZERO) + sum((line.points for line in own), ZERO)
+        lost = top - raw
+        explicit = for_type(node.limit, self.unit_type)
+        limit = top if explicit is None or explicit >= top else explicit
+        lines = list(own)
+        up: list[Line] = []
+        if lost > limit:
+            label = "扣完为止" if limit == top else "减分上限"
+            lines.append(Line("POOL", lost - limit, (), "pool", f"{node.code} {label} {_plain(limit)}（原扣 {_plain(lost)}）"))
+            if node.overflow == "parent" and result is not None:
+                up.append(_overflow(node.code, lost - limit))
+        if result is None:  # a dimension: its lines are returned, its score is Σ top nodes + lines
+            return lines
+        result.max = top
+        result.lines.extend(lines)
+        result.score = top - min(lost, limit)
+        return up
+
+
+def _overflow(code: str, excess: Decimal) -> Line:
+    return Line("OVERFLOW", -excess, (), "overflow", f"{code} 超出本项分值的扣分 {_plain(-excess)} 计入上级指标")
+
+
+def _plain(value: Decimal) -> str:
+    return "0" if value == 0 else format(value.normalize(), "f")
