@@ -377,7 +377,7 @@ FACTS = [
 def test_compiled_random_rules_run_in_the_engine_without_crashing(tmp_path, engine):
     found: list[str] = []
 
-    @settings(FUZZ, max_examples=100, derandomize=True)  # the same rules every time: a stable test
+    @settings(FUZZ, max_examples=250, derandomize=True)  # the same rules every time: a stable test
     @given(data=rules())
     def collect(data):
         rule = checked(data)

@@ -18,6 +18,7 @@ from scoring.inputs.importing import to_record
 from scoring.inputs.models import FindingRow
 from scoring.standard import load_default
 from scoring.standard.loader import StandardError, load_standard_dir
+from scoring.store.tables import SCHEMA_VERSION
 
 OBJECTS_DIR = Path(__file__).resolve().parent / "standards" / "objects"
 OBJECTS = load_standard_dir(OBJECTS_DIR)
@@ -198,7 +199,7 @@ def test_a_workspace_made_before_objects_gains_the_table_and_columns_when_opened
     try:
         assert reopened.db["objects"].exists()
         assert "object" in reopened.db["findings"].columns_dict
-        assert reopened.get_setting("schema_version") == "9"
+        assert reopened.get_setting("schema_version") == str(SCHEMA_VERSION)
     finally:
         reopened.close()
 
