@@ -86,6 +86,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "adjust_lines": ("从总分扣分", "Taken off the total"),
     "dimension_lines": ("本维度", "This dimension"),
     "no_lines": ("未扣分", "no points lost"),
+    # Parts and stages (criteria with parts:)
+    "outcome_pass": ("合格", "pass"),
+    "outcome_fail": ("不合格", "fail"),
+    "raw": ("原始得分", "raw"),
+    "skipped": ("未进入本环节", "not reached"),
+    "weighted_sum": ("各部分按权重折算", "parts by weight"),
 }
 
 STATUS_NAMES = {"open": ("待整改", "open"), "in_progress": ("整改中", "in progress"),

@@ -28,7 +28,7 @@ EXAMPLE_UNIT = "X001"
 # `flags` and `not_applicable` list what must be among the unit's (an example is about one rule,
 # and other rules may raise flags of their own); `no_flags` lists flags that must not be raised.
 EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base",
-               "adjust"}
+               "adjust", "parts", "stages", "outcome"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
             differ(key, format(Decimal(str(wanted)), "f"), doc.get("adjust", "0.00"))
         elif key in ("veto", "grade"):
             differ(key, wanted, doc[key])
+        elif key in ("parts", "stages", "outcome"):
+            problems.extend(_compare_parts(key, wanted, doc))
         else:
             problems.append(f"expect.{key}: not something an example can check "
                             f"(indicator or dimension codes, or {', '.join(sorted(EXPECT_KEYS))})")
@@ -161,6 +163,25 @@ def _walk(nodes: list[dict[str, Any]]):
     for node in nodes:
         yield node
         yield from _walk(node.get("indicators", ()))
+
+
+def _compare_parts(key: str, wanted: Any, doc: dict[str, Any]) -> list[str]:
+    """`parts: {WEB: "85.50"}`, `stages: {W_DEDUCT: "75.00"}`, `outcome: pass|fail` (standards with parts only)."""
+    if "parts" not in doc:
+        return [f"expect.{key}: the standard has no parts (criteria.yml parts:)"]
+    if key == "outcome":
+        return [] if wanted == doc["outcome"] else [f"expect.outcome: wanted {wanted!r}, got {doc['outcome']!r}"]
+    if not isinstance(wanted, dict):
+        return [f"expect.{key}: give codes and scores, like {key}: {{CODE: \"85.50\"}}"]
+    scores = ({p["code"]: p["score"] for p in doc["parts"]} if key == "parts" else
+              {s["code"]: s["score"] for p in doc["parts"] for s in p["stages"]})
+    problems = []
+    for code, score in wanted.items():
+        if code not in scores:
+            problems.append(f"expect.{key}.{code}: no such {key[:-1]} (known: {', '.join(scores)})")
+        elif format(Decimal(str(score)), "f") != scores[code]:
+            problems.append(f"expect.{key}.{code}: wanted {str(score)!r}, got {scores[code]!r}")
+    return problems
 
 
 def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleOutcome]:

@@ -6,7 +6,7 @@ the reports read. Numbers are decimal strings so nothing is lost to floating poi
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from scoring.engine.ranking import Placement
@@ -35,7 +35,8 @@ def _title(standard: Standard, rule_id: str) -> tuple[str, str]:
             "NO_SCORE_RULE": ("无得分依据", "No rule gave points"),
             "POOL": ("减分上限", "Deduction limit of a group"),
             "OVERFLOW": ("超出扣分计入上级", "Loss beyond a node's limit, taken from its parent"),
-            "EARN_CAP": ("得分封顶", "Earned points capped at the node's max")}.get(rule_id, (rule_id, rule_id))
+            "EARN_CAP": ("得分封顶", "Earned points capped at the node's max"),
+            **PART_LINE_TITLES}.get(rule_id, (rule_id, rule_id))
 
 
 def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
@@ -77,6 +78,51 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
     if score.adjust_lines:  # deductions from the total (通报批评每次扣3分): only when a rule made one
         doc["adjust"] = score_text(score.adjust)
         doc["adjust_lines"] = [line_doc(standard, line) for line in score.adjust_lines]
+    if score.parts is not None:  # only then: a standard without parts keeps its documents byte-identical
+        doc.update(parts_doc(standard, score.parts))
+    return doc
+
+
+# The lines engine.parts writes, titled like a rule's.
+PART_LINE_TITLES = {
+    "VETO": ("单项否决", "Veto: the part is not scored further"),
+    "SKIPPED": ("未进入本环节", "Stage not reached"),
+    "SCALE": ("折算", "Converted to the stage's scale"),
+    "STAGE_CAP": ("本环节封顶", "Stage cap"),
+    "GATE": ("环节判定", "Stage gate"),
+    "PART": ("按权重折算", "Weighted part"),
+}
+
+
+def parts_doc(standard: Standard, parts) -> dict[str, Any]:
+    """The parts, their stages and lines: `outcome`, `parts`, `part_lines` (Σ part_lines = score before rounding)."""
+    docs = []
+    for part, result in zip(standard.criteria.parts, parts.parts):
+        stages = []
+        for stage, s in zip(part.stages, result.stages):
+            entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
+                     "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
+                     "lines": [_part_line_doc(standard, line) for line in s.lines]}
+            if stage.kind == "score":
+                entry["raw"] = points_text(s.raw)
+                entry["max"] = points_text(s.possible)
+            if s.skipped:
+                entry["skipped"] = True
+            stages.append(entry)
+        docs.append({"code": part.code, "name": part.name, "name_en": part.name_en,
+                     "weight": points_text(part.weight), "score": score_text(result.score),
+                     "outcome": result.outcome, "stages": stages})
+    return {"outcome": parts.outcome, "parts": docs,
+            "part_lines": [_part_line_doc(standard, line) for line in parts.lines]}
+
+
+def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
+    """A stage or part line; an amount that never ends (74 × 100 ÷ 75 − 74) is shown to 4 decimals.
+
+    The score is computed from the exact amounts and rounded once, so a shown 24.6667 is not what was added."""
+    doc = line_doc(standard, line)
+    if line.points != line.points.quantize(Decimal("0.0001")):
+        doc["points"] = points_text(line.points.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     return doc
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, localcontext
 from typing import Any, Iterable
 
 from scoring.engine.matches import Match, fact_ref, fact_refs, times
+from scoring.engine.parts import PartsResult, score_parts
 from scoring.engine.points import CENT, HALF, ONE, ZERO, IndicatorScore, Line, round2  # noqa: F401
 from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, out_of_range, resolve
 from scoring.standard import Standard
@@ -29,6 +30,7 @@ class UnitScore:
     veto_lines: list[Line]
     flags: list[str]
     rectifications: list[dict[str, Any]] = field(default_factory=list)
+    parts: PartsResult | None = None  # only when the criteria have parts (scoring.engine.parts)
     # A dimension's own lines (OVERFLOW from its top nodes, POOL when its limit binds); usually none.
     dimension_lines: dict[str, list[Line]] = field(default_factory=dict)
     # Deductions from the total (重大扣分项, 通报批评每次扣3分), taken after base and bonus, floored at 0.
@@ -37,11 +39,12 @@ class UnitScore:
 
     @property
     def veto(self) -> bool:
-        return bool(self.veto_lines)
+        """Placed as failed: a veto, or (with parts) a part that fails the unit — ranked last, lowest grade."""
+        return bool(self.veto_lines) or (self.parts is not None and self.parts.outcome == "fail")
 
     @property
     def final(self) -> Decimal:
-        return round2(self.base + self.bonus + self.adjust)
+        return round2(self.base + self.bonus + self.adjust)  # with parts: base is their weighted sum, bonus 0
 
 
 class _Plan:
@@ -256,6 +259,12 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
         possible = sum((i.max for i in top), ZERO)
         base = standard.criteria.total * earned / possible if possible else ZERO
     bonus_lines = _events(standard, groups, "bonus")
+    if standard.criteria.parts:
+        # The parts' stages take the dimension scores, vetoes and bonus events; the unit keeps what no stage holds.
+        parts, unit_vetoes = score_parts(standard, indicators, dimension_lines, veto_lines, bonus_lines)
+        base, bonus, bonus_lines, veto_lines = parts.total, ZERO, [], unit_vetoes
+    else:
+        parts = None
     bonus_total = sum((line.points for line in bonus_lines), ZERO)
     cap = standard.criteria.bonus_cap
     if bonus_total > cap:
@@ -267,7 +276,7 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
         adjust = -(base + bonus)
     return UnitScore(unit=unit, indicators=indicators, base=base, bonus=bonus, bonus_lines=bonus_lines,
                      veto_lines=veto_lines, flags=flags, dimension_lines=dimension_lines,
-                     adjust=adjust, adjust_lines=adjust_lines)
+                     adjust=adjust, adjust_lines=adjust_lines, parts=parts)
 
 
 def dimension_points(standard: Standard, score: UnitScore, code: str) -> tuple[Decimal, Decimal] | None:

@@ -82,25 +82,59 @@ def explain(standard: Standard, doc: dict[str, Any], lang: str = "zh", indicator
             rationale: bool = True, everything: bool = False) -> str:
     """The scorecard in sentences; with `indicator`, only that indicator; `everything` lists full marks too."""
     grade = grade_name(standard, doc["grade_code"], lang)
+    sums = (f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}{_adjusted(doc, lang)}）"
+            if "parts" not in doc else f"（{t('weighted_sum', lang)}{_adjusted(doc, lang)}）")
     head = (f"{doc['name']}（{doc['unit']}） {t('period', lang)} {doc['period']}  {t('score', lang)} {doc['score']}"
-            f"（{t('base', lang)} {doc['base']} + {t('bonus', lang)} {doc['bonus']}{_adjusted(doc, lang)}）  {t('grade', lang)} {grade}"
+            f"{sums}  {t('grade', lang)} {grade}"
             f"  {t('rank', lang)} {doc['rank']}  {t('criteria', lang)} {doc['criteria']}")
     out = [head]
-    for dim in doc["dimensions"]:
-        chosen = [(i, depth) for i, depth in _nodes(dim["indicators"]) if indicator == i["code"]
-                  or (indicator is None and (everything or _worth_telling(i)))]
-        if not chosen and not (indicator is None and dim.get("lines")):
-            continue
-        out.append(f"{dim['code']} {pick(dim, 'name', lang)}  {dim['score'] or '—'}/{dim['max']}")
-        for ind, depth in chosen:
-            out.extend(_indicator_text(standard, doc, ind, lang, rationale, "  " * (depth + 1)))
-        if indicator is None and dim.get("lines"):  # a dimension's pool or the overflow it took
-            out.append(f"  {t('dimension_lines', lang)}")
-            for line in dim["lines"]:
-                out.extend(_line_text(standard, doc, line, lang, rationale))
+    if "parts" in doc and indicator is None:
+        out.extend(_parts(standard, doc, lang, rationale, everything))
+    else:
+        for dim in doc["dimensions"]:
+            out.extend(_dimension(standard, doc, dim, lang, rationale, indicator, everything, ""))
     if indicator is None:
         out.extend(_unit_level(standard, doc, lang, rationale))
     return "\n".join(out) + "\n"
+
+
+def _dimension(standard: Standard, doc: dict[str, Any], dim: dict[str, Any], lang: str, rationale: bool,
+               indicator: str | None, everything: bool, indent: str) -> list[str]:
+    chosen = [(i, depth) for i, depth in _nodes(dim["indicators"]) if indicator == i["code"]
+              or (indicator is None and (everything or _worth_telling(i)))]
+    if not chosen and not (indicator is None and dim.get("lines")):
+        return []
+    out = [f"{dim['code']} {pick(dim, 'name', lang)}  {dim['score'] or '—'}/{dim['max']}"]
+    for ind, depth in chosen:
+        out.extend(_indicator_text(standard, doc, ind, lang, rationale, "  " * (depth + 1)))
+    if indicator is None and dim.get("lines"):  # a dimension's pool or the overflow it took
+        out.append(f"  {t('dimension_lines', lang)}")
+        for line in dim["lines"]:
+            out.extend(_line_text(standard, doc, line, lang, rationale))
+    return [indent + line for line in out]
+
+
+def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, everything: bool) -> list[str]:
+    """Part → stage → dimension → indicator, then the weighted sum: every level's lines add up."""
+    dims = {d["code"]: d for d in doc["dimensions"]}
+    out = []
+    for part in doc["parts"]:
+        out.append(f"{part['code']} {pick(part, 'name', lang)}  {part['score']} × {part['weight']}"
+                   f"  {t('outcome_' + part['outcome'], lang)}")
+        for stage in part["stages"]:
+            extra = f"（{t('raw', lang)} {stage['raw']}/{stage['max']}）" if "raw" in stage else ""
+            skipped = f"  {t('skipped', lang)}" if stage.get("skipped") else ""
+            out.append(f"  {stage['code']} {pick(stage, 'name', lang) or stage['kind']}  {stage['score']}{extra}"
+                       f"  {t('outcome_' + stage['outcome'], lang)}{skipped}")
+            for line in stage["lines"]:
+                out.extend("  " + text for text in _line_text(standard, doc, line, lang, rationale))
+            # A veto or events stage's indicators (max 0) only place its rules: its lines say it all.
+            for code in stage["dimensions"] if stage["kind"] == "score" else ():
+                out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
+    out.append(f"{t('weighted_sum', lang)}  {doc['score']}  {t('outcome_' + doc['outcome'], lang)}")
+    for line in doc["part_lines"]:
+        out.extend(_line_text(standard, doc, line, lang, rationale))
+    return out
 
 
 def _adjusted(doc: dict[str, Any], lang: str) -> str:

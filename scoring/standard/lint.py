@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from scoring.standard.dates import NAME, PERIOD_DATES, parse_derived
+from scoring.standard.lint_parts import parts_problems, stage_node_problems
 from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
 from scoring.standard.model import Standard
 from scoring.standard.schema import FACT_FIELDS, FIELD_TYPES, INDICATOR_FACTS, TOTAL, Lookup, Op, Product, Ratio, Rule
@@ -40,7 +41,10 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
         yield from tree_problems(standard, dim)
     if len({d.code for d in c.dimensions}) != len(c.dimensions):
         yield f"{where}: dimensions: a dimension code is used twice"
-    if not by_type_used(standard):
+    if c.parts:  # each score stage is checked against its own total
+        yield from stage_node_problems(standard)
+        yield from parts_problems(standard)
+    elif not by_type_used(standard):
         total = standard.max_total
         if total != c.total:
             yield f"{where}: dimensions: indicator maxima add up to {total}, not {c.total}"

@@ -13,6 +13,7 @@ from typing import Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 
 from scoring.standard.dates import NAME, PERIOD_DATES
+from scoring.standard.parts import Gate, Part, Stage  # noqa: F401
 from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Between, Condition, MonthDay,  # noqa: F401
                                        NamedDate, Op, Pattern, Per, Scalar, Shift, _lower_aggregates)
 from scoring.standard.strict import CODE, FACT_KINDS, Points, Strict  # noqa: F401
@@ -103,12 +104,11 @@ class Criteria(Strict):
     # Kinds of objects below the unit (政府网站、政务微博、服务窗口 …): what `scoring import objects` accepts.
     object_kinds: dict[str, Label] = {}
     total: Points = Field(default=Decimal(100), gt=0)  # what the maxima add up to, per unit type (108分制)
+    parts: tuple[Part, ...] = ()  # empty: one implicit part, scored as before parts existed
 
     @field_validator("dates")
     @classmethod
     def _date_names(cls, dates: dict[str, NamedDate]) -> dict[str, NamedDate]:
-
-
         for key in dates:
             if not re.match(NAME, key) or key in PERIOD_DATES:
                 raise ValueError(f"date name {key!r}: use lower-case words joined by single underscores, "

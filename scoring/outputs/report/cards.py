@@ -77,7 +77,7 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
                               "score": ind["score"], "max": ind["max"], "applicable": ind["applicable"],
                               "flags": [flag(f) for f in ind.get("flags", [])],
                               "lines": [_line(standard, line, lang) for line in ind["lines"]]})
-    return {
+    card = {
         "unit": doc["unit"], "name": doc["name"], "group": doc["group"],
         "group_name": type_name(standard, doc["group"], lang), "type_name": type_name(standard, doc["type"], lang),
         "rank": doc["rank"], "score": doc["score"], "base": doc["base"], "bonus": doc["bonus"],
@@ -88,3 +88,16 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
         "unit_lines": [_line(standard, line, lang) for line in doc["bonus_lines"] + doc["veto_lines"] + doc.get("adjust_lines", [])],
         "rectifications": item_dicts(items),
     }
+    if "parts" in doc:  # only then: a standard without parts keeps its report data byte-identical
+        card["parts"] = _parts(standard, doc, lang)
+    return card
+
+
+def _parts(standard: Standard, doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Each part and its stages with their lines (criteria with parts only)."""
+    return [{"code": p["code"], "name": pick(p, "name", lang), "weight": p["weight"], "score": p["score"],
+             "outcome": label(f"outcome_{p['outcome']}", lang), "failed": p["outcome"] == "fail",
+             "stages": [{"code": s["code"], "name": pick(s, "name", lang) or s["code"], "score": s["score"],
+                         "outcome": label(f"outcome_{s['outcome']}", lang), "failed": s["outcome"] == "fail",
+                         "lines": [_line(standard, line, lang) for line in s["lines"]]} for s in p["stages"]]}
+            for p in doc["parts"]]

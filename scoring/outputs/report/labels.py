@@ -151,6 +151,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_pool": ("减分上限", "deduction limit"),
     "kind_overflow": ("超出扣分计入上级", "overflow to the parent"),
     "kind_adjust": ("从总分扣分", "taken off the total"),
+    "kind_stage_veto": ("单项否决", "veto"),
+    "kind_skipped": ("未进入本环节", "not reached"),
+    "kind_scale": ("折算", "conversion"),
+    "kind_stage_cap": ("本环节封顶", "stage cap"),
+    "kind_gate": ("环节判定", "gate"),
+    "kind_gate_fail": ("判定不合格", "judged a fail"),
+    "kind_part": ("按权重折算", "weighted part"),
+    "parts": ("各部分得分", "Parts"),
+    "part": ("部分", "Part"),
+    "stage": ("环节", "Stage"),
+    "weight": ("权重", "Weight"),
+    "outcome": ("判定", "Outcome"),
+    "outcome_pass": ("合格", "pass"),
+    "outcome_fail": ("不合格", "fail"),
 }
 
 

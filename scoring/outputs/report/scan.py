@@ -171,6 +171,13 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
     for line in doc["bonus_lines"] + doc["veto_lines"] + doc.get("adjust_lines", []):
         rows.append((unit, name, "", "", kind(line["kind"]), "", "", line["rule"], title(line), kind(line["kind"]),
                      line["points"], facts(line["facts"]), line.get("note", "")))
+    # Criteria with parts: each stage's lines (its vetoes, bonus events, gates) under part and stage codes.
+    for part in doc.get("parts", ()):
+        for stage in part["stages"]:
+            for line in stage["lines"]:
+                rows.append((unit, name, part["code"], stage["code"], texts.name(stage), stage["score"], "",
+                             line["rule"], title(line), kind(line["kind"]), line["points"], facts(line["facts"]),
+                             line.get("note", "")))
     return rows
 
 

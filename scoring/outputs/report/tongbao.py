@@ -54,7 +54,7 @@ def context(report: Report, issue: Issue) -> dict[str, Any]:
         "title": f"关于{when}{subject}工作考核结果的通报" + ("（草稿）" if data["cycle"]["draft"] else ""),
         "opening": [f"根据《{meta['standard_title']}》，{issue.issuer}组织对{when}各单位{subject}工作进行了考核。"
                     "现将考核结果通报如下："],
-        "overview": overview(data, when),
+        "overview": overview(data, when, len(gate_failed(report))),
         "praise": praise(data),
         "criticism": criticism(report, meta["as_of"]),
         "problems": problems(data),
@@ -66,14 +66,17 @@ def context(report: Report, issue: Issue) -> dict[str, Any]:
     }
 
 
-def overview(data: dict[str, Any], when: str) -> list[str]:
+def overview(data: dict[str, Any], when: str, gated: int = 0) -> list[str]:
+    """`gated`: units placed as failed by a stage gate (criteria with parts), counted apart from vetoes."""
     summary = data["summary"]
     sizes = listing([f"{g['name']}{g['units']}个" for g in data["group_summary"]])
     grades = "，".join(f"{g['name']}{g['count']}个" for g in summary["grades"])
     first = (f"{when}共有{summary['units']}个单位参加考核，其中{sizes}。参评单位平均得分{summary['average_score']}分；"
              f"考核等次评定为{grades}。")
-    if summary["vetoed"]:
-        first += f"其中{summary['vetoed']}个单位因存在一票否决情形，考核等次直接确定为不合格。"
+    if summary["vetoed"] - gated:
+        first += f"其中{summary['vetoed'] - gated}个单位因存在一票否决情形，考核等次直接确定为不合格。"
+    if gated:
+        first += f"{gated}个单位经判定为不合格。"
     averages = listing([f"{g['name']}平均{g['average_score']}分" for g in data["group_summary"]])
     weakest = sorted(summary["dimensions"], key=lambda d: Decimal(d["rate"]))[:2]
     second = (f"分组看，{averages}。从各方面得分率看，"
@@ -121,7 +124,24 @@ def veto_reason(report: Report, unit: str) -> str:
     veto = label("kind_veto", report.data["meta"]["lang"])
     for rec in report.scan.records:
         if rec.unit == unit:
-            return "；".join(line[title] for line in rec.lines if line[kind] == veto)
+            # A veto node's line and its part's veto stage line name the same rule: once.
+            return "；".join(dict.fromkeys(line[title] for line in rec.lines if line[kind] == veto))
+    return ""
+
+
+def gate_failed(report: Report) -> list[dict[str, Any]]:
+    """Ranking rows placed as failed by a stage gate (低于60分判定为不合格), not by a veto."""
+    rows = [r for g in report.data["groups"] for r in g["rows"]]
+    return [r for r in rows if r["veto"] and not veto_reason(report, r["unit"]) and gate_reason(report, r["unit"])]
+
+
+def gate_reason(report: Report, unit: str) -> str:
+    """The notes of the stage gates that judged the unit's parts 不合格 (criteria with parts only)."""
+    kind, note = LINE_FIELDS.index("lines_kind"), LINE_FIELDS.index("note")
+    failed = label("kind_gate_fail", report.data["meta"]["lang"])
+    for rec in report.scan.records:
+        if rec.unit == unit:
+            return "；".join(line[note] for line in rec.lines if line[kind] == failed)
     return ""
 
 
@@ -130,10 +150,15 @@ def criticism(report: Report, as_of: str) -> list[str]:
     rows = [r for g in data["groups"] for r in g["rows"]]
     worst_grade = data["summary"]["grades"][-1]["code"]
     out = []
-    vetoed = [r for r in rows if r["veto"]]
+    # With parts, a unit is also placed as failed when a stage gate judged it 不合格 (低于60分): no veto line.
+    gated = gate_failed(report)
+    vetoed = [r for r in rows if r["veto"] and r not in gated]
     if vetoed:
         reasons = [f"{r['name']}（{veto_reason(report, r['unit']) or '一票否决'}）" for r in vetoed]
         out.append(f"以下{len(vetoed)}个单位存在一票否决情形，考核等次确定为不合格：{listing(reasons)}。")
+    if gated:
+        reasons = [f"{r['name']}（{gate_reason(report, r['unit'])}）" for r in gated]
+        out.append(f"以下{len(gated)}个单位经判定为不合格：{listing(reasons)}。")
     failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"]]
     if failed:
         out.append(f"以下{len(failed)}个单位考核得分未达到合格标准，考核等次为不合格："
