@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
@@ -22,7 +23,9 @@ KEYWORDS = {"_": None, "N_": None}
 
 def marked_messages() -> set[str]:
     """Every message id in the code, found the way `pybabel extract` finds them (see scoring/locale/README.md)."""
-    found = extract_from_dir(str(ROOT / "scoring"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    with (ROOT / "scoring" / "locale" / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    found = extract_from_dir(str(ROOT), method_map=method_map, options_map=options_map, keywords=KEYWORDS)
     return {message for _file, _line, message, _comments, _context in found if isinstance(message, str) and message}
 
 

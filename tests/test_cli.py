@@ -37,8 +37,8 @@ def count(ws, table: str) -> int:
 
 
 def problem_lines(text: str) -> list[str]:
-    """The FILE:ROW: column: reason lines of an error, without click's `Error: ` prefix."""
-    return [line.removeprefix("Error: ") for line in text.splitlines() if re.match(r"^(Error: )?\S+:\d+: ", line)]
+    """The FILE:ROW: column: reason lines of an error, without click's `错误：` (`Error: `) prefix."""
+    return [re.sub(r"^(Error: |错误：)", "", line) for line in text.splitlines() if re.match(r"^(Error: |错误：)?\S+:\d+: ", line)]
 
 
 # ---------------------------------------------------------------- workspace and periods

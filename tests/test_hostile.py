@@ -88,7 +88,7 @@ for line in sys.stdin:
     os.chdir(case["cwd"])
     reset_peak()
     started = time.monotonic()
-    result = CliRunner().invoke(cli, case["argv"], env={"SCORING_DB": None, "SCORING_LANG": None,
+    result = CliRunner().invoke(cli, case["argv"], env={"SCORING_DB": None, "SCORING_LANG": "en",
                                                          "SCORING_USER": "pytest"})
     stderr = result.stderr
     if result.exc_info and not isinstance(result.exception, SystemExit):
@@ -116,6 +116,8 @@ def scoring(*args: object, cwd: Path, timeout: float) -> Outcome:
     """Run `scoring ARGS` in a fresh interpreter; a command still running after `timeout` is killed."""
     env = {k: v for k, v in os.environ.items() if k not in ("SCORING_DB", "SCORING_LANG")}
     env["SCORING_USER"] = "pytest"
+    env["SCORING_LANG"] = "en"  # the reasons expected below are the English texts (the Chinese: test_cli, test_words)
+    env["SCORING_LANG"] = "en"  # the expected reasons below are the English texts (Chinese ones: test_cli, test_words)
     started = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-c", CHILD, *map(str, args)], cwd=cwd, env=env, capture_output=True,

@@ -9,6 +9,7 @@ import click
 
 from scoring import __version__
 from scoring.cli.common import choose_lang
+from scoring.cli.speak import speak
 from scoring.i18n import LANGS
 from scoring.cli import codes, cycle, demo, imports, register, report, results, web, workspace
 
@@ -33,3 +34,4 @@ def cli() -> None:
 
 for module in (workspace, imports, results, register, report, demo, web, cycle, codes):
     module.register(cli)
+speak(cli)  # last, so every command registered above shows its help in the user's language
