@@ -117,7 +117,6 @@ def scoring(*args: object, cwd: Path, timeout: float) -> Outcome:
     env = {k: v for k, v in os.environ.items() if k not in ("SCORING_DB", "SCORING_LANG")}
     env["SCORING_USER"] = "pytest"
     env["SCORING_LANG"] = "en"  # the reasons expected below are the English texts (the Chinese: test_cli, test_words)
-    env["SCORING_LANG"] = "en"  # the expected reasons below are the English texts (Chinese ones: test_cli, test_words)
     started = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-c", CHILD, *map(str, args)], cwd=cwd, env=env, capture_output=True,
