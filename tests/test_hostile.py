@@ -88,7 +88,7 @@ for line in sys.stdin:
     os.chdir(case["cwd"])
     reset_peak()
     started = time.monotonic()
-    result = CliRunner().invoke(cli, case["argv"], env={"SCORING_DB": None, "SCORING_LANG": "en",
+    result = CliRunner().invoke(cli, case["argv"], env={"SCORING_DB": None, "SCORING_LANG": None,
                                                          "SCORING_USER": "pytest"})
     stderr = result.stderr
     if result.exc_info and not isinstance(result.exception, SystemExit):
@@ -116,7 +116,6 @@ def scoring(*args: object, cwd: Path, timeout: float) -> Outcome:
     """Run `scoring ARGS` in a fresh interpreter; a command still running after `timeout` is killed."""
     env = {k: v for k, v in os.environ.items() if k not in ("SCORING_DB", "SCORING_LANG")}
     env["SCORING_USER"] = "pytest"
-    env["SCORING_LANG"] = "en"  # the reasons expected below are the English texts (the Chinese: test_cli, test_words)
     started = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-c", CHILD, *map(str, args)], cwd=cwd, env=env, capture_output=True,
@@ -188,7 +187,7 @@ def snapshot(db: Path) -> tuple[str, str]:
 # ------------------------------------------------------------------ the cases
 
 # file -> what the one-line reasons must say (one pattern per expected line, in order; the first
-# line is prefixed "Error: " by click). Files named std-* are standards: a *.rules.yml joins the
+# line is prefixed "错误：" by click). Files named std-* are standards: a *.rules.yml joins the
 # exported default standard's rules, a *.criteria.yml replaces its criteria.yml.
 EXPECTED: dict[str, list[str]] = {
     # CSV
@@ -426,8 +425,8 @@ def _run_case(workers: Workers, name: str, source: Path, template: Path, root: P
         outcome = workers.run("criteria", "check", standard, cwd=folder)
         # The same standard offered to a workspace: refused the same way, nothing recorded.
         used = workers.run("criteria", "use", standard, "--db", db, cwd=folder)
-        checked = [line.removeprefix("Error: ") for line in outcome.lines[1:]]
-        if (used.code, [line.removeprefix("Error: ") for line in used.lines]) != (outcome.code, checked):
+        checked = [line.removeprefix("错误：") for line in outcome.lines[1:]]
+        if (used.code, [line.removeprefix("错误：") for line in used.lines]) != (outcome.code, checked):
             outcome.stderr += "\n--- criteria use said otherwise:\n" + used.stderr
     else:
         kind = "survey-issued" if name.startswith("survey-issued") else name.split("-", 1)[0]
@@ -477,10 +476,10 @@ def test_hostile_input_is_refused_plainly(cases, name):
     assert "Traceback" not in out.stderr, report
     lines = out.lines
     if name.startswith("std-"):
-        assert lines[0] == "Error: the standard has problems:", report
+        assert lines[0] == "错误：评分标准有以下问题：", report
         lines = lines[1:]
     else:
-        lines[0] = lines[0].removeprefix("Error: ")
+        lines[0] = lines[0].removeprefix("错误：")
     # One line per problem, each saying what and where, in order.
     assert len(lines) == len(EXPECTED[name]), report
     for line, pattern in zip(lines, EXPECTED[name]):

@@ -543,7 +543,7 @@ def test_department_marks_an_item_rectified_with_a_photo(app):
     assert Browser(app, "dept2").get(f"/evidence/{sha}").status_code == 403  # another unit's photo
     # The lifecycle is the register's: an item cannot go back to in progress once rectified.
     again = browser.post(f"/unit/D005/rectifications/{item}", {"status": "in_progress"}, follow_redirects=True)
-    assert "rectified: it can move to" in again.text
+    assert f"{item} 当前为已整改：只能变更为重新整改、已销号，不能变更为整改中" in again.text
 
 
 def test_department_scorecard_explains_every_deduction(browsers):
@@ -602,7 +602,7 @@ def test_admin_manages_users_and_periods(app):
     assert response.status_code == 302
     assert Browser(app).login("d9", "dept9-pass").status_code == 302
     short = admin.post("/admin/users", {"name": "d10", "role": "leader", "password": "short"})
-    assert short.status_code == 400 and "at least 8" in short.text
+    assert short.status_code == 400 and "密码至少需要 8 个字符" in short.text
     assert admin.post("/admin/users/admin", {"action": "disable"}, follow_redirects=True).status_code == 200
     assert query(app, "select active from users where name = 'admin'")[0]["active"] == 1
     assert admin.post("/admin/periods", {"codes": "2027H1"}).status_code == 302
@@ -617,7 +617,7 @@ def test_scoring_serve_answers_on_loopback(demo_db, tmp_path):
             page = response.read().decode()
             assert response.status == 200 and "登录" in page
             assert "HttpOnly" in response.headers["Set-Cookie"]
-    assert "serving" in log.read_text()
+    assert "的网页服务：http://127.0.0.1:" in log.read_text()
 
 
 # ---------------------------------------------------------------- the `scoring user` commands
@@ -636,10 +636,10 @@ def test_user_commands(demo_db, tmp_path):
 
     invoke("user", "add", "wang", "--role", "inspector", input="secret-123\n")
     invoke("user", "add", "jy", "--role", "department", "--unit", "D001", input="secret-123\n")
-    assert "unknown unit" in invoke("user", "add", "x", "--role", "department", "--unit", "Z9", input="secret-123\n",
-                                    code=2).output
-    assert "exists" in invoke("user", "add", "wang", "--role", "leader", input="secret-123\n", code=2).output
-    assert "at least 8" in invoke("user", "add", "y", "--role", "leader", input="short\n", code=2).output
+    assert "单位「Z9」不在单位名单中" in invoke("user", "add", "x", "--role", "department", "--unit", "Z9",
+                                           input="secret-123\n", code=2).output
+    assert "用户「wang」已存在" in invoke("user", "add", "wang", "--role", "leader", input="secret-123\n", code=2).output
+    assert "密码至少需要 8 个字符" in invoke("user", "add", "y", "--role", "leader", input="short\n", code=2).output
     invoke("user", "passwd", "wang", input="another-456\n")
     invoke("user", "disable", "wang")
     listed = json.loads(invoke("user", "list", "--format", "json").stdout)

@@ -17,6 +17,7 @@ from scoring.engine.backends import Backend, backend
 from scoring.engine.runner import RunError, documents, period_of, score_all
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
+from scoring.i18n import _
 
 # Lists inside a scorecard document whose items carry a key: changes are named by it, not by position.
 _ITEM_KEYS = ("code", "id", "rule")
@@ -60,18 +61,21 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
     period = period_of(store, period_code)
     run = store.run(run_id)
     if run is None:
-        raise RunError(f"no run {run_id} in this workspace")
+        raise RunError(_("no run {run} in this workspace", run=run_id))
     if run["period"] != period.code:
-        raise RunError(f"run {run_id} scored period {run['period']}, not {period.code}")
+        raise RunError(_("run {run} scored period {scored}, not {period}", run=run_id, scored=run["period"],
+                         period=period.code))
     files = store.standard_files(run["standard_hash"])
     if files is None:
-        raise RunError(f"run {run_id}: the texts of its standard ({run['standard_hash'][:12]}) are not in this "
-                       f"workspace, so it cannot be recomputed; `scoring doctor` lists such runs")
+        raise RunError(_("run {run}: the texts of its standard ({hash}) are not in this "
+                         "workspace, so it cannot be recomputed; `scoring doctor` lists such runs", run=run_id,
+                         hash=run["standard_hash"][:12]))
     standard = load_from_files(files)
     engine = backend(engine_name)
     if standard.content_hash != run["standard_hash"]:
-        raise RunError(f"run {run_id}: its recorded standard texts hash to {standard.content_hash[:12]}, not to the "
-                       f"{run['standard_hash'][:12]} the run names; the workspace has been altered")
+        raise RunError(_("run {run}: its recorded standard texts hash to {found}, not to the "
+                         "{named} the run names; the workspace has been altered", run=run_id,
+                         found=standard.content_hash[:12], named=run["standard_hash"][:12]))
     with store.snapshot():  # the stored run and the inputs, as of one moment
         stored = {doc["unit"]: doc for doc in store.run_documents(run_id)}
         scores = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress, engine)

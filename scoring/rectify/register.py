@@ -17,6 +17,7 @@ from scoring.inputs.models import RectificationUpdateRow
 from scoring.inputs.readers import ReadError, read_records
 from scoring.rectify.items import DONE, STATUSES, WITHDRAWN, days_late
 from scoring.store import Store
+from scoring.i18n import _, current_lang, status_name
 
 UPDATE_HEADERS = {"编号": "id", "整改事项编号": "id", "状态": "status", "整改状态": "status", "说明": "note",
                   "整改情况": "note", "佐证": "evidence", "日期": "date"}
@@ -79,16 +80,19 @@ def assign_owner(store: Store, item_id: str, person: str) -> dict[str, Any]:
 def show_item(store: Store, item_id: str) -> dict[str, Any]:
     rows = store.rectifications("id = ?", [item_id])
     if not rows:
-        raise RegisterError(f"no rectification item {item_id!r}; see `scoring rectify list`")
+        raise RegisterError(_("no rectification item {value!r}; see `scoring rectify list`", value=item_id))
     return {**rows[0], "history": store.rectification_history(item_id)}
 
 
 def check_transition(item_id: str, current: str, status: str) -> None:
     allowed = TRANSITIONS[current]
     if current == WITHDRAWN:
-        raise RegisterError(f"{item_id} 已撤销（其问题记录已撤回），不能再变更状态")
+        raise RegisterError(_("{item} is withdrawn (its finding was withdrawn); its status cannot change", item=item_id))
     if status not in allowed:
-        raise RegisterError(f"{item_id} is {current}: it can move to {', '.join(sorted(allowed))}, not {status}")
+        raise RegisterError(_("{item} is {current}: it can move to {allowed}, not {status}", item=item_id,
+                              current=status_name(current, current_lang()), status=status_name(status, current_lang()),
+                              allowed=(", " if current_lang() == "en" else "、").join(
+                                  status_name(s, current_lang()) for s in sorted(allowed))))
 
 
 def import_updates(store: Store, path: Path, encoding: str | None = None) -> int:
