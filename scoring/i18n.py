@@ -28,6 +28,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "scoring"
 CATALOGS = {"zh": "zh_CN", "en": "en"}
 _chosen: ContextVar[str | None] = ContextVar("scoring_lang", default=None)
+_surface: ContextVar[str] = ContextVar("scoring_surface", default="cli")
 
 
 def current_lang() -> str:
@@ -39,6 +40,23 @@ def current_lang() -> str:
 def use_lang(lang: str | None) -> None:
     """Speak `lang` from now on in this thread or task (a CLI command, a web request)."""
     _chosen.set(lang if lang in LANGS else None)
+
+
+def use_surface(surface: str) -> None:
+    """'web' while a web request runs (its messages say which page to use), else 'cli' (which command)."""
+    _surface.set(surface if surface in ("cli", "web") else "cli")
+
+
+def surface(cli: str, web: str) -> str:
+    """Of a message's two ids, the one for where it is read: a command for the CLI, a page in the web app.
+    Write both as N_(…) so the catalogs have them, and say them with `said`."""
+    return web if _surface.get() == "web" else cli
+
+
+def said(cli: str, web: str, **values: Any) -> str:
+    """`_` of the message for where it is read: `said(N_("… `scoring import units FILE`"), N_("… Import files page"))`
+    (not `_(surface(…))`: Babel does not extract messages nested in a marked call)."""
+    return _(surface(cli, web), **values)
 
 
 @functools.cache

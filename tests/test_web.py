@@ -406,7 +406,7 @@ def test_inspector_enters_findings_validated_by_the_importer(app):
     ({"date": "2025-03-01"}, "date", "不在考核周期"),
     ({"code": "CONTENT_STAL"}, "code", "是否应为「CONTENT_STALE」？"),
     ({"code": "NOT_DISCLOSED"}, "indicator", "须填写所涉及的指标"),
-    ({"count": "0"}, "count", "greater than or equal to 1"),
+    ({"count": "0"}, "count", "数量不能小于 1"),
     ({"period": "2031"}, "period", "尚未设立"),
 ])
 def test_invalid_findings_are_refused_with_the_importers_message(app, values, field, message):

@@ -22,7 +22,7 @@ from scoring.rectify.items import add_workdays
 from scoring.standard import Standard
 from scoring.store import Store, now
 from scoring.store.lifecycle import FINAL, LOCKED, OPEN, PUBLICISED, SCORED, set_state, state_name, state_of
-from scoring.i18n import _
+from scoring.i18n import N_, _, said
 
 DEFAULT_WINDOW = 5  # working days of 公示
 
@@ -37,7 +37,8 @@ def publish(store: Store, period: str, days: int = DEFAULT_WINDOW, today: date |
     with store.transaction():
         state = state_of(store, code)
         if state["state"] != SCORED:
-            hint = _("; score it first: scoring run --period {period}", period=code) if state["state"] == OPEN else ""
+            hint = said(N_("; score it first: scoring run --period {period}"), N_("; score it first on the Score page"),
+                     period=code) if state["state"] == OPEN else ""
             raise CycleError(_("period {period} is {state} and cannot be publicised{hint}", period=code,
                                state=state_name(state["state"]), hint=hint))
         if days < 1:
@@ -54,7 +55,8 @@ def finalise(store: Store, period: str, today: date | None = None, early: bool =
     with store.transaction():
         state = state_of(store, code)
         if state["state"] != PUBLICISED:
-            hint = _("; publicise it first: scoring period publish {period}", period=code) if state["state"] == SCORED else ""
+            hint = said(N_("; publicise it first: scoring period publish {period}"),
+                             N_("; publicise it first on the Periods page"), period=code) if state["state"] == SCORED else ""
             raise CycleError(_("period {period} is {state} and cannot be made final{hint}", period=code,
                                state=state_name(state["state"]), hint=hint))
         if not early and (today or date.today()).isoformat() <= state["review_ends"]:
@@ -62,8 +64,10 @@ def finalise(store: Store, period: str, today: date | None = None, early: bool =
                                "(add --early if it must be sooner)", period=code, ends=state["review_ends"]))
         pending = store.query("select id from appeals where period = ? and status = 'pending' order by id", [code])
         if pending:
-            raise CycleError(_("{period} has {count} appeal(s) not yet answered ({ids}); answer them first "
-                               "(scoring appeal decide)", period=code, count=len(pending),
+            raise CycleError(said(N_("{period} has {count} appeal(s) not yet answered ({ids}); answer them first "
+                                          "(scoring appeal decide)"),
+                                       N_("{period} has {count} appeal(s) not yet answered ({ids}); answer them first "
+                                          "on the Appeals page"), period=code, count=len(pending),
                                ids=", ".join(str(p["id"]) for p in pending)))
         run = store.latest_run(code)["id"]
         set_state(store, code, FINAL, run, state["review_ends"], state["window_days"])
@@ -122,7 +126,8 @@ def file_appeal(store: Store, period: str, unit: str, reason: str, finding: str 
 def show_appeal(store: Store, ident: int) -> dict[str, Any]:
     rows = store.query("select * from appeals where id = ?", [ident])
     if not rows:
-        raise CycleError(_("no appeal {id}; see scoring appeal list", id=ident))
+        raise CycleError(said(N_("no appeal {id}; see scoring appeal list"), N_("no appeal {id}; see the Appeals page"),
+                           id=ident))
     return rows[0]
 
 

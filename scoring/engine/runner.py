@@ -27,7 +27,7 @@ from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
 from scoring.engine.tally import UnitScore
-from scoring.i18n import _
+from scoring.i18n import N_, _, said
 
 __all__ = ["RunError", "RunSummary", "Rescore", "period_of", "score_unit", "score_all", "documents",
            "run_period", "rescore_unit"]
@@ -56,8 +56,10 @@ def period_of(store: Store, code: str) -> Period:
     period = parse_period(code)
     if store.period(period.code) is None:
         known = ", ".join(store.period_codes()) or "none yet"
-        raise RunError(_("period {period} is not in this workspace (known: {known}); "
-                         "add it with `scoring period add {period}`", period=period.code, known=known))
+        raise RunError(said(N_("period {period} is not in this workspace (known: {known}); "
+                                    "add it with `scoring period add {period}`"),
+                                 N_("period {period} is not in this workspace (known: {known}); "
+                                    "add it on the Periods page"), period=period.code, known=known))
     return period
 
 
@@ -113,7 +115,8 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     as_of = as_of or period.end
     counted = store.execute("select count(*) from units").fetchone()[0]  # sizes the pool; the codes are read below
     if not counted:
-        raise RunError(_("no units in this workspace: import them with `scoring import units FILE`"))
+        raise RunError(said(N_("no units in this workspace: import them with `scoring import units FILE`"),
+                                 N_("no units in this workspace: import the unit list on the Import files page")))
     workers = 1 if str(store.path) == ":memory:" else workers_for(workers, counted)  # workers open the file
     engine = backend(engine_name)
     # The base run is read before the lock: a run committed meanwhile is only a staler base (fingerprints

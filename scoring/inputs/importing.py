@@ -25,6 +25,7 @@ from scoring.inputs.objects import object_kind_problem, object_problem, workspac
 from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
+from scoring.inputs.reasons import reason
 from scoring.inputs.readers import ReadError, read_records
 from scoring.store.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
@@ -397,7 +398,7 @@ def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict
     try:
         row = model.model_validate(_present(raw))
     except ValidationError as exc:
-        problems = [(".".join(str(p) for p in err["loc"]) or "row", err["msg"].removeprefix("Value error, "))
+        problems = [(".".join(str(p) for p in err["loc"]) or "row", reason(err, HEADERS.get(kind)))
                     for err in exc.errors(include_url=False)]
         return problems + raw_name_problems(kind, raw, names, {column for column, _ in problems}), None
     return reference_problems(kind, row, names), row

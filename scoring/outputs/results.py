@@ -6,7 +6,7 @@ from typing import Any
 
 from scoring.store import Store
 from scoring.store.lifecycle import state_of
-from scoring.i18n import _
+from scoring.i18n import N_, _, said
 
 
 class NoRunError(LookupError):
@@ -21,7 +21,8 @@ def run_for(store: Store, period: str, run: int | None = None) -> dict[str, Any]
         if run:
             raise NoRunError(_("no run {run} of period {period}: score it with `scoring run --period {period}`", run=run,
                                period=period))
-        raise NoRunError(_("no run of {period} yet: score it with `scoring run --period {period}`", period=period))
+        raise NoRunError(said(N_("no run of {period} yet: score it with `scoring run --period {period}`"),
+                                   N_("no run of {period} yet: score it on the Score page"), period=period))
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from scoring.i18n import _, current_lang
+from scoring.i18n import N_, _, current_lang, said
 
 # The store is passed in, never imported: scoring.store.database calls check_unlocked where it writes.
 Store = Any
@@ -47,9 +47,13 @@ def locked_periods(store: Store, periods: Iterable[str]) -> dict[str, str]:
 
 
 def locked_message(period: str, state: str) -> str:
-    return _("period {period} is {state}: all its inputs (findings, self-assessments, surveys, metrics …) are locked "
-             "and cannot be imported or changed. During 公示, object with an appeal (scoring appeal add); to correct "
-             "them, an admin reopens the period giving the reason: scoring period reopen {period} --reason REASON",
+    return said(N_("period {period} is {state}: all its inputs (findings, self-assessments, surveys, metrics …) "
+                        "are locked and cannot be imported or changed. During 公示, object with an appeal "
+                        "(scoring appeal add); to correct them, an admin reopens the period giving the reason: "
+                        "scoring period reopen {period} --reason REASON"),
+                     N_("period {period} is {state}: all its inputs (findings, self-assessments, surveys, metrics …) "
+                        "are locked and cannot be imported or changed. During 公示, object with an appeal on the "
+                        "unit's scorecard page; to correct them, an admin reopens the period giving the reason"),
              period=period, state=state_name(state))
 
 

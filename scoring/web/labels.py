@@ -147,7 +147,7 @@ LABELS = label_table(
     NP_("web.recent_runs", "Recent runs"),
     NP_("web.units", "Units"),
     NP_("web.created_at", "At"),
-    NP_("web.import_hint", "The same checks as `scoring import`: any invalid row and nothing is written; every problem is listed by row."),
+    NP_("web.import_hint", "Each file is checked whole: any invalid row and nothing is written; every problem is listed by row."),
     NP_("web.input_kind", "Kind"),
     NP_("web.file", "File (CSV, XLSX, JSON)"),
     NP_("web.kind_units", "Units"),
