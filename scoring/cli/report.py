@@ -15,6 +15,7 @@ from scoring.outputs.report.clock import ISSUER_SETTING, ZoneProblem, office_zon
 from scoring.outputs.report.docx import TemplateProblem
 from scoring.outputs.report.pdf import PdfUnavailable, print_pdf
 from scoring.outputs.report.tongbao import DEFAULT_ISSUER
+from scoring.store.settings import NUMBER_PREFIX_SETTING
 from scoring.i18n import _, pick
 from scoring.outputs.report.cards import type_name
 from scoring.outputs.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
@@ -100,8 +101,11 @@ def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_nu
         if previous is not None:
             run_for(store, previous)  # a clear error now, not a half-written report
         selection = chosen(store, period, run_id, units, groups)
-        issue = Issue(issuer or store.get_setting(ISSUER_SETTING) or DEFAULT_ISSUER, doc_number,
-                      issued.date() if issued else today(office_zone(store)),
+        day = issued.date() if issued else today(office_zone(store))
+        prefix = store.get_setting(NUMBER_PREFIX_SETTING)
+        if not doc_number and prefix:  # 市政公开〔2026〕　号: the office writes the number in
+            doc_number = f"{prefix}〔{day.year}〕\u3000号"
+        issue = Issue(issuer or store.get_setting(ISSUER_SETTING) or DEFAULT_ISSUER, doc_number, day,
                       rectify_by=rectify_by.date() if rectify_by else None)
         with progress_bar(report_steps(store, period, run_id), _("report")) as bar:
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
