@@ -133,7 +133,7 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
         problems += [p for p in (object_problem(row.object, row.unit, names.objects),) if p]
     if kind == "findings":
         problems += _finding_problems(row, names)
-    elif kind == "self-assessments" and row.indicator not in names.standard.indicators:
+    elif kind == "self-assessments" and names.standard.indicator_words.code(row.indicator) is None:
         problems.append(("indicator", _unknown_indicator(row.indicator, names)))
     elif kind == "records":
         problems += _record_problems(row, names)
@@ -168,7 +168,9 @@ def _unit_problem(unit: str, names: Names) -> tuple[str, str] | None:
 
 
 def _unknown_indicator(indicator: str, names: Names) -> str:
-    return _("unknown indicator {value!r}{hint}", value=indicator, hint=suggest(indicator, names.standard.indicators))
+    words = names.standard.indicator_words  # a Chinese name is answered with the nearest Chinese name
+    hint = words.hint(indicator) if has_chinese(indicator) else suggest(indicator, names.standard.indicators)
+    return _("unknown indicator {value!r}{hint}", value=indicator, hint=hint)
 
 
 def _period_problem(period: str, names: Names) -> tuple[str, str] | None:
@@ -205,12 +207,13 @@ def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
     if unknown:
         return [unknown]
     code = names.standard.criteria.finding_codes[names.standard.finding_code_words.code(row.code)]
+    indicator = names.standard.indicator_words.code(row.indicator) if row.indicator else None  # 办事服务“七公开” is C3
     if code.indicator == "given":
         if not row.indicator:
             return [("indicator", _("finding {code} needs the indicator it concerns (for example C3)", code=row.code))]
-        if row.indicator not in names.standard.indicators:
+        if indicator is None:
             return [("indicator", _unknown_indicator(row.indicator, names))]
-    elif row.indicator and row.indicator != code.indicator:
+    elif row.indicator and indicator != code.indicator:
         if code.indicator:
             return [("indicator", _("finding {code} always concerns {indicator}; leave the column empty or write "
                                     "{indicator}", code=row.code, indicator=code.indicator))]
@@ -237,11 +240,13 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
     elif kind == "findings":
         data["code"] = standard.finding_code_words.code(row.code)  # 内容陈旧、更新不及时 as CONTENT_STALE
         code = standard.criteria.finding_codes[data["code"]]
-        data["indicator"] = row.indicator if code.indicator == "given" else code.indicator
+        data["indicator"] = standard.indicator_words.code(row.indicator) if code.indicator == "given" else code.indicator
         data["date"] = row.date.isoformat()
         data["corrected_on_spot"] = int(row.corrected_on_spot)
         if not data["id"]:
             data["id"] = _content_id(data)
+    elif kind == "self-assessments":
+        data["indicator"] = standard.indicator_words.code(row.indicator)  # by code or by its Chinese name
     elif kind == "metrics":
         data["value"] = format(row.value.normalize(), "f")
     elif kind == "records":
