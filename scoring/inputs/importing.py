@@ -150,12 +150,13 @@ def _record_problems(row: Row, names: Names) -> list[tuple[str, str]]:
     criteria = names.standard.criteria
     problems = []
     if row.kind not in criteria.record_kinds:
-        problems.append(("kind", f"unknown record kind {row.kind!r}{suggest(row.kind, criteria.record_kinds)} "
-                                 f"(known: {', '.join(criteria.record_kinds) or 'none: the standard declares no record_kinds'})"))
+        problems.append(("kind", _("unknown record kind {value!r}{hint} (known: {known})", value=row.kind,
+                                   hint=suggest(row.kind, criteria.record_kinds),
+                                   known=", ".join(criteria.record_kinds) or _("none: the standard declares no record_kinds"))))
     if row.column_type and row.column_type not in criteria.column_types:
-        problems.append(("column_type", f"unknown column type {row.column_type!r}"
-                                        f"{suggest(row.column_type, criteria.column_types)} "
-                                        f"(known: {', '.join(criteria.column_types) or 'none'})"))
+        problems.append(("column_type", _("unknown column type {value!r}{hint} (known: {known})", value=row.column_type,
+                                          hint=suggest(row.column_type, criteria.column_types),
+                                          known=", ".join(criteria.column_types) or _("none"))))
     return problems
 
 

@@ -18,6 +18,7 @@ from scoring.inputs.readers import ReadError, read_records
 from scoring.rectify.items import DONE, STATUSES, WITHDRAWN, days_late
 from scoring.store import Store
 from scoring.i18n import _, current_lang, status_name
+from scoring.inputs.reasons import reason
 
 UPDATE_HEADERS = {"编号": "id", "整改事项编号": "id", "状态": "status", "整改状态": "status", "说明": "note",
                   "整改情况": "note", "佐证": "evidence", "日期": "date"}
@@ -107,12 +108,13 @@ def import_updates(store: Store, path: Path, encoding: str | None = None) -> int
                 row = RectificationUpdateRow.model_validate({k: v for k, v in raw.items() if v is not None})
             except ValidationError as exc:
                 problems += [f"{path.name}:{number}: {'.'.join(map(str, e['loc'])) or 'row'}: "
-                             f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors(include_url=False)]
+                             f"{reason(e, UPDATE_HEADERS)}" for e in exc.errors(include_url=False)]
                 continue
             if row.id not in current:
                 found = store.rectifications("id = ?", [row.id])
                 if not found:
-                    problems.append(f"{path.name}:{number}: id: no rectification item {row.id!r}")
+                    problems.append(f"{path.name}:{number}: id: " + _("no rectification item {value!r}; see "
+                                                                       "`scoring rectify list`", value=row.id))
                     continue
                 current[row.id] = found[0]["status"]
             try:
@@ -137,7 +139,7 @@ def import_updates(store: Store, path: Path, encoding: str | None = None) -> int
 
 def update_status(store: Store, item_id: str, status: str, note: str = "", evidence: str = "") -> dict[str, Any]:
     if status not in STATUSES:
-        raise RegisterError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        raise RegisterError(_("unknown status {value!r}; use one of {statuses}", value=status, statuses=", ".join(STATUSES)))
     with store.transaction():
         item = show_item(store, item_id)
         check_transition(item_id, item["status"], status)
