@@ -526,7 +526,7 @@ def test_a_big_file_imports_completely_with_flat_memory(template, tmp_path):
         print(f"\n{path.stat().st_size / 2**20:.1f} MB, {rows} rows: exit {out.code} in {out.seconds:.1f} s, "
               f"peak RSS {out.rss_mb:.0f} MB")
         assert out.code == 0, out.stderr
-        assert f"new {rows}" in out.stderr
+        assert f"新增 {rows}" in out.stderr
         conn = sqlite3.connect(db)
         assert conn.execute("select count(*) from findings where id like 'B-%'").fetchone()[0] == rows
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

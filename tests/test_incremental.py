@@ -57,12 +57,12 @@ def finding_csv(path: Path, rows: list[tuple]) -> Path:
 
 def test_an_unchanged_period_reuses_every_unit_and_a_new_finding_re_scores_only_its_unit(workspace, tmp_path):
     second = workspace.invoke("run", "--period", "2025")
-    assert "0 units scored afresh, 7 unchanged since run 1" in second.stderr
+    assert "0 个单位重新评分，7 个单位自第 1 次评分以来未变" in second.stderr
     assert stored(workspace.db, 2) == [row[:-1] + (row[-1],) for row in stored(workspace.db, 1)]
     workspace.invoke("import", "findings", finding_csv(tmp_path / "f.csv", [("F-9001", "D002", 2025, "2025-05-02",
                                                                              "CONTENT_STALE", 2, "否")]))
     third = workspace.invoke("run", "--period", "2025")
-    assert "1 units scored afresh, 6 unchanged since run 2" in third.stderr
+    assert "1 个单位重新评分，6 个单位自第 2 次评分以来未变" in third.stderr
     full = workspace.invoke("run", "--period", "2025", "--full")
     assert "unchanged" not in full.stderr
     assert stored(workspace.db, 3) == stored(workspace.db, 4)
@@ -71,11 +71,11 @@ def test_an_unchanged_period_reuses_every_unit_and_a_new_finding_re_scores_only_
 
 def test_a_run_of_another_as_of_date_or_engine_re_scores_every_unit(workspace):
     moved = workspace.invoke("run", "--period", "2025", "--as-of", "2025-11-30")
-    assert "7 units scored afresh, 0 unchanged" in moved.stderr
+    assert "7 个单位重新评分，0 个单位" in moved.stderr
     for engine in ENGINES:
         workspace.invoke("run", "--period", "2025", "--engine", engine)
     again = workspace.invoke("run", "--period", "2025", "--engine", ENGINES[-1])
-    assert "0 units scored afresh, 7 unchanged" in again.stderr
+    assert "0 个单位重新评分，7 个单位" in again.stderr
 
 
 @st.composite

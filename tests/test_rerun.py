@@ -62,20 +62,20 @@ def test_a_run_is_recomputed_with_its_own_standard_not_the_workspace_s(workspace
 
 
 def test_what_cannot_be_recomputed_is_refused_plainly(workspace):
-    assert "no run 9 in this workspace" in workspace.invoke("run", "--period", "2025", "--rerun", "9", code=2).stderr
-    assert "run 1 scored period 2025, not 2024" in workspace.invoke("run", "--period", "2024", "--rerun", "1",
+    assert "本工作区没有第 9 次评分" in workspace.invoke("run", "--period", "2025", "--rerun", "9", code=2).stderr
+    assert "第 1 次评分针对的是 2025，不是 2024" in workspace.invoke("run", "--period", "2024", "--rerun", "1",
                                                                     code=2).stderr
     usage = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--as-of", "2025-06-30", code=2).stderr
-    assert "leave out --as-of, --unit and --criteria" in usage
+    assert "请去掉 --as-of、--unit 和 --criteria" in usage
     conn = sqlite3.connect(workspace.db)
     conn.execute("update standards set files = replace(files, 'CONTENT_STALE', 'CONTENT_STALF')")
     conn.commit()
-    assert "the workspace has been altered" in workspace.invoke("run", "--period", "2025", "--rerun", "1",
+    assert "工作区已被改动" in workspace.invoke("run", "--period", "2025", "--rerun", "1",
                                                                 code=2).stderr
     conn.execute("delete from standards")
     conn.commit()
     conn.close()
-    assert "cannot be recomputed" in workspace.invoke("run", "--period", "2025", "--rerun", "1", code=2).stderr
+    assert "无法重新计算" in workspace.invoke("run", "--period", "2025", "--rerun", "1", code=2).stderr
 
 
 def test_compare_names_values_by_code_not_position():
@@ -131,7 +131,7 @@ def engine_of(db, run: int) -> tuple[str, str]:
 def test_a_run_records_its_engine_and_a_rerun_with_another_engine_says_so_and_is_identical(new_workspace):
     pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
     workspace = new_workspace().init("2024", "2025").import_example()
-    assert "(clips " in workspace.invoke("run", "--period", "2025", "--engine", "clips").stderr
+    assert "（clips " in workspace.invoke("run", "--period", "2025", "--engine", "clips").stderr
     assert engine_of(workspace.db, 1) == ("clips", metadata.version("clipspy"))
     lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--engine", "durable").stdout.splitlines()
     assert lines[0] == (f"run 1 was scored by clips {metadata.version('clipspy')}; recomputed by durable_rules "
@@ -162,7 +162,7 @@ def test_a_run_from_before_engines_could_be_chosen_reads_as_durable_rules(worksp
 def test_an_unknown_or_unavailable_engine_is_refused_plainly(workspace, monkeypatch):
     monkeypatch.setenv("SCORING_ENGINE", "jess")
     result = workspace.invoke("run", "--period", "2025", code=2)
-    assert "unknown engine 'jess' from $SCORING_ENGINE: choose one of auto, clips, durable" in result.stderr
+    assert "未知的评分引擎「jess」（$SCORING_ENGINE）：可选 auto, clips, durable" in result.stderr
     monkeypatch.delenv("SCORING_ENGINE")
     result = workspace.invoke("run", "--period", "2025", "--engine", "bogus", code=2)
     assert "bogus" in result.stderr
