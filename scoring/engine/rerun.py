@@ -43,13 +43,14 @@ class Rerun:
 
     def lines(self) -> list[str]:
         run = self.run
-        head = (f"run {run['id']} ({run['period']}, as of {run['as_of']}, {self.criteria}) recomputed from its "
-                f"recorded standard and the current inputs: ")
+        head = _("run {run} ({period}, as of {as_of}, {standard}) recomputed from its recorded standard and the "
+                 "current inputs: ", run=run["id"], period=run["period"], as_of=run["as_of"], standard=self.criteria)
         lines = [] if self.same_engine else [
-            f"run {run['id']} was scored by {_recorded(run)}; recomputed by {self.engine.label}, another engine"]
+            _("run {run} was scored by {recorded}; recomputed by {engine}, another engine", run=run["id"],
+              recorded=_recorded(run), engine=self.engine.label)]
         if self.identical:
-            return lines + [head + f"identical, {self.units} scorecards byte for byte"]
-        lines += [head + f"{len(self.changed)} of {self.units} units differ (old → new)"]
+            return lines + [head + _("identical, {units} scorecards byte for byte", units=self.units)]
+        lines += [head + _("{changed} of {units} units differ (old → new)", changed=len(self.changed), units=self.units)]
         for unit in sorted(self.changed):
             lines += [f"{unit}: {change}" for change in self.changed[unit]]
         return lines
@@ -83,9 +84,9 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
     result = Rerun(run, standard.label, len(set(stored) | set(fresh)), engine)
     for unit in sorted(set(stored) | set(fresh)):
         if unit not in fresh:
-            result.changed[unit] = [f"scored in run {run_id}, not scored now (no longer a unit of this workspace)"]
+            result.changed[unit] = [_("scored in run {run}, not scored now (no longer a unit of this workspace)", run=run_id)]
         elif unit not in stored:
-            result.changed[unit] = [f"not in run {run_id}, scored now (a unit added since)"]
+            result.changed[unit] = [_("not in run {run}, scored now (a unit added since)", run=run_id)]
         else:
             changes = compare(stored[unit], fresh[unit])
             if changes:
