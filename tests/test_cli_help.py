@@ -77,3 +77,17 @@ def test_a_mistyped_status_is_answered_in_chinese():
     shown = run("rectify", "list", "--status", "已整该", "--db", "/nonexistent/x.db")
     assert shown.exit_code == 2
     assert "不是 open, in_progress, rectified, verified, reopened, withdrawn 之一，也不是它们的中文名称" in shown.output
+
+
+def test_examples_keep_one_command_a_line_and_chinese_wraps_by_width():
+    shown = run("run", "--help").output
+    assert ("      scoring run --period 2025 --as-of 2025-12-31\n"
+            "      scoring run --period 2025 --full    # 全部单位重新评分\n") in shown
+    english = run("--lang", "en", "run", "--help").output
+    assert "      scoring run --period 2025 --full    # every unit scored afresh\n" in english
+    import unicodedata
+
+    described = run("report", "--help").output.split("选项:")[0]
+    width = lambda line: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)  # noqa: E731
+    assert "  排名报告：一个带图表的 HTML 文件" in described
+    assert max(width(line) for line in described.splitlines() if not line.startswith("      scoring")) <= 80

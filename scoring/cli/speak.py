@@ -14,6 +14,7 @@ click prints its own words ("Usage:", "No such option", …) through the standar
 from __future__ import annotations
 
 import inspect
+import re
 import unicodedata
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -58,14 +59,60 @@ def short_chinese(text: str, limit: int) -> str:
     return sentence + "…"
 
 
+def keep_examples(text: str) -> str:
+    """Indented paragraphs of several lines (the commands under Example:) marked \b: one command a line,
+    as written, not run together by click's rewrapping."""
+    out = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.strip("\n").split("\n")
+        indented = len(lines) > 1 and all(line.startswith(" ") for line in lines)
+        out.append("\b\n" + paragraph.strip("\n") if indented else paragraph)
+    return "\n\n".join(out)
+
+
+def wrap_chinese(text: str, width: int) -> str:
+    """Paragraphs of Chinese text broken into lines of at most `width` columns, each marked \b (kept as is
+    by click); indented paragraphs (examples) are left alone. A line breaks between Chinese characters or at a
+    space, never inside a Latin word or option, and never before closing punctuation."""
+    out = []
+    for paragraph in text.split("\n\n"):
+        if paragraph.lstrip("\n").startswith((" ", "\b")) or _width(paragraph) <= width:
+            out.append(paragraph)
+            continue
+        lines, line = [], ""
+        for token in re.findall(r"[!-~]+|\s|.", paragraph.replace("\n", "")):
+            if line and _width(line + token) > width and token not in CLOSING and not token.isspace():
+                lines.append(line.rstrip())
+                line = ""
+            if token.isspace() and not line:
+                continue
+            line += token
+        out.append("\b\n" + "\n".join(lines + [line.rstrip()]))
+    return "\n\n".join(out)
+
+
+CLOSING = set("，。；：、）」』》！？”’")
+
+
 def _up(thing: Any) -> Any:
     """The translated class's base: each spoken class is its base plus the methods below, never subclassed."""
     return super(type(thing), thing)
 
 
 def _format_help_text(self, ctx, formatter):
-    with _translated(self, "help"):
+    if not self.help:
+        return _up(self).format_help_text(ctx, formatter)
+    saved = self.help
+    text = keep_examples(translate(saved))
+    if current_lang() == "zh":
+        # click wraps at spaces and counts a Chinese character as one column: wrap by display width here and
+        # mark each paragraph \b so click keeps the lines as they are.
+        text = wrap_chinese(text, max(formatter.width - formatter.current_indent - 2, 20))
+    self.help = text
+    try:
         _up(self).format_help_text(ctx, formatter)
+    finally:
+        self.help = saved
 
 
 def _format_epilog(self, ctx, formatter):
