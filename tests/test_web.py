@@ -527,6 +527,16 @@ def test_department_completes_its_self_assessment(app):
     assert bad.status_code == 400 and "不是自评结论" in bad.text
 
 
+def test_a_refused_move_is_said_in_english_after_the_language_switch(app):
+    item = item_of(app, "D005")
+    browser = Browser(app, "dept")
+    assert browser.post(f"/unit/D005/rectifications/{item}", {"status": "rectified", "note": "已补齐"}).status_code == 302
+    browser.get("/lang/en?next=/")
+    again = browser.post(f"/unit/D005/rectifications/{item}", {"status": "in_progress"}, follow_redirects=True)
+    assert f"{item} is rectified: it can move to reopened, verified, not in progress" in again.text
+    assert "当前为" not in again.text
+
+
 def test_department_marks_an_item_rectified_with_a_photo(app):
     item = item_of(app, "D005")
     browser = Browser(app, "dept")
