@@ -207,7 +207,7 @@ EXPECTED: dict[str, list[str]] = {
     "findings-many-problems.csv": [
         r"findings-many-problems\.csv:2: unit: 单位「D999」不在单位名单中",
         r"findings-many-problems\.csv:3: date: 「2025-02-30」不是有效日期",
-        r"findings-many-problems\.csv:4: count: Input should be greater than or equal to 1",
+        r"findings-many-problems\.csv:4: count: 数量不能小于 1",
         r"findings-many-problems\.csv:4: corrected_on_spot: 「也许」不是“是”或“否”",
         r"findings-many-problems\.csv:4: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
         r"findings-many-problems\.csv:5: period: 考核周期「2031」尚未设立",
@@ -246,8 +246,7 @@ EXPECTED: dict[str, list[str]] = {
     "metrics-huge-exponent.csv": [
         r"metrics-huge-exponent\.csv:2: value: 「1e999999999」太大（整数部分最多 15 位）",
         r"metrics-huge-exponent\.csv:3: value: 「1e-999999999」的小数位超过 20 位"],
-    "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: Input should be less than or equal to "
-                                     r"10000000"],
+    "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: 发放份数不能大于 10000000"],
     # Standards
     "std-unknown-key.rules.yml": [
         r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: Field required",
