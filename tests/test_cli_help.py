@@ -36,7 +36,7 @@ def test_top_level_help_in_chinese_names_each_command_by_its_first_sentence():
     shown = run("--lang", "zh", "--help")
     assert shown.exit_code == 0
     assert "  政务公开、办事公开考核评分。\n" in shown.output
-    assert "  init       创建工作区数据库，使用默认评分标准\n" in shown.output
+    assert "  period     考核周期：年度、半年、季度、月度\n" in shown.output
     assert "选项:\n" in shown.output and "命令:\n" in shown.output
 
 
