@@ -81,7 +81,7 @@ def _command(kind: str) -> click.Command:
             info(_("{count} problem(s); rejected rows listed in {file}", count=len(result.rejected),
                    file=result.rejected_file))
         counts = ("，" if current_lang() == "zh" else ", ").join(_(WRITTEN[k], count=v) for k, v in result.written.items() if v or k == "new")
-        info(f"{Path(file).name}: {_(KIND_NAMES[kind])}: {counts}" + (_(" (dry run: nothing written)") if dry_run else ""))
+        info(f"{Path(file).name}: {_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind}: {counts}" + (_(" (dry run: nothing written)") if dry_run else ""))
         if result.orders and any(result.orders.values()):
             info(_("rectification items: {issued} issued, {withdrawn} withdrawn, {restored} restored "
                    "(see scoring rectify list)", **result.orders))
@@ -94,7 +94,7 @@ WRITTEN = {"new": N_("{count} new"), "changed": N_("{count} changed"), "unchange
            "replaced": N_("{count} replaced"), "would_write": N_("{count} would be written")}
 KIND_NAMES = {"units": N_("units"), "findings": N_("findings"), "self-assessments": N_("self-assessments"),
               "survey": N_("survey answers"), "survey-issued": N_("questionnaires issued"), "metrics": N_("metrics"),
-              "records": N_("dated records")}
+              "records": N_("dated records"), "objects": N_("objects"), "judged": N_("judged points")}
 
 
 def _rows_checked(name: str):
