@@ -8,8 +8,10 @@ one that touches gettext. The language is the caller's: the CLI and the web set 
 command or request (`use_lang`), so library errors come out in the user's language without
 threading a `lang` through every function.
 
-The LABELS table below predates the catalogs and still serves table headers; new text goes to the
-catalogs.
+Labels (table headers, the web's words, the report's) are looked up by a key: `NP_("web.login",
+"Sign in")` names the key in its table's namespace (the catalogs' msgctxt) and the English text (the
+msgid), so one English word may have different Chinese texts ("open": 查看, 未评分, 待整改); `label`
+gives the text in the current language.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "scoring"
 CATALOGS = {"zh": "zh_CN", "en": "en"}
 _chosen: ContextVar[str | None] = ContextVar("scoring_lang", default=None)
+_surface: ContextVar[str] = ContextVar("scoring_surface", default="cli")
 
 
 def current_lang() -> str:
@@ -39,6 +42,23 @@ def use_lang(lang: str | None) -> None:
     _chosen.set(lang if lang in LANGS else None)
 
 
+def use_surface(surface: str) -> None:
+    """'web' while a web request runs (its messages say which page to use), else 'cli' (which command)."""
+    _surface.set(surface if surface in ("cli", "web") else "cli")
+
+
+def surface(cli: str, web: str) -> str:
+    """Of a message's two ids, the one for where it is read: a command for the CLI, a page in the web app.
+    Write both as N_(…) so the catalogs have them, and say them with `said`."""
+    return web if _surface.get() == "web" else cli
+
+
+def said(cli: str, web: str, **values: Any) -> str:
+    """`_` of the message for where it is read: `said(N_("… `scoring import units FILE`"), N_("… Import files page"))`
+    (not `_(surface(…))`: Babel does not extract messages nested in a marked call)."""
+    return _(surface(cli, web), **values)
+
+
 @functools.cache
 def _catalog(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[CATALOGS[lang]], fallback=True)
@@ -49,71 +69,89 @@ def _(message: str, lang: str | None = None, **values: Any) -> str:
     text = _catalog(lang or current_lang()).gettext(message)
     return text.format(**values) if values else text
 
-LABELS: dict[str, tuple[str, str]] = {
-    "rank": ("排名", "Rank"),
-    "unit": ("单位编码", "Unit"),
-    "name": ("单位名称", "Name"),
-    "group": ("分组", "Group"),
-    "score": ("得分", "Score"),
-    "base": ("基础分", "Base"),
-    "bonus": ("加分", "Bonus"),
-    "grade": ("等次", "Grade"),
-    "veto": ("否决", "Veto"),
-    "open_rectifications": ("未完成整改", "Open items"),
-    "feed_points": ("目标考核得分", "Feed points"),
-    "period": ("考核周期", "Period"),
-    "criteria": ("评分标准", "Standard"),
-    "flags": ("提示", "Flags"),
-    "rectifications": ("整改事项", "Rectification items"),
-    "deadline": ("整改期限", "Deadline"),
-    "status": ("状态", "Status"),
-    "overdue": ("超期", "Overdue"),
-    "late_days": ("逾期整改", "Rectified late"),
-    "indicator": ("指标", "Indicator"),
-    "finding": ("问题编号", "Finding"),
-    "rule": ("规则", "Rule"),
-    "title": ("问题", "Issue"),
-    "note": ("说明", "Note"),
-    "id": ("编号", "Id"),
-    "owner": ("责任人", "Owner"),
-    "not_applicable": ("不涉及", "not applicable"),
-    "by_unit_type": ("按单位类型", "by unit type"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    "facts": ("依据", "facts"),
-    "run": ("评分批次", "Run"),
-    "veto_lines": ("一票否决", "Veto"),
-    "adjust_lines": ("从总分扣分", "Taken off the total"),
-    "dimension_lines": ("本维度", "This dimension"),
-    "no_lines": ("未扣分", "no points lost"),
-    # Parts and stages (criteria with parts:)
-    "outcome_pass": ("合格", "pass"),
-    "outcome_fail": ("不合格", "fail"),
-    "raw": ("原始得分", "raw"),
-    "skipped": ("未进入本环节", "not reached"),
-    "weighted_sum": ("各部分按权重折算", "parts by weight"),
-}
 
-STATUS_NAMES = {"open": ("待整改", "open"), "in_progress": ("整改中", "in progress"),
-                "rectified": ("已整改", "rectified"), "verified": ("已销号", "verified"),
-                "reopened": ("重新整改", "reopened"), "withdrawn": ("已撤销", "withdrawn")}
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a label for the catalogs: its context ('web.login', table and key) and its English text."""
+    return context, message
+
+
+def label_table(*entries: tuple[str, str]) -> dict[str, tuple[str, str]]:
+    """A table of labels, key → (context, English); the key is the context after its table's name."""
+    return {context.split(".", 1)[1]: (context, message) for context, message in entries}
+
+
+def label(table: dict[str, tuple[str, str]], key: str, lang: str | None = None, **values: Any) -> str:
+    """The label `key` of `table` in the current language (or `lang`); the key itself when unknown."""
+    entry = table.get(key)
+    if entry is None:
+        return key
+    text = _catalog(lang or current_lang()).pgettext(*entry)
+    return text.format(**values) if values else text
+
+
+LABELS = label_table(
+    NP_("common.adjust_lines", "Taken off the total"),
+    NP_("common.dimension_lines", "This dimension"),
+    NP_("common.rank", "Rank"),
+    NP_("common.unit", "Unit"),
+    NP_("common.name", "Name"),
+    NP_("common.group", "Group"),
+    NP_("common.score", "Score"),
+    NP_("common.base", "Base"),
+    NP_("common.bonus", "Bonus"),
+    NP_("common.grade", "Grade"),
+    NP_("common.veto", "Veto"),
+    NP_("common.open_rectifications", "Open items"),
+    NP_("common.feed_points", "Feed points"),
+    NP_("common.period", "Period"),
+    NP_("common.criteria", "Standard"),
+    NP_("common.flags", "Flags"),
+    NP_("common.rectifications", "Rectification items"),
+    NP_("common.deadline", "Deadline"),
+    NP_("common.status", "Status"),
+    NP_("common.overdue", "Overdue"),
+    NP_("common.late_days", "Rectified late"),
+    NP_("common.indicator", "Indicator"),
+    NP_("common.finding", "Finding"),
+    NP_("common.rule", "Rule"),
+    NP_("common.title", "Issue"),
+    NP_("common.note", "Note"),
+    NP_("common.id", "Id"),
+    NP_("common.owner", "Owner"),
+    NP_("common.not_applicable", "not applicable"),
+    NP_("common.by_unit_type", "by unit type"),
+    NP_("common.yes", "yes"),
+    NP_("common.no", "no"),
+    NP_("common.facts", "facts"),
+    NP_("common.run", "Run"),
+    NP_("common.veto_lines", "Veto"),
+    NP_("common.no_lines", "no points lost"),
+    NP_("common.outcome_pass", "pass"),
+    NP_("common.outcome_fail", "fail"),
+    NP_("common.raw", "raw"),
+    NP_("common.skipped", "not reached"),
+    NP_("common.weighted_sum", "parts by weight"),
+)
+
+STATUS_NAMES = label_table(
+    NP_("status.open", "open"), NP_("status.in_progress", "in progress"), NP_("status.rectified", "rectified"),
+    NP_("status.verified", "verified"), NP_("status.reopened", "reopened"), NP_("status.withdrawn", "withdrawn"),
+)
 
 
 def late_text(days: int, lang: str = "zh") -> str:
     """How an item rectified after its deadline is shown wherever it is listed (逾期整改)."""
     if not days:
         return ""
-    return f"rectified {days} day(s) late" if lang == "en" else f"逾期整改（{days}天）"
+    return _("rectified {days} day(s) late", lang, days=days)
 
 
-def t(key: str, lang: str = "zh") -> str:
-    zh, en = LABELS.get(key, (key, key))
-    return en if lang == "en" else zh
+def t(key: str, lang: str | None = None) -> str:
+    return label(LABELS, key, lang)
 
 
-def status_name(status: str, lang: str = "zh") -> str:
-    zh, en = STATUS_NAMES.get(status, (status, status))
-    return en if lang == "en" else zh
+def status_name(status: str, lang: str | None = None) -> str:
+    return label(STATUS_NAMES, status, lang)
 
 
 def pick(doc: Any, key: str, lang: str) -> str:

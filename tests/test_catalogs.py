@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
@@ -17,13 +18,16 @@ from scoring.cli import cli
 from scoring.i18n import LOCALE_DIR, _, use_lang
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2)}
 
 
-def marked_messages() -> set[str]:
+def marked_messages() -> set[tuple[str | None, str]]:
     """Every message id in the code, found the way `pybabel extract` finds them (see scoring/locale/README.md)."""
-    found = extract_from_dir(str(ROOT / "scoring"), method_map=[("**.py", "python")], keywords=KEYWORDS)
-    return {message for _file, _line, message, _comments, _context in found if isinstance(message, str) and message}
+    with (ROOT / "scoring" / "locale" / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    found = extract_from_dir(str(ROOT), method_map=method_map, options_map=options_map, keywords=KEYWORDS)
+    return {(context, message) for _file, _line, message, _comments, context in found
+            if isinstance(message, str) and message}
 
 
 def catalog(lang: str, kind: str = "po"):
@@ -36,7 +40,7 @@ def test_every_marked_message_has_a_chinese_and_an_english_text():
     messages = marked_messages()
     assert len(messages) > 20
     for lang in ("zh_CN", "en"):
-        translated = {m.id: m.string for m in catalog(lang) if m.id}
+        translated = {(m.context, m.id): m.string for m in catalog(lang) if m.id}
         missing = sorted(m for m in messages if not translated.get(m))
         assert not missing, (f"{lang}: no translation for {missing}; run the commands in scoring/locale/README.md "
                              f"and fill in scoring/locale/{lang}/LC_MESSAGES/scoring.po")
@@ -44,8 +48,8 @@ def test_every_marked_message_has_a_chinese_and_an_english_text():
 
 def test_the_committed_mo_files_are_compiled_from_the_po_files():
     for lang in ("zh_CN", "en"):
-        source = {m.id: m.string for m in catalog(lang) if m.id and m.string}
-        compiled = {m.id: m.string for m in catalog(lang, "mo") if m.id}
+        source = {(m.context, m.id): m.string for m in catalog(lang) if m.id and m.string}
+        compiled = {(m.context, m.id): m.string for m in catalog(lang, "mo") if m.id}
         assert compiled == source, f"{lang}: scoring.mo is stale; run pybabel compile (scoring/locale/README.md)"
 
 

@@ -37,8 +37,8 @@ def count(ws, table: str) -> int:
 
 
 def problem_lines(text: str) -> list[str]:
-    """The FILE:ROW: column: reason lines of an error, without click's `Error: ` prefix."""
-    return [line.removeprefix("Error: ") for line in text.splitlines() if re.match(r"^(Error: )?\S+:\d+: ", line)]
+    """The FILE:ROW: column: reason lines of an error, without click's `错误：` (`Error: `) prefix."""
+    return [re.sub(r"^(Error: |错误：)", "", line) for line in text.splitlines() if re.match(r"^(Error: |错误：)?\S+:\d+: ", line)]
 
 
 # ---------------------------------------------------------------- workspace and periods
@@ -70,7 +70,7 @@ def test_period_add_names_years_halves_quarters_and_months(new_workspace):
     ws = new_workspace().init()
     ws.invoke("period", "add", "2025", "2025H1", "2025q3", "2025-02", "2024-02")
     result = ws.invoke("period", "add", "2025")
-    assert "already there" in result.stderr
+    assert "（已存在）" in result.stderr
     assert ws.invoke("period", "list").stdout.splitlines() == [
         "2024-02\t2024-02-01\t2024-02-29",
         "2025\t2025-01-01\t2025-12-31",
@@ -126,7 +126,7 @@ def test_skip_invalid_writes_the_valid_rows_and_a_rejected_file(workspace, tmp_p
     path.write_text(BAD_FINDINGS, encoding="utf-8")
     before = count(workspace, "findings")
     result = workspace.invoke("import", "findings", path, "--skip-invalid")
-    assert "new 2" in result.stderr
+    assert "findings-bad.csv: 检查发现: 新增 2\n" in result.stderr
     assert count(workspace, "findings") == before + 2
     store = workspace.store()
     try:
@@ -157,7 +157,9 @@ def test_importing_the_same_file_twice_changes_nothing(workspace):
     for kind, rows in (("units", 7), ("findings", 11), ("self-assessments", 8), ("survey", 539),
                        ("survey-issued", 7), ("metrics", 22)):
         result = workspace.invoke("import", kind, EXAMPLE / f"{kind}.csv")
-        assert f"{kind}.csv: {kind}: new 0, unchanged {rows}" in result.stderr
+        named = {"units": "单位", "findings": "检查发现", "self-assessments": "自评", "survey": "问卷答案",
+                 "survey-issued": "问卷发放份数", "metrics": "统计数据"}[kind]
+        assert f"{kind}.csv: {named}: 新增 0，未变 {rows}" in result.stderr
     workspace.invoke("run", "--period", "2025")
     assert workspace.invoke("rank", "--period", "2025", "--format", "json").stdout == ranked
     again = workspace.json("scorecard", "D001", "--period", "2025")
@@ -285,7 +287,7 @@ def test_a_run_is_immutable(workspace, tmp_path):
     workspace.invoke("import", "findings", more)
     result = workspace.invoke("run", "--period", "2025")
     # P001 has no finding while most units have some: warned first (数据完整性), then the run.
-    assert result.stderr.splitlines()[-1].startswith("run 2: 7 units scored for 2025")
+    assert result.stderr.splitlines()[-1].startswith("第 2 次评分：2025，7 个单位")
     latest = workspace.json("scorecard", "D002", "--period", "2025")
     assert latest["run"] == 2 and latest["score"] != json.loads(first_card)["score"]
     assert workspace.invoke("rank", "--period", "2025", "--run", "1", "--format", "json").stdout == first_rank

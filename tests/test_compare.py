@@ -88,7 +88,7 @@ def test_compare_csv_golden(example):
 
 def test_bad_periods_are_exit_2(example):
     db = example / "scoring.db"
-    assert "two different periods" in scoring("compare", "--period", "2025", "--with", "2025", "--db", db,
+    assert "请比较两个不同的周期" in scoring("compare", "--period", "2025", "--with", "2025", "--db", db,
                                               code=2).stderr
     assert "scoring run --period 2023" in scoring("compare", "--period", "2025", "--with", "2023", "--db", db,
                                                   code=2).stderr

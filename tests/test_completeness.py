@@ -29,7 +29,7 @@ def test_a_run_with_missing_surveys_warns_before_scoring(new_workspace):
     err = ws.invoke("run", "--period", "2025").stderr
     warning = f"警告 数据不完整：缺少民主评议问卷：7 个单位（{ALL_UNITS}）"
     assert warning in err
-    assert err.index(warning) < err.index("run 1:")  # before the run's result
+    assert err.index(warning) < err.index("第 1 次评分：")  # before the run's result
     assert runs(ws) == 1
 
 

@@ -177,7 +177,7 @@ def test_backup_and_doctor_work_while_another_process_is_writing(db, tmp_path):
         holder.communicate("commit\n", timeout=60)
     results = doctor + finish(backup)
     assert failures(results) == []
-    assert results[0]["stderr"].strip() == "healthy"
+    assert results[0]["stderr"].strip() == "正常"
     assert count(copy, "pragma integrity_check") == "ok"
     assert count(copy, "select count(*) from audit where action = 'hold'") == 0  # not committed when copied
     assert count(copy, "select count(*) from findings") == findings
@@ -206,7 +206,7 @@ def test_a_transaction_waits_out_a_writer_longer_than_the_busy_timeout(db, monke
     monkeypatch.setattr(store_module, "BUSY_WAIT_SECONDS", 0.2)
     holder.execute("begin immediate")
     try:
-        with pytest.raises(StoreError, match="is busy: another command has been writing to it"):
+        with pytest.raises(StoreError, match="正忙：另一个命令已写入超过"):
             with store.transaction():
                 store.audit("never")
     finally:

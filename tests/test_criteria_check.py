@@ -67,8 +67,8 @@ def test_every_rule_has_an_example_and_ids_are_unique():
 
 def test_check_passes_on_the_shipped_standard(new_workspace):
     result = new_workspace().invoke("criteria", "check", db=False)
-    assert result.stdout == (f"ok: {STANDARD.label}, 28 indicators, {len(STANDARD.rules)} rules, "
-                             f"{len(EXAMPLES)} examples pass ({backend().label})\n")
+    assert result.stdout == (f"通过：{STANDARD.label}，28 个指标，{len(STANDARD.rules)} 条规则，"
+                             f"{len(EXAMPLES)} 个示例全部通过（{backend().label}）\n")
     assert STANDARD.max_total == 100
 
 
@@ -98,10 +98,10 @@ def test_an_unedited_export_checks_ok_and_hashes_like_the_default(exported):
     assert sorted(p.name for p in (folder / "rules").glob("*.yml")) == sorted(
         p.split("/", 1)[1] for p in STANDARD.files if p.startswith("rules/"))
     result = ws.invoke("criteria", "check", folder, db=False)
-    assert result.stdout.startswith(f"ok: {STANDARD.label},")
+    assert result.stdout.startswith(f"通过：{STANDARD.label}，")
     # Export refuses to overwrite.
     result = ws.invoke("criteria", "export", folder, db=False, code=2)
-    assert "not empty" in result.stderr
+    assert "不是空文件夹" in result.stderr
 
 
 def test_points_that_do_not_add_up_fail_naming_criteria_yml_and_the_sum(exported):
@@ -179,7 +179,7 @@ def test_a_failing_rule_example_fails_the_check_naming_it(exported):
     result = ws.invoke("criteria", "check", folder, db=False, code=2)
     assert ("rules/d5_timeliness.yml: rule CONTENT_STALE: examples[0]: expect.T1: wanted '1.00', got '1.50'"
             in result.stderr)
-    assert "1 of " in result.stderr and "rule examples fail" in result.stderr
+    assert "个规则示例中有 1 个未通过" in result.stderr
 
 
 # ---------------------------------------------------------------- criteria use

@@ -187,7 +187,7 @@ def snapshot(db: Path) -> tuple[str, str]:
 # ------------------------------------------------------------------ the cases
 
 # file -> what the one-line reasons must say (one pattern per expected line, in order; the first
-# line is prefixed "Error: " by click). Files named std-* are standards: a *.rules.yml joins the
+# line is prefixed "错误：" by click). Files named std-* are standards: a *.rules.yml joins the
 # exported default standard's rules, a *.criteria.yml replaces its criteria.yml.
 EXPECTED: dict[str, list[str]] = {
     # CSV
@@ -207,7 +207,7 @@ EXPECTED: dict[str, list[str]] = {
     "findings-many-problems.csv": [
         r"findings-many-problems\.csv:2: unit: 单位「D999」不在单位名单中",
         r"findings-many-problems\.csv:3: date: 「2025-02-30」不是有效日期",
-        r"findings-many-problems\.csv:4: count: Input should be greater than or equal to 1",
+        r"findings-many-problems\.csv:4: count: 数量不能小于 1",
         r"findings-many-problems\.csv:4: corrected_on_spot: 「也许」不是“是”或“否”",
         r"findings-many-problems\.csv:4: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
         r"findings-many-problems\.csv:5: period: 考核周期「2031」尚未设立",
@@ -246,8 +246,7 @@ EXPECTED: dict[str, list[str]] = {
     "metrics-huge-exponent.csv": [
         r"metrics-huge-exponent\.csv:2: value: 「1e999999999」太大（整数部分最多 15 位）",
         r"metrics-huge-exponent\.csv:3: value: 「1e-999999999」的小数位超过 20 位"],
-    "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: Input should be less than or equal to "
-                                     r"10000000"],
+    "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: 发放份数不能大于 10000000"],
     # Standards
     "std-unknown-key.rules.yml": [
         r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: Field required",
@@ -425,8 +424,8 @@ def _run_case(workers: Workers, name: str, source: Path, template: Path, root: P
         outcome = workers.run("criteria", "check", standard, cwd=folder)
         # The same standard offered to a workspace: refused the same way, nothing recorded.
         used = workers.run("criteria", "use", standard, "--db", db, cwd=folder)
-        checked = [line.removeprefix("Error: ") for line in outcome.lines[1:]]
-        if (used.code, [line.removeprefix("Error: ") for line in used.lines]) != (outcome.code, checked):
+        checked = [line.removeprefix("错误：") for line in outcome.lines[1:]]
+        if (used.code, [line.removeprefix("错误：") for line in used.lines]) != (outcome.code, checked):
             outcome.stderr += "\n--- criteria use said otherwise:\n" + used.stderr
     else:
         kind = "survey-issued" if name.startswith("survey-issued") else name.split("-", 1)[0]
@@ -476,10 +475,10 @@ def test_hostile_input_is_refused_plainly(cases, name):
     assert "Traceback" not in out.stderr, report
     lines = out.lines
     if name.startswith("std-"):
-        assert lines[0] == "Error: the standard has problems:", report
+        assert lines[0] == "错误：评分标准有以下问题：", report
         lines = lines[1:]
     else:
-        lines[0] = lines[0].removeprefix("Error: ")
+        lines[0] = lines[0].removeprefix("错误：")
     # One line per problem, each saying what and where, in order.
     assert len(lines) == len(EXPECTED[name]), report
     for line, pattern in zip(lines, EXPECTED[name]):
@@ -526,7 +525,7 @@ def test_a_big_file_imports_completely_with_flat_memory(template, tmp_path):
         print(f"\n{path.stat().st_size / 2**20:.1f} MB, {rows} rows: exit {out.code} in {out.seconds:.1f} s, "
               f"peak RSS {out.rss_mb:.0f} MB")
         assert out.code == 0, out.stderr
-        assert f"new {rows}" in out.stderr
+        assert f"新增 {rows}" in out.stderr
         conn = sqlite3.connect(db)
         assert conn.execute("select count(*) from findings where id like 'B-%'").fetchone()[0] == rows
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

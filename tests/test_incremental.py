@@ -59,14 +59,14 @@ def finding_csv(path: Path, rows: list[tuple]) -> Path:
 
 def test_an_unchanged_period_reuses_every_unit_and_a_new_finding_re_scores_only_its_unit(workspace, tmp_path):
     second = workspace.invoke("run", "--period", "2025")
-    assert "0 units scored afresh, 7 unchanged since run 1" in second.stderr
+    assert "0 个单位重新评分，7 个单位自第 1 次评分以来未变" in second.stderr
     assert stored(workspace.db, 2) == [row[:-1] + (row[-1],) for row in stored(workspace.db, 1)]
     workspace.invoke("import", "findings", finding_csv(tmp_path / "f.csv", [("F-9001", "D002", 2025, "2025-05-02",
                                                                              "CONTENT_STALE", 2, "否")]))
     third = workspace.invoke("run", "--period", "2025")
-    assert "1 units scored afresh, 6 unchanged since run 2" in third.stderr
+    assert "1 个单位重新评分，6 个单位自第 2 次评分以来未变" in third.stderr
     full = workspace.invoke("run", "--period", "2025", "--full")
-    assert "unchanged" not in full.stderr
+    assert "未变" not in full.stderr
     assert stored(workspace.db, 3) == stored(workspace.db, 4)
     assert stored(workspace.db, 3) != stored(workspace.db, 2)  # D002's new finding is in its document
 
@@ -75,21 +75,21 @@ def test_a_run_of_another_engine_re_scores_every_unit(workspace):
     for engine in ENGINES:
         workspace.invoke("run", "--period", "2025", "--engine", engine)
     again = workspace.invoke("run", "--period", "2025", "--engine", ENGINES[-1])
-    assert "0 units scored afresh, 7 unchanged" in again.stderr
+    assert "0 个单位重新评分，7 个单位" in again.stderr
 
 
 def test_a_new_as_of_date_re_scores_only_the_units_with_items_falling_due_in_between(workspace):
     # The example's items fall due on 2025-09-18 (T001) and 2025-09-30 (D001), the others earlier: as of
     # 2025-09-10 those two are no longer overdue; nothing else the rules see depends on the date.
     moved = workspace.invoke("run", "--period", "2025", "--as-of", "2025-09-10")
-    assert "2 units scored afresh, 5 unchanged since run 1" in moved.stderr
+    assert "2 个单位重新评分，5 个单位自第 1 次评分以来未变" in moved.stderr
     workspace.invoke("run", "--period", "2025", "--as-of", "2025-09-10", "--full")
     assert stored(workspace.db, 2) == stored(workspace.db, 3)
     overdue = {doc["unit"]: [i["overdue"] for i in doc["rectifications"]]
                for doc in workspace.store().run_documents(2)}
     assert overdue["T001"] == [False] and overdue["D001"] == [True, False]
     back = workspace.invoke("run", "--period", "2025")  # the deadline passes again: both overdue again
-    assert "2 units scored afresh, 5 unchanged since run 3" in back.stderr
+    assert "2 个单位重新评分，5 个单位自第 3 次评分以来未变" in back.stderr
     assert stored(workspace.db, 4) == stored(workspace.db, 1)
 
 

@@ -54,13 +54,13 @@ def test_objects_import_with_chinese_headers_kinds_by_name_and_defaults(ws, tmp_
                                      ["WB-1", "D1", "weibo", "某区发布", "@某区发布", "否", "是"],
                                      ["WIN-1", "D2", "Service window", "某局窗口", "", "是", "否"]])
     result = ws.invoke("import", "objects", path)
-    assert "new 3" in result.stderr
+    assert "新增 3" in result.stderr
     assert [(o["code"], o["unit"], o["kind"], o["address"], o["serves_public"], o["active"]) for o in _objects(ws)] == [
         ("WB-1", "D1", "weibo", "@某区发布", 0, 1),
         ("WEB-1", "D1", "website", "https://example.gov.cn", 1, 1),  # 具有对外服务职能 and 在用 default to 是
         ("WIN-1", "D2", "service_window", None, 1, 0)]
     again = ws.invoke("import", "objects", path)  # idempotent
-    assert "unchanged 3" in again.stderr and "new 0" in again.stderr
+    assert "未变 3" in again.stderr and "新增 0" in again.stderr
 
 
 def test_objects_import_with_english_headers(ws, tmp_path):
@@ -288,7 +288,7 @@ def test_init_standard_starts_a_workspace_on_a_shipped_standard(new_workspace, t
 def test_init_refuses_an_unknown_standard_listing_the_ids(new_workspace, two_shipped):
     ws = new_workspace()
     refused = ws.invoke("init", "--standard", "test-object", code=2)
-    assert refused.stderr == ("Error: 没有名为「test-object」的内置评分标准；是否应为「test-objects」？；"
+    assert refused.stderr == ("错误：没有名为「test-object」的内置评分标准；是否应为「test-objects」？；"
                               "内置的标准有：gongkai-default, test-objects（scoring criteria list 可列出）\n")
     assert not ws.db.exists()
     english = ws.invoke("--lang", "en", "init", "--standard", "../gongkai-default", code=2)

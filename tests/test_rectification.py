@@ -45,7 +45,7 @@ def test_working_day_deadlines_follow_the_mainland_calendar():
 
 
 def test_a_date_outside_the_known_calendar_is_an_error_not_a_guess():
-    with pytest.raises(DeadlineError, match="no official holiday calendar"):
+    with pytest.raises(DeadlineError, match="尚无 2099 年的官方节假日安排"):
         add_workdays(date(2099, 1, 1), 3)
 
 
@@ -58,7 +58,7 @@ def test_findings_make_exactly_the_items_the_standard_says(store):
 
 
 def test_lifecycle_refuses_skipped_steps_and_keeps_history(store):
-    with pytest.raises(RegisterError, match="R-F-0001 is open: it can move to in_progress, rectified, not verified"):
+    with pytest.raises(RegisterError, match="R-F-0001 当前为待整改：只能变更为整改中、已整改，不能变更为已销号"):
         update_status(store, "R-F-0001", "verified")
     update_status(store, "R-F-0001", "in_progress", note="已安排专人")
     update_status(store, "R-F-0001", "rectified", note="栏目已更新", evidence="photo-0412.jpg")
@@ -101,7 +101,7 @@ def test_overdue_list_as_of_a_date_across_periods(store):
 def test_status_updates_by_file_apply_all_or_nothing(store, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("编号,状态,说明\nR-F-0010,已整改,已公开结果\nR-F-0003,已销号,\n", encoding="utf-8")
-    with pytest.raises(RegisterError, match=r"bad.csv:3: status: R-F-0003 is open"):
+    with pytest.raises(RegisterError, match=r"bad.csv:3: status: R-F-0003 当前为待整改"):
         import_updates(store, bad)
     assert show_item(store, "R-F-0010")["status"] == "open"
     good = tmp_path / "good.csv"
@@ -118,7 +118,7 @@ def test_backup_while_in_use_and_doctor_finds_orphans(store, tmp_path):
     copy = Store(tmp_path / "copy.db")
     assert diagnose(copy) == []
     copy.execute("delete from findings where id = 'F-0001'")
-    assert diagnose(copy) == ["rectification item whose finding is gone: R-F-0001"]
+    assert diagnose(copy) == ["整改事项对应的检查发现已不存在: R-F-0001"]
     copy.close()
 
 

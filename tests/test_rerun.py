@@ -25,8 +25,8 @@ def counts(db) -> dict[str, int]:
 def test_a_run_recomputed_with_nothing_changed_is_identical_and_nothing_is_stored(workspace):
     before = counts(workspace.db)
     out = workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout
-    assert out.startswith("run 1 (2025, as of 2025-12-31, gongkai-default@")
-    assert out.rstrip().endswith("identical, 7 scorecards byte for byte")
+    assert out.startswith("第 1 次评分（2025，评分日期 2025-12-31，gongkai-default@")
+    assert out.rstrip().endswith("完全相同，7 份评分表逐字节一致")
     assert counts(workspace.db) == before
 
 
@@ -37,7 +37,7 @@ def test_changed_inputs_are_named_unit_by_unit_with_old_and_new(workspace, tmp_p
     workspace.invoke("rectify", "update", "R-F-0001", "--status", "in_progress")
     before = counts(workspace.db)
     lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", code=1).stdout.splitlines()
-    assert lines[0].endswith("1 of 7 units differ (old → new)")
+    assert lines[0].endswith("7 个单位中有 1 个不同（原 → 新）")
     assert lines[1] == "D001: score: 88.00 → 87.00"  # what a reader looks at first, first
     assert "D001: T1.lines[CONTENT_STALE].points: -7 → -11" in lines
     assert "D001: rectifications[R-F-0001].status: open → in_progress" in lines
@@ -57,25 +57,25 @@ def test_a_run_is_recomputed_with_its_own_standard_not_the_workspace_s(workspace
     workspace.invoke("criteria", "use", "--default")
     for path in sorted(folder.rglob("*.yml")):
         path.unlink()  # the folder is gone: only the recorded texts are left
-    assert "identical" in workspace.invoke("run", "--period", "2025", "--rerun", "2").stdout
-    assert "identical" in workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout
+    assert "完全相同" in workspace.invoke("run", "--period", "2025", "--rerun", "2").stdout
+    assert "完全相同" in workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout
 
 
 def test_what_cannot_be_recomputed_is_refused_plainly(workspace):
-    assert "no run 9 in this workspace" in workspace.invoke("run", "--period", "2025", "--rerun", "9", code=2).stderr
-    assert "run 1 scored period 2025, not 2024" in workspace.invoke("run", "--period", "2024", "--rerun", "1",
+    assert "本工作区没有第 9 次评分" in workspace.invoke("run", "--period", "2025", "--rerun", "9", code=2).stderr
+    assert "第 1 次评分针对的是 2025，不是 2024" in workspace.invoke("run", "--period", "2024", "--rerun", "1",
                                                                     code=2).stderr
     usage = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--as-of", "2025-06-30", code=2).stderr
-    assert "leave out --as-of, --unit and --criteria" in usage
+    assert "请去掉 --as-of、--unit 和 --criteria" in usage
     conn = sqlite3.connect(workspace.db)
     conn.execute("update standards set files = replace(files, 'CONTENT_STALE', 'CONTENT_STALF')")
     conn.commit()
-    assert "the workspace has been altered" in workspace.invoke("run", "--period", "2025", "--rerun", "1",
+    assert "工作区已被改动" in workspace.invoke("run", "--period", "2025", "--rerun", "1",
                                                                 code=2).stderr
     conn.execute("delete from standards")
     conn.commit()
     conn.close()
-    assert "cannot be recomputed" in workspace.invoke("run", "--period", "2025", "--rerun", "1", code=2).stderr
+    assert "无法重新计算" in workspace.invoke("run", "--period", "2025", "--rerun", "1", code=2).stderr
 
 
 def test_compare_names_values_by_code_not_position():
@@ -114,7 +114,7 @@ def test_a_run_stored_by_the_previous_schema_still_reads_and_reruns_identical(wo
     assert workspace.json("scorecard", "D001", "--period", "2025") == scorecard
     assert workspace.json("rank", "--period", "2025") == ranks
     assert workspace.invoke("run", "--period", "2025", "--rerun", "1").stdout.rstrip().endswith(
-        "identical, 7 scorecards byte for byte")
+        "完全相同，7 份评分表逐字节一致")
 
 
 # ---------------------------------------------------------------- which engine scored a run
@@ -131,16 +131,16 @@ def engine_of(db, run: int) -> tuple[str, str]:
 def test_a_run_records_its_engine_and_a_rerun_with_another_engine_says_so_and_is_identical(new_workspace):
     pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
     workspace = new_workspace().init("2024", "2025").import_example()
-    assert "(clips " in workspace.invoke("run", "--period", "2025", "--engine", "clips").stderr
+    assert "（clips " in workspace.invoke("run", "--period", "2025", "--engine", "clips").stderr
     assert engine_of(workspace.db, 1) == ("clips", metadata.version("clipspy"))
     lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--engine", "durable").stdout.splitlines()
-    assert lines[0] == (f"run 1 was scored by clips {metadata.version('clipspy')}; recomputed by durable_rules "
-                        f"{metadata.version('durable_rules')}, another engine")
-    assert lines[1].endswith("identical, 7 scorecards byte for byte")
+    assert lines[0] == (f"第 1 次评分由 clips {metadata.version('clipspy')} 完成；本次由另一引擎 durable_rules "
+                        f"{metadata.version('durable_rules')} 重新计算")
+    assert lines[1].endswith("完全相同，7 份评分表逐字节一致")
     workspace.invoke("run", "--period", "2025", "--engine", "durable")
     assert engine_of(workspace.db, 2) == ("durable_rules", metadata.version("durable_rules"))
     # the same engine: no such line
-    assert workspace.invoke("run", "--period", "2025", "--rerun", "2", "--engine", "durable").stdout.startswith("run 2 (")
+    assert workspace.invoke("run", "--period", "2025", "--rerun", "2", "--engine", "durable").stdout.startswith("第 2 次评分（")
 
 
 def test_a_run_from_before_engines_could_be_chosen_reads_as_durable_rules(workspace):
@@ -154,15 +154,15 @@ def test_a_run_from_before_engines_could_be_chosen_reads_as_durable_rules(worksp
     finally:
         conn.close()
     lines = workspace.invoke("run", "--period", "2025", "--rerun", "1", "--engine", "clips").stdout.splitlines()
-    assert lines[0] == f"run 1 was scored by durable_rules; recomputed by clips {metadata.version('clipspy')}, another engine"
-    assert lines[1].endswith("identical, 7 scorecards byte for byte")
+    assert lines[0] == f"第 1 次评分由 durable_rules 完成；本次由另一引擎 clips {metadata.version('clipspy')} 重新计算"
+    assert lines[1].endswith("完全相同，7 份评分表逐字节一致")
     assert engine_of(workspace.db, 1) == (None, None)  # the upgrade added the columns; the old run is not rewritten
 
 
 def test_an_unknown_or_unavailable_engine_is_refused_plainly(workspace, monkeypatch):
     monkeypatch.setenv("SCORING_ENGINE", "jess")
     result = workspace.invoke("run", "--period", "2025", code=2)
-    assert "unknown engine 'jess' from $SCORING_ENGINE: choose one of auto, clips, durable" in result.stderr
+    assert "未知的评分引擎「jess」（$SCORING_ENGINE）：可选 auto, clips, durable" in result.stderr
     monkeypatch.delenv("SCORING_ENGINE")
     result = workspace.invoke("run", "--period", "2025", "--engine", "bogus", code=2)
     assert "bogus" in result.stderr

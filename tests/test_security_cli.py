@@ -67,7 +67,7 @@ def test_a_sign_in_name_with_a_line_break_cannot_forge_an_audit_line(workspace):
 def test_user_names_refuse_control_characters(workspace):
     for name in ("lead\n", "le\x1bad", "le\u2028ad"):
         result = workspace.invoke("user", "add", name, "--role", "leader", input="password-123\n", code=2)
-        assert "user name" in result.stderr
+        assert "不是有效的用户名" in result.stderr
     assert count(workspace, "select count(*) as n from users") == 0
 
 

@@ -148,7 +148,7 @@ def _rule(**then) -> list[dict]:
 def test_the_tree_standard_passes_its_own_check():
     result = CliRunner().invoke(cli, ["criteria", "check", str(TREE_DIR), "--engine", "clips"], env=ENV)
     assert result.exit_code == 0, result.output
-    assert "examples pass" in result.output
+    assert "个示例全部通过" in result.output
 
 
 def test_lint_group_max_not_the_sum_of_its_children_per_type():
@@ -366,9 +366,9 @@ def test_judged_points_import_validate_whole_file_and_score(workspace):
     written = _run("import", "judged", bad, "--skip-invalid", "--db", db)
     rejected = (workspace / "judged.csv.rejected.csv").read_text("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in rejected[1:]] == ["3", "4", "5", "6"]
-    assert "judged.csv: judged: new 1" in written.output
+    assert "judged.csv: 评定分值: 新增 1" in written.output
     again = _run("import", "judged", bad, "--skip-invalid", "--db", db)  # idempotent: the same row, unchanged
-    assert "judged.csv: judged: new 0, unchanged 1" in again.output
+    assert "judged.csv: 评定分值: 新增 0，未变 1" in again.output
     store = Store(db)
     assert [dict(r) for r in store.query("select unit, indicator, points, assessor from judged")] == [
         {"unit": "Q01", "indicator": "JG1", "points": "8.5", "assessor": "县政府办"}]

@@ -406,7 +406,7 @@ def test_inspector_enters_findings_validated_by_the_importer(app):
     ({"date": "2025-03-01"}, "date", "不在考核周期"),
     ({"code": "CONTENT_STAL"}, "code", "是否应为「CONTENT_STALE」？"),
     ({"code": "NOT_DISCLOSED"}, "indicator", "须填写所涉及的指标"),
-    ({"count": "0"}, "count", "greater than or equal to 1"),
+    ({"count": "0"}, "count", "数量不能小于 1"),
     ({"period": "2031"}, "period", "尚未设立"),
 ])
 def test_invalid_findings_are_refused_with_the_importers_message(app, values, field, message):
@@ -527,6 +527,16 @@ def test_department_completes_its_self_assessment(app):
     assert bad.status_code == 400 and "不是自评结论" in bad.text
 
 
+def test_a_refused_move_is_said_in_english_after_the_language_switch(app):
+    item = item_of(app, "D005")
+    browser = Browser(app, "dept")
+    assert browser.post(f"/unit/D005/rectifications/{item}", {"status": "rectified", "note": "已补齐"}).status_code == 302
+    browser.get("/lang/en?next=/")
+    again = browser.post(f"/unit/D005/rectifications/{item}", {"status": "in_progress"}, follow_redirects=True)
+    assert f"{item} is rectified: it can move to reopened, verified, not in progress" in again.text
+    assert "当前为" not in again.text
+
+
 def test_department_marks_an_item_rectified_with_a_photo(app):
     item = item_of(app, "D005")
     browser = Browser(app, "dept")
@@ -543,7 +553,7 @@ def test_department_marks_an_item_rectified_with_a_photo(app):
     assert Browser(app, "dept2").get(f"/evidence/{sha}").status_code == 403  # another unit's photo
     # The lifecycle is the register's: an item cannot go back to in progress once rectified.
     again = browser.post(f"/unit/D005/rectifications/{item}", {"status": "in_progress"}, follow_redirects=True)
-    assert "rectified: it can move to" in again.text
+    assert f"{item} 当前为已整改：只能变更为重新整改、已销号，不能变更为整改中" in again.text
 
 
 def test_department_scorecard_explains_every_deduction(browsers):
@@ -602,7 +612,7 @@ def test_admin_manages_users_and_periods(app):
     assert response.status_code == 302
     assert Browser(app).login("d9", "dept9-pass").status_code == 302
     short = admin.post("/admin/users", {"name": "d10", "role": "leader", "password": "short"})
-    assert short.status_code == 400 and "at least 8" in short.text
+    assert short.status_code == 400 and "密码至少需要 8 个字符" in short.text
     assert admin.post("/admin/users/admin", {"action": "disable"}, follow_redirects=True).status_code == 200
     assert query(app, "select active from users where name = 'admin'")[0]["active"] == 1
     assert admin.post("/admin/periods", {"codes": "2027H1"}).status_code == 302
@@ -617,7 +627,7 @@ def test_scoring_serve_answers_on_loopback(demo_db, tmp_path):
             page = response.read().decode()
             assert response.status == 200 and "登录" in page
             assert "HttpOnly" in response.headers["Set-Cookie"]
-    assert "serving" in log.read_text()
+    assert "的网页服务：http://127.0.0.1:" in log.read_text()
 
 
 # ---------------------------------------------------------------- the `scoring user` commands
@@ -636,10 +646,10 @@ def test_user_commands(demo_db, tmp_path):
 
     invoke("user", "add", "wang", "--role", "inspector", input="secret-123\n")
     invoke("user", "add", "jy", "--role", "department", "--unit", "D001", input="secret-123\n")
-    assert "unknown unit" in invoke("user", "add", "x", "--role", "department", "--unit", "Z9", input="secret-123\n",
-                                    code=2).output
-    assert "exists" in invoke("user", "add", "wang", "--role", "leader", input="secret-123\n", code=2).output
-    assert "at least 8" in invoke("user", "add", "y", "--role", "leader", input="short\n", code=2).output
+    assert "单位「Z9」不在单位名单中" in invoke("user", "add", "x", "--role", "department", "--unit", "Z9",
+                                           input="secret-123\n", code=2).output
+    assert "用户「wang」已存在" in invoke("user", "add", "wang", "--role", "leader", input="secret-123\n", code=2).output
+    assert "密码至少需要 8 个字符" in invoke("user", "add", "y", "--role", "leader", input="short\n", code=2).output
     invoke("user", "passwd", "wang", input="another-456\n")
     invoke("user", "disable", "wang")
     listed = json.loads(invoke("user", "list", "--format", "json").stdout)

@@ -139,7 +139,7 @@ def test_a_cookie_forged_with_a_key_from_a_copy_of_the_database_is_refused(serve
     key = key_path(db).read_text().strip()
     assert key not in candidates and len(key) >= 32
     assert key.encode() not in stolen.read_bytes() and OLD_KEY.encode() not in stolen.read_bytes()
-    assert "everyone signs in again" in log.read_text()
+    assert "所有人需重新登录" in log.read_text()
     # ... and a cookie signed with the real key is accepted, so the refusals above were the key's doing.
     assert get_as(url + "/admin/users", forge(key, {"user": "admin", "gen": admin, "lang": "zh"})) == 200
     if PRIVATE:
@@ -162,7 +162,7 @@ def test_a_new_workspace_and_its_backups_are_readable_by_the_owner_only(workspac
             assert mode(path) == 0o600, path
     workspace.invoke("backup", tmp_path / "backup.db")
     assert mode(tmp_path / "backup.db") == 0o600
-    assert "can be read by other users" not in workspace.invoke("doctor").stderr
+    assert "其他用户可以读取" not in workspace.invoke("doctor").stderr
     os.chmod(workspace.db, 0o644)
     result = workspace.invoke("doctor")
     assert f"chmod 600 {workspace.db}" in result.stderr

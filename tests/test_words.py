@@ -129,3 +129,32 @@ def test_rectify_status_options_take_chinese_words_and_suggest():
     assert typo.exit_code == 2 and "是否应为「已整改」？" in typo.output
     listed = runner.invoke(cli, ["rectify", "list", "--status", "已整改完毕", "--db", "/nonexistent/x.db"])
     assert "is not one of" not in listed.output
+
+
+def test_indicators_by_their_chinese_names_in_findings_and_self_assessments(store, tmp_path):
+    _units(store, tmp_path)
+    findings = write_csv(tmp_path / "f.csv", [["编号", "单位编码", "考核周期", "检查日期", "问题代码", "指标"],
+                                              ["F-1", "D1", "2025", "2025-03-06", "应公开未公开", "办事服务“七公开”"],
+                                              ["F-2", "D1", "2025", "2025-03-07", "应公开未公开", "网站与公开专栏"],
+                                              ["F-3", "D1", "2025", "2025-03-08", "内容陈旧、更新不及时", "及时更新"],
+                                              ["F-4", "D1", "2025", "2025-03-09", "内容陈旧、更新不及时", "收费与资金"]])
+    claims = write_csv(tmp_path / "s.csv", [["单位编码", "考核周期", "指标", "自评结论"], ["D1", "2025", "收费与资金", "达标"]])
+    problems = problems_of(store, "findings", findings)
+    assert problems == ["f.csv:5: indicator: 问题「内容陈旧、更新不及时」固定对应指标 T1：指标一栏请留空或填写 T1"]
+    fixed = write_csv(tmp_path / "f2.csv", [["编号", "单位编码", "考核周期", "检查日期", "问题代码", "指标"],
+                                            ["F-1", "D1", "2025", "2025-03-06", "应公开未公开", "办事服务“七公开”"],
+                                            ["F-2", "D1", "2025", "2025-03-07", "应公开未公开", "网站与公开专栏"],
+                                            ["F-3", "D1", "2025", "2025-03-08", "内容陈旧、更新不及时", "及时更新"]])
+    import_file(store, STANDARD, "findings", fixed)
+    import_file(store, STANDARD, "self-assessments", claims)
+    assert [(r["id"], r["indicator"]) for r in store.query("select id, indicator from findings order by id")] == [
+        ("F-1", "C3"), ("F-2", "F1"), ("F-3", "T1")]
+    assert store.query("select indicator from self_assessments")[0]["indicator"] == "C4"
+
+
+def test_a_misspelt_chinese_indicator_name_gets_the_nearest_chinese_name(store, tmp_path):
+    _units(store, tmp_path)
+    path = write_csv(tmp_path / "f.csv", [["单位编码", "考核周期", "检查日期", "问题代码", "指标"],
+                                          ["D1", "2025", "2025-03-05", "应公开未公开", "网站公开专栏"]])
+    (problem,) = problems_of(store, "findings", path)
+    assert problem == "f.csv:2: indicator: 无法识别的指标「网站公开专栏」；是否应为「网站与公开专栏」？"

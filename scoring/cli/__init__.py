@@ -9,8 +9,9 @@ import click
 
 from scoring import __version__
 from scoring.cli.common import choose_lang
+from scoring.cli.speak import speak
 from scoring.i18n import LANGS
-from scoring.cli import codes, cycle, demo, imports, register, report, results, web, workspace
+from scoring.cli import codes, cycle, demo, imports, register, report, results, settings, web, workspace
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,5 +32,6 @@ def cli() -> None:
     """
 
 
-for module in (workspace, imports, results, register, report, demo, web, cycle, codes):
+for module in (workspace, imports, results, register, report, demo, web, cycle, codes, settings):
     module.register(cli)
+speak(cli)  # last, so every command registered above shows its help in the user's language

@@ -9,6 +9,7 @@ import click
 
 from scoring.cli.common import criteria_option, db_option, lang_option, translate_errors, workspace
 from scoring.cli.output import emit, format_option
+from scoring.i18n import N_, NP_, _, label as _label, label_table
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_standard_dir
 from scoring.standard.vocabulary import (ANSWER_NAMES_EN, ANSWERS, CLAIM_NAMES_EN, CLAIM_SYNONYMS, CLAIMS,
@@ -19,14 +20,14 @@ from scoring.store.workspace import standard_for
 
 KINDS = ("unit-types", "finding-codes", "indicators", "metrics", "flags", "object-kinds", "claims", "answers", "statuses")
 COLUMNS = ("kind", "code", "name", "name_en", "also", "detail")
-HEADERS = {"zh": ("类别", "代码", "名称", "英文名称", "也可写作", "说明"),
-           "en": ("Kind", "Code", "Name", "English name", "Also accepted", "Detail")}
-KIND_NAMES = {"unit-types": ("单位类型", "unit type"), "finding-codes": ("问题代码", "finding code"),
-              "indicators": ("指标", "indicator"), "metrics": ("统计数据", "metric"), "flags": ("提示", "flag"),
-              "object-kinds": ("对象类型", "object kind"),
-              "claims": ("自评结论", "self-assessment claim"), "answers": ("问卷答案", "survey answer"),
-              "statuses": ("整改状态", "rectification status")}
-FINDING_KINDS = {"defect": ("扣分", "deduction"), "bonus": ("加分", "bonus"), "veto": ("一票否决", "veto")}
+HEADERS = (N_("Kind"), N_("Code"), N_("Name"), N_("English name"), N_("Also accepted"), N_("Detail"))
+KIND_NAMES = label_table(
+    NP_("codes.unit-types", "unit type"), NP_("codes.finding-codes", "finding code"), NP_("codes.indicators", "indicator"),
+    NP_("codes.metrics", "metric"), NP_("codes.flags", "flag"), NP_("codes.object-kinds", "object kind"),
+    NP_("codes.claims", "self-assessment claim"),
+    NP_("codes.answers", "survey answer"), NP_("codes.statuses", "rectification status"),
+)
+FINDING_KINDS = label_table(NP_("finding.defect", "deduction"), NP_("finding.bonus", "bonus"), NP_("finding.veto", "veto"))
 
 
 @click.command("codes")
@@ -50,7 +51,7 @@ def codes(kinds: tuple[str, ...], criteria_dir: str | None, fmt: str, lang: str,
         scoring codes --kind finding-codes
     """
     rows = code_rows(_standard(criteria_dir, db), kinds or KINDS, lang, fmt != "table")
-    emit(rows, COLUMNS, fmt, HEADERS[lang] if fmt == "table" else None)
+    emit(rows, COLUMNS, fmt, [_(h, lang) for h in HEADERS] if fmt == "table" else None)
 
 
 def _standard(criteria_dir: str | None, db: str | None) -> Standard:
@@ -67,7 +68,7 @@ def code_rows(standard: Standard, kinds: tuple[str, ...], lang: str, for_program
     en = lang == "en"
     rows: list[dict[str, Any]] = []
     for kind in kinds:
-        label = kind if for_programs else KIND_NAMES[kind][en]
+        label = kind if for_programs else _label(KIND_NAMES, kind, lang)
         rows += [{"kind": label, **row} for row in _entries(standard, kind, en)]
     return rows
 
@@ -100,11 +101,11 @@ def _row(code: str, name: str, name_en: str, also: tuple[str, ...] = (), detail:
 
 
 def _finding_detail(code: Any, en: bool) -> str:
-    kind = FINDING_KINDS[code.kind][en]
+    kind = _label(FINDING_KINDS, code.kind, "en" if en else "zh")
     if code.indicator == "given":
-        return f"{kind}; indicator given on the row" if en else f"{kind}，需填写指标"
+        return _("{kind}; indicator given on the row", "en" if en else "zh", kind=kind)
     if code.indicator:
-        return f"{kind}; indicator {code.indicator}" if en else f"{kind}，指标 {code.indicator}"
+        return _("{kind}; indicator {indicator}", "en" if en else "zh", kind=kind, indicator=code.indicator)
     return kind
 
 

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import click
 
-from scoring.i18n import LANGS, current_lang, use_lang
+from scoring.i18n import LANGS, _, current_lang, use_lang
 from scoring.inputs.importing import ImportFailed
 from scoring.store.lifecycle import PeriodLocked
 from scoring.store.periods import PeriodError
@@ -128,5 +128,5 @@ class WordChoice(click.ParamType):
         code = value if value in self.codes else self.words.code(value)
         if code in self.codes:
             return code
-        self.fail(f"{value!r} is not one of {', '.join(self.codes)} or their Chinese words"
-                  f"{self.words.hint(value)}", param, ctx)
+        self.fail(_("{value!r} is not one of {codes} or their Chinese words{hint}", value=value,
+                    codes=", ".join(self.codes), hint=self.words.hint(value)), param, ctx)

@@ -13,12 +13,13 @@ from scoring.engine.cycle import (DEFAULT_WINDOW, CycleError, decide_appeal, fil
                                   publish, reopen)
 from scoring.engine.runner import period_of
 from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
-from scoring.store.lifecycle import STATE_NAMES, state_of
+from scoring.i18n import N_, _
+from scoring.store.lifecycle import state_name, state_of
 from scoring.store.workspace import standard_for
 
 APPEAL_COLUMNS = ("id", "period", "unit", "finding", "rule", "reason", "evidence", "status", "answer", "filed_by",
                   "filed_at", "decided_by", "decided_at", "run", "rerun")
-APPEAL_STATUS = {"pending": "待处理", "accepted": "已采纳", "rejected": "不予采纳"}
+APPEAL_STATUS = {"pending": N_("pending"), "accepted": N_("accepted"), "rejected": N_("rejected")}
 
 
 def register(cli: click.Group) -> None:
@@ -28,11 +29,11 @@ def register(cli: click.Group) -> None:
 
 
 def _said(state: dict) -> str:
-    text = f"{state['period']}: {STATE_NAMES[state['state']][0]}"
+    text = f"{state['period']}: {state_name(state['state'])}"
     if state["run"]:
-        text += f"，评分批次 {state['run']}"
+        text += _(", run {run}", run=state["run"])
     if state["review_ends"] and state["state"] in ("publicised", "final"):
-        text += f"，公示期至 {state['review_ends']}"
+        text += _(", review window until {ends}", ends=state["review_ends"])
     return text
 
 
@@ -131,12 +132,12 @@ def appeal_add(period: str, unit: str, finding: str, rule: str, reason: str, evi
             try:
                 data, found = read_evidence_file(evidence)
             except EvidenceError:
-                raise BadInput(f"佐证文件 {evidence} 不存在或不是照片、PDF") from None
+                raise BadInput(_("evidence file {path} does not exist or is not a photo or a PDF", path=evidence)) from None
             store_evidence(store, evidence_dir(store.path), data, found, unit, store.user)
             reference = found.reference
         filed = file_appeal(store, period, unit, reason, finding, rule, reference)
     click.echo(filed["id"])
-    info(f"申诉 {filed['id']} 已提交：{unit} {finding or rule}")
+    info(_("appeal {id} filed: {unit} {line}", id=filed["id"], unit=unit, line=finding or rule))
 
 
 @appeal.command("list")
@@ -156,7 +157,7 @@ def appeal_list(period: str | None, unit: str | None, fmt: str, db: str | None) 
         rows = list_appeals(store, period, unit)
     if fmt == "table":
         for row in rows:
-            row["status"] = APPEAL_STATUS.get(row["status"], row["status"])
+            row["status"] = _(APPEAL_STATUS[row["status"]]) if row["status"] in APPEAL_STATUS else row["status"]
     emit(rows, APPEAL_COLUMNS, fmt)
 
 
@@ -178,8 +179,8 @@ def appeal_decide(appeal_id: int, accept: bool, reason: str, db: str | None, cri
     """
     with workspace(db) as store, _cycle_errors():
         decided = decide_appeal(store, standard_for(store, criteria_dir), appeal_id, accept, reason)
-    info(f"申诉 {appeal_id}：{APPEAL_STATUS[decided['status']]}" +
-         (f"，已重新评分（批次 {decided['rerun']}）" if decided["rerun"] else ""))
+    info(_("appeal {id}: {status}", id=appeal_id, status=_(APPEAL_STATUS[decided["status"]]))
+         + (_(", scored again (run {run})", run=decided["rerun"]) if decided["rerun"] else ""))
 
 
 class _cycle_errors:

@@ -12,7 +12,7 @@ from scoring.cli.common import info, lang_option, progress_bar, translate_errors
 from scoring.cli.output import csv_text, emit
 from scoring.cli.results import FEED_COLUMNS, RANK_COLUMNS
 from scoring.demo import DEFAULT_SEED, PERIODS, STEPS, DemoResult, run_demo
-from scoring.i18n import t
+from scoring.i18n import _, t
 from scoring.outputs.report import Issue, ReportFiles, write_report, write_summary_html
 from scoring.outputs.report.cards import type_name
 from scoring.outputs.report.data import standard_of_run
@@ -113,12 +113,14 @@ def _table_rows(rows: list[dict[str, Any]], lang: str, names: dict[str, str]) ->
 
 def _tell(result: DemoResult, written: list[Path], report: ReportFiles) -> None:
     cards = sum(1 for p in written if p.parent.name == "scorecards")
-    info(f"inputs: {len(result.files)} CSV files in {result.inputs}")
-    info(f"workspace: {result.db} ({', '.join(f'run {r.run} for {r.period}' for r in result.runs)})")
-    info(f"reports: {result.out / 'rank.json'}, rank.csv, feed.csv and {cards} scorecards in "
-         f"{result.out / 'scorecards'}")
-    info(f"report: {report.html} (open it in a browser; report-{PERIOD}-summary.html is the edition to print), "
-         f"workbook {report.xlsx.name}, {len(report.csv)} CSV tables report-{PERIOD}-*.csv")
+    info(_("inputs: {count} CSV files in {folder}", count=len(result.files), folder=result.inputs))
+    runs = ", ".join(_("run {run} for {period}", run=r.run, period=r.period) for r in result.runs)
+    info(_("workspace: {db} ({runs})", db=result.db, runs=runs))
+    info(_("reports: {rank}, rank.csv, feed.csv and {cards} scorecards in {folder}", rank=result.out / "rank.json",
+           cards=cards, folder=result.out / "scorecards"))
+    info(_("report: {html} (open it in a browser; report-{period}-summary.html is the edition to print), "
+           "workbook {xlsx}, {count} CSV tables report-{period}-*.csv", html=report.html, period=PERIOD,
+           xlsx=report.xlsx.name, count=len(report.csv)))
     if report.docx:
-        info(f"通报: {report.docx} (edit in Word or WPS)")
-    info(f"next: scoring scorecard D001 --period {PERIOD} --db {result.db}")
+        info(_("通报: {docx} (edit in Word or WPS)", docx=report.docx))
+    info(_("next: {command}", command=f"scoring scorecard D001 --period {PERIOD} --db {result.db}"))

@@ -13,6 +13,7 @@ from scoring.engine.orders import after_import
 from scoring.inputs.importing import import_file
 from scoring.inputs.models import ROW_MODELS
 from scoring.rectify.register import RegisterError, import_updates
+from scoring.i18n import N_, _, current_lang
 
 KIND_HELP = {
     "units": "Units being assessed (被考核单位): code, name, type, group, parent.",
@@ -63,7 +64,7 @@ def _command(kind: str) -> click.Command:
                 sheet: str | None, db: str | None, criteria_dir: str | None, unit: str | None = None,
                 period: str | None = None) -> None:
         if bool(unit) != bool(period):
-            raise click.UsageError("a questionnaire export needs both --unit and --period")
+            raise click.UsageError(_("a questionnaire export needs both --unit and --period"))
         with workspace(db) as store:
             standard = standard_for(store, criteria_dir)
             result = import_file(store, standard, kind, Path(file), replace=replace,
@@ -73,25 +74,34 @@ def _command(kind: str) -> click.Command:
         if sys.stderr.isatty():
             click.echo("", err=True)
         if result.ignored_columns:
-            info(f"columns without satisfaction answers, ignored: {', '.join(result.ignored_columns)}")
+            info(_("columns without satisfaction answers, ignored: {columns}", columns=", ".join(result.ignored_columns)))
         for problem in result.rejected:
             info(problem)
         if result.rejected_file:
-            info(f"{len(result.rejected)} problem(s); rejected rows listed in {result.rejected_file}")
-        counts = ", ".join(f"{k} {v}" for k, v in result.written.items() if v or k == "new")
-        info(f"{Path(file).name}: {kind}: {counts}" + (" (dry run: nothing written)" if dry_run else ""))
+            info(_("{count} problem(s); rejected rows listed in {file}", count=len(result.rejected),
+                   file=result.rejected_file))
+        counts = ("，" if current_lang() == "zh" else ", ").join(_(WRITTEN[k], count=v) for k, v in result.written.items() if v or k == "new")
+        info(f"{Path(file).name}: {_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind}: {counts}" + (_(" (dry run: nothing written)") if dry_run else ""))
         if result.orders and any(result.orders.values()):
-            info("整改事项：新下达 {issued} 项，撤销 {withdrawn} 项，恢复 {restored} 项（scoring rectify list 查看）"
-                 .format(**result.orders))
+            info(_("rectification items: {issued} issued, {withdrawn} withdrawn, {restored} restored "
+                   "(see scoring rectify list)", **result.orders))
 
     return command
+
+
+# How an import's counts read (keys of ImportResult.written), and each input kind's name.
+WRITTEN = {"new": N_("{count} new"), "changed": N_("{count} changed"), "unchanged": N_("{count} unchanged"),
+           "replaced": N_("{count} replaced"), "would_write": N_("{count} would be written")}
+KIND_NAMES = {"units": N_("units"), "findings": N_("findings"), "self-assessments": N_("self-assessments"),
+              "survey": N_("survey answers"), "survey-issued": N_("questionnaires issued"), "metrics": N_("metrics"),
+              "records": N_("dated records"), "objects": N_("objects"), "judged": N_("judged points")}
 
 
 def _rows_checked(name: str):
     """A live count of rows checked on a terminal (the total is not known before the file is read); nothing when piped."""
     if not sys.stderr.isatty():
         return None
-    return lambda rows: click.echo(f"\r{name}: {rows:,} rows checked", err=True, nl=False)
+    return lambda rows: click.echo("\r" + _("{name}: {rows} rows checked", name=name, rows=f"{rows:,}"), err=True, nl=False)
 
 
 def _platform_options(kind: str):
@@ -126,4 +136,4 @@ def rectifications(file: str, encoding: str | None, db: str | None) -> None:
             applied = import_updates(store, Path(file), encoding)
         except RegisterError as exc:
             raise BadInput(str(exc)) from None
-    info(f"{Path(file).name}: {applied} status change(s) applied")
+    info(_("{file}: {count} status change(s) applied", file=Path(file).name, count=applied))

@@ -9,7 +9,7 @@ from pathlib import Path
 from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace, WordChoice
 from scoring.store.doctor import diagnose, exposure_warnings
 from scoring.cli.output import emit, emit_json, format_option
-from scoring.i18n import late_text, status_name, t
+from scoring.i18n import N_, _, current_lang, late_text, status_name, t
 from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
 from scoring.rectify.items import STATUSES, days_late
 from scoring.standard.vocabulary import STATUS_CHOICES
@@ -121,7 +121,7 @@ def rectify_update(item, status, owner, note, evidence, db) -> None:
         scoring rectify update R-F-0001 --status rectified --note "栏目已更新" --evidence photo-0412.jpg
     """
     if not status and not owner:
-        raise click.UsageError("give --status, --owner or both")
+        raise click.UsageError(_("give --status, --owner or both"))
     with workspace(db) as store:
         try:
             found = assign_owner(store, item, owner) if owner else show_item(store, item)
@@ -130,12 +130,12 @@ def rectify_update(item, status, owner, note, evidence, db) -> None:
                 found = update_status(store, item, status, note, reference)
         except RegisterError as exc:
             raise BadInput(str(exc)) from None
-    click.echo(f"{found['id']}: {found['status']} ({owner_of(found)})", err=True)
+    click.echo(f"{found['id']}: {status_name(found['status'], current_lang())} ({owner_of(found)})", err=True)
 
 
-EVIDENCE_PROBLEMS = {"missing": "佐证文件 {path} 不存在：请写出照片或 PDF 文件的正确路径",
-                     "empty": "佐证文件 {path} 是空文件",
-                     "evidence_type": "佐证文件 {path} 不是照片（JPEG/PNG/GIF/WebP/HEIC）或 PDF"}
+EVIDENCE_PROBLEMS = {"missing": N_("evidence file {path} does not exist: give the right path of the photo or PDF"),
+                     "empty": N_("evidence file {path} is empty"),
+                     "evidence_type": N_("evidence file {path} is not a photo (JPEG/PNG/GIF/WebP/HEIC) or a PDF")}
 
 
 def _stored_evidence(store, path: Path, unit: str) -> str:
@@ -145,8 +145,8 @@ def _stored_evidence(store, path: Path, unit: str) -> str:
     except EvidenceError as exc:
         code = str(exc)
         if code.startswith("too_large"):
-            raise BadInput(f"佐证文件 {path} 超过 {code.split(':')[1]} MB") from None
-        raise BadInput(EVIDENCE_PROBLEMS[code].format(path=path)) from None
+            raise BadInput(_("evidence file {path} is larger than {mb} MB", path=path, mb=code.split(":")[1])) from None
+        raise BadInput(_(EVIDENCE_PROBLEMS[code], path=path)) from None
     store_evidence(store, evidence_dir(store.path), data, evidence, unit, store.user)
     return evidence.reference
 
@@ -181,11 +181,11 @@ def backup(file: str, db: str | None) -> None:
     """
     target = Path(file)
     if target.exists():
-        raise BadInput(f"{target} exists; choose a new file name")
+        raise BadInput(_("{file} exists; choose a new file name", file=target))
     with workspace(db) as store:
         store.backup(target)
         store.audit("backup", target=str(target))
-    info(f"backed up to {target}")
+    info(_("backed up to {file}", file=target))
 
 
 @click.command()
@@ -205,9 +205,9 @@ def doctor(db: str | None) -> None:
         problems = diagnose(store)
         warnings = exposure_warnings(store)
     for warning in warnings:
-        info("warning: " + warning)
+        info(_("warning: {text}", text=warning))
     for problem in problems:
         click.echo(problem)
     if problems:
         raise SystemExit(1)
-    info("healthy")
+    info(_("healthy"))

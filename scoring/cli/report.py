@@ -15,7 +15,8 @@ from scoring.outputs.report.clock import ISSUER_SETTING, ZoneProblem, office_zon
 from scoring.outputs.report.docx import TemplateProblem
 from scoring.outputs.report.pdf import PdfUnavailable, print_pdf
 from scoring.outputs.report.tongbao import DEFAULT_ISSUER
-from scoring.i18n import pick
+from scoring.store.settings import NUMBER_PREFIX_SETTING
+from scoring.i18n import _, pick
 from scoring.outputs.report.cards import type_name
 from scoring.outputs.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
 from scoring.outputs.report.labels import label
@@ -100,19 +101,23 @@ def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_nu
         if previous is not None:
             run_for(store, previous)  # a clear error now, not a half-written report
         selection = chosen(store, period, run_id, units, groups)
-        issue = Issue(issuer or store.get_setting(ISSUER_SETTING) or DEFAULT_ISSUER, doc_number,
-                      issued.date() if issued else today(office_zone(store)),
+        day = issued.date() if issued else today(office_zone(store))
+        prefix = store.get_setting(NUMBER_PREFIX_SETTING)
+        if not doc_number and prefix:  # 市政公开〔2026〕　号: the office writes the number in
+            doc_number = f"{prefix}〔{day.year}〕\u3000号"
+        issue = Issue(issuer or store.get_setting(ISSUER_SETTING) or DEFAULT_ISSUER, doc_number, day,
                       rectify_by=rectify_by.date() if rectify_by else None)
-        with progress_bar(report_steps(store, period, run_id), "report") as bar:
+        with progress_bar(report_steps(store, period, run_id), _("report")) as bar:
             files = write_report(store, period, target, lang, previous, as_of.date() if as_of else None, run_id,
                                  bar.update, selection, issue, Path(template) if template else None, summary)
-    info(f"report for {period} ({files.units} units): {files.html}")
+    info(_("report for {period} ({units} units): {html}", period=period, units=files.units, html=files.html))
     if files.docx:
-        info(f"通报: {files.docx}")
-    info(f"workbook: {files.xlsx}")
+        info(_("通报: {docx}", docx=files.docx))
+    info(_("workbook: {xlsx}", xlsx=files.xlsx))
     if pdf:
         info(f"PDF: {print_pdf(files.html, files.html.with_suffix('.pdf'))}")
-    info(f"tables: {len(files.csv)} CSV files in {target} ({', '.join(p.name for p in files.csv[:2])}, …)")
+    info(_("tables: {count} CSV files in {folder} ({first}, …)", count=len(files.csv), folder=target,
+           first=", ".join(p.name for p in files.csv[:2])))
 
 
 report.help = report.help % {"limit": FULL_REPORT_UNITS}
@@ -124,12 +129,12 @@ def chosen(store: Store, period: str, run_id: int | None, units: tuple[str, ...]
     run = run_for(store, period, run_id)["id"]
     for unit in units:
         if store.run_document(run, unit) is None:
-            raise NoRunError(f"--unit {unit}: no such unit in run {run} of {period} "
-                             f"(see `scoring rank --period {period}`)")
+            raise NoRunError(_("--unit {unit}: no such unit in run {run} of {period} "
+                               "(see `scoring rank --period {period}`)", unit=unit, run=run, period=period))
     for group in groups:
         if not store.run_standings(run, group):
-            raise NoRunError(f"--group {group}: no unit of that ranking group in run {run} of {period} "
-                             f"(see `scoring rank --period {period}`)")
+            raise NoRunError(_("--group {group}: no unit of that ranking group in run {run} of {period} "
+                               "(see `scoring rank --period {period}`)", group=group, run=run, period=period))
     return Selection(frozenset(units), frozenset(groups))
 
 

@@ -10,7 +10,7 @@ from scoring.cli.common import (BadInput, criteria_option, db_option, engine_opt
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.outputs.explain import explain as explain_text
-from scoring.i18n import t
+from scoring.i18n import _, current_lang, pick, t
 from scoring.outputs.report.cards import type_name
 from scoring.outputs.report.data import standard_of_run
 from scoring.outputs.results import feed_rows, rank_rows, run_for, scorecard as load_scorecard
@@ -87,22 +87,25 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
             gaps = check_period(store, standard, period_of(store, period).code)
             if gaps.gaps:
                 _warn(gaps)
-                raise BadInput(f"{period} 数据不完整（{len(gaps.gaps)} 类缺失），--strict 不予评分；"
-                               f"补齐数据后再运行，或去掉 --strict")
-        with progress_bar(len(store.units()), "scoring") as bar:
+                raise BadInput(_("{period}: data is missing ({count} kind(s)); --strict refuses to score: "
+                                 "complete the data and run again, or leave out --strict", period=period,
+                                 count=len(gaps.gaps)))
+        with progress_bar(len(store.units()), _("scoring")) as bar:
             summary = run_period(store, standard, period, as_of.date() if as_of else None, bar.update, workers,
                                  engine, warn=_warn, full=full)
     if summary.base_run is not None:  # before the run's line, which stays the last
-        info(f"{summary.units - summary.reused} units scored afresh, {summary.reused} unchanged since run "
-             f"{summary.base_run} kept its result (--full scores every unit)")
-    info(f"run {summary.run}: {summary.units} units scored for {summary.period} as of {summary.as_of} "
-         f"with {summary.criteria} ({summary.engine})")
+        info(_("{afresh} units scored afresh, {reused} unchanged since run {base} kept its result "
+               "(--full scores every unit)", afresh=summary.units - summary.reused, reused=summary.reused,
+               base=summary.base_run))
+    info(_("run {run}: {units} units scored for {period} as of {as_of} with {standard} ({engine})", run=summary.run,
+           units=summary.units, period=summary.period, as_of=summary.as_of, standard=summary.criteria,
+           engine=summary.engine))
 
 
 def _warn(gaps: Completeness) -> None:
     """Missing data, before any unit is scored: to stderr, one line a kind, with counts."""
-    for line in gaps.lines():
-        info(f"警告 数据不完整：{line}")
+    for line in gaps.lines(current_lang()):
+        info(_("warning, data missing: {line}", line=line))
 
 
 @click.command()
@@ -124,20 +127,20 @@ def check(period: str, lang: str, db: str | None, criteria_dir: str | None) -> N
     """
     with workspace(db) as store:
         gaps = check_period(store, standard_for(store, criteria_dir), period_of(store, period).code)
-    for line in gaps.lines(lang):
+    for line in gaps.lines(current_lang()):
         click.echo(line)
     if gaps.gaps:
         raise click.exceptions.Exit(1)
-    info(f"{period}: 数据完整（{gaps.units} 个单位）" if lang != "en" else f"{period}: complete ({gaps.units} units)")
+    info(_("{period}: complete ({units} units)", period=period, units=gaps.units))
 
 
 def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, criteria_dir: str | None,
            engine: str | None) -> None:
     if as_of or unit or criteria_dir:
-        raise click.UsageError("--rerun recomputes the whole run with its own as-of date and recorded standard: "
-                               "leave out --as-of, --unit and --criteria")
+        raise click.UsageError(_("--rerun recomputes the whole run with its own as-of date and recorded standard: "
+                                 "leave out --as-of, --unit and --criteria"))
     with workspace(db) as store:
-        with progress_bar(len(store.units()), "recomputing") as bar:
+        with progress_bar(len(store.units()), _("recomputing")) as bar:
             result = rerun(store, period, run_id, bar.update, engine)
     click.echo("\n".join(result.lines()))
     if not result.identical:
@@ -146,13 +149,17 @@ def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, cr
 
 def _show_rescore(result: Rescore) -> None:
     doc, before = result.document, result.before or {}
-    was = lambda key: f" (was {before[key]})" if before and str(before[key]) != str(doc[key]) else ""  # noqa: E731
-    click.echo(f"{doc['unit']} {doc['name']}, {doc['period']}: score {doc['score']}{was('score')}, "
-               f"rank {doc['rank']}{was('rank')} in {doc['group']}, grade {doc['grade']}{was('grade')}")
+    was = lambda key: _(" (was {value})", value=before[key]) if before and str(before[key]) != str(doc[key]) else ""  # noqa: E731
+    click.echo(_("{unit} {name}, {period}: score {score}{was_score}, rank {rank}{was_rank} in {group}, "
+                 "grade {grade}{was_grade}", unit=doc["unit"], name=doc["name"], period=doc["period"],
+                 score=doc["score"], was_score=was("score"), rank=doc["rank"], was_rank=was("rank"),
+                 group=doc["group"], grade=doc["grade"], was_grade=was("grade")))
     for moved in result.changed:
-        click.echo(f"  {moved['unit']}: rank {moved['rank_before']} → {moved['rank']}, "
-                   f"grade {moved['grade_before']} → {moved['grade']}")
-    info(f"compared with run {result.run}; nothing stored (`scoring run --period {doc['period']}` stores a run)")
+        click.echo("  " + _("{unit}: rank {before} → {rank}, grade {grade_before} → {grade}", unit=moved["unit"],
+                            before=moved["rank_before"], rank=moved["rank"], grade_before=moved["grade_before"],
+                            grade=moved["grade"]))
+    info(_("compared with run {run}; nothing stored (`scoring run --period {period}` stores a run)", run=result.run,
+           period=doc["period"]))
 
 
 @click.command()
@@ -174,10 +181,12 @@ def rank(period: str, group: str | None, run_id: int | None, fmt: str, lang: str
         rows = rank_rows(store, period, group, run_id)
         if fmt == "table":
             names = group_names(store, period, run_id, lang)
+            grades = grade_names(store, period, run_id, lang)
     if fmt == "table":
         for row in rows:
             row["veto"] = t("yes" if row["veto"] else "no", lang)
             row["group"] = names.get(row["group"], row["group"])
+            row["grade"] = grades.get(row["grade"], row["grade"])
     columns = RANK_COLUMNS if fmt != "json" else None
     emit(rows, columns or (), fmt, [t(c, lang) for c in RANK_COLUMNS])
 
@@ -249,8 +258,16 @@ def feed(period: str, run_id: int | None, fmt: str, lang: str, db: str | None) -
         rows = feed_rows(store, period, run_id)
         if fmt == "table":  # csv and json keep the group's code, for programs
             names = group_names(store, period, run_id, lang)
-            rows = [{**row, "group": names.get(row["group"], row["group"])} for row in rows]
+            grades = grade_names(store, period, run_id, lang)
+            rows = [{**row, "group": names.get(row["group"], row["group"]), "grade": grades.get(row["grade"], row["grade"])}
+                    for row in rows]
     emit(rows, FEED_COLUMNS, fmt, [t(c, lang) for c in FEED_COLUMNS])
+
+
+def grade_names(store: Store, period: str, run_id: int | None, lang: str) -> dict[str, str]:
+    """A run stores a grade by its Chinese name (优秀); the name to show in `lang` (Excellent with --lang en)."""
+    standard = standard_of_run(store, run_for(store, period, run_id))
+    return {grade.name: pick(grade, "name", lang) for grade in standard.criteria.grades}
 
 
 def group_names(store: Store, period: str, run_id: int | None, lang: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from scoring.store.clock import local_time, office_zone
+from scoring.i18n import _
 from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.store import resolve_path
@@ -51,22 +52,22 @@ def serve(host: str, port: int, threads: int, secure_cookies: bool, trusted_prox
 
     path = resolve_path(db)
     if not path.exists():
-        raise BadInput(f"no workspace at {path}: run `scoring init` first, or point --db at one")
+        raise BadInput(_("no workspace at {path}: run `scoring init` first, or point --db at one", path=path))
     with workspace(db) as store:
         from scoring.web.users import ensure_tables, list_users
 
         ensure_tables(store)
         if not any(u["role"] == "admin" and u["active"] for u in list_users(store)):
-            info("no admin yet: add one with `scoring user add NAME --role admin`")
+            info(_("no admin yet: add one with `scoring user add NAME --role admin`"))
     app = create_app(path, secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
     if app.extensions["old_key_retired"]:
-        info(f"the session key moved out of the database into {key_path(path)}: everyone signs in again")
+        info(_("the session key moved out of the database into {path}: everyone signs in again", path=key_path(path)))
     for exposed_path in exposed(path):
-        info(f"warning: {exposed_path} can be read by other users of this machine: run `chmod 600 {exposed_path}`")
+        info(_("warning: {path} can be read by other users of this machine: run `chmod 600 {path}`", path=exposed_path))
     if host not in ("127.0.0.1", "localhost", "::1") and not secure_cookies:
-        info("warning: listening beyond this machine over plain HTTP; put an HTTPS proxy in front and use "
-             "--secure-cookies")
-    info(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)")
+        info(_("warning: listening beyond this machine over plain HTTP; put an HTTPS proxy in front and use "
+               "--secure-cookies"))
+    info(_("serving {path} on http://{host}:{port}/ (Ctrl-C stops)", path=path, host=host, port=port))
     waitress.serve(app, host=host, port=port, threads=threads, ident="scoring", max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
 
 
@@ -122,7 +123,7 @@ def user_add(name: str, role: str, unit: str | None, db: str | None) -> None:
     with workspace(db) as store:
         ensure_tables(store)
         add_user(store, name, role, _password("Password"), unit)
-    info(f"added {name} ({role}{', ' + unit if unit else ''})")
+    info(_("added {name} ({role})", name=name, role=role + (", " + unit if unit else "")))
 
 
 @user.command("passwd")
@@ -141,7 +142,7 @@ def user_passwd(name: str, db: str | None) -> None:
 
     with workspace(db) as store:
         set_password(store, name, _password("New password"))
-    info(f"password of {name} set")
+    info(_("password of {name} set", name=name))
 
 
 @user.command("disable")
@@ -160,7 +161,7 @@ def user_disable(name: str, db: str | None) -> None:
 
     with workspace(db) as store:
         set_active(store, name, False)
-    info(f"{name} disabled")
+    info(_("{name} disabled", name=name))
 
 
 @user.command("enable")
@@ -179,7 +180,7 @@ def user_enable(name: str, db: str | None) -> None:
 
     with workspace(db) as store:
         set_active(store, name, True)
-    info(f"{name} enabled")
+    info(_("{name} enabled", name=name))
 
 
 @user.command("list")

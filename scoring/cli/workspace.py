@@ -49,7 +49,7 @@ def init(standard_id: str | None, db: str | None) -> None:
                 raise BadInput(_("workspace {path} already exists and scores with another standard; "
                                  "create a new workspace for {standard}", path=path, standard=shipped))
     create_workspace(path, standard, shipped=shipped).close()
-    info(f"workspace ready: {path} (standard {standard.label})")
+    info(_("workspace ready: {path} (standard {standard})", path=path, standard=standard.label))
 
 
 @click.group()
@@ -70,7 +70,8 @@ def period_add(codes: tuple[str, ...], db: str | None) -> None:
     """
     with workspace(db) as store:
         for p, added in add_periods(store, list(codes)):
-            info(f"{p.code}: {p.start} to {p.end}" + ("" if added else " (already there)"))
+            info(_("{period}: {start} to {end}", period=p.code, start=p.start, end=p.end)
+                 + ("" if added else _(" (already there)")))
 
 
 @period.command("list")
@@ -146,16 +147,17 @@ def criteria_check(directory: str | None, engine: str | None) -> None:
     try:
         standard = load_standard_dir(Path(directory)) if directory else load_default()
     except StandardError as exc:
-        raise BadInput("the standard has problems:\n" + "\n".join(exc.problems)) from None
+        raise BadInput(_("the standard has problems:") + "\n" + "\n".join(exc.problems)) from None
     outcomes = run_examples(standard, engine)
     failed = [o for o in outcomes if o.problems]
     for outcome in failed:
         for problem in outcome.problems:
             click.echo(f"{outcome.label}: {problem}", err=True)
     if failed:
-        raise BadInput(f"{len(failed)} of {len(outcomes)} rule examples fail")
-    click.echo(f"ok: {standard.label}, {len(standard.indicators)} indicators, {len(standard.rules)} rules, "
-               f"{len(outcomes)} examples pass ({backend(engine).label})")
+        raise BadInput(_("{failed} of {count} rule examples fail", failed=len(failed), count=len(outcomes)))
+    click.echo(_("ok: {standard}, {indicators} indicators, {rules} rules, {examples} examples pass ({engine})",
+                 standard=standard.label, indicators=len(standard.indicators), rules=len(standard.rules),
+                 examples=len(outcomes), engine=backend(engine).label))
 
 
 @criteria.command("export")
@@ -169,12 +171,13 @@ def criteria_export(directory: str) -> None:
     """
     target = Path(directory)
     if target.exists() and any(target.iterdir()):
-        raise BadInput(f"{target} is not empty; choose a new folder")
+        raise BadInput(_("{folder} is not empty; choose a new folder", folder=target))
     (target / "rules").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(DEFAULT_CRITERIA, target / "criteria.yml")
     for path in sorted(DEFAULT_RULES.glob("*.yml")):
         shutil.copyfile(path, target / "rules" / path.name)
-    info(f"wrote {target}/criteria.yml and {len(list((target / 'rules').glob('*.yml')))} rule files")
+    info(_("wrote {folder}/criteria.yml and {count} rule files", folder=target,
+           count=len(list((target / "rules").glob("*.yml")))))
 
 
 @criteria.command("use")
@@ -190,12 +193,12 @@ def criteria_use(directory: str | None, use_default: bool, db: str | None) -> No
         scoring criteria use standard-2026/
     """
     if bool(directory) == use_default:
-        raise click.UsageError("give a DIRECTORY or --default")
+        raise click.UsageError(_("give a DIRECTORY or --default"))
     with workspace(db) as store:
         standard = standard_for(store, str(Path(directory).resolve())) if directory else load_default()
         failed = [o for o in run_examples(standard) if o.problems]
         if failed:
-            raise BadInput("the standard's rule examples fail; see `scoring criteria check " + directory + "`:\n"
+            raise BadInput(_("the standard's rule examples fail; see `scoring criteria check {folder}`:", folder=directory) + "\n"
                            + "\n".join(f"{o.label}: {p}" for o in failed for p in o.problems))
         use_standard(store, standard, str(Path(directory).resolve()) if directory else None)
-    info(f"workspace now scores with {standard.label}")
+    info(_("workspace now scores with {standard}", standard=standard.label))

@@ -20,6 +20,7 @@ from typing import Any
 
 from scoring.engine.matches import Match
 from scoring.standard import Standard
+from scoring.i18n import _
 
 CHOICES = ("auto", "clips", "durable")
 ENVIRONMENT = "SCORING_ENGINE"
@@ -50,8 +51,8 @@ def requested(name: str | None = None) -> str:
     choice = (name or os.environ.get(ENVIRONMENT) or "auto").strip().lower()
     if choice not in CHOICES:
         source = "--engine" if name else f"${ENVIRONMENT}"
-        raise EngineUnavailable(f"未知的评分引擎 {choice!r}（{source}）：可选 {', '.join(CHOICES)} "
-                                f"(unknown engine {choice!r} from {source}: choose one of {', '.join(CHOICES)})")
+        raise EngineUnavailable(_("unknown engine {value!r} from {source}: choose one of {choices}", value=choice,
+                                  source=source, choices=", ".join(CHOICES)))
     return choice
 
 
@@ -76,10 +77,10 @@ def _module(key: str) -> Any:
     try:
         return importlib.import_module(_MODULES[key])
     except ImportError as exc:  # not installed, or (durable_rules on 3.13+) a C extension that fails to load
-        hint = ("pip install 'gongkai-scoring[durable]'（需要 C 编译器与 Python 3.11/3.12）"
+        hint = (_("pip install 'gongkai-scoring[durable]' (needs a C compiler and Python 3.11/3.12)")
                 if key == "durable" else "pip install clipspy")
-        raise EngineUnavailable(f"评分引擎 {RECORDED[key]} 在此环境中不可用：{hint}；或改用 --engine auto "
-                                f"(the {RECORDED[key]} engine cannot run here: {exc})") from exc
+        raise EngineUnavailable(_("the {engine} engine cannot run here ({problem}): {hint}; or use --engine auto",
+                                  engine=RECORDED[key], problem=exc, hint=hint)) from exc
 
 
 @cache

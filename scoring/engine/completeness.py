@@ -27,17 +27,17 @@ from scoring.engine.matches import fact_kinds_read
 from scoring.standard import Standard
 from scoring.standard.schema import Op
 from scoring.store import Store
+from scoring.i18n import NP_, _, label, label_table
 
-KIND_LABELS = {
-    "survey": ("缺少民主评议问卷", "no survey answers"),
-    "self_assessment": ("缺少自查自评", "no self-assessment"),
-    "metric": ("缺少统计数据", "metric missing"),
-    "findings": ("没有任何检查发现（其他单位大多有）", "no finding at all (most other units have some)"),
-    "records": ("缺少带日期的记录（scoring import records）", "no dated records (scoring import records)"),
-    "objects": ("没有在用的对象（网站、账号等，scoring import objects）",
-                "no object in use (websites, accounts …: scoring import objects)"),
-    "judged": ("缺少评定分值（scoring import judged）", "no judged points (scoring import judged)"),
-}
+KIND_LABELS = label_table(
+    NP_("gap.survey", "no survey answers"),
+    NP_("gap.self_assessment", "no self-assessment"),
+    NP_("gap.metric", "metric missing"),
+    NP_("gap.findings", "no finding at all (most other units have some)"),
+    NP_("gap.records", "no dated records (scoring import records)"),
+    NP_("gap.objects", "no object in use (websites, accounts …: scoring import objects)"),
+    NP_("gap.judged", "no judged points (scoring import judged)"),
+)
 # A gap of a whole kind of input: (gap kind, the fact kind rules read, its table).
 GAP_TABLES = (("survey", "survey", "survey_answers"), ("self_assessment", "self_assessment", "self_assessments"),
               ("records", "record", "records"), ("judged", "judged", "judged"))
@@ -51,14 +51,12 @@ class Gap:
     units: tuple[str, ...]
 
     def text(self, lang: str = "zh") -> str:
-        zh, en = KIND_LABELS[self.kind]
-        label = (en if lang == "en" else zh) + (f" {self.detail}" if self.detail else "")
+        named = label(KIND_LABELS, self.kind, lang) + (f" {self.detail}" if self.detail else "")
         shown = "、".join(self.units[:SHOWN_UNITS]) + ("…" if len(self.units) > SHOWN_UNITS else "")
-        count = f"{len(self.units)} units" if lang == "en" else f"{len(self.units)} 个单位"
-        return f"{label}：{count}（{shown}）" if lang != "en" else f"{label}: {count} ({shown})"
+        return _("{label}: {count} units ({shown})", lang, label=named, count=len(self.units), shown=shown)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": KIND_LABELS[self.kind][0], "detail": self.detail,
+        return {"kind": self.kind, "label": label(KIND_LABELS, self.kind, "zh"), "detail": self.detail,
                 "count": len(self.units), "units": list(self.units)}
 
 

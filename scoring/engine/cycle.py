@@ -21,7 +21,8 @@ from scoring.engine.runner import period_of, run_period
 from scoring.rectify.items import add_workdays
 from scoring.standard import Standard
 from scoring.store import Store, now
-from scoring.store.lifecycle import FINAL, LOCKED, OPEN, PUBLICISED, SCORED, STATE_NAMES, set_state, state_of
+from scoring.store.lifecycle import FINAL, LOCKED, OPEN, PUBLICISED, SCORED, set_state, state_name, state_of
+from scoring.i18n import N_, _, said
 
 DEFAULT_WINDOW = 5  # working days of 公示
 
@@ -36,10 +37,12 @@ def publish(store: Store, period: str, days: int = DEFAULT_WINDOW, today: date |
     with store.transaction():
         state = state_of(store, code)
         if state["state"] != SCORED:
-            raise CycleError(_cannot(code, state["state"], "公示", "先运行 scoring run --period " + code
-                                     if state["state"] == OPEN else ""))
+            hint = said(N_("; score it first: scoring run --period {period}"), N_("; score it first on the Score page"),
+                     period=code) if state["state"] == OPEN else ""
+            raise CycleError(_("period {period} is {state} and cannot be publicised{hint}", period=code,
+                               state=state_name(state["state"]), hint=hint))
         if days < 1:
-            raise CycleError("公示期至少 1 个工作日")
+            raise CycleError(_("the review window (公示期) is at least 1 working day"))
         ends = add_workdays(today or date.today(), days).isoformat()
         set_state(store, code, PUBLICISED, state["run"], ends, days)
         store.audit("period publish", target=code, run=state["run"], review_ends=ends, window_days=days)
@@ -52,14 +55,20 @@ def finalise(store: Store, period: str, today: date | None = None, early: bool =
     with store.transaction():
         state = state_of(store, code)
         if state["state"] != PUBLICISED:
-            raise CycleError(_cannot(code, state["state"], "定稿", f"先公示：scoring period publish {code}"
-                                     if state["state"] == SCORED else ""))
+            hint = said(N_("; publicise it first: scoring period publish {period}"),
+                             N_("; publicise it first on the Periods page"), period=code) if state["state"] == SCORED else ""
+            raise CycleError(_("period {period} is {state} and cannot be made final{hint}", period=code,
+                               state=state_name(state["state"]), hint=hint))
         if not early and (today or date.today()).isoformat() <= state["review_ends"]:
-            raise CycleError(f"{code} 公示期到 {state['review_ends']} 结束，期满后才能定稿（确需提前的，加 --early）")
+            raise CycleError(_("the review window of {period} ends on {ends}; it can be made final after that "
+                               "(add --early if it must be sooner)", period=code, ends=state["review_ends"]))
         pending = store.query("select id from appeals where period = ? and status = 'pending' order by id", [code])
         if pending:
-            raise CycleError(f"{code} 还有 {len(pending)} 项申诉未处理（{'、'.join(str(p['id']) for p in pending)}），"
-                             f"请先 scoring appeal decide")
+            raise CycleError(said(N_("{period} has {count} appeal(s) not yet answered ({ids}); answer them first "
+                                          "(scoring appeal decide)"),
+                                       N_("{period} has {count} appeal(s) not yet answered ({ids}); answer them first "
+                                          "on the Appeals page"), period=code, count=len(pending),
+                               ids=", ".join(str(p["id"]) for p in pending)))
         run = store.latest_run(code)["id"]
         set_state(store, code, FINAL, run, state["review_ends"], state["window_days"])
         store.audit("period finalise", target=code, run=run, early=early)
@@ -70,18 +79,15 @@ def reopen(store: Store, period: str, reason: str) -> dict[str, Any]:
     """An admin reopens a period in 公示 or final, with a reason: its inputs unlock; it is a draft again."""
     code = period_of(store, period).code
     if not reason.strip():
-        raise CycleError("重新开放须说明理由（--reason）")
+        raise CycleError(_("reopening needs a reason (--reason)"))
     with store.transaction():
         state = state_of(store, code)
         if state["state"] not in LOCKED:
-            raise CycleError(f"{code} {STATE_NAMES[state['state']][0]}，未锁定，无需重新开放")
+            raise CycleError(_("period {period} is {state}, not locked; there is nothing to reopen", period=code,
+                               state=state_name(state["state"])))
         set_state(store, code, None, None)
         store.audit("period reopen", target=code, previous=state["state"], run=state["run"], reason=reason.strip())
     return state_of(store, code)
-
-
-def _cannot(code: str, state: str, action: str, hint: str) -> str:
-    return f"{code} {STATE_NAMES[state][0]}，不能{action}" + (f"：{hint}" if hint else "")
 
 
 # ---------------------------------------------------------------- appeals (申诉)
@@ -91,20 +97,22 @@ def file_appeal(store: Store, period: str, unit: str, reason: str, finding: str 
                 evidence: str = "", today: date | None = None) -> dict[str, Any]:
     code = period_of(store, period).code
     if not reason.strip():
-        raise CycleError("申诉须说明理由（--reason）")
+        raise CycleError(_("an appeal needs a reason (--reason)"))
     if not (finding or rule):
-        raise CycleError("申诉须指明针对的检查发现（--finding）或评分规则（--rule）")
+        raise CycleError(_("an appeal names the finding (--finding) or the rule (--rule) it is about"))
     with store.transaction():
         state = state_of(store, code)
         if state["state"] != PUBLICISED:
-            raise CycleError(f"{code} {STATE_NAMES[state['state']][0]}：只有公示期间可以申诉")
+            raise CycleError(_("period {period} is {state}: appeals are filed only during 公示", period=code,
+                               state=state_name(state["state"])))
         if (today or date.today()).isoformat() > state["review_ends"]:
-            raise CycleError(f"{code} 公示期已于 {state['review_ends']} 结束，不能再申诉")
+            raise CycleError(_("the review window of {period} ended on {ends}; appeals are closed", period=code,
+                               ends=state["review_ends"]))
         if finding and not store.query("select 1 from findings where id = ? and unit = ? and period = ?",
                                        [finding, unit, code]):
-            raise CycleError(f"{unit} 在 {code} 没有编号为 {finding} 的检查发现")
+            raise CycleError(_("{unit} has no finding {finding} in {period}", unit=unit, finding=finding, period=code))
         if not store.run_unit(state["run"], unit):
-            raise CycleError(f"公示的评分结果中没有单位 {unit}")
+            raise CycleError(_("the publicised results have no unit {unit}", unit=unit))
         table = store.db["appeals"]
         table.insert({"period": code, "unit": unit, "run": state["run"], "finding": finding, "rule": rule,
                       "reason": reason.strip(), "evidence": evidence, "status": "pending", "answer": "",
@@ -118,7 +126,8 @@ def file_appeal(store: Store, period: str, unit: str, reason: str, finding: str 
 def show_appeal(store: Store, ident: int) -> dict[str, Any]:
     rows = store.query("select * from appeals where id = ?", [ident])
     if not rows:
-        raise CycleError(f"没有编号为 {ident} 的申诉；见 scoring appeal list")
+        raise CycleError(said(N_("no appeal {id}; see scoring appeal list"), N_("no appeal {id}; see the Appeals page"),
+                           id=ident))
     return rows[0]
 
 
@@ -134,12 +143,13 @@ def list_appeals(store: Store, period: str | None = None, unit: str | None = Non
 def decide_appeal(store: Store, standard: Standard, ident: int, accept: bool, answer: str) -> dict[str, Any]:
     """Accept (withdraw the finding appealed, then score the period again) or reject, with a reason."""
     if not answer.strip():
-        raise CycleError("处理申诉须说明理由（--reason）")
+        raise CycleError(_("answering an appeal needs a reason (--reason)"))
     appeal = show_appeal(store, ident)
     if appeal["status"] != "pending":
-        raise CycleError(f"申诉 {ident} 已处理（{appeal['status']}）")
+        raise CycleError(_("appeal {id} is already answered ({status})", id=ident,
+                           status=_("accepted") if appeal["status"] == "accepted" else _("rejected")))
     if state_of(store, appeal["period"])["state"] != PUBLICISED:
-        raise CycleError(f"{appeal['period']} 不在公示期，不能处理申诉")
+        raise CycleError(_("{period} is not in 公示; its appeals cannot be answered", period=appeal["period"]))
     with store.transaction():
         if accept and appeal["finding"]:
             store.db["finding_withdrawals"].insert({"finding": appeal["finding"], "reason": answer.strip(),

@@ -17,6 +17,7 @@ from scoring.engine.backends import Backend, backend
 from scoring.engine.runner import RunError, documents, period_of, score_all
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
+from scoring.i18n import _
 
 # Lists inside a scorecard document whose items carry a key: changes are named by it, not by position.
 _ITEM_KEYS = ("code", "id", "rule")
@@ -42,13 +43,14 @@ class Rerun:
 
     def lines(self) -> list[str]:
         run = self.run
-        head = (f"run {run['id']} ({run['period']}, as of {run['as_of']}, {self.criteria}) recomputed from its "
-                f"recorded standard and the current inputs: ")
+        head = _("run {run} ({period}, as of {as_of}, {standard}) recomputed from its recorded standard and the "
+                 "current inputs: ", run=run["id"], period=run["period"], as_of=run["as_of"], standard=self.criteria)
         lines = [] if self.same_engine else [
-            f"run {run['id']} was scored by {_recorded(run)}; recomputed by {self.engine.label}, another engine"]
+            _("run {run} was scored by {recorded}; recomputed by {engine}, another engine", run=run["id"],
+              recorded=_recorded(run), engine=self.engine.label)]
         if self.identical:
-            return lines + [head + f"identical, {self.units} scorecards byte for byte"]
-        lines += [head + f"{len(self.changed)} of {self.units} units differ (old → new)"]
+            return lines + [head + _("identical, {units} scorecards byte for byte", units=self.units)]
+        lines += [head + _("{changed} of {units} units differ (old → new)", changed=len(self.changed), units=self.units)]
         for unit in sorted(self.changed):
             lines += [f"{unit}: {change}" for change in self.changed[unit]]
         return lines
@@ -60,18 +62,21 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
     period = period_of(store, period_code)
     run = store.run(run_id)
     if run is None:
-        raise RunError(f"no run {run_id} in this workspace")
+        raise RunError(_("no run {run} in this workspace", run=run_id))
     if run["period"] != period.code:
-        raise RunError(f"run {run_id} scored period {run['period']}, not {period.code}")
+        raise RunError(_("run {run} scored period {scored}, not {period}", run=run_id, scored=run["period"],
+                         period=period.code))
     files = store.standard_files(run["standard_hash"])
     if files is None:
-        raise RunError(f"run {run_id}: the texts of its standard ({run['standard_hash'][:12]}) are not in this "
-                       f"workspace, so it cannot be recomputed; `scoring doctor` lists such runs")
+        raise RunError(_("run {run}: the texts of its standard ({hash}) are not in this "
+                         "workspace, so it cannot be recomputed; `scoring doctor` lists such runs", run=run_id,
+                         hash=run["standard_hash"][:12]))
     standard = load_from_files(files)
     engine = backend(engine_name)
     if standard.content_hash != run["standard_hash"]:
-        raise RunError(f"run {run_id}: its recorded standard texts hash to {standard.content_hash[:12]}, not to the "
-                       f"{run['standard_hash'][:12]} the run names; the workspace has been altered")
+        raise RunError(_("run {run}: its recorded standard texts hash to {found}, not to the "
+                         "{named} the run names; the workspace has been altered", run=run_id,
+                         found=standard.content_hash[:12], named=run["standard_hash"][:12]))
     with store.snapshot():  # the stored run and the inputs, as of one moment
         stored = {doc["unit"]: doc for doc in store.run_documents(run_id)}
         scores = score_all(store, standard, period, date.fromisoformat(run["as_of"]), progress, engine)
@@ -79,9 +84,9 @@ def rerun(store: Store, period_code: str, run_id: int, progress: Callable[[int],
     result = Rerun(run, standard.label, len(set(stored) | set(fresh)), engine)
     for unit in sorted(set(stored) | set(fresh)):
         if unit not in fresh:
-            result.changed[unit] = [f"scored in run {run_id}, not scored now (no longer a unit of this workspace)"]
+            result.changed[unit] = [_("scored in run {run}, not scored now (no longer a unit of this workspace)", run=run_id)]
         elif unit not in stored:
-            result.changed[unit] = [f"not in run {run_id}, scored now (a unit added since)"]
+            result.changed[unit] = [_("not in run {run}, scored now (a unit added since)", run=run_id)]
         else:
             changes = compare(stored[unit], fresh[unit])
             if changes:

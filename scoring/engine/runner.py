@@ -30,6 +30,7 @@ from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
 from scoring.engine.tally import UnitScore
+from scoring.i18n import N_, _, said
 
 __all__ = ["RunError", "RunSummary", "Rescore", "period_of", "score_unit", "score_all", "documents",
            "run_period", "rescore_unit"]
@@ -58,8 +59,10 @@ def period_of(store: Store, code: str) -> Period:
     period = parse_period(code)
     if store.period(period.code) is None:
         known = ", ".join(store.period_codes()) or "none yet"
-        raise RunError(f"period {period.code} is not in this workspace (known: {known}); "
-                       f"add it with `scoring period add {period.code}`")
+        raise RunError(said(N_("period {period} is not in this workspace (known: {known}); "
+                                    "add it with `scoring period add {period}`"),
+                                 N_("period {period} is not in this workspace (known: {known}); "
+                                    "add it on the Periods page"), period=period.code, known=known))
     return period
 
 
@@ -115,7 +118,8 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     as_of = as_of or period.end
     counted = store.execute("select count(*) from units").fetchone()[0]  # sizes the pool; the codes are read below
     if not counted:
-        raise RunError("no units in this workspace: import them with `scoring import units FILE`")
+        raise RunError(said(N_("no units in this workspace: import them with `scoring import units FILE`"),
+                                 N_("no units in this workspace: import the unit list on the Import files page")))
     engine = backend(engine_name)
     key = incremental.inputs_key(incremental.run_key(standard, engine.name, engine.version, period.code, as_of))
     # The base run is read before the lock: a run committed meanwhile is only a staler base (what changed
@@ -209,13 +213,15 @@ def _rescore(store: Store, standard: Standard, period: Period, unit: str, as_of:
              engine_name: str | None) -> Rescore:
     run = store.latest_run(period.code)
     if run is None:
-        raise RunError(f"no run for {period.code} yet: score the period first with `scoring run --period {period.code}`")
+        raise RunError(_("no run for {period} yet: score the period first with `scoring run --period {period}`",
+                         period=period.code))
     if run["standard_hash"] != standard.content_hash:
-        raise RunError(f"run {run['id']} used another standard than {standard.label}: score the whole period "
-                       f"again with `scoring run --period {period.code}`")
+        raise RunError(_("run {run} used another standard than {standard}: score the whole period "
+                         "again with `scoring run --period {period}`", run=run["id"], standard=standard.label,
+                         period=period.code))
     facts = list(build_facts(store, standard, period, [unit], grouped=True, notes=False))
     if not facts:
-        raise RunError(f"unknown unit {unit!r}: import it with `scoring import units FILE`")
+        raise RunError(_("unknown unit {value!r}: import it with `scoring import units FILE`", value=unit))
     as_of = as_of or date.fromisoformat(run["as_of"])
     with gc_paused():
         with _engine_for_one_unit(standard, engine_name) as engine:

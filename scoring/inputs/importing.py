@@ -25,6 +25,7 @@ from scoring.inputs.objects import object_kind_problem, object_problem, workspac
 from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
+from scoring.inputs.reasons import reason
 from scoring.inputs.readers import ReadError, read_records
 from scoring.store.periods import Period, PeriodError, parse_period
 from scoring.standard import Standard
@@ -132,7 +133,7 @@ def reference_problems(kind: str, row: Row, names: Names) -> list[tuple[str, str
         problems += [p for p in (object_problem(row.object, row.unit, names.objects),) if p]
     if kind == "findings":
         problems += _finding_problems(row, names)
-    elif kind == "self-assessments" and row.indicator not in names.standard.indicators:
+    elif kind == "self-assessments" and names.standard.indicator_words.code(row.indicator) is None:
         problems.append(("indicator", _unknown_indicator(row.indicator, names)))
     elif kind == "records":
         problems += _record_problems(row, names)
@@ -149,12 +150,13 @@ def _record_problems(row: Row, names: Names) -> list[tuple[str, str]]:
     criteria = names.standard.criteria
     problems = []
     if row.kind not in criteria.record_kinds:
-        problems.append(("kind", f"unknown record kind {row.kind!r}{suggest(row.kind, criteria.record_kinds)} "
-                                 f"(known: {', '.join(criteria.record_kinds) or 'none: the standard declares no record_kinds'})"))
+        problems.append(("kind", _("unknown record kind {value!r}{hint} (known: {known})", value=row.kind,
+                                   hint=suggest(row.kind, criteria.record_kinds),
+                                   known=", ".join(criteria.record_kinds) or _("none: the standard declares no record_kinds"))))
     if row.column_type and row.column_type not in criteria.column_types:
-        problems.append(("column_type", f"unknown column type {row.column_type!r}"
-                                        f"{suggest(row.column_type, criteria.column_types)} "
-                                        f"(known: {', '.join(criteria.column_types) or 'none'})"))
+        problems.append(("column_type", _("unknown column type {value!r}{hint} (known: {known})", value=row.column_type,
+                                          hint=suggest(row.column_type, criteria.column_types),
+                                          known=", ".join(criteria.column_types) or _("none"))))
     return problems
 
 
@@ -167,7 +169,9 @@ def _unit_problem(unit: str, names: Names) -> tuple[str, str] | None:
 
 
 def _unknown_indicator(indicator: str, names: Names) -> str:
-    return _("unknown indicator {value!r}{hint}", value=indicator, hint=suggest(indicator, names.standard.indicators))
+    words = names.standard.indicator_words  # a Chinese name is answered with the nearest Chinese name
+    hint = words.hint(indicator) if has_chinese(indicator) else suggest(indicator, names.standard.indicators)
+    return _("unknown indicator {value!r}{hint}", value=indicator, hint=hint)
 
 
 def _period_problem(period: str, names: Names) -> tuple[str, str] | None:
@@ -204,12 +208,13 @@ def _finding_problems(row: Row, names: Names) -> list[tuple[str, str]]:
     if unknown:
         return [unknown]
     code = names.standard.criteria.finding_codes[names.standard.finding_code_words.code(row.code)]
+    indicator = names.standard.indicator_words.code(row.indicator) if row.indicator else None  # 办事服务“七公开” is C3
     if code.indicator == "given":
         if not row.indicator:
             return [("indicator", _("finding {code} needs the indicator it concerns (for example C3)", code=row.code))]
-        if row.indicator not in names.standard.indicators:
+        if indicator is None:
             return [("indicator", _unknown_indicator(row.indicator, names))]
-    elif row.indicator and row.indicator != code.indicator:
+    elif row.indicator and indicator != code.indicator:
         if code.indicator:
             return [("indicator", _("finding {code} always concerns {indicator}; leave the column empty or write "
                                     "{indicator}", code=row.code, indicator=code.indicator))]
@@ -236,11 +241,13 @@ def to_record(kind: str, row: Row, standard: Standard) -> dict[str, Any]:
     elif kind == "findings":
         data["code"] = standard.finding_code_words.code(row.code)  # 内容陈旧、更新不及时 as CONTENT_STALE
         code = standard.criteria.finding_codes[data["code"]]
-        data["indicator"] = row.indicator if code.indicator == "given" else code.indicator
+        data["indicator"] = standard.indicator_words.code(row.indicator) if code.indicator == "given" else code.indicator
         data["date"] = row.date.isoformat()
         data["corrected_on_spot"] = int(row.corrected_on_spot)
         if not data["id"]:
             data["id"] = _content_id(data)
+    elif kind == "self-assessments":
+        data["indicator"] = standard.indicator_words.code(row.indicator)  # by code or by its Chinese name
     elif kind == "metrics":
         data["value"] = format(row.value.normalize(), "f")
     elif kind == "records":
@@ -397,7 +404,7 @@ def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict
     try:
         row = model.model_validate(_present(raw))
     except ValidationError as exc:
-        problems = [(".".join(str(p) for p in err["loc"]) or "row", err["msg"].removeprefix("Value error, "))
+        problems = [(".".join(str(p) for p in err["loc"]) or "row", reason(err, HEADERS.get(kind)))
                     for err in exc.errors(include_url=False)]
         return problems + raw_name_problems(kind, raw, names, {column for column, _ in problems}), None
     return reference_problems(kind, row, names), row
@@ -458,8 +465,8 @@ def write_rejected(path: Path, checked: Checked) -> Path:
     """The rejected rows as they were read, each with its row number and every reason, for fixing and re-import."""
     target = path.with_name(path.name + ".rejected.csv")
     reasons: dict[int, list[str]] = {}
-    for number, column, reason in checked.problems:
-        reasons.setdefault(number, []).append(f"{column}: {reason}")
+    for number, column, why in checked.problems:
+        reasons.setdefault(number, []).append(f"{column}: {why}")
     columns: list[str] = []
     for record in checked.rejected.values():
         columns.extend(c for c in record if c not in columns)

@@ -12,6 +12,7 @@ from typing import Any
 
 from scoring.outputs.results import NoRunError, rank_rows
 from scoring.store import Store
+from scoring.i18n import _
 
 COLUMNS = ("unit", "name", "group", "rank", "previous_rank", "rank_change", "score", "previous_score",
            "score_change", "grade", "previous_grade", "new_codes", "resolved_codes")
@@ -48,7 +49,7 @@ def movement(store: Store, period: str, other: str, defects: set[str] | None = N
     ranked in the same group in `other`. score_change is the final score's difference, signed.
     """
     if period == other:
-        raise NoRunError(f"--period and --with both name {period}: compare two different periods")
+        raise NoRunError(_("--period and --with both name {period}: compare two different periods", period=period))
     now, before = rank_rows(store, period), rank_rows(store, other)
     codes_now, codes_before = finding_codes(store, period, defects), finding_codes(store, other, defects)
     earlier = {row["unit"]: row for row in before}

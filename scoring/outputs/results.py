@@ -6,6 +6,7 @@ from typing import Any
 
 from scoring.store import Store
 from scoring.store.lifecycle import state_of
+from scoring.i18n import N_, _, said
 
 
 class NoRunError(LookupError):
@@ -17,8 +18,11 @@ def run_for(store: Store, period: str, run: int | None = None) -> dict[str, Any]
     shown = state_of(store, period)["run"] if not run and store.period(period) else None
     found = store.run(run or shown) if (run or shown) else store.latest_run(period)
     if not found or found["period"] != period:
-        what = f"run {run} of period {period}" if run else f"scoring run for period {period}"
-        raise NoRunError(f"no {what} yet: score it with `scoring run --period {period}`")
+        if run:
+            raise NoRunError(_("no run {run} of period {period}: score it with `scoring run --period {period}`", run=run,
+                               period=period))
+        raise NoRunError(said(N_("no run of {period} yet: score it with `scoring run --period {period}`"),
+                                   N_("no run of {period} yet: score it on the Score page"), period=period))
     return found
 
 
@@ -26,7 +30,8 @@ def scorecard(store: Store, period: str, unit: str, run: int | None = None) -> d
     found = run_for(store, period, run)
     doc = store.run_document(found["id"], unit)
     if doc is None:
-        raise NoRunError(f"unit {unit} was not scored in run {found['id']} of {period}")
+        raise NoRunError(_("unit {unit} was not scored in run {run} of {period}", unit=unit, run=found["id"],
+                           period=period))
     return {"run": found["id"], **doc}
 
 

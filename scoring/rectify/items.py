@@ -13,6 +13,7 @@ from typing import Any
 from scoring.store.periods import Period
 from scoring.standard.schema import Rectify
 from scoring.standard.vocabulary import STATUS_CODES
+from scoring.i18n import _
 
 STATUSES = STATUS_CODES
 DONE = frozenset({"rectified", "verified"})
@@ -35,9 +36,9 @@ def add_workdays(start: date, workdays: int) -> date:
             if chinese_calendar.is_workday(day):
                 remaining -= 1
         except NotImplementedError:
-            raise DeadlineError(
-                f"no official holiday calendar for {day.year} yet; a working-day deadline after {start} "
-                f"cannot be computed (update chinesecalendar, or use deadline_days)") from None
+            raise DeadlineError(_(
+                "no official holiday calendar for {year} yet; a working-day deadline after {start} "
+                "cannot be computed (update chinesecalendar, or use deadline_days)", year=day.year, start=start)) from None
     return day
 
 

@@ -17,6 +17,8 @@ from scoring.inputs.models import RectificationUpdateRow
 from scoring.inputs.readers import ReadError, read_records
 from scoring.rectify.items import DONE, STATUSES, WITHDRAWN, days_late
 from scoring.store import Store
+from scoring.i18n import _, current_lang, status_name
+from scoring.inputs.reasons import reason
 
 UPDATE_HEADERS = {"编号": "id", "整改事项编号": "id", "状态": "status", "整改状态": "status", "说明": "note",
                   "整改情况": "note", "佐证": "evidence", "日期": "date"}
@@ -79,16 +81,19 @@ def assign_owner(store: Store, item_id: str, person: str) -> dict[str, Any]:
 def show_item(store: Store, item_id: str) -> dict[str, Any]:
     rows = store.rectifications("id = ?", [item_id])
     if not rows:
-        raise RegisterError(f"no rectification item {item_id!r}; see `scoring rectify list`")
+        raise RegisterError(_("no rectification item {value!r}; see `scoring rectify list`", value=item_id))
     return {**rows[0], "history": store.rectification_history(item_id)}
 
 
 def check_transition(item_id: str, current: str, status: str) -> None:
     allowed = TRANSITIONS[current]
     if current == WITHDRAWN:
-        raise RegisterError(f"{item_id} 已撤销（其问题记录已撤回），不能再变更状态")
+        raise RegisterError(_("{item} is withdrawn (its finding was withdrawn); its status cannot change", item=item_id))
     if status not in allowed:
-        raise RegisterError(f"{item_id} is {current}: it can move to {', '.join(sorted(allowed))}, not {status}")
+        raise RegisterError(_("{item} is {current}: it can move to {allowed}, not {status}", item=item_id,
+                              current=status_name(current, current_lang()), status=status_name(status, current_lang()),
+                              allowed=(", " if current_lang() == "en" else "、").join(
+                                  status_name(s, current_lang()) for s in sorted(allowed))))
 
 
 def import_updates(store: Store, path: Path, encoding: str | None = None) -> int:
@@ -103,12 +108,13 @@ def import_updates(store: Store, path: Path, encoding: str | None = None) -> int
                 row = RectificationUpdateRow.model_validate({k: v for k, v in raw.items() if v is not None})
             except ValidationError as exc:
                 problems += [f"{path.name}:{number}: {'.'.join(map(str, e['loc'])) or 'row'}: "
-                             f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors(include_url=False)]
+                             f"{reason(e, UPDATE_HEADERS)}" for e in exc.errors(include_url=False)]
                 continue
             if row.id not in current:
                 found = store.rectifications("id = ?", [row.id])
                 if not found:
-                    problems.append(f"{path.name}:{number}: id: no rectification item {row.id!r}")
+                    problems.append(f"{path.name}:{number}: id: " + _("no rectification item {value!r}; see "
+                                                                       "`scoring rectify list`", value=row.id))
                     continue
                 current[row.id] = found[0]["status"]
             try:
@@ -133,7 +139,7 @@ def import_updates(store: Store, path: Path, encoding: str | None = None) -> int
 
 def update_status(store: Store, item_id: str, status: str, note: str = "", evidence: str = "") -> dict[str, Any]:
     if status not in STATUSES:
-        raise RegisterError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        raise RegisterError(_("unknown status {value!r}; use one of {statuses}", value=status, statuses=", ".join(STATUSES)))
     with store.transaction():
         item = show_item(store, item_id)
         check_transition(item_id, item["status"], status)

@@ -86,6 +86,11 @@ class Standard:
         """Object kinds by code or name (website, 政府网站, Website)."""
         return criteria_words(self.criteria.object_kinds)
 
+    @cached_property
+    def indicator_words(self) -> Words:
+        """Indicators by code or name (C3, 办事服务“七公开”), as people write them in a file's 指标 column."""
+        return criteria_words(self.indicators)
+
     def applies(self, indicator: str, unit_type: str) -> bool:
         """By unit type: its own `types` or max by type, and every ancestor's."""
         code: str | None = indicator

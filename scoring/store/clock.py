@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoring.store.database import Store
+from scoring.i18n import _
 
 DEFAULT_ZONE = "Asia/Shanghai"
 ZONE_SETTING = "timezone"
@@ -22,7 +23,8 @@ def office_zone(store: Store) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ZoneProblem(f"工作区设置 {ZONE_SETTING}={name!r} 不是有效的时区名称（例如 {DEFAULT_ZONE}）") from None
+        raise ZoneProblem(_("the workspace setting {setting}={value!r} is not a time zone (for example {example})",
+                            setting=ZONE_SETTING, value=name, example=DEFAULT_ZONE)) from None
 
 
 def today(zone: ZoneInfo) -> date:

@@ -21,6 +21,7 @@ from scoring.store.lifecycle import check_unlocked
 from scoring.store.private import PRIVATE_MODE, create_private
 from scoring.store.rundocs import PLACEMENT_COLUMNS, RUN_UNITS, decode_document
 from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
+from scoring.i18n import _
 
 DEFAULT_DB = "scoring.db"
 BUSY_TIMEOUT_MS = 30_000  # SQLite waits this long for another writer at each attempt
@@ -52,10 +53,11 @@ def current_user() -> str:
     if not given:
         return os_user()
     if WEB_ACTOR.match(given):
-        raise StoreError(f"SCORING_USER={given!r} claims a web user: names starting with 'web:' are the web app's "
-                         "signed-in users; set SCORING_USER to your own name, or unset it")
+        raise StoreError(_("SCORING_USER={value!r} claims a web user: names starting with 'web:' are the web app's "
+                           "signed-in users; set SCORING_USER to your own name, or unset it", value=given))
     if has_control(given):
-        raise StoreError(f"SCORING_USER={given!r} holds control characters (a line break?): give a plain name")
+        raise StoreError(_("SCORING_USER={value!r} holds control characters (a line break?): give a plain name",
+                           value=given))
     return given
 
 
@@ -76,7 +78,7 @@ class Store:
         # app: its signed-in user, per request); None is whoever runs the process (current_user()).
         self.acting_user = user
         if not create and str(path) != ":memory:" and not self.path.exists():
-            raise StoreError(f"no workspace at {self.path}: run `scoring init` first, or point --db at one")
+            raise StoreError(_("no workspace at {path}: run `scoring init` first, or point --db at one", path=self.path))
         if create and str(path) != ":memory:":
             create_private(self.path)  # SQLite gives the WAL and SHM files the database file's mode
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -168,8 +170,9 @@ class Store:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if time.monotonic() >= deadline:
-                    raise StoreError(f"the workspace {self.path} is busy: another command has been writing to it "
-                                     f"for over {BUSY_WAIT_SECONDS:.0f} s; try again when it is done") from None
+                    raise StoreError(_("the workspace {path} is busy: another command has been writing to it "
+                                       "for over {seconds} s; try again when it is done", path=self.path,
+                                       seconds=f"{BUSY_WAIT_SECONDS:.0f}")) from None
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

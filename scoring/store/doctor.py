@@ -10,33 +10,34 @@ import json
 
 from scoring.store import Store
 from scoring.store.private import exposed
+from scoring.i18n import N_, _
 
 # Where the web app kept its session key before it moved to DB.key (the app deletes it on start).
 OLD_KEY_SETTING = "web_secret_key"
 
 # (what is wrong, SQL that returns one row per problem with a `what` column)
 ORPHAN_CHECKS: tuple[tuple[str, str], ...] = (
-    ("finding of an unknown unit", "select id as what from findings where unit not in (select code from units)"),
-    ("finding in an unknown period", "select id as what from findings where period not in (select code from periods)"),
-    ("self-assessment of an unknown unit",
+    (N_("finding of an unknown unit"), "select id as what from findings where unit not in (select code from units)"),
+    (N_("finding in an unknown period"), "select id as what from findings where period not in (select code from periods)"),
+    (N_("self-assessment of an unknown unit"),
      "select unit || '/' || period || '/' || indicator as what from self_assessments where unit not in (select code from units)"),
-    ("survey answer of an unknown unit",
+    (N_("survey answer of an unknown unit"),
      "select distinct unit || '/' || period as what from survey_answers where unit not in (select code from units)"),
-    ("metric of an unknown unit", "select distinct unit || '/' || metric as what from metrics where unit not in (select code from units)"),
-    ("rectification item whose finding is gone",
+    (N_("metric of an unknown unit"), "select distinct unit || '/' || metric as what from metrics where unit not in (select code from units)"),
+    (N_("rectification item whose finding is gone"),
      "select id as what from rectifications where finding not in (select id from findings)"),
-    ("rectification item of an unknown unit",
+    (N_("rectification item of an unknown unit"),
      "select id as what from rectifications where unit not in (select code from units)"),
-    ("rectification history of an unknown item",
+    (N_("rectification history of an unknown item"),
      "select distinct item as what from rectification_history where item not in (select id from rectifications)"),
-    ("run whose standard texts are missing",
+    (N_("run whose standard texts are missing"),
      "select 'run ' || id as what from runs where standard_hash not in (select hash from standards)"),
-    ("run without scorecards", "select 'run ' || id as what from runs where id not in (select run from run_units)"),
-    ("run whose scorecards are incomplete",
+    (N_("run without scorecards"), "select 'run ' || id as what from runs where id not in (select run from run_units)"),
+    (N_("run whose scorecards are incomplete"),
      "select 'run ' || r.id || ' (' || count(u.unit) || ' of ' || r.units || ')' as what from runs r "
      "join run_units u on u.run = r.id group by r.id having count(u.unit) != r.units"),
-    ("scorecard of an unknown run", "select distinct 'run ' || run as what from run_units where run not in (select id from runs)"),
-    ("scorecard whose document is missing",
+    (N_("scorecard of an unknown run"), "select distinct 'run ' || run as what from run_units where run not in (select id from runs)"),
+    (N_("scorecard whose document is missing"),
      "select 'run ' || ru.run || ' unit ' || ru.unit as what from run_units ru where ru.document is null and not exists "
      "(select 1 from run_units o where o.run = ru.document_run and o.unit = ru.unit and o.document is not null)"),
 )
@@ -45,11 +46,12 @@ ORPHAN_CHECKS: tuple[tuple[str, str], ...] = (
 def diagnose(store: Store) -> list[str]:
     """One line per problem; an empty list means healthy."""
     with store.snapshot():
-        problems = [f"integrity: {row[0]}" for row in store.execute("pragma integrity_check") if row[0] != "ok"]
-        problems += [f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]} row"
-                     for row in store.execute("pragma foreign_key_check")]
+        problems = [_("integrity: {detail}", detail=row[0]) for row in store.execute("pragma integrity_check")
+                    if row[0] != "ok"]
+        problems += [_("foreign key: {table} row {row} points to a missing {parent} row", table=row[0], row=row[1],
+                       parent=row[2]) for row in store.execute("pragma foreign_key_check")]
         for what, sql in ORPHAN_CHECKS:
-            problems += [f"{what}: {row['what']}" for row in store.query(sql)]
+            problems += [f"{_(what)}: {row['what']}" for row in store.query(sql)]
         problems += _altered_standards(store)
     return problems
 
@@ -65,15 +67,15 @@ def _altered_standards(store: Store) -> list[str]:
         except (ValueError, AttributeError, TypeError):
             altered = True
         if altered:
-            problems.append(f"standard whose recorded texts do not match its hash: {row['hash'][:12]}")
+            problems.append(_("standard whose recorded texts do not match its hash: {hash}", hash=row["hash"][:12]))
     return problems
 
 
 def exposure_warnings(store: Store) -> list[str]:
     """Files of the workspace other users can read (a copy of the database or key signs anyone in)."""
-    warnings = [f"{path} can be read by other users of this machine: run `chmod 600 {path}`"
+    warnings = [_("{path} can be read by other users of this machine: run `chmod 600 {path}`", path=path)
                 for path in exposed(store.path)]
     if store.get_setting(OLD_KEY_SETTING):
-        warnings.append("the database still holds the web app's old session key (settings.web_secret_key): "
-                        "start `scoring serve` once to delete it, and treat old copies and backups as secret")
+        warnings.append(_("the database still holds the web app's old session key (settings.web_secret_key): "
+                          "start `scoring serve` once to delete it, and treat old copies and backups as secret"))
     return warnings

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from scoring.i18n import N_, current_lang, said
+
 # The store is passed in, never imported: scoring.store.database calls check_unlocked where it writes.
 Store = Any
 
@@ -45,10 +47,20 @@ def locked_periods(store: Store, periods: Iterable[str]) -> dict[str, str]:
 
 
 def locked_message(period: str, state: str) -> str:
-    name = STATE_NAMES[state][0]
-    return (f"{period} 考核周期{name}，其全部输入数据（检查发现、自评、问卷、统计数据等）已锁定，不能导入或修改。"
-            f"公示期间如有异议请提出申诉（scoring appeal add）；确需更正的，由管理员说明理由后重新开放："
-            f"scoring period reopen {period} --reason 理由")
+    return said(N_("period {period} is {state}: all its inputs (findings, self-assessments, surveys, metrics …) "
+                        "are locked and cannot be imported or changed. During 公示, object with an appeal "
+                        "(scoring appeal add); to correct them, an admin reopens the period giving the reason: "
+                        "scoring period reopen {period} --reason REASON"),
+                     N_("period {period} is {state}: all its inputs (findings, self-assessments, surveys, metrics …) "
+                        "are locked and cannot be imported or changed. During 公示, object with an appeal on the "
+                        "unit's scorecard page; to correct them, an admin reopens the period giving the reason"),
+             period=period, state=state_name(state))
+
+
+def state_name(state: str) -> str:
+    """A period's state as people say it, in the current language."""
+    zh, en = STATE_NAMES[state]
+    return en if current_lang() == "en" else zh
 
 
 def check_unlocked(store: Store, periods: Iterable[str]) -> None:

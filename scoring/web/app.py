@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from scoring.store.clock import DEFAULT_ZONE, ZoneProblem, local_time, office_zone
 from scoring.store.workspace import standard_for
-from scoring.i18n import pick, status_name, use_lang
+from scoring.i18n import pick, status_name, use_lang, use_surface
 from scoring.store import Store
 from scoring.store.private import key_path, session_key
 from scoring.web import labels, views_accounts, views_admin, views_auth, views_department, views_inspector, views_leader, \
@@ -146,6 +146,7 @@ def _open() -> None:
 
     g.lang = session.get("lang", "zh")
     use_lang(g.lang)  # library errors (an upload's rows) in the page's language
+    use_surface("web")  # and they name the page to use, not a command
     local = current_app.extensions["stores"]
     store = getattr(local, "store", None)
     if store is None:
@@ -167,6 +168,7 @@ def _open() -> None:
 def _close(exc: BaseException | None) -> None:
     """The thread keeps its connection for the next request; nothing half-done is left on it."""
     use_lang(None)  # nor the request's language
+    use_surface("cli")
     store = g.pop("store", None)
     if store is not None:
         store.acting_user = NOBODY

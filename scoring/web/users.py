@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from scoring.store import Store, now
 from scoring.store.database import has_control
+from scoring.i18n import _
 
 ROLES = ("admin", "inspector", "department", "leader")
 MIN_PASSWORD = 8
@@ -54,7 +55,7 @@ def ensure_tables(store: Store) -> None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise UserError(_("the password needs at least {count} characters", count=MIN_PASSWORD))
 
 
 def get_user(store: Store, name: str) -> dict[str, Any] | None:
@@ -68,25 +69,25 @@ def list_users(store: Store) -> list[dict[str, Any]]:
 
 def add_user(store: Store, name: str, role: str, password: str, unit: str | None = None) -> dict[str, Any]:
     if has_control(name or ""):  # refused, not stripped: a line break in a name could forge a line of output
-        raise UserError(f"{name!r} is not a user name: it holds control characters (a line break?)")
+        raise UserError(_("{value!r} is not a user name: it holds control characters (a line break?)", value=name))
     name = (name or "").strip()
     if not NAME.fullmatch(name):  # fullmatch: `$` would let a trailing line break through
-        raise UserError(f"{name!r} is not a user name: 1–64 letters, digits, _ . @ or -")
+        raise UserError(_("{value!r} is not a user name: 1–64 letters, digits, _ . @ or -", value=name))
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+        raise UserError(_("unknown role {value!r}; use one of {roles}", value=role, roles=", ".join(ROLES)))
     unit = (unit or "").strip() or None
     if role == "department":
         if not unit:
-            raise UserError("a department user needs --unit, the code of the unit it answers for")
+            raise UserError(_("a department user needs a unit, the code of the unit it answers for"))
         if unit not in store.unit_codes():
-            raise UserError(f"unknown unit {unit!r}; import units first (`scoring import units FILE`)")
+            raise UserError(_("unknown unit {value!r}; import the unit list first", value=unit))
     elif unit:
-        raise UserError(f"only department users belong to a unit; a {role} sees every unit its role allows")
+        raise UserError(_("only department users belong to a unit; a {role} sees every unit its role allows", role=role))
     _check_password(password)
     ensure_tables(store)
     with store.transaction():
         if get_user(store, name):
-            raise UserError(f"user {name!r} exists; change the password with `scoring user passwd {name}`")
+            raise UserError(_("user {value!r} exists; change the password instead", value=name))
         stamp = now()
         store.execute("insert into users (name, role, unit, password_hash, active, generation, created_at, updated_at)"
                       " values (?, ?, ?, ?, 1, 0, ?, ?)", [name, role, unit, HASHER.hash(password), stamp, stamp])
@@ -98,7 +99,7 @@ def _require(store: Store, name: str) -> dict[str, Any]:
     ensure_tables(store)
     found = get_user(store, name)
     if not found:
-        raise UserError(f"no user {name!r}; add one with `scoring user add {name} --role …`")
+        raise UserError(_("no user {value!r}; add the user first", value=name))
     return found
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from scoring.inputs.importing import Names, reference_problems, to_record
+from scoring.inputs.importing import HEADERS, Names, reference_problems, to_record
+from scoring.inputs.reasons import reason as validation_reason
 from scoring.inputs.models import SelfAssessmentRow
 from scoring.standard.vocabulary import CLAIM_CODES
 from scoring.rectify.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
@@ -80,7 +81,7 @@ def self_assessment(code: str):
                 try:
                     row = SelfAssessmentRow.model_validate({k: v for k, v in raw.items() if v is not None})
                 except ValidationError as exc:
-                    errors.setdefault(ind.code, []).extend(e["msg"].removeprefix("Value error, ")
+                    errors.setdefault(ind.code, []).extend(validation_reason(e, HEADERS["self-assessments"])
                                                            for e in exc.errors(include_url=False))
                     continue
                 problems = reference_problems("self-assessments", row, names)

@@ -17,7 +17,8 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from pydantic import ValidationError
 
 from scoring.engine.orders import issue_orders
-from scoring.inputs.importing import Names, reference_problems, to_record
+from scoring.inputs.importing import HEADERS, Names, reference_problems, to_record
+from scoring.inputs.reasons import reason as validation_reason
 from scoring.inputs.models import FindingRow
 from scoring.inputs.objects import unit_objects, workspace_objects
 from scoring.store import now
@@ -84,7 +85,7 @@ def check_finding(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             field = str(err["loc"][0]) if err["loc"] else "row"
-            errors.setdefault(field, []).append(err["msg"].removeprefix("Value error, "))
+            errors.setdefault(field, []).append(validation_reason(err, HEADERS["findings"]))
         return None, errors
     std = standard()
     names = Names(std, g.store.unit_codes(), set(g.store.period_codes()), workspace_objects(g.store))

@@ -13,7 +13,8 @@ from typing import Any
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from scoring.inputs.importing import Names, reference_problems, to_record
+from scoring.inputs.importing import HEADERS, Names, reference_problems, to_record
+from scoring.inputs.reasons import reason as validation_reason
 from scoring.inputs.models import UnitRow
 from scoring.store import now
 from scoring.web.context import current_period, flash_saved, standard, unit_type_name
@@ -45,8 +46,7 @@ def check_unit_form(form) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
         row = UnitRow.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            errors.setdefault(str(err["loc"][0]) if err["loc"] else "row", []).append(
-                err["msg"].removeprefix("Value error, "))
+            errors.setdefault(str(err["loc"][0]) if err["loc"] else "row", []).append(validation_reason(err, HEADERS["units"]))
         return None, errors
     names = Names(standard(), g.store.unit_codes(), set(g.store.period_codes()))
     for field, reason in reference_problems("units", row, names):

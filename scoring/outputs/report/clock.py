@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scoring.store.clock import DEFAULT_ZONE, ZONE_SETTING, ZoneProblem, local_time, office_zone, today
-
-ISSUER_SETTING = "report.issuer"  # the 通报's issuing body, when the office sets it once for the workspace
+from scoring.store.settings import ISSUER_SETTING  # the 通报's issuing body, set once for the workspace
 
 __all__ = ["DEFAULT_ZONE", "ZONE_SETTING", "ISSUER_SETTING", "ZoneProblem", "local_time", "office_zone", "today"]

@@ -20,8 +20,8 @@ from scoring.outputs.report.data import RANKING_HEAD, RANKING_TAIL, Report
 from scoring.outputs.report.labels import NUMERALS, chinese_date, label, period_text
 from scoring.outputs.report.scan import ITEM, LINE_FIELDS
 from scoring.rectify.items import DONE
+from scoring.store.settings import DEFAULT_ISSUER  # noqa: F401 (the workspace setting's default)
 
-DEFAULT_ISSUER = "市政务公开工作领导小组办公室"
 DEFAULT_RECIPIENTS = "各县（市、区）人民政府，市政府各部门，各有关单位："
 RECTIFY_DAYS = 30  # default time the criticised units get to rectify and report, from the date of issue
 PROBLEMS = 5  # the most frequent problems the 通报 names
