@@ -580,6 +580,24 @@ def test_competition_ranks_property(values):
     assert competition_ranks(scores) == [1 + sum(o > s for o in scores) for s in scores]
 
 
+@settings(PROPS, max_examples=200)
+@given(st.lists(st.tuples(st.sampled_from(["95", "95.00", "90", "89.99", "60", "59.99", "0"]), st.booleans(),
+                          st.sampled_from("ab")), max_size=15))
+def test_place_ranks_and_grades_follow_their_definition(rows):
+    """A unit's rank is 1 + the units of its group ranking strictly before it (every unit without a veto
+    before every vetoed one, then by score); its grade is the first grade whose minimum its score reaches
+    (the last for a veto), before the excellence quota demotes anyone."""
+    standings = [standing(f"U{i}", s, veto, group) for i, (s, veto, group) in enumerate(rows)]
+    got = place(CRITERIA, standings)
+    for s in standings:
+        ahead = [o for o in standings if o.group == s.group and (o.veto, -o.score) < (s.veto, -s.score)]
+        assert got[s.unit].rank == 1 + len(ahead)
+        expected = CRITERIA.grades[-1] if s.veto else next(
+            (g for g in CRITERIA.grades if s.score >= g.min), CRITERIA.grades[-1])
+        if expected.code != (CRITERIA.excellence_quota.grade if CRITERIA.excellence_quota else None):
+            assert got[s.unit].grade_code == expected.code
+
+
 def placed(*standings: Standing) -> dict[str, tuple[int, str, str]]:
     return {u: (p.rank, p.grade, format(p.feed, "f")) for u, p in place(CRITERIA, standings).items()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from operator import attrgetter
 from typing import Any, NamedTuple, Sequence
 
 from scoring.standard.schema import Criteria
@@ -60,31 +61,63 @@ def ranks_and_grades(criteria: Criteria, standings: Sequence[Standing]) -> dict[
     for s in standings:
         groups.setdefault(s.group, []).append(s)
     for members in groups.values():
-        ordered = sorted(members, key=lambda s: (s.veto, -s.score, s.unit))
-        clean = [s for s in ordered if not s.veto]
-        vetoed = [s for s in ordered if s.veto]
-        ranks = competition_ranks([s.score for s in clean])
-        ranks += [len(clean) + r for r in competition_ranks([s.score for s in vetoed])]
-        by_score: dict[tuple[Decimal, bool], Any] = {}  # members share scores: each grade looked up once
-        grades = {s.unit: by_score.get((s.score, s.veto)) or by_score.setdefault(
-            (s.score, s.veto), _grade_for(criteria, s.score, s.veto)) for s in ordered}
-        _apply_quota(criteria, ordered, ranks, grades)
-        for s, rank in zip(ordered, ranks):
-            out[s.unit] = (rank, grades[s.unit])
+        ordered = best_first(members)
+        ranks = _ranks(ordered)
+        grades = _grades(criteria, ordered)
+        _apply_quota(criteria, ranks, grades)
+        out.update(zip([s.unit for s in ordered], zip(ranks, grades)))
     return out
 
 
-def _apply_quota(criteria: Criteria, ordered: list[Standing], ranks: list[int], grades: dict) -> None:
+def best_first(members: Sequence[Standing]) -> list[Standing]:
+    """Units without a veto by score, best first, then vetoed units by score; equal scores by unit code.
+    Three stable sorts on plain attributes: a key negating each Decimal costs more than the sorts."""
+    ordered = sorted(members, key=attrgetter("unit"))
+    ordered.sort(key=attrgetter("score"), reverse=True)  # reverse keeps equal scores in unit order
+    ordered.sort(key=attrgetter("veto"))
+    return ordered
+
+
+def _ranks(ordered: list[Standing]) -> list[int]:
+    """Competition ranks over units sorted by best_first: vetoed units rank after every unit without a veto."""
+    ranks: list[int] = []
+    previous: tuple[bool, Decimal] | None = None
+    for i, s in enumerate(ordered):
+        key = (s.veto, s.score)
+        ranks.append(ranks[-1] if key == previous else i + 1)
+        previous = key
+    return ranks
+
+
+def _grades(criteria: Criteria, ordered: list[Standing]) -> list[Any]:
+    """Each unit's grade before the quota (the first grade whose minimum the score reaches, the last for a veto).
+    Members come best first, so where the grades' minimums descend a pointer walks down them once."""
+    scale = criteria.grades
+    if any(a.min < b.min for a, b in zip(scale, scale[1:])):  # minimums out of order: look each score up
+        return [_grade_for(criteria, s.score, s.veto) for s in ordered]
+    grades: list[Any] = []
+    at = 0
+    for s in ordered:
+        if s.veto:
+            grades.append(scale[-1])
+            continue
+        while at < len(scale) and s.score < scale[at].min:
+            at += 1
+        grades.append(scale[at] if at < len(scale) else scale[-1])
+    return grades
+
+
+def _apply_quota(criteria: Criteria, ranks: list[int], grades: list[Any]) -> None:
     """At most share × group size (rounded down, at least minimum) keep the top grade; ties at the boundary keep it."""
     quota = criteria.excellence_quota
     if quota is None:
         return
-    allowed = max(quota.minimum, int((quota.share * len(ordered)).to_integral_value(rounding=ROUND_FLOOR)))
-    holders = [(s, r) for s, r in zip(ordered, ranks) if grades[s.unit].code == quota.grade]
+    allowed = max(quota.minimum, int((quota.share * len(ranks)).to_integral_value(rounding=ROUND_FLOOR)))
+    holders = [i for i, g in enumerate(grades) if g.code == quota.grade]
     if len(holders) <= allowed:
         return
-    boundary_rank = holders[allowed - 1][1] if allowed else 0
+    boundary_rank = ranks[holders[allowed - 1]] if allowed else 0
     demoted = next(g for g in criteria.grades if g.code == quota.demote_to)
-    for s, rank in holders:
-        if rank > boundary_rank:
-            grades[s.unit] = demoted
+    for i in holders:
+        if ranks[i] > boundary_rank:
+            grades[i] = demoted

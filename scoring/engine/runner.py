@@ -269,9 +269,14 @@ def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: U
     """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
     group = score.unit["group"]
     others = [row for row in store.run_standings(run_id, group) if row[0] != unit]
-    standings = [Standing(u, group, Decimal(points), bool(veto)) for u, _, points, _, veto in others]
+    scores = {points: Decimal(points) for points in {row[2] for row in others}}  # members share scores
+    standings = [Standing(u, group, scores[points], bool(veto)) for u, _, points, _, veto in others]
     placed = ranks_and_grades(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
-    changed = [{"unit": u, "rank_before": rank, "rank": placed[u][0], "grade_before": grade, "grade": placed[u][1].name}
-               for u, rank, _, grade, _ in others if (rank, grade) != (placed[u][0], placed[u][1].name)]
+    changed = []
+    for u, rank_before, _, grade_before, _ in others:
+        rank, grade = placed[u]
+        if rank != rank_before or grade.name != grade_before:
+            changed.append({"unit": u, "rank_before": rank_before, "rank": rank, "grade_before": grade_before,
+                            "grade": grade.name})
     rank, grade = placed[unit]
     return Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto)), changed
