@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.engine.expressions import apply_scale, evaluate, exact, resolve
-from scoring.engine.matches import Match, fact_refs, times
+from scoring.engine.matches import Match, fact_ref, fact_refs, times
 from scoring.engine.points import HALF, ONE, ZERO, Line
 from scoring.standard import Standard
 from scoring.standard.schema import TOTAL, Rule, for_type
@@ -55,7 +55,7 @@ class _Taken:
             if key in self.keys:
                 return
             self.keys.add(key)
-        self.total += amount * factor  # exact: the sum is the same in any order, to the last digit
+        self.total += amount if factor is ONE else amount * factor  # exact: the sum is the same in any order, to the last digit
         if self.factor is None or factor > self.factor:
             self.factor = factor
 
@@ -97,6 +97,8 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
     points = for_type(d.points, unit_type)
     if d.points is not None and points is None:
         return  # points by unit type, none for this type: the rule does not deduct from it
+    indicators = standard.indicators
+    share_amounts: dict[str, Decimal] = {}  # target -> its share of the max: the same for every match
     for m in matches:
         facts = m.facts
         primary = facts[primary_alias]
@@ -104,13 +106,23 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
         if target == TOTAL:
             if points is None:
                 continue  # a share of the total's max means nothing (lint says so)
-        elif target in excluded or target not in standard.indicators:
+        elif target in excluded or target not in indicators:
             continue
-        amount = points if points is not None else d.share_of_max * standard.max_for(target, unit_type)
+        if points is not None:
+            amount = points
+        else:
+            amount = share_amounts.get(target)
+            if amount is None:
+                amount = share_amounts[target] = d.share_of_max * standard.max_for(target, unit_type)
+        # Multiplying a Decimal by 1 changes neither its digits nor its exponent: those products are skipped.
         if per_count:
-            amount *= int(primary.get("count", 1))
+            count = primary.get("count", 1)
+            if count != 1:
+                amount *= int(count)
         if not d.once_per:  # a once_per key counts once, however many findings share it
-            amount *= times(facts, primary_alias, per_count)
+            n = times(facts, primary_alias, per_count)
+            if n != 1:
+                amount *= n
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
@@ -124,11 +136,21 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
         if t is None:
             t = taken[(rule.id, target)] = _Taken()
         t.add(key, amount, factor)
-        t.refs.update([r for f in facts.values() for r in fact_refs(f)])
+        _cite(t.refs, facts)
         if causes:
             t.refs.update(causes)
         if by_rule:
             t.notes.add(by_rule)
+
+
+def _cite(refs: set[str], facts: dict[str, dict[str, Any]]) -> None:
+    """Add every fact's citations (matches.fact_refs) without a list per fact: a unit makes hundreds of matches."""
+    for fact in facts.values():
+        grouped = fact.get("refs")
+        if grouped:
+            refs.update(map(str, grouped))
+        else:
+            refs.add(fact_ref(fact))
 
 
 _NO_MULTIPLIER: tuple[Decimal, list[str], str] = (ONE, [], "")
