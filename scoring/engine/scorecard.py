@@ -91,6 +91,10 @@ PART_LINE_TITLES = {
     "STAGE_CAP": ("本环节封顶", "Stage cap"),
     "GATE": ("环节判定", "Stage gate"),
     "PART": ("按权重折算", "Weighted part"),
+    "OBJECT": ("对象得分", "An object's score"),
+    "OBJECT_FAIL": ("对象不合格", "Object failed"),
+    "COMBINE": ("对象合并", "Objects combined"),
+    "WEIGHT_NA": ("权重折算（部分不适用）", "Weights of a part without objects shared out"),
 }
 
 
@@ -98,22 +102,33 @@ def parts_doc(standard: Standard, parts) -> dict[str, Any]:
     """The parts, their stages and lines: `outcome`, `parts`, `part_lines` (Σ part_lines = score before rounding)."""
     docs = []
     for part, result in zip(standard.criteria.parts, parts.parts):
-        stages = []
-        for stage, s in zip(part.stages, result.stages):
-            entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
-                     "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
-                     "lines": [_part_line_doc(standard, line) for line in s.lines]}
-            if stage.kind == "score":
-                entry["raw"] = points_text(s.raw)
-                entry["max"] = points_text(s.possible)
-            if s.skipped:
-                entry["skipped"] = True
-            stages.append(entry)
-        docs.append({"code": part.code, "name": part.name, "name_en": part.name_en,
-                     "weight": points_text(part.weight), "score": score_text(result.score),
-                     "outcome": result.outcome, "stages": stages})
+        entry = {"code": part.code, "name": part.name, "name_en": part.name_en,
+                 "weight": points_text(part.weight), "score": score_text(result.score),
+                 "outcome": result.outcome, "stages": _stages_doc(standard, part, result.stages)}
+        if part.objects:  # only then: parts scored for the whole unit keep their documents byte-identical
+            entry["applicable"] = result.applicable
+            entry["objects"] = [{"code": o.code, "kind": o.kind, "name": o.name, "score": score_text(o.score),
+                                 "outcome": o.outcome, "stages": _stages_doc(standard, part, o.stages)}
+                                for o in result.objects]
+            entry["lines"] = [_part_line_doc(standard, line) for line in result.lines]
+        docs.append(entry)
     return {"outcome": parts.outcome, "parts": docs,
             "part_lines": [_part_line_doc(standard, line) for line in parts.lines]}
+
+
+def _stages_doc(standard: Standard, part, scored) -> list[dict[str, Any]]:
+    stages = []
+    for stage, s in zip(part.stages, scored):
+        entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
+                 "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
+                 "lines": [_part_line_doc(standard, line) for line in s.lines]}
+        if stage.kind == "score":
+            entry["raw"] = points_text(s.raw)
+            entry["max"] = points_text(s.possible)
+        if s.skipped:
+            entry["skipped"] = True
+        stages.append(entry)
+    return stages
 
 
 def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
