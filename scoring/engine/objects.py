@@ -53,7 +53,8 @@ def score_objects(engine: Engine, standard: Standard, period: Period, as_of: dat
         for o in mine:
             if o["code"] not in sessions:
                 sessions[o["code"]] = _session(engine, standard, period, as_of, uf, o["code"])
-        parts[index] = combine_objects(part, kind_names, [(o, sessions[o["code"]].parts.parts[index]) for o in mine])
+        parts[index] = combine_objects(part, kind_names, [({**o, "detail": sessions[o["code"]]},
+                                                            sessions[o["code"]].parts.parts[index]) for o in mine])
     score.parts = weigh(standard, parts, bool(score.veto_lines))
     score.base = score.parts.total
 

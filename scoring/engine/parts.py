@@ -55,6 +55,7 @@ class ObjectScore:
     score: Decimal
     outcome: str
     stages: list[StageScore]
+    detail: Any = None  # the object's session scored as a unit (its indicators: which finding cost what)
 
 
 @dataclass
@@ -134,7 +135,8 @@ def combine_objects(part: Part, kind_names: dict[str, str], scored: list[tuple[d
     part's object_fail and combine make of them, each a line, so the lines add up to the part's score."""
     if not scored:
         return PartScore(part.code, part.weight, ZERO, "pass", [], applicable=False)
-    objects = [ObjectScore(o["code"], o["kind"], o.get("name") or "", s.score, s.outcome, s.stages) for o, s in scored]
+    objects = [ObjectScore(o["code"], o["kind"], o.get("name") or "", s.score, s.outcome, s.stages, o.get("detail"))
+               for o, s in scored]
     lines = [Line("OBJECT", o.score, (o.code,), "object",
                   f"{kind_names.get(o.kind, o.kind)} {o.code}{' ' + o.name if o.name else ''} {_show(round2(o.score))}")
              for o in objects]

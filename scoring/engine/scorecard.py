@@ -48,22 +48,24 @@ def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
     return doc
 
 
+def _dimension_doc(standard: Standard, score: UnitScore, dim) -> dict[str, Any]:
+    points = dimension_points(standard, score, dim.code)
+    own = score.dimension_lines.get(dim.code, [])
+    doc = {
+        "code": dim.code, "name": dim.name, "name_en": dim.name_en,
+        "score": score_text(points[0]) if points else None,
+        "max": points_text(points[1] if points else Decimal(0)),
+        "applicable": bool(points),
+        "indicators": [_indicator_doc(standard, score, score.indicators[i.code]) for i in dim.indicators],
+    }
+    if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before
+        doc["lines"] = [line_doc(standard, line) for line in own]
+    return doc
+
+
 def document(standard: Standard, period: str, score: UnitScore, placement: Placement) -> dict[str, Any]:
     unit = score.unit
-    dimensions = []
-    for dim in standard.criteria.dimensions:
-        indicators = [score.indicators[i.code] for i in dim.indicators]
-        points = dimension_points(standard, score, dim.code)
-        own = score.dimension_lines.get(dim.code, [])
-        dimensions.append({
-            "code": dim.code, "name": dim.name, "name_en": dim.name_en,
-            "score": score_text(points[0]) if points else None,
-            "max": points_text(points[1] if points else Decimal(0)),
-            "applicable": bool(points),
-            "indicators": [_indicator_doc(standard, score, i) for i in indicators],
-        })
-        if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before
-            dimensions[-1]["lines"] = [line_doc(standard, line) for line in own]
+    dimensions = [_dimension_doc(standard, score, dim) for dim in standard.criteria.dimensions]
     doc = {
         "unit": unit["code"], "name": unit["name"], "type": unit["type"], "group": unit["group"],
         "period": period, "criteria": standard.label,
@@ -108,7 +110,9 @@ def parts_doc(standard: Standard, parts) -> dict[str, Any]:
         if part.objects:  # only then: parts scored for the whole unit keep their documents byte-identical
             entry["applicable"] = result.applicable
             entry["objects"] = [{"code": o.code, "kind": o.kind, "name": o.name, "score": score_text(o.score),
-                                 "outcome": o.outcome, "stages": _stages_doc(standard, part, o.stages)}
+                                 "outcome": o.outcome, "stages": _stages_doc(standard, part, o.stages),
+                                 "dimensions": [_dimension_doc(standard, o.detail, dim) for dim in standard.criteria.dimensions
+                                                if any(dim.code in stage.dimensions for stage in part.stages)]}
                                 for o in result.objects]
             entry["lines"] = [_part_line_doc(standard, line) for line in result.lines]
         docs.append(entry)

@@ -123,8 +123,8 @@ def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, 
                    f"  {t('outcome_' + part['outcome'], lang)}")
         for obj in part.get("objects", ()):
             out.append(f"  {obj['code']} {obj['name']}  {obj['score']}  {t('outcome_' + obj['outcome'], lang)}")
-            out.extend("  " + text for text in _stages(standard, doc, dims, obj["stages"], lang, rationale, everything,
-                                                                 detail=False))
+            own = {d["code"]: d for d in obj.get("dimensions", ())}  # the object's own indicators and lines
+            out.extend("  " + text for text in _stages(standard, doc, own, obj["stages"], lang, rationale, everything))
         if part.get("applicable") is False:
             out.append(f"  {t('no_objects', lang)}")
         for line in part.get("lines", ()):
@@ -137,8 +137,8 @@ def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, 
 
 
 def _stages(standard: Standard, doc: dict[str, Any], dims: dict[str, Any], stages: list[dict[str, Any]], lang: str,
-            rationale: bool, everything: bool, detail: bool = True) -> list[str]:
-    """A part's or an object's stages; an object's are its lines only (the dimensions shown are the unit's)."""
+            rationale: bool, everything: bool) -> list[str]:
+    """A part's or an object's stages, each with its dimensions (an object's own, scored in its session)."""
     out = []
     for stage in stages:
         extra = f"（{t('raw', lang)} {stage['raw']}/{stage['max']}）" if "raw" in stage else ""
@@ -148,8 +148,9 @@ def _stages(standard: Standard, doc: dict[str, Any], dims: dict[str, Any], stage
         for line in stage["lines"]:
             out.extend("  " + text for text in _line_text(standard, doc, line, lang, rationale))
         # A veto or events stage's indicators (max 0) only place its rules: its lines say it all.
-        for code in stage["dimensions"] if stage["kind"] == "score" and detail else ():
-            out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
+        for code in stage["dimensions"] if stage["kind"] == "score" else ():
+            if code in dims:
+                out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
     return out
 
 
