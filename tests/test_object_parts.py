@@ -49,7 +49,7 @@ def test_lines_add_up_at_every_level(rule, index, engine):
             assert part.score == sum((line.points for line in part.lines), Decimal(0))
             assert [line.points for line in part.lines if line.rule == "OBJECT"] == [o.score for o in part.objects]
         assert score.parts.total == sum((line.points for line in score.parts.lines), Decimal(0))
-    assert score.final == round2(score.parts.total)
+    assert score.final == round2(score.parts.total + score.adjust)  # − deductions from the total, floored
 
 
 def test_an_object_session_holds_the_shared_facts_its_own_object_and_what_names_it():

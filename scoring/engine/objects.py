@@ -16,7 +16,7 @@ from scoring.engine.backends import Engine
 from scoring.engine.facts import UnitFacts
 from scoring.engine.parts import PartScore, combine_objects, weigh
 from scoring.engine.passes import fire_passes
-from scoring.engine.tally import UnitScore, tally
+from scoring.engine.tally import UnitScore, floored, tally
 from scoring.standard import Standard
 from scoring.store.periods import Period
 
@@ -57,6 +57,7 @@ def score_objects(engine: Engine, standard: Standard, period: Period, as_of: dat
                                                             sessions[o["code"]].parts.parts[index]) for o in mine])
     score.parts = weigh(standard, parts, bool(score.veto_lines))
     score.base = score.parts.total
+    score.adjust = floored(score.base, score.bonus, score.adjust_lines)  # the floor against the new base
 
 
 def _session(engine: Engine, standard: Standard, period: Period, as_of: date, uf: UnitFacts,
