@@ -131,6 +131,7 @@ LABELS = label_table(
     NP_("common.raw", "raw"),
     NP_("common.skipped", "not reached"),
     NP_("common.weighted_sum", "parts by weight"),
+    NP_("common.no_objects", "no object of this part's kinds: not scored, its weight goes to the other parts"),
 )
 
 STATUS_NAMES = label_table(

@@ -264,7 +264,12 @@ def test_criteria_list_shows_the_shipped_standards_as_a_table_by_default(new_wor
     assert ws.json("criteria", "list") == [{"id": "gongkai-default", "version": "2025.1",
                                             "title": "政务公开、办事公开考核评分标准（默认）",
                                             "title_en": "Government and service openness scoring standard (default)",
-                                            "in_use": True}]
+                                            "in_use": True},
+                                           {"id": "gov-website-2019", "version": "2019.1",
+                                            "title": "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）",
+                                            "title_en": "Government website and new-media check "
+                                                        "(State Council General Office, 2019 No. 19)",
+                                            "in_use": False}]
 
 
 def test_init_standard_starts_a_workspace_on_a_shipped_standard(new_workspace, two_shipped, tmp_path):

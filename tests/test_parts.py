@@ -164,11 +164,15 @@ def test_stage_fields_fit_its_kind():
         Stage.model_validate({"code": "S", "kind": "score", "scale_to": "total"})
 
 
-def test_objects_are_not_accepted_until_they_are_scored(tmp_path):
-    """A part scoring each object alone is not built yet: the key is refused, not silently ignored."""
+def test_combine_without_objects_is_refused(tmp_path):
+    """combine and object_fail only mean something for a part scored per object."""
+    text = _problems(tmp_path, WANZHI, '    weight: "0.3"\n', '    weight: "0.3"\n    combine: min\n')
+    assert "combine and object_fail are for a part scored per object: give objects: [kinds] too" in text
+
+
+def test_a_part_of_an_undeclared_object_kind(tmp_path):
     text = _problems(tmp_path, WANZHI, '    weight: "0.3"\n', '    weight: "0.3"\n    objects: [website]\n')
-    assert ("criteria.yml: parts.0: objects: scoring each object (website, account) of a part on its own is not "
-            "supported yet; score the part for the whole unit (leave objects out)") in text
+    assert "parts.WEB.objects: unknown object kind 'website' (known: none: list them under object_kinds)" in text
 
 
 # ---------------------------------------------------------------- arithmetic

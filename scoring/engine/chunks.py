@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 from scoring.engine import incremental, orphans
 from scoring.engine.backends import Backend, Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
+from scoring.engine.objects import score_objects
 from scoring.engine.passes import fire_passes
 from scoring.store.periods import Period
 from scoring.engine.ranking import Placement
@@ -87,6 +88,7 @@ def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, 
     finally:
         engine.forget(code)
     score = tally(standard, uf.unit, first + second)
+    score_objects(engine, standard, period, as_of, uf, score)
     score.rectifications = _listed_items(tracked, period, as_of)
     return score
 

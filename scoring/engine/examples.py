@@ -28,7 +28,7 @@ EXAMPLE_UNIT = "X001"
 # `flags` and `not_applicable` list what must be among the unit's (an example is about one rule,
 # and other rules may raise flags of their own); `no_flags` lists flags that must not be raised.
 EXPECT_KEYS = {"rectifications", "flags", "no_flags", "veto", "bonus", "grade", "not_applicable", "score", "base",
-               "adjust", "parts", "stages", "outcome"}
+               "adjust", "parts", "stages", "outcome", "objects"}
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,8 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
             differ(key, wanted, doc[key])
         elif key in ("parts", "stages", "outcome"):
             problems.extend(_compare_parts(key, wanted, doc))
+        elif key == "objects":
+            problems.extend(_compare_objects(wanted, doc))
         else:
             problems.append(f"expect.{key}: not something an example can check "
                             f"(indicator or dimension codes, or {', '.join(sorted(EXPECT_KEYS))})")
@@ -181,6 +183,27 @@ def _compare_parts(key: str, wanted: Any, doc: dict[str, Any]) -> list[str]:
             problems.append(f"expect.{key}.{code}: no such {key[:-1]} (known: {', '.join(scores)})")
         elif format(Decimal(str(score)), "f") != scores[code]:
             problems.append(f"expect.{key}.{code}: wanted {str(score)!r}, got {scores[code]!r}")
+    return problems
+
+
+def _compare_objects(wanted: Any, doc: dict[str, Any]) -> list[str]:
+    """`objects: {WEB-1: {score: "85.00", outcome: pass}}`: each object of a part scored per object."""
+    got = {o["code"]: o for p in doc.get("parts", ()) for o in p.get("objects", ())}
+    if not isinstance(wanted, dict):
+        return ['expect.objects: give object codes, like objects: {WEB-1: {score: "85.00", outcome: pass}}']
+    problems = []
+    for code, expected in wanted.items():
+        if code not in got:
+            problems.append(f"expect.objects.{code}: no such object scored (scored: {', '.join(got) or 'none'})")
+            continue
+        if not isinstance(expected, dict) or not set(expected) <= {"score", "outcome"}:
+            problems.append(f"expect.objects.{code}: give score and/or outcome")
+            continue
+        if "score" in expected and format(Decimal(str(expected["score"])), "f") != got[code]["score"]:
+            problems.append(f"expect.objects.{code}.score: wanted {str(expected['score'])!r}, got {got[code]['score']!r}")
+        if "outcome" in expected and expected["outcome"] != got[code]["outcome"]:
+            problems.append(f"expect.objects.{code}.outcome: wanted {expected['outcome']!r}, "
+                            f"got {got[code]['outcome']!r}")
     return problems
 
 

@@ -108,6 +108,8 @@ def findings_aggregable(standard: Standard) -> bool:
     fact a finding, as before (same scores, only slower)."""
     if not fields_within(engine_fields(standard).get("finding", frozenset())):
         return False
+    if any(part.objects for part in standard.criteria.parts):
+        return False  # each object's session takes the findings naming it: a group would mix objects
     if any(agg.of.fact == "finding" for src in standard.rules for agg in src.rule.aggregates.values()):
         return False  # an aggregate counts or sums findings one by one
     for src in standard.rules:
@@ -134,8 +136,9 @@ def fields_within(names: frozenset[str]) -> bool:
 
 
 def fact_kinds_read(standard: Standard) -> set[str]:
-    """Every kind of fact some rule (or aggregate) reads."""
-    return {p.fact for rule in engine_rules(standard) for p in (*rule.when.values(), *rule.unless.values())}
+    """Every kind of fact some rule (or aggregate) reads; objects too when a part scores each object on its own."""
+    read = {p.fact for rule in engine_rules(standard) for p in (*rule.when.values(), *rule.unless.values())}
+    return read | {"object"} if any(part.objects for part in standard.criteria.parts) else read
 
 
 class Session:

@@ -40,6 +40,22 @@ class PartScore:
     score: Decimal
     outcome: str
     stages: list[StageScore]
+    # A part scored per object (design §5.3): each object's score through the stages, and the lines
+    # (OBJECT per object, OBJECT_FAIL, COMBINE) whose sum is the part's score; stages then stay empty.
+    objects: list["ObjectScore"] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    applicable: bool = True  # False: no object of the part's kinds (its weight goes to the other parts)
+
+
+@dataclass
+class ObjectScore:
+    code: str
+    kind: str
+    name: str
+    score: Decimal
+    outcome: str
+    stages: list[StageScore]
+    detail: Any = None  # the object's session scored as a unit (its indicators: which finding cost what)
 
 
 @dataclass
@@ -85,17 +101,64 @@ def score_parts(standard: Standard, indicators: dict[str, Any], dimension_lines:
     """Every part scored from the indicators' scores; returns the result and the unit-level veto lines."""
     vetoes, unit_vetoes = route(standard, veto_lines, "veto")
     bonuses, _ = route(standard, bonus_lines, "events")  # lint: every bonus rule lands in an events stage
-    parts, part_lines = [], []
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        for part in standard.criteria.parts:
-            scored = _part(standard, part, indicators, dimension_lines, vetoes, bonuses)
-            parts.append(scored)
-            part_lines.append(Line("PART", part.weight * scored.score, (), "part",
-                                   f"{part.name} {_show(scored.score)} × {_show(part.weight)}"))
-    failed = bool(unit_vetoes) or any(p.outcome == "fail" and part.fails_unit
-                                      for p, part in zip(parts, standard.criteria.parts))
-    return PartsResult(parts, part_lines, "fail" if failed else "pass"), unit_vetoes
+        parts = [_part(standard, part, indicators, dimension_lines, vetoes, bonuses) for part in standard.criteria.parts]
+    return weigh(standard, parts, bool(unit_vetoes)), unit_vetoes
+
+
+def weigh(standard: Standard, parts: list[PartScore], unit_vetoed: bool) -> PartsResult:
+    """One PART line per part (weight × score, exact); a part with no object of its kinds is not applicable
+    and one WEIGHT_NA line shares its weight among the others (Σ ÷ (1 − its weight))."""
+    lines = []
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for part, scored in zip(standard.criteria.parts, parts):
+            if scored.applicable:
+                lines.append(Line("PART", part.weight * scored.score, (), "part",
+                                  f"{part.name} {_show(scored.score)} × {_show(part.weight)}"))
+            else:
+                lines.append(Line("PART", ZERO, (), "part", f"{part.name} 无适用对象，不参与评分"))
+        missing = sum((p.weight for p, s in zip(standard.criteria.parts, parts) if not s.applicable), ZERO)
+        if missing and missing < 1:
+            counted = sum((line.points for line in lines), ZERO)
+            names = "、".join(p.name for p, s in zip(standard.criteria.parts, parts) if not s.applicable)
+            lines.append(Line("WEIGHT_NA", counted / (1 - missing) - counted, (), "weight_na",
+                              f"{names}无适用对象，其余部分按权重折算：{_show(round2(counted))} ÷ {_show(1 - missing)}"))
+    failed = unit_vetoed or any(p.outcome == "fail" and part.fails_unit
+                                for p, part in zip(parts, standard.criteria.parts))
+    return PartsResult(parts, lines, "fail" if failed else "pass")
+
+
+def combine_objects(part: Part, kind_names: dict[str, str], scored: list[tuple[dict[str, Any], PartScore]]) -> PartScore:
+    """A part scored per object: one OBJECT line per object (its score through the stages), then what the
+    part's object_fail and combine make of them, each a line, so the lines add up to the part's score."""
+    if not scored:
+        return PartScore(part.code, part.weight, ZERO, "pass", [], applicable=False)
+    objects = [ObjectScore(o["code"], o["kind"], o.get("name") or "", s.score, s.outcome, s.stages, o.get("detail"))
+               for o, s in scored]
+    lines = [Line("OBJECT", o.score, (o.code,), "object",
+                  f"{kind_names.get(o.kind, o.kind)} {o.code}{' ' + o.name if o.name else ''} {_show(round2(o.score))}")
+             for o in objects]
+    failed = [o for o in objects if o.outcome == "fail"]
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        if failed and part.object_fail == "fails_part":
+            names = "、".join(f"{kind_names.get(o.kind, o.kind)} {o.code}" for o in failed)
+            lines.append(Line("OBJECT_FAIL", -sum((o.score for o in objects), ZERO), tuple(o.code for o in failed),
+                              "object_fail", f"{names} 不合格，本部分不合格，得0分"))
+            return PartScore(part.code, part.weight, ZERO, "fail", [], objects, lines)
+        for o in failed:
+            lines.append(Line("OBJECT_FAIL", -o.score, (o.code,), "object_fail",
+                              f"{kind_names.get(o.kind, o.kind)} {o.code} 不合格，计0分"))
+        counted = [ZERO if o.outcome == "fail" else o.score for o in objects]
+        total = sum(counted, ZERO)
+        if part.combine == "mean" and len(counted) > 1:
+            lines.append(Line("COMBINE", total / len(counted) - total, (), "combine", f"÷{len(counted)} 取平均"))
+        elif part.combine == "min" and len(counted) > 1:
+            lines.append(Line("COMBINE", min(counted) - total, (), "combine", "取最低分"))
+        score = sum((line.points for line in lines), ZERO)
+    return PartScore(part.code, part.weight, score, "pass", [], objects, lines)
 
 
 def _part(standard: Standard, part: Part, indicators: dict[str, Any], dimension_lines: dict[str, list[Line]],

@@ -48,22 +48,24 @@ def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
     return doc
 
 
+def _dimension_doc(standard: Standard, score: UnitScore, dim) -> dict[str, Any]:
+    points = dimension_points(standard, score, dim.code)
+    own = score.dimension_lines.get(dim.code, [])
+    doc = {
+        "code": dim.code, "name": dim.name, "name_en": dim.name_en,
+        "score": score_text(points[0]) if points else None,
+        "max": points_text(points[1] if points else Decimal(0)),
+        "applicable": bool(points),
+        "indicators": [_indicator_doc(standard, score, score.indicators[i.code]) for i in dim.indicators],
+    }
+    if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before
+        doc["lines"] = [line_doc(standard, line) for line in own]
+    return doc
+
+
 def document(standard: Standard, period: str, score: UnitScore, placement: Placement) -> dict[str, Any]:
     unit = score.unit
-    dimensions = []
-    for dim in standard.criteria.dimensions:
-        indicators = [score.indicators[i.code] for i in dim.indicators]
-        points = dimension_points(standard, score, dim.code)
-        own = score.dimension_lines.get(dim.code, [])
-        dimensions.append({
-            "code": dim.code, "name": dim.name, "name_en": dim.name_en,
-            "score": score_text(points[0]) if points else None,
-            "max": points_text(points[1] if points else Decimal(0)),
-            "applicable": bool(points),
-            "indicators": [_indicator_doc(standard, score, i) for i in indicators],
-        })
-        if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before
-            dimensions[-1]["lines"] = [line_doc(standard, line) for line in own]
+    dimensions = [_dimension_doc(standard, score, dim) for dim in standard.criteria.dimensions]
     doc = {
         "unit": unit["code"], "name": unit["name"], "type": unit["type"], "group": unit["group"],
         "period": period, "criteria": standard.label,
@@ -91,6 +93,10 @@ PART_LINE_TITLES = {
     "STAGE_CAP": ("本环节封顶", "Stage cap"),
     "GATE": ("环节判定", "Stage gate"),
     "PART": ("按权重折算", "Weighted part"),
+    "OBJECT": ("对象得分", "An object's score"),
+    "OBJECT_FAIL": ("对象不合格", "Object failed"),
+    "COMBINE": ("对象合并", "Objects combined"),
+    "WEIGHT_NA": ("权重折算（部分不适用）", "Weights of a part without objects shared out"),
 }
 
 
@@ -98,22 +104,35 @@ def parts_doc(standard: Standard, parts) -> dict[str, Any]:
     """The parts, their stages and lines: `outcome`, `parts`, `part_lines` (Σ part_lines = score before rounding)."""
     docs = []
     for part, result in zip(standard.criteria.parts, parts.parts):
-        stages = []
-        for stage, s in zip(part.stages, result.stages):
-            entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
-                     "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
-                     "lines": [_part_line_doc(standard, line) for line in s.lines]}
-            if stage.kind == "score":
-                entry["raw"] = points_text(s.raw)
-                entry["max"] = points_text(s.possible)
-            if s.skipped:
-                entry["skipped"] = True
-            stages.append(entry)
-        docs.append({"code": part.code, "name": part.name, "name_en": part.name_en,
-                     "weight": points_text(part.weight), "score": score_text(result.score),
-                     "outcome": result.outcome, "stages": stages})
+        entry = {"code": part.code, "name": part.name, "name_en": part.name_en,
+                 "weight": points_text(part.weight), "score": score_text(result.score),
+                 "outcome": result.outcome, "stages": _stages_doc(standard, part, result.stages)}
+        if part.objects:  # only then: parts scored for the whole unit keep their documents byte-identical
+            entry["applicable"] = result.applicable
+            entry["objects"] = [{"code": o.code, "kind": o.kind, "name": o.name, "score": score_text(o.score),
+                                 "outcome": o.outcome, "stages": _stages_doc(standard, part, o.stages),
+                                 "dimensions": [_dimension_doc(standard, o.detail, dim) for dim in standard.criteria.dimensions
+                                                if any(dim.code in stage.dimensions for stage in part.stages)]}
+                                for o in result.objects]
+            entry["lines"] = [_part_line_doc(standard, line) for line in result.lines]
+        docs.append(entry)
     return {"outcome": parts.outcome, "parts": docs,
             "part_lines": [_part_line_doc(standard, line) for line in parts.lines]}
+
+
+def _stages_doc(standard: Standard, part, scored) -> list[dict[str, Any]]:
+    stages = []
+    for stage, s in zip(part.stages, scored):
+        entry = {"code": stage.code, "name": stage.name, "name_en": stage.name_en, "kind": stage.kind,
+                 "score": score_text(s.score), "outcome": s.outcome, "dimensions": list(stage.dimensions),
+                 "lines": [_part_line_doc(standard, line) for line in s.lines]}
+        if stage.kind == "score":
+            entry["raw"] = points_text(s.raw)
+            entry["max"] = points_text(s.possible)
+        if s.skipped:
+            entry["skipped"] = True
+        stages.append(entry)
+    return stages
 
 
 def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:

@@ -270,13 +270,20 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     if bonus_total > cap:
         bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", f"加分封顶 {cap}"))
     bonus = min(bonus_total, cap)
+    adjust = floored(base, bonus, adjust_lines)
+    return UnitScore(unit=unit, indicators=indicators, base=base, bonus=bonus, bonus_lines=bonus_lines,
+                     veto_lines=veto_lines, flags=flags, dimension_lines=dimension_lines,
+                     adjust=adjust, adjust_lines=adjust_lines, parts=parts)
+
+
+def floored(base: Decimal, bonus: Decimal, adjust_lines: list[Line]) -> Decimal:
+    """The deductions from the total, at most what base and bonus gave (a FLOOR line says so: 扣完为止)."""
+    adjust_lines[:] = [line for line in adjust_lines if line.kind != "floor"]  # again after a new base
     adjust = sum((line.points for line in adjust_lines), ZERO)
     if adjust_lines and base + bonus + adjust < 0:
         adjust_lines.append(Line("FLOOR", -(base + bonus + adjust), (), "floor", "总分扣完为止（不低于0分）"))
         adjust = -(base + bonus)
-    return UnitScore(unit=unit, indicators=indicators, base=base, bonus=bonus, bonus_lines=bonus_lines,
-                     veto_lines=veto_lines, flags=flags, dimension_lines=dimension_lines,
-                     adjust=adjust, adjust_lines=adjust_lines, parts=parts)
+    return adjust
 
 
 def dimension_points(standard: Standard, score: UnitScore, code: str) -> tuple[Decimal, Decimal] | None:

@@ -121,19 +121,36 @@ def _parts(standard: Standard, doc: dict[str, Any], lang: str, rationale: bool, 
     for part in doc["parts"]:
         out.append(f"{part['code']} {pick(part, 'name', lang)}  {part['score']} × {part['weight']}"
                    f"  {t('outcome_' + part['outcome'], lang)}")
-        for stage in part["stages"]:
-            extra = f"（{t('raw', lang)} {stage['raw']}/{stage['max']}）" if "raw" in stage else ""
-            skipped = f"  {t('skipped', lang)}" if stage.get("skipped") else ""
-            out.append(f"  {stage['code']} {pick(stage, 'name', lang) or stage['kind']}  {stage['score']}{extra}"
-                       f"  {t('outcome_' + stage['outcome'], lang)}{skipped}")
-            for line in stage["lines"]:
-                out.extend("  " + text for text in _line_text(standard, doc, line, lang, rationale))
-            # A veto or events stage's indicators (max 0) only place its rules: its lines say it all.
-            for code in stage["dimensions"] if stage["kind"] == "score" else ():
-                out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
+        for obj in part.get("objects", ()):
+            out.append(f"  {obj['code']} {obj['name']}  {obj['score']}  {t('outcome_' + obj['outcome'], lang)}")
+            own = {d["code"]: d for d in obj.get("dimensions", ())}  # the object's own indicators and lines
+            out.extend("  " + text for text in _stages(standard, doc, own, obj["stages"], lang, rationale, everything))
+        if part.get("applicable") is False:
+            out.append(f"  {t('no_objects', lang)}")
+        for line in part.get("lines", ()):
+            out.extend(_line_text(standard, doc, line, lang, rationale))
+        out.extend(_stages(standard, doc, dims, part["stages"], lang, rationale, everything))
     out.append(f"{t('weighted_sum', lang)}  {doc['score']}  {t('outcome_' + doc['outcome'], lang)}")
     for line in doc["part_lines"]:
         out.extend(_line_text(standard, doc, line, lang, rationale))
+    return out
+
+
+def _stages(standard: Standard, doc: dict[str, Any], dims: dict[str, Any], stages: list[dict[str, Any]], lang: str,
+            rationale: bool, everything: bool) -> list[str]:
+    """A part's or an object's stages, each with its dimensions (an object's own, scored in its session)."""
+    out = []
+    for stage in stages:
+        extra = f"（{t('raw', lang)} {stage['raw']}/{stage['max']}）" if "raw" in stage else ""
+        skipped = f"  {t('skipped', lang)}" if stage.get("skipped") else ""
+        out.append(f"  {stage['code']} {pick(stage, 'name', lang) or stage['kind']}  {stage['score']}{extra}"
+                   f"  {t('outcome_' + stage['outcome'], lang)}{skipped}")
+        for line in stage["lines"]:
+            out.extend("  " + text for text in _line_text(standard, doc, line, lang, rationale))
+        # A veto or events stage's indicators (max 0) only place its rules: its lines say it all.
+        for code in stage["dimensions"] if stage["kind"] == "score" else ():
+            if code in dims:
+                out.extend(_dimension(standard, doc, dims[code], lang, rationale, None, everything, "    "))
     return out
 
 

@@ -43,6 +43,10 @@ def parts_problems(standard: Standard) -> Iterator[str]:
         where = f"{WHERE}: parts.{part.code}"
         if part.weight > 0 and not any(s.kind == "score" for s in part.stages):
             yield f"{where}: no score stage: the part can only give 0 (add a score stage, or give it weight 0)"
+        for kind in part.objects:
+            if kind not in standard.criteria.object_kinds:
+                known = ", ".join(sorted(standard.criteria.object_kinds)) or "none: list them under object_kinds"
+                yield f"{where}.objects: unknown object kind {kind!r} (known: {known})"
         for index, stage in enumerate(part.stages):
             yield from _stage_problems(standard, part, index, stage)
     yield from _bonus_problems(standard)

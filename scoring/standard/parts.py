@@ -95,13 +95,14 @@ class Part(Strict):
     fails_unit: bool = True  # a failed part makes the unit 不合格
     stages: tuple[Stage, ...] = Field(min_length=1)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _objects_not_yet(cls, data: Any) -> Any:
-        """Scoring each website or account alone (design §5.3) is not built: refuse it rather than ignore it."""
-        if isinstance(data, dict):
-            early = [key for key in ("objects", "combine", "object_fail") if key in data]
-            if early:
-                raise ValueError(f"{', '.join(early)}: scoring each object (website, account) of a part on its own "
-                                 f"is not supported yet; score the part for the whole unit (leave {early[0]} out)")
-        return data
+    # Each object of these kinds (its websites, its accounts) scored on its own through the stages (design §5.3).
+    objects: tuple[str, ...] = ()
+    combine: Literal["mean", "min", "sum"] = "mean"  # the part's score from its objects' scores
+    # An object that fails (vetoed, gate): fails_part = the part fails and scores 0; counts_zero = it counts 0.
+    object_fail: Literal["fails_part", "counts_zero"] = "fails_part"
+
+    @model_validator(mode="after")
+    def _object_fields_need_objects(self) -> "Part":
+        if not self.objects and ("combine" in self.model_fields_set or "object_fail" in self.model_fields_set):
+            raise ValueError("combine and object_fail are for a part scored per object: give objects: [kinds] too")
+        return self
