@@ -249,34 +249,34 @@ EXPECTED: dict[str, list[str]] = {
     "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: 发放份数不能大于 10000000"],
     # Standards
     "std-unknown-key.rules.yml": [
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: Field required",
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: then\.dedcut: Extra inputs are not permitted",
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: titel_en: Extra inputs are not permitted"],
+        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: 缺少必填字段",
+        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: then\.dedcut: 不允许的字段（拼写错误？）",
+        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: titel_en: 不允许的字段（拼写错误？）"],
     "std-unknown-field.rules.yml": [
-        r"rule HOSTILE_FIELDS: indicator: unknown indicator 'T9'",
-        r"rule HOSTILE_FIELDS: when\.f\.cod: a finding fact has no field 'cod'",
-        r"rule HOSTILE_FIELDS: when\.f\.code: unknown code 'CONTENT_STAEL'",
-        r"rule HOSTILE_FIELDS: when\.s\.verdict: a self_assessment fact has no field 'verdict'",
-        r"rule HOSTILE_FIELDS: when\.m\.contacts_recieved: a metrics fact has no field 'contacts_recieved'"],
+        r"rule HOSTILE_FIELDS: indicator: 未知的指标「T9」",
+        r"rule HOSTILE_FIELDS: when\.f\.cod: finding 事实没有字段「cod」",
+        r"rule HOSTILE_FIELDS: when\.f\.code: code 的值「CONTENT_STAEL」不存在",
+        r"rule HOSTILE_FIELDS: when\.s\.verdict: self_assessment 事实没有字段「verdict」",
+        r"rule HOSTILE_FIELDS: when\.m\.contacts_recieved: metrics 事实没有字段「contacts_recieved」"],
     "std-unknown-fact.rules.yml": [r"rule HOSTILE_FACT: when\.f\.fact: Input should be 'unit', 'finding'"],
-    "std-billion-laughs.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: more than 100000 values once anchors "
-                                     r"and aliases are expanded"],
-    "std-alias-chain.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: nested more than 50 levels deep"],
-    "std-deep-nesting.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: nested more than 50 levels deep"],
-    "std-python-object.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: the tag "
-                                    r"'tag:yaml\.org,2002:python/object/apply:os\.system' is not allowed"],
-    "std-python-name.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: the tag "
-                                  r"'tag:yaml\.org,2002:python/name:os\.system' is not allowed"],
+    "std-billion-laughs.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：展开锚点和别名后超过 "
+                                     r"100000 个值"],
+    "std-alias-chain.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：嵌套超过 50 层"],
+    "std-deep-nesting.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：嵌套超过 50 层"],
+    "std-python-object.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：不允许使用标签 "
+                                    r"'tag:yaml\.org,2002:python/object/apply:os\.system'"],
+    "std-python-name.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：不允许使用标签 "
+                                  r"'tag:yaml\.org,2002:python/name:os\.system'"],
     "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: rule HOSTILE_LIST: when\.f: code: compare with one value "
                                       r"\(text, number or true/false\); for several, write code: \{in: \[\.\.\.\]\}"],
-    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: but found another document"],
-    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: mapping values are not allowed here "
-                                      r"\(line 3, column 13\)"],
-    "std-not-utf8.rules.yml": [r"rules/zz-hostile\.yml: not UTF-8 text \(byte 0xc4 on line 3\)"],
-    "std-device.rules.yml": [r"rules/zz-hostile\.yml: not a regular file"],
-    "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: file is larger than 2000000 bytes"],
-    "std-empty.criteria.yml": [r"criteria\.yml: the file is empty \(or only comments\)"],
-    "std-list.criteria.yml": [r"criteria\.yml: Input should be a valid dictionary"],
+    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：but found another document"],
+    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：mapping values are not allowed here "
+                                      r"（第 3 行，第 13 列）"],
+    "std-not-utf8.rules.yml": [r"rules/zz-hostile\.yml: 不是 UTF-8 文本（第 3 行的字节 0xc4）"],
+    "std-device.rules.yml": [r"rules/zz-hostile\.yml: 不是普通文件"],
+    "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: 文件超过 2000000 字节"],
+    "std-empty.criteria.yml": [r"criteria\.yml: 文件是空的（或只有注释）"],
+    "std-list.criteria.yml": [r"criteria\.yml: 此处应为映射（键: 值）"],
 }
 
 
