@@ -276,7 +276,7 @@ EXPECTED: dict[str, list[str]] = {
     "std-device.rules.yml": [r"rules/zz-hostile\.yml: 不是普通文件"],
     "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: 文件超过 2000000 字节"],
     "std-empty.criteria.yml": [r"criteria\.yml: 文件是空的（或只有注释）"],
-    "std-list.criteria.yml": [r"criteria\.yml: 此处应为映射（键: 值）"],
+    "std-list.criteria.yml": [r"criteria\.yml: Input should be a valid dictionary"],
 }
 
 
