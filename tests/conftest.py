@@ -98,3 +98,13 @@ def workspace(new_workspace) -> Workspace:
 def invoke(workspace):
     """`invoke(*args)` runs `scoring ARGS --db <the example workspace>` and asserts the exit code."""
     return workspace.invoke
+
+
+@pytest.fixture
+def english():
+    """Library messages in English for one test that asserts the English texts (as `--lang en` gives them)."""
+    from scoring.i18n import use_lang
+
+    use_lang("en")
+    yield
+    use_lang(None)

@@ -95,7 +95,7 @@ def _refused(folder: Path, file: str, old: str, new: str) -> str:
      "aggregate: share, field: count, of: {fact: record, kind: access_check},",
      "where (the numerator's conditions) goes with aggregate share"),
 ])
-def test_check_names_an_aggregate_that_cannot_be_computed(tmp_path, file, old, new, message):
+def test_check_names_an_aggregate_that_cannot_be_computed(tmp_path, file, old, new, message, english):
     assert message in _refused(_copy(tmp_path), file, old, new)
 
 

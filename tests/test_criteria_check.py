@@ -108,7 +108,7 @@ def test_points_that_do_not_add_up_fail_naming_criteria_yml_and_the_sum(exported
     ws, folder = exported
     edit(folder / "criteria.yml", "{code: C3, name: 办事服务“七公开”, name_en: The seven disclosures of service items, max: 6,",
          "{code: C3, name: 办事服务“七公开”, name_en: The seven disclosures of service items, max: 7,")
-    result = ws.invoke("criteria", "check", folder, db=False, code=2)
+    result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
     assert "criteria.yml: dimensions: indicator maxima add up to 101, not 100" in problems(result)
 
 
@@ -117,7 +117,7 @@ def test_a_rule_naming_an_unknown_indicator_fails_naming_file_rule_and_field(exp
     edit(folder / "rules" / "d5_timeliness.yml", "  indicator: T1\n", "  indicator: T9\n")
     edit(folder / "rules" / "d3_content.yml",
          "f: {fact: finding, code: FEE_UNDISCLOSED}", "f: {fact: finding, code: FEE_UNDISCLOSED, indicator: C9}")
-    result = ws.invoke("criteria", "check", folder, db=False, code=2)
+    result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
     out = problems(result)
     assert "rules/d5_timeliness.yml: rule CONTENT_STALE: indicator: unknown indicator 'T9'" in out
     assert "rules/d3_content.yml: rule FEE_UNDISCLOSED: when.f.indicator: unknown indicator 'C9'" in out
@@ -129,7 +129,7 @@ def test_a_condition_that_can_never_hold_fails_instead_of_silently_matching_noth
          "f: {fact: finding, code: CONTENT_STALE, corrected_on_spot: 是, count: {gt: 1}, date: {lt: 3}}")
     edit(folder / "rules" / "d8_supervision.yml", "s: {fact: self_assessment, claim: partial, applicable: true}",
          "s: {fact: self_assessment, claim: partly, applicable: true}")
-    result = ws.invoke("criteria", "check", folder, db=False, code=2)
+    result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
     out = problems(result)
     assert "rule CONTENT_STALE: when.f.corrected_on_spot: '是' is not a bool; corrected_on_spot holds true/false" in out
     assert "rule CONTENT_STALE: when.f.date: lt compares numbers; date is text" in out
@@ -141,14 +141,14 @@ def test_a_typo_in_a_rule_key_fails_loudly(exported):
     ws, folder = exported
     edit(folder / "rules" / "d5_timeliness.yml",
          "    deduct: {points: 1, per: count, on_the_spot: half}", "    dedcut: {points: 1, per: count, on_the_spot: half}")
-    result = ws.invoke("criteria", "check", folder, db=False, code=2)
+    result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
     out = problems(result)
     assert re.search(r"rules/d5_timeliness\.yml: rule CONTENT_STALE: then\.dedcut: .*[Ee]xtra", out), out
     # The same typo in a condition's field name is caught by the lint instead.
     edit(folder / "rules" / "d5_timeliness.yml", "    dedcut:", "    deduct:")
     edit(folder / "rules" / "d4_forms.yml", "f: {fact: finding, code: WEBSITE_BROKEN}",
          "f: {fact: finding, cdoe: WEBSITE_BROKEN}")
-    result = ws.invoke("criteria", "check", folder, db=False, code=2)
+    result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
     assert "rules/d4_forms.yml: rule WEBSITE_BROKEN: when.f.cdoe: a finding fact has no field 'cdoe'" in problems(result)
 
 
@@ -164,12 +164,12 @@ def test_python_tags_are_refused_by_the_safe_loader(exported, tmp_path):
     marker = tmp_path / "pwned"
     edit(folder / "rules" / "d5_timeliness.yml", "  rationale: 公开内容须按规定周期更新",
          f"  rationale: !!python/object/apply:os.system [\"touch {marker}\"]\n  x: 公开内容须按规定周期更新")
-    out = problems(ws.invoke("criteria", "check", folder, db=False, code=2))
+    out = problems(ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2))
     assert "rules/d5_timeliness.yml: not valid YAML" in out and "python/object" in out
     assert not marker.exists()
     # Nor can a workspace be pointed at it.
     ws.invoke("init")
-    assert "not valid YAML" in ws.invoke("criteria", "use", folder, code=2).stderr
+    assert "not valid YAML" in ws.invoke("--lang", "en", "criteria", "use", folder, code=2).stderr
 
 
 def test_a_failing_rule_example_fails_the_check_naming_it(exported):
@@ -224,3 +224,14 @@ def test_criteria_use_switches_the_workspace_and_a_run_records_that_standard(wor
 def test_every_shipped_rule_explains_itself_in_english_too():
     missing = [src.rule.id for src in STANDARD.rules if not src.rule.rationale_en.strip()]
     assert missing == []
+
+
+def test_an_authors_mistakes_are_explained_in_chinese_by_default(exported):
+    ws, folder = exported
+    edit(folder / "criteria.yml", "{code: C3, name: 办事服务“七公开”, name_en: The seven disclosures of service items, max: 6,",
+         "{code: C3, name: 办事服务“七公开”, name_en: The seven disclosures of service items, max: 7,")
+    edit(folder / "rules" / "d5_timeliness.yml", "  indicator: T1\n", "  indicator: T9\n")
+    out = problems(ws.invoke("criteria", "check", folder, db=False, code=2))
+    assert "criteria.yml: dimensions: 各指标满分合计为 101，而不是 100；请调整指标满分，使其合计等于总分" in out
+    assert ("rules/d5_timeliness.yml: rule CONTENT_STALE: indicator: 未知的指标「T9」；请检查拼写，或在 criteria.yml "
+            "中添加该指标") in out

@@ -121,7 +121,7 @@ def test_check_refuses_comparing_a_date_field_as_text(tmp_path):
     assert "a date is compared with a named date" in str(err.value)
 
 
-def test_check_refuses_an_unknown_record_kind(tmp_path):
+def test_check_refuses_an_unknown_record_kind(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "rules" / "annual_report.yml", "kind: annual_report, published", "kind: anual_report, published")
     with pytest.raises(StandardError) as err:

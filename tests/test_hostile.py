@@ -191,19 +191,19 @@ def snapshot(db: Path) -> tuple[str, str]:
 # exported default standard's rules, a *.criteria.yml replaces its criteria.yml.
 EXPECTED: dict[str, list[str]] = {
     # CSV
-    "findings-unclosed-quote.csv": [r"findings-unclosed-quote\.csv:2: row: a quoted cell is never closed"],
-    "findings-text-after-quote.csv": [r"findings-text-after-quote\.csv:3: row: text after a cell's closing quote"],
-    "findings-swallowed-rows.csv": [r"findings-swallowed-rows\.csv:2: 问题描述: a quoted cell runs over lines that "
-                                    r"look like whole rows \(an unclosed quote\?\)"],
-    "findings-nul-byte.csv": [r"findings-nul-byte\.csv:2: 检查人: contains a NUL byte"],
-    "findings-mixed-encodings.csv": [r"findings-mixed-encodings\.csv:1: row: UTF-8 text in a file read as GB18030 "
-                                     r"\(a file that mixes encodings\?\)"],
-    "findings-utf16.csv": [r"findings-utf16\.csv: the file is UTF-16 text"],
-    "findings-empty.csv": [r"findings-empty\.csv: the file is empty"],
+    "findings-unclosed-quote.csv": [r"findings-unclosed-quote\.csv:2: row: 带引号的单元格没有闭合.*请补上闭合的引号或删除该引号"],
+    "findings-text-after-quote.csv": [r"findings-text-after-quote\.csv:3: row: 单元格的闭合引号后面还有文字"],
+    "findings-swallowed-rows.csv": [r"findings-swallowed-rows\.csv:2: 问题描述: 带引号的单元格跨越了多行.*"
+                                    r"（引号未闭合？）"],
+    "findings-nul-byte.csv": [r"findings-nul-byte\.csv:2: 检查人: 含有 NUL 字节"],
+    "findings-mixed-encodings.csv": [r"findings-mixed-encodings\.csv:1: row: 按 GB18030 读取的文件中出现了 UTF-8 "
+                                     r"文字（文件混用了两种编码？）；请将整个文件另存为 UTF-8 CSV"],
+    "findings-utf16.csv": [r"findings-utf16\.csv: 文件是 UTF-16 文本"],
+    "findings-empty.csv": [r"findings-empty\.csv: 文件是空的"],
     "findings-header-only.csv": [r"findings-header-only\.csv: 文件只有表头，没有可导入的数据行"],
-    "findings-more-cells-than-header.csv": [r"findings-more-cells-than-header\.csv:2: row: more cells than the header"],
-    "findings-duplicate-column.csv": [r"findings-duplicate-column\.csv:1: header: column '单位编码' appears twice "
-                                      r"\(columns B and K\)"],
+    "findings-more-cells-than-header.csv": [r"findings-more-cells-than-header\.csv:2: row: 单元格数多于表头的列数"],
+    "findings-duplicate-column.csv": [r"findings-duplicate-column\.csv:1: header: 列名「单位编码」出现了两次"
+                                      r"（第 B 列和第 K 列）"],
     "findings-many-problems.csv": [
         r"findings-many-problems\.csv:2: unit: 单位「D999」不在单位名单中",
         r"findings-many-problems\.csv:3: date: 「2025-02-30」不是有效日期",
@@ -212,36 +212,36 @@ EXPECTED: dict[str, list[str]] = {
         r"findings-many-problems\.csv:4: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
         r"findings-many-problems\.csv:5: period: 考核周期「2031」尚未设立",
         r"findings-many-problems\.csv:5: date: 检查日期 2025-03-01 不在考核周期 2031 内"],
-    "findings-million-char-cell.csv": [r"findings-million-char-cell\.csv:3: row: a cell is longer than 100000 characters"],
-    "findings-million-char-quoted-cell.csv": [r"findings-million-char-quoted-cell\.csv:2: row: a cell is longer than "
-                                              r"100000 characters"],
-    "findings-no-line-breaks.csv": [r"findings-no-line-breaks\.csv:2: row: a line longer than 2000000 characters"],
-    "findings-mixed-encodings-late.csv": [r"findings-mixed-encodings-late\.csv:1002: 检查人: bytes that are not "
-                                          r"utf-8 text \(a file that mixes encodings\?\)"],
-    "findings-zip-renamed.csv": [r"findings-zip-renamed\.csv: the file is a zip archive \(an XLSX workbook\?\)"],
+    "findings-million-char-cell.csv": [r"findings-million-char-cell\.csv:3: row: 单元格超过 100000 个字符"],
+    "findings-million-char-quoted-cell.csv": [r"findings-million-char-quoted-cell\.csv:2: row: 单元格超过 "
+                                              r"100000 个字符"],
+    "findings-no-line-breaks.csv": [r"findings-no-line-breaks\.csv:2: row: 有一行超过 2000000 个字符"],
+    "findings-mixed-encodings-late.csv": [r"findings-mixed-encodings-late\.csv:1002: 检查人: 含有不是 "
+                                          r"utf-8 编码的字节（文件混用了多种编码？）"],
+    "findings-zip-renamed.csv": [r"findings-zip-renamed\.csv: 文件是 zip 压缩包（XLSX 工作簿？）"],
     # XLSX
     "findings-formula.xlsx": [r"findings-formula\.xlsx:3: 数量: 公式 =B2\*3 没有保存计算结果.*请用 Excel 或 WPS 打开该文件并保存"],
-    "findings-merged-header.xlsx": [r"findings-merged-header\.xlsx:2: column K: a value under a column without a "
-                                    r"header \(merged header cells\?"],
-    "findings-title-row.xlsx": [r"findings-title-row\.xlsx:2: column B: a value under a column without a header "
-                                r"\(merged header cells\? a title above the header\?\)"],
-    "findings-hidden-first-sheet.xlsx": [r"findings-hidden-first-sheet\.xlsx: refused: the first sheet '2024（已隐藏）' "
-                                         r"is hidden, so it is not what Excel shows; give --sheet NAME .* \(visible: 2025\)"],
-    "findings-not-a-zip.xlsx": [r"findings-not-a-zip\.xlsx: not a readable XLSX workbook"],
-    "findings-truncated.xlsx": [r"findings-truncated\.xlsx: not a readable XLSX workbook"],
-    "findings-zip-bomb.xlsx": [r"findings-zip-bomb\.xlsx: xl/worksheets/sheet1\.xml would expand from \d+ KB to "
-                               r"1 GB \(more than 200 times\): refused as a likely zip bomb"],
-    "findings-entity-bomb.xlsx": [r"findings-entity-bomb\.xlsx:\d+: row: not readable \(ParseError: limit on input "
+    "findings-merged-header.xlsx": [r"findings-merged-header\.xlsx:2: column K: 没有表头的列下有数据"
+                                    r"（表头有合并单元格？"],
+    "findings-title-row.xlsx": [r"findings-title-row\.xlsx:2: column B: 没有表头的列下有数据"
+                                r"（表头有合并单元格？表头上方有标题行？）"],
+    "findings-hidden-first-sheet.xlsx": [r"findings-hidden-first-sheet\.xlsx: 已拒绝：第一个工作表「2024（已隐藏）」"
+                                         r"是隐藏的.*请用 --sheet 工作表名 .*（可见的工作表：2025）"],
+    "findings-not-a-zip.xlsx": [r"findings-not-a-zip\.xlsx: 不是可读取的 XLSX 工作簿.*请用 Excel 或 WPS 重新保存"],
+    "findings-truncated.xlsx": [r"findings-truncated\.xlsx: 不是可读取的 XLSX 工作簿"],
+    "findings-zip-bomb.xlsx": [r"findings-zip-bomb\.xlsx: xl/worksheets/sheet1\.xml 将从 \d+ KB 解压到 "
+                               r"1 GB（超过 200 倍），疑似压缩炸弹，已拒绝"],
+    "findings-entity-bomb.xlsx": [r"findings-entity-bomb\.xlsx:\d+: row: 无法读取（ParseError: limit on input "
                                   r"amplification factor"],
-    "findings-million-char-cell.xlsx": [r"findings-million-char-cell\.xlsx:3: 问题描述: a cell is longer than 100000"],
+    "findings-million-char-cell.xlsx": [r"findings-million-char-cell\.xlsx:3: 问题描述: 单元格超过 100000 个字符"],
     # JSON and JSON Lines
-    "metrics-deep-nesting.json": [r"metrics-deep-nesting\.json: not valid JSON: nested too deeply"],
-    "metrics-lone-surrogate.json": [r"metrics-lone-surrogate\.json:1: value: contains a character that is not text"],
-    "metrics-huge-integer.json": [r"metrics-huge-integer\.json: not valid JSON: a number with more than 4300 digits"],
-    "metrics-not-a-list.json": [r"metrics-not-a-list\.json: a JSON input is a list of objects, one per row"],
-    "metrics-duplicate-key.json": [r"metrics-duplicate-key\.json: not valid JSON: the key 'unit' appears twice in one "
-                                   r"object"],
-    "metrics-bad-line.jsonl": [r"metrics-bad-line\.jsonl:2: row: not valid JSON"],
+    "metrics-deep-nesting.json": [r"metrics-deep-nesting\.json: 不是有效的 JSON：嵌套层数过多"],
+    "metrics-lone-surrogate.json": [r"metrics-lone-surrogate\.json:1: value: 含有不是文字的字符"],
+    "metrics-huge-integer.json": [r"metrics-huge-integer\.json: 不是有效的 JSON：数字超过 4300 位"],
+    "metrics-not-a-list.json": [r"metrics-not-a-list\.json: JSON 输入应为对象列表，每个对象一行数据"],
+    "metrics-duplicate-key.json": [r"metrics-duplicate-key\.json: 不是有效的 JSON：同一个对象中键「unit」"
+                                   r"出现了两次"],
+    "metrics-bad-line.jsonl": [r"metrics-bad-line\.jsonl:2: row: 不是有效的 JSON"],
     # Values that validate as numbers but cannot be stored
     "metrics-huge-exponent.csv": [
         r"metrics-huge-exponent\.csv:2: value: 「1e999999999」太大（整数部分最多 15 位）",
@@ -249,33 +249,33 @@ EXPECTED: dict[str, list[str]] = {
     "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: 发放份数不能大于 10000000"],
     # Standards
     "std-unknown-key.rules.yml": [
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: Field required",
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: then\.dedcut: Extra inputs are not permitted",
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: titel_en: Extra inputs are not permitted"],
+        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: 缺少必填字段",
+        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: then\.dedcut: 不允许的字段（拼写错误？）",
+        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: titel_en: 不允许的字段（拼写错误？）"],
     "std-unknown-field.rules.yml": [
-        r"rule HOSTILE_FIELDS: indicator: unknown indicator 'T9'",
-        r"rule HOSTILE_FIELDS: when\.f\.cod: a finding fact has no field 'cod'",
-        r"rule HOSTILE_FIELDS: when\.f\.code: unknown code 'CONTENT_STAEL'",
-        r"rule HOSTILE_FIELDS: when\.s\.verdict: a self_assessment fact has no field 'verdict'",
-        r"rule HOSTILE_FIELDS: when\.m\.contacts_recieved: a metrics fact has no field 'contacts_recieved'"],
+        r"rule HOSTILE_FIELDS: indicator: 未知的指标「T9」",
+        r"rule HOSTILE_FIELDS: when\.f\.cod: finding 事实没有字段「cod」",
+        r"rule HOSTILE_FIELDS: when\.f\.code: code 的值「CONTENT_STAEL」不存在",
+        r"rule HOSTILE_FIELDS: when\.s\.verdict: self_assessment 事实没有字段「verdict」",
+        r"rule HOSTILE_FIELDS: when\.m\.contacts_recieved: metrics 事实没有字段「contacts_recieved」"],
     "std-unknown-fact.rules.yml": [r"rule HOSTILE_FACT: when\.f\.fact: Input should be 'unit', 'finding'"],
-    "std-billion-laughs.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: more than 100000 values once anchors "
-                                     r"and aliases are expanded"],
-    "std-alias-chain.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: nested more than 50 levels deep"],
-    "std-deep-nesting.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: nested more than 50 levels deep"],
-    "std-python-object.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: the tag "
-                                    r"'tag:yaml\.org,2002:python/object/apply:os\.system' is not allowed"],
-    "std-python-name.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: the tag "
-                                  r"'tag:yaml\.org,2002:python/name:os\.system' is not allowed"],
+    "std-billion-laughs.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：展开锚点和别名后超过 "
+                                     r"100000 个值"],
+    "std-alias-chain.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：嵌套超过 50 层"],
+    "std-deep-nesting.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：嵌套超过 50 层"],
+    "std-python-object.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：不允许使用标签 "
+                                    r"'tag:yaml\.org,2002:python/object/apply:os\.system'"],
+    "std-python-name.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：不允许使用标签 "
+                                  r"'tag:yaml\.org,2002:python/name:os\.system'"],
     "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: rule HOSTILE_LIST: when\.f: code: compare with one value "
                                       r"\(text, number or true/false\); for several, write code: \{in: \[\.\.\.\]\}"],
-    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: but found another document"],
-    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: not valid YAML: mapping values are not allowed here "
-                                      r"\(line 3, column 13\)"],
-    "std-not-utf8.rules.yml": [r"rules/zz-hostile\.yml: not UTF-8 text \(byte 0xc4 on line 3\)"],
-    "std-device.rules.yml": [r"rules/zz-hostile\.yml: not a regular file"],
-    "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: file is larger than 2000000 bytes"],
-    "std-empty.criteria.yml": [r"criteria\.yml: the file is empty \(or only comments\)"],
+    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：but found another document"],
+    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：mapping values are not allowed here "
+                                      r"（第 3 行，第 13 列）"],
+    "std-not-utf8.rules.yml": [r"rules/zz-hostile\.yml: 不是 UTF-8 文本（第 3 行的字节 0xc4）"],
+    "std-device.rules.yml": [r"rules/zz-hostile\.yml: 不是普通文件"],
+    "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: 文件超过 2000000 字节"],
+    "std-empty.criteria.yml": [r"criteria\.yml: 文件是空的（或只有注释）"],
     "std-list.criteria.yml": [r"criteria\.yml: Input should be a valid dictionary"],
 }
 

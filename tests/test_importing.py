@@ -86,7 +86,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_row(store, tmp_path
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
+    (b"", "文件是空的；请连同表头行重新导出数据"),
     ("编号,单位编码,考核周期,检查日期,问题代码\n".encode(), "没有可导入的数据行"),
     ("单位编码,考核周期,问题代码\nD001,2025,CONTENT_STALE\n".encode(), "缺少列：date [检查日期]"),
 ])

@@ -216,7 +216,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_check_refuses_a_condition_on_an_undeclared_object_kind(tmp_path):
+def test_check_refuses_a_condition_on_an_undeclared_object_kind(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "rules" / "objects.yml", "o: {fact: object, kind: website, serves_public: false}",
           "o: {fact: object, kind: webiste, serves_public: false}")
@@ -243,7 +243,7 @@ def test_check_refuses_an_object_kind_that_is_not_a_lower_case_name(tmp_path):
 # ---------------------------------------------------------------- shipped standards: criteria list, init --standard
 
 @pytest.fixture
-def two_shipped(tmp_path, monkeypatch):
+def two_shipped(tmp_path, english):
     """The package's shipped folder as if it held a second standard (the objects test standard)."""
     from scoring.standard import loader
 

@@ -341,7 +341,7 @@ def test_random_units_score_as_the_wanzhi_clause_says(web, media):
     assert doc["outcome"] == ("fail" if w_failed or m_failed else "pass")
 
 
-def test_criteria_total_is_what_the_maxima_are_checked_against(tmp_path):
+def test_criteria_total_is_what_the_maxima_are_checked_against(tmp_path, english):
     """Without parts `total` (default 100) is only the lint's sum; the score stays 100 × earned ÷ possible."""
     from scoring.standard.loader import SHIPPED
     source = next(p for p in sorted(SHIPPED.iterdir()) if (p / "criteria.yml").exists())

@@ -157,13 +157,13 @@ def test_lint_group_max_not_the_sum_of_its_children_per_type():
     assert "indicator J1: for unit type B, its max is 15, but its indicators add up to 16" in _problems(edit)
 
 
-def test_lint_maxima_per_type_against_the_total():
+def test_lint_maxima_per_type_against_the_total(english):
     def edit(c):
         _node(c, 2, 0)["max"] = {"A": 57, "B": 60}
     assert "dimensions: for unit type B, indicator maxima add up to 101, not 108 (criteria total)" in _problems(edit)
 
 
-def test_lint_old_total_message_reads_criteria_total():
+def test_lint_old_total_message_reads_criteria_total(english):
     """Without maxima by type, the old message, with criteria.total in place of 100."""
     def plain(c, other: int):
         c["total"] = 100

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scoring.i18n import _
+
 MAX_CELL = 100_000  # characters in one cell
 # NUL, and the stand-ins for bytes that did not decode (errors="surrogateescape"); a JSON file can
 # also spell lone surrogates as \udXXX escapes. None of them can be stored as text.
@@ -19,16 +21,18 @@ class ReadError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def cell_problem(value: str, undecoded: str = "contains a character that is not text (a lone surrogate)") -> str | None:
-    """Why a text cell cannot be taken, or None."""
+def cell_problem(value: str, undecoded: str | None = None) -> str | None:
+    """Why a text cell cannot be taken, or None; `undecoded` says why bytes that did not decode cannot."""
     if len(value) > MAX_CELL:
-        return f"a cell is longer than {MAX_CELL} characters"
+        return _("a cell is longer than {max_cell} characters; shorten it or give the text as an attachment",
+                 max_cell=MAX_CELL)
     bad = UNSTORABLE.search(value)
     if bad is None:
         return None
     if bad.group() == "\x00":
-        return "contains a NUL byte; save the file as plain CSV or XLSX"
-    return undecoded
+        return _("contains a NUL byte; save the file as plain CSV or XLSX")
+    return undecoded or _("contains a character that is not text (a lone surrogate); remove it or save the file "
+                          "again as UTF-8")
 
 
 def column_letter(index: int) -> str:
@@ -45,6 +49,7 @@ def check_header(path: Path, names: list[str]) -> None:
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
         if name and name in seen:
-            raise ReadError([f"{path.name}:1: header: column {name!r} appears twice (columns "
-                             f"{column_letter(seen[name])} and {column_letter(index)}); give each column its own name"])
+            raise ReadError([f"{path.name}:1: header: " + _(
+                "column {name!r} appears twice (columns {first} and {second}); give each column its own name",
+                name=name, first=column_letter(seen[name]), second=column_letter(index))])
         seen.setdefault(name, index)

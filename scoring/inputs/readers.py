@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from scoring.i18n import N_, _
 from scoring.inputs.cells import MAX_CELL, UNSTORABLE, ReadError, cell_problem, check_header
 
 SNIFF_BYTES = 1 << 16
@@ -45,11 +46,11 @@ def detect_encoding(path: Path) -> str:
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError([f"{path.name}: the file is UTF-16 text (Excel's \"Unicode text\"); "
-                         f"save it as \"CSV UTF-8\" or CSV"])
+        raise ReadError([f"{path.name}: " + _("the file is UTF-16 text (Excel's \"Unicode text\"); "
+                                             "save it as \"CSV UTF-8\" or CSV")])
     if sample.startswith(b"PK\x03\x04"):
-        raise ReadError([f"{path.name}: the file is a zip archive (an XLSX workbook?), not CSV text; "
-                         f"name it .xlsx if it is a workbook"])
+        raise ReadError([f"{path.name}: " + _("the file is a zip archive (an XLSX workbook?), not CSV text; "
+                                             "name it .xlsx if it is a workbook")])
     try:
         sample.decode("utf-8")
         return "utf-8"
@@ -62,14 +63,15 @@ def detect_encoding(path: Path) -> str:
 def read_records(path: Path, encoding: str | None = None, sheet: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise ReadError([f"{path.name}: not a regular file"])
+        raise ReadError([f"{path.name}: " + _("not a regular file; give the path of a CSV, XLSX or JSON file")])
     if path.stat().st_size == 0:
-        raise ReadError([f"{path.name}: the file is empty"])
+        raise ReadError([f"{path.name}: " + _("the file is empty; export the data again with its header row")])
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ReadError([f"{path.name}: unknown encoding {encoding!r}; give utf-8 or gb18030"]) from None
+            raise ReadError([f"{path.name}: " + _("unknown encoding {encoding!r}; give utf-8 or gb18030",
+                                                     encoding=encoding)]) from None
     if suffix in (".xlsx", ".xlsm"):
         from scoring.inputs.readers_xlsx import read_xlsx  # only XLSX input needs openpyxl
 
@@ -111,11 +113,11 @@ def _no_utf8_lines(lines: Iterator[str]) -> Iterator[str]:
 
 
 _CSV_REASONS = {
-    "unexpected end of data": "a quoted cell is never closed (an unclosed quote runs to the end of the file); "
-                              "close the quote or remove it",
-    "field larger than field limit": f"a cell is longer than {MAX_CELL} characters (or an unclosed quote runs "
-                                     f"on over the rows after it)",
-    "expected after": "text after a cell's closing quote; a quote inside a quoted cell is written twice (\"\")",
+    "unexpected end of data": N_("a quoted cell is never closed (an unclosed quote runs to the end of the file); "
+                                 "close the quote or remove it"),
+    "field larger than field limit": N_("a cell is longer than {max_cell} characters (or an unclosed quote runs "
+                                        "on over the rows after it); shorten the cell or close the quote"),
+    "expected after": N_("text after a cell's closing quote; a quote inside a quoted cell is written twice (\"\")"),
 }
 
 
@@ -123,8 +125,8 @@ def _csv_reason(exc: csv.Error) -> str:
     text = str(exc)
     for key, reason in _CSV_REASONS.items():
         if key in text:
-            return reason
-    return f"not readable as CSV ({text})"
+            return _(reason, max_cell=MAX_CELL)
+    return _("not readable as CSV ({error}); save the file again as CSV UTF-8", error=text)
 
 
 def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -152,12 +154,13 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
             except csv.Error as exc:
                 raise ReadError([f"{path.name}:{number}: row: {_csv_reason(exc)}"]) from None
             except _Utf8Line:
-                raise ReadError([f"{path.name}:{number}: row: UTF-8 text in a file read as GB18030 (a file that "
-                                 f"mixes encodings?); save the whole file as CSV UTF-8, or give --encoding "
-                                 f"gb18030 if it is all GB18030"]) from None
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "UTF-8 text in a file read as GB18030 (a file that mixes encodings?); save the whole file "
+                    "as CSV UTF-8, or give --encoding gb18030 if it is all GB18030")]) from None
             except _LineTooLong:
-                raise ReadError([f"{path.name}:{number}: row: a line longer than {MAX_LINE} characters; is this a CSV "
-                                 f"file?"]) from None
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "a line longer than {max_line} characters; is this a CSV file? Save the data as CSV or XLSX",
+                    max_line=MAX_LINE)]) from None
             if header is None:
                 header = values
                 _check_cells(path, number, header, ["header"] * len(header), decoding)
@@ -166,7 +169,9 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
             if not values or all(not v for v in values):
                 continue
             if len(values) > len(header):
-                raise ReadError([f"{path.name}:{number}: row: more cells than the header has columns"])
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "more cells than the header has columns; give each extra column a name in the header, "
+                    "or remove the extra cells (a comma in a cell needs quotes)")])
             _check_cells(path, number, values, header, decoding)
             _check_swallowed(path, number, values, header)
             yield number, dict(zip(header, values + [None] * (len(header) - len(values))))
@@ -175,8 +180,12 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
 def _check_cells(path: Path, number: int, values: list[str], names: list[str], encoding: str) -> None:
     if not UNSTORABLE.search("".join(values)):
         return
-    undecoded = (f"bytes that are not {encoding} text (a file that mixes encodings?); save the whole file as "
-                 f"CSV UTF-8" + (", or give --encoding gb18030" if encoding == "utf-8" else ""))
+    if encoding == "utf-8":
+        undecoded = _("bytes that are not {encoding} text (a file that mixes encodings?); save the whole file as "
+                      "CSV UTF-8, or give --encoding gb18030", encoding=encoding)
+    else:
+        undecoded = _("bytes that are not {encoding} text (a file that mixes encodings?); save the whole file as "
+                      "CSV UTF-8", encoding=encoding)
     for name, value in zip(names, values):
         reason = cell_problem(value, undecoded)
         if reason:
@@ -189,8 +198,9 @@ def _check_swallowed(path: Path, number: int, values: list[str], header: list[st
         return
     for name, value in zip(header, values):
         if "\n" in value and any(line.count(",") >= len(header) - 1 for line in value.splitlines()[1:]):
-            raise ReadError([f"{path.name}:{number}: {name}: a quoted cell runs over lines that look like "
-                             f"whole rows (an unclosed quote?); close the quote or remove it"])
+            raise ReadError([f"{path.name}:{number}: {name}: " + _(
+                "a quoted cell runs over lines that look like whole rows (an unclosed quote?); "
+                "close the quote or remove it")])
 
 
 def _check_record(path: Path, number: int, record: dict[str, Any]) -> None:
@@ -198,7 +208,7 @@ def _check_record(path: Path, number: int, record: dict[str, Any]) -> None:
     for key, value in record.items():
         reason = cell_problem(key)
         if reason:
-            raise ReadError([f"{path.name}:{number}: row: a column name {reason}"])
+            raise ReadError([f"{path.name}:{number}: row: " + _("a column name: {reason}", reason=reason)])
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
         if isinstance(value, str):
@@ -217,7 +227,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(record) != len(pairs):
         seen: set[str] = set()
         twice = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise _DuplicateKey(f"the key {twice!r} appears twice in one object")
+        raise _DuplicateKey(_("the key {key!r} appears twice in one object; keep one of them", key=twice))
     return record
 
 
@@ -254,25 +264,28 @@ def _loads(text: str) -> Any:
 
 def _json_error(exc: Exception) -> str:
     if isinstance(exc, (RecursionError, _TooDeep)):
-        return "nested too deeply"
+        return _("nested too deeply (more than {depth} levels); a row is one flat object", depth=MAX_JSON_DEPTH)
     if "integer string conversion" in str(exc):
-        return "a number with more than 4300 digits"
+        return _("a number with more than 4300 digits")
     return str(exc)
 
 
 def _json(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.stat().st_size > MAX_JSON_BYTES:
-        raise ReadError([f"{path.name}: a JSON file larger than {MAX_JSON_BYTES // 1024 ** 2} MB is read whole; "
-                         f"give big files as JSON Lines (.jsonl) or CSV, which are read row by row"])
+        raise ReadError([f"{path.name}: " + _(
+            "a JSON file larger than {mb} MB is read whole; give big files as JSON Lines (.jsonl) or CSV, "
+            "which are read row by row", mb=MAX_JSON_BYTES // 1024 ** 2)])
     try:
         data = _loads(path.read_text(encoding=encoding or "utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ReadError([f"{path.name}: not {encoding or 'UTF-8'} text (byte 0x{exc.object[exc.start]:02x} "
-                         f"at offset {exc.start}); save it as UTF-8"]) from None
+        raise ReadError([f"{path.name}: " + _(
+            "not {encoding} text (byte 0x{byte} at offset {offset}); save it as UTF-8",
+            encoding=encoding or "UTF-8", byte=f"{exc.object[exc.start]:02x}", offset=exc.start)]) from None
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, integers too long to convert, nesting
-        raise ReadError([f"{path.name}: not valid JSON: {_json_error(exc)}"]) from None
+        raise ReadError([f"{path.name}: " + _("not valid JSON: {error}", error=_json_error(exc))]) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ReadError([f"{path.name}: a JSON input is a list of objects, one per row"])
+        raise ReadError([f"{path.name}: " + _("a JSON input is a list of objects, one per row; write the rows "
+                                             "between [ and ], or give the file as JSON Lines (.jsonl)")])
     for number, record in enumerate(data, start=1):
         _check_record(path, number, record)
         yield number, record
@@ -290,16 +303,21 @@ def _jsonl(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, An
             except StopIteration:
                 return
             except _LineTooLong:
-                raise ReadError([f"{path.name}:{number}: row: a line longer than {MAX_LINE} characters"]) from None
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "a line longer than {max_line} characters; each line of JSON Lines is one row",
+                    max_line=MAX_LINE)]) from None
             if not line.strip():
                 continue
             if _UNDECODED.search(line):
-                raise ReadError([f"{path.name}:{number}: row: bytes that are not {chosen} text; save the file as UTF-8"])
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "bytes that are not {encoding} text; save the file as UTF-8", encoding=chosen)])
             try:
                 record = _loads(line)
             except (ValueError, RecursionError) as exc:
-                raise ReadError([f"{path.name}:{number}: row: not valid JSON: {_json_error(exc)}"]) from None
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "not valid JSON: {error}", error=_json_error(exc))]) from None
             if not isinstance(record, dict):
-                raise ReadError([f"{path.name}:{number}: row: each line must be a JSON object"])
+                raise ReadError([f"{path.name}:{number}: row: " + _(
+                    "each line must be a JSON object (one row, in braces)")])
             _check_record(path, number, record)
             yield number, record

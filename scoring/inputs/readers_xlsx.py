@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from scoring.i18n import _
 from scoring.inputs.cells import ReadError, cell_problem, check_header, column_letter
 
 MAX_XLSX_ENTRIES = 10_000
@@ -35,21 +36,27 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReadError([f"{path.name}: not a readable XLSX workbook ({exc}); save it again from Excel or WPS"]) from None
+        raise ReadError([f"{path.name}: " + _("not a readable XLSX workbook ({error}); save it again from Excel or WPS",
+                                             error=exc)]) from None
     if len(members) > MAX_XLSX_ENTRIES:
-        raise ReadError([f"{path.name}: a zip of {len(members)} files is not a workbook (at most {MAX_XLSX_ENTRIES})"])
+        raise ReadError([f"{path.name}: " + _(
+            "a zip of {count} files is not a workbook (at most {most}); save the data again from Excel or WPS, or as CSV",
+            count=len(members), most=MAX_XLSX_ENTRIES)])
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ReadError([f"{path.name}: the workbook would expand to {_size(total)} (at most "
-                         f"{_size(MAX_XLSX_UNCOMPRESSED)}); refused: save the data as CSV, or split it"])
+        raise ReadError([f"{path.name}: " + _(
+            "the workbook would expand to {size} (at most {most}); refused: save the data as CSV, or split it",
+            size=_size(total), most=_size(MAX_XLSX_UNCOMPRESSED))])
     for m in members:
         if m.file_size > XLSX_RATIO_FROM and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
-            raise ReadError([f"{path.name}: {m.filename} would expand from {_size(m.compress_size)} to "
-                             f"{_size(m.file_size)} (more than {MAX_XLSX_RATIO} times): refused as a likely zip "
-                             f"bomb; save the data again from Excel or WPS, or as CSV"])
+            raise ReadError([f"{path.name}: " + _(
+                "{member} would expand from {packed} to {size} (more than {ratio} times): refused as a likely zip bomb; "
+                "save the data again from Excel or WPS, or as CSV",
+                member=m.filename, packed=_size(m.compress_size), size=_size(m.file_size), ratio=MAX_XLSX_RATIO)])
         if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > MAX_XLSX_SHARED_STRINGS:
-            raise ReadError([f"{path.name}: its shared strings would take {_size(m.file_size)} of memory (at most "
-                             f"{_size(MAX_XLSX_SHARED_STRINGS)}); save the data as CSV"])
+            raise ReadError([f"{path.name}: " + _(
+                "its shared strings would take {size} of memory (at most {most}); save the data as CSV",
+                size=_size(m.file_size), most=_size(MAX_XLSX_SHARED_STRINGS))])
 
 
 def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -60,21 +67,23 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
     try:
         book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file; all mean the same
-        raise ReadError([f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
-                         f"save it again from Excel or WPS"]) from None
+        raise ReadError([f"{path.name}: " + _("not a readable XLSX workbook ({error}); save it again from Excel or WPS",
+                                             error=f"{type(exc).__name__}: {exc}")]) from None
     number = 1
     saved: SavedValues | None = None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise ReadError([f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})"])
+            raise ReadError([f"{path.name}: " + _("no sheet {sheet!r}; give --sheet one of: {sheets}",
+                                                 sheet=sheet, sheets=", ".join(book.sheetnames))])
         if not book.worksheets:
-            raise ReadError([f"{path.name}: the workbook has no worksheet"])
+            raise ReadError([f"{path.name}: " + _("the workbook has no worksheet; put the data on a sheet "
+                                                 "and save it again")])
         ws = book[sheet] if sheet else book.worksheets[0]
         if sheet is None and getattr(ws, "sheet_state", "visible") != "visible":
             visible = [w.title for w in book.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
-            raise ReadError([f"{path.name}: refused: the first sheet {ws.title!r} is hidden, so it is not what "
-                             f"Excel shows; give --sheet NAME to choose a sheet (visible: "
-                             f"{', '.join(visible) or 'none'})"])
+            raise ReadError([f"{path.name}: " + _(
+                "refused: the first sheet {sheet!r} is hidden, so it is not what Excel shows; give --sheet NAME "
+                "to choose a sheet (visible: {visible})", sheet=ws.title, visible=", ".join(visible) or "-")])
         # Read-only mode trusts the sheet's declared dimension; some programs write a wrong one, and
         # rows past it would be dropped without a word. Read to the last row actually there.
         ws.reset_dimensions()
@@ -91,8 +100,8 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
         check_header(path, names)
         last = max((i for i, n in enumerate(names) if n), default=-1)
         if any(not n for n in names[:last]):
-            raise ReadError([f"{path.name}:1: header: an empty header cell between columns (merged header cells?); "
-                             f"give every column one name in row 1"])
+            raise ReadError([f"{path.name}:1: header: " + _(
+                "an empty header cell between columns (merged header cells?); give every column one name in row 1")])
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or v == "" for v in values):
                 continue
@@ -102,9 +111,9 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
                 if not name:
                     if value is None or value == "":
                         continue
-                    raise ReadError([f"{path.name}:{number}: column {column_letter(index)}: a value under a column "
-                                     f"without a header (merged header cells? a title above the header?); row 1 "
-                                     f"must give every column one name"])
+                    raise ReadError([f"{path.name}:{number}: column {column_letter(index)}: " + _(
+                        "a value under a column without a header (merged header cells? a title above the "
+                        "header?); row 1 must give every column one name")])
                 if isinstance(value, str):
                     if value.startswith("="):
                         value = saved.value(number, index, name, value)
@@ -117,8 +126,9 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken sheet inside a well-formed zip (bad XML, bad cell)
-        raise ReadError([f"{path.name}:{number}: row: not readable ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:200]}); save the workbook again from Excel or WPS"]) from None
+        raise ReadError([f"{path.name}:{number}: row: " + _(
+            "not readable ({error}); save the workbook again from Excel or WPS",
+            error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}")]) from None
     finally:
         book.close()
         if saved is not None:
@@ -148,9 +158,9 @@ class SavedValues:
             return saved
         if name.strip().lower() in FREE_TEXT or name.strip() in FREE_TEXT:
             return formula
-        raise ReadError([f"{self.path.name}:{number}: {name}: 公式 {formula[:30]} 没有保存计算结果（文件不是由 Excel 或 "
-                         f"WPS 保存的）；请用 Excel 或 WPS 打开该文件并保存后再导入 (a formula with no saved value: "
-                         f"open and save the file in Excel or WPS)"])
+        raise ReadError([f"{self.path.name}:{number}: {name}: " + _(
+            "the formula {formula} has no saved value (the file was not saved by Excel or WPS); open the file "
+            "in Excel or WPS, save it and import it again", formula=formula[:30])])
 
     def _row_at(self, number: int) -> tuple:
         if self._rows is None:

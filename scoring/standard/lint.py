@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
+from scoring.i18n import _
 from scoring.standard.dates import NAME, PERIOD_DATES, parse_derived
 from scoring.standard.lint_parts import parts_problems, stage_node_problems
 from scoring.standard.vocabulary import CLAIM_CODES, STATUS_CODES
@@ -29,7 +30,7 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
     for dim in c.dimensions:
         for ind in (n for top in dim.indicators for n in top.walk()):
             if ind.code in seen:
-                yield f"{where}: indicator {ind.code}: code used twice"
+                yield f"{where}: indicator {ind.code}: " + _("code used twice")
             seen.add(ind.code)
             if ind.limit is not None and not ind.indicators and ind.overflow == "floor" and \
                     not isinstance(ind.limit, dict) and not isinstance(ind.max, dict) and ind.limit >= ind.max:
@@ -47,18 +48,20 @@ def _criteria_problems(standard: Standard) -> Iterator[str]:
     elif not by_type_used(standard):
         total = standard.max_total
         if total != c.total:
-            yield f"{where}: dimensions: indicator maxima add up to {total}, not {c.total}"
+            yield f"{where}: dimensions: " + _("indicator maxima add up to {total}, not {expected}",
+                                               total=total, expected=c.total)
     else:
         for unit_type in c.unit_types:
             total = sum((d.max_for(unit_type) for d in c.dimensions), Decimal(0))
             if total != c.total:
-                yield (f"{where}: dimensions: for unit type {unit_type}, indicator maxima add up to {total}, "
-                       f"not {c.total} (criteria total)")
+                yield f"{where}: dimensions: " + _(
+                    "for unit type {unit_type}, indicator maxima add up to {total}, not {expected} (criteria total)",
+                    unit_type=unit_type, total=total, expected=c.total)
     for code, fc in c.finding_codes.items():
         if fc.kind == "defect" and fc.indicator is None:
-            yield f"{where}: finding_codes.{code}: indicator: a defect needs an indicator (a code, or 'given')"
+            yield f"{where}: finding_codes.{code}: indicator: " + _("a defect needs an indicator (a code, or 'given')")
         if fc.indicator not in (None, "given", TOTAL) and fc.indicator not in standard.indicators:
-            yield f"{where}: finding_codes.{code}: indicator: unknown indicator {fc.indicator!r}"
+            yield f"{where}: finding_codes.{code}: indicator: " + _("unknown indicator {value!r}", value=fc.indicator)
         earn_node = fc.kind == "bonus" and getattr(standard.indicators.get(fc.indicator or ""), "method", "") == "earn"
         if fc.kind != "defect" and fc.indicator is not None and not earn_node:  # a bonus code may name an earn node
             yield f"{where}: finding_codes.{code}: indicator: a {fc.kind} code is an event and takes no indicator"
@@ -95,7 +98,7 @@ def _duplicate_rule_ids(standard: Standard) -> Iterator[str]:
     seen: dict[str, str] = {}
     for src in standard.rules:
         if src.rule.id in seen:
-            yield f"{src.file}: rule {src.rule.id}: id already used in {seen[src.rule.id]}"
+            yield f"{src.file}: rule {src.rule.id}: " + _("id already used in {file}", file=seen[src.rule.id])
         seen.setdefault(src.rule.id, src.file)
 
 
@@ -122,7 +125,7 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
     c = standard.criteria
     aliases = {**rule.when, **rule.unless}
     if rule.indicator is not None and rule.indicator not in standard.indicators:
-        yield f"indicator: unknown indicator {rule.indicator!r}"
+        yield "indicator: " + _("unknown indicator {value!r}", value=rule.indicator)
     earlier: dict[str, str] = {}  # alias -> fact kind, of the `when` facts listed so far
     selections = {f"when.{alias}.of": agg.of for alias, agg in rule.aggregates.items()}
     for section, patterns in (("when", rule.when), ("unless", rule.unless), ("", selections)):
@@ -148,7 +151,8 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
                         yield from _condition_problems(standard, where, pattern.fact, name, cond, {})
                     continue
                 if name not in fields:
-                    yield f"{where}: a {pattern.fact} fact has no field {name!r} (fields: {', '.join(sorted(fields))})"
+                    yield f"{where}: " + _("a {fact} fact has no field {name!r} (fields: {fields})", fact=pattern.fact,
+                                           name=name, fields=", ".join(sorted(fields)))
                     continue
                 joinable = earlier if section == "when" else {a: p.fact for a, p in rule.when.items()}
                 yield from _condition_problems(standard, where, pattern.fact, name, cond, joinable)
@@ -172,7 +176,7 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
         if alias not in rule.when:
             yield f"{where}: {ref!r} names no fact in when ({', '.join(rule.when)})"
         elif name not in _fields_of(standard, rule.when[alias].fact):
-            yield f"{where}: a {rule.when[alias].fact} fact has no field {name!r}"
+            yield f"{where}: " + _("a {fact} fact has no field {name!r}", fact=rule.when[alias].fact, name=name)
 
     then = rule.then
     primary = rule.when[rule.primary].fact
@@ -193,12 +197,13 @@ def _rule_problems(standard: Standard, rule: Rule) -> Iterator[str]:
         if effect and effect.flag if effect_name == "escalate" else effect:
             code = effect.flag if effect_name == "escalate" else effect.code
             if code not in c.flags:
-                yield f"then.{effect_name}: unknown flag {code!r}; declare it under flags in criteria.yml"
+                yield f"then.{effect_name}: " + _("unknown flag {value!r}; declare it under flags in criteria.yml",
+                                                  value=code)
     if then.flag and then.flag.indicator:
         if "." in then.flag.indicator:
             yield from ref_problems("then.flag.indicator", then.flag.indicator)
         elif then.flag.indicator not in standard.indicators:
-            yield f"then.flag.indicator: unknown indicator {then.flag.indicator!r}"
+            yield "then.flag.indicator: " + _("unknown indicator {value!r}", value=then.flag.indicator)
     if then.rectify and primary != "finding":
         yield "then.rectify: a rectification item comes from a finding; the first fact must be a finding"
     if then.multiply and then.multiply.fact not in rule.when:
@@ -307,7 +312,7 @@ def _condition_problems(standard: Standard, where: str, fact: str, name: str, co
         known = standard.criteria.object_kinds if name == "kind" else None
     for v in values:
         if known is not None and isinstance(v, str) and v not in known:
-            yield f"{where}: unknown {name} {v!r}"
+            yield f"{where}: " + _("unknown {name} {value!r}", name=name, value=v)
 
 
 def _expression_refs(expr, where: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from scoring.i18n import _
+from scoring.i18n import N_, _
 from scoring.standard.lint import consistency_problems
 from scoring.standard.model import RuleSource, Standard, StandardError
 from scoring.standard.schema import Criteria, Rule
@@ -48,11 +48,11 @@ class _BoundedLoader(yaml.SafeLoader):
         self._expanded += values
         if self._expanded > MAX_YAML_NODES:
             raise yaml.composer.ComposerError(
-                None, None, f"more than {MAX_YAML_NODES} values once anchors and aliases are expanded "
-                            f"(an alias bomb?); write the values out instead", event.start_mark)
+                None, None, _("more than {most} values once anchors and aliases are expanded (an alias bomb?); "
+                              "write the values out instead", most=MAX_YAML_NODES), event.start_mark)
         if self._depth + depth > MAX_YAML_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+                None, None, _("nested more than {most} levels deep", most=MAX_YAML_DEPTH), event.start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -85,34 +85,36 @@ def _yaml_problem(label: str, exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or str(exc)
     if isinstance(exc, yaml.constructor.ConstructorError) and "could not determine a constructor" in problem:
         tag = problem.rsplit("tag ", 1)[-1]
-        problem = f"the tag {tag} is not allowed: a standard is plain data (no !! tags that build objects)"
+        problem = _("the tag {tag} is not allowed: a standard is plain data (no !! tags that build objects)", tag=tag)
     context = getattr(exc, "context", None)
-    text = f"{label}: not valid YAML: {problem}" + (f" ({context})" if context else "")
+    text = f"{label}: " + _("not valid YAML: {problem}", problem=problem) + (f" ({context})" if context else "")
     if mark is not None:
-        text += f" (line {mark.line + 1}, column {mark.column + 1})"
+        text += " " + _("(line {line}, column {column})", line=mark.line + 1, column=mark.column + 1)
     return " ".join(text.split())
 
 
 def _read_yaml(path: Path, label: str, problems: list[str]):
     """(text, data) of a YAML file, or None for what could not be read, with the reason in problems."""
     if not path.is_file():  # a device (/dev/zero), a FIFO or a folder named like a file: never read
-        problems.append(f"{label}: not a regular file")
+        problems.append(f"{label}: " + _("not a regular file; a standard is criteria.yml and rules/*.yml text files"))
         return None, None
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        problems.append(f"{label}: file is larger than {MAX_FILE_BYTES} bytes; a standard is a few readable files")
+        problems.append(f"{label}: " + _("file is larger than {most} bytes; a standard is a few readable files",
+                                         most=MAX_FILE_BYTES))
         return None, None
     try:
         # Exactly what read_text gave before (BOM kept, universal newlines), so recorded hashes stay the same.
         text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        problems.append(f"{label}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8")
+        problems.append(f"{label}: " + _("not UTF-8 text (byte 0x{byte} on line {line}); save the file as UTF-8",
+                                         byte=f"{raw[exc.start]:02x}", line=line))
         return None, None
     if "\x00" in text:
         line = text[:text.index("\x00")].count("\n") + 1
-        problems.append(f"{label}: a NUL byte on line {line}; a standard is a text file")
+        problems.append(f"{label}: " + _("a NUL byte on line {line}; a standard is a text file", line=line))
         return None, None
     try:
         data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
@@ -120,8 +122,18 @@ def _read_yaml(path: Path, label: str, problems: list[str]):
         problems.append(_yaml_problem(label, exc))
         return text, None
     if data is None:
-        problems.append(f"{label}: the file is empty (or only comments)")
+        problems.append(f"{label}: " + _("the file is empty (or only comments)"))
     return text, data
+
+
+# pydantic's most common messages, in the catalogs (pydantic itself speaks English only).
+_PYDANTIC = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "list_type": N_("Input should be a valid list"),
+    "string_type": N_("Input should be a valid string"),
+}
 
 
 def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
@@ -130,7 +142,8 @@ def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
     for err in exc.errors(include_url=False):
         location = ".".join(str(p) for p in err["loc"]
                             if p not in ("function-after[_gather_conditions()]",) and not str(p).startswith("~"))
-        message = err["msg"].removeprefix("Value error, ")
+        known = _PYDANTIC.get(err["type"])
+        message = _(known) if known else err["msg"].removeprefix("Value error, ")
         lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
     return lines
 
@@ -152,7 +165,7 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
     rules: list[RuleSource] = []
     rule_files = sorted(rules_dir.glob("*.yml")) if rules_dir.is_dir() else []
     if not rule_files:
-        problems.append(f"rules: no *.yml rule files in {rules_dir}")
+        problems.append("rules: " + _("no *.yml rule files in {folder}", folder=rules_dir))
     for path in rule_files:
         label = f"rules/{path.name}"
         text, data = _read_yaml(path, label, problems)
@@ -162,7 +175,7 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
         if data is None:
             continue
         if not isinstance(data, list):
-            problems.append(f"{label}: a rule file is a list of rules (each starting with '- id:')")
+            problems.append(f"{label}: " + _("a rule file is a list of rules (each starting with '- id:')"))
             continue
         for index, item in enumerate(data):
             rule_label = f"{label}: rule {item.get('id', f'#{index + 1}') if isinstance(item, dict) else f'#{index + 1}'}"
@@ -205,7 +218,7 @@ def load_standard_dir(directory: Path) -> Standard:
     """A standard folder holds `criteria.yml` and a `rules/` folder (what `scoring criteria export` writes)."""
     criteria = directory / "criteria.yml"
     if not criteria.is_file():
-        raise StandardError([f"{directory}: no criteria.yml here; a standard folder holds criteria.yml and rules/"])
+        raise StandardError([f"{directory}: " + _("no criteria.yml here; a standard folder holds criteria.yml and rules/")])
     return load_standard(criteria, directory / "rules")
 
 
