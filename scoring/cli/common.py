@@ -29,6 +29,15 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
+@contextmanager
+def as_bad_input(*kinds: type[Exception]) -> Iterator[None]:
+    """Errors of these kinds are the user's to fix (a period not open, an unknown setting): exit 2 with the message."""
+    try:
+        yield
+    except kinds as exc:
+        raise BadInput(str(exc)) from None
+
+
 def db_option(function):
     return click.option("--db", "db", type=click.Path(dir_okay=False), envvar="SCORING_DB",
                         help="The workspace database (else $SCORING_DB, else ./scoring.db).")(function)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.common import BadInput, criteria_option, db_option, info, translate_errors, workspace
+from scoring.cli.common import BadInput, as_bad_input, criteria_option, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.cli.workspace import period
 from scoring.engine.cycle import (DEFAULT_WINDOW, CycleError, decide_appeal, file_appeal, finalise, list_appeals,
@@ -65,7 +65,7 @@ def period_publish(code: str, days: int, db: str | None) -> None:
 
         scoring period publish 2025 --days 5
     """
-    with workspace(db) as store, _cycle_errors():
+    with workspace(db) as store, as_bad_input(CycleError):
         info(_said(publish(store, code, days)))
 
 
@@ -83,7 +83,7 @@ def period_finalise(code: str, early: bool, db: str | None) -> None:
 
         scoring period finalise 2025
     """
-    with workspace(db) as store, _cycle_errors():
+    with workspace(db) as store, as_bad_input(CycleError):
         info(_said(finalise(store, code, early=early)))
 
 
@@ -99,7 +99,7 @@ def period_reopen(code: str, reason: str, db: str | None) -> None:
 
         scoring period reopen 2025 --reason "复核发现问卷漏导入"
     """
-    with workspace(db) as store, _cycle_errors():
+    with workspace(db) as store, as_bad_input(CycleError):
         info(_said(reopen(store, code, reason)))
 
 
@@ -126,7 +126,7 @@ def appeal_add(period: str, unit: str, finding: str, rule: str, reason: str, evi
 
         scoring appeal add --period 2025 --unit D001 --finding F-0010 --reason "结果已公开" --evidence 截图.png
     """
-    with workspace(db) as store, _cycle_errors():
+    with workspace(db) as store, as_bad_input(CycleError):
         reference = ""
         if evidence:
             try:
@@ -177,19 +177,8 @@ def appeal_decide(appeal_id: int, accept: bool, reason: str, db: str | None, cri
 
         scoring appeal decide 1 --accept --reason "经复核，办理结果已公开"
     """
-    with workspace(db) as store, _cycle_errors():
+    with workspace(db) as store, as_bad_input(CycleError):
         decided = decide_appeal(store, standard_for(store, criteria_dir), appeal_id, accept, reason)
     info(_("appeal {id}: {status}", id=appeal_id, status=_(APPEAL_STATUS[decided["status"]]))
          + (_(", scored again (run {run})", run=decided["rerun"]) if decided["rerun"] else ""))
 
-
-class _cycle_errors:
-    """CycleError is the user's to fix: exit 2 with its message."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, trace):
-        if isinstance(exc, CycleError):
-            raise BadInput(str(exc)) from None
-        return False

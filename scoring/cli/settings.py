@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
+from scoring.cli.common import as_bad_input, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.i18n import N_, _
 from scoring.store.settings import SettingError, get, put, rows
@@ -50,7 +50,7 @@ def settings_get(key: str, db: str | None) -> None:
 
         scoring settings get timezone
     """
-    with workspace(db) as store, _setting_errors():
+    with workspace(db) as store, as_bad_input(SettingError):
         click.echo(get(store, key))
 
 
@@ -68,18 +68,7 @@ def settings_set(key: str, value: str, db: str | None) -> None:
         scoring settings set report.number_prefix 市政公开
         scoring settings set timezone Asia/Urumqi
     """
-    with workspace(db) as store, _setting_errors():
+    with workspace(db) as store, as_bad_input(SettingError):
         stored = put(store, key, value)
     info(_("{key} = {value}", key=key.strip(), value=stored))
 
-
-class _setting_errors:
-    """SettingError is the user's to fix: exit 2 with its message."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        if isinstance(exc, SettingError):
-            raise BadInput(str(exc)) from None
-        return False
