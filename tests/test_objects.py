@@ -243,7 +243,7 @@ def test_check_refuses_an_object_kind_that_is_not_a_lower_case_name(tmp_path):
 # ---------------------------------------------------------------- shipped standards: criteria list, init --standard
 
 @pytest.fixture
-def two_shipped(tmp_path, english):
+def two_shipped(tmp_path, monkeypatch, english):
     """The package's shipped folder as if it held a second standard (the objects test standard)."""
     from scoring.standard import loader
 
