@@ -282,7 +282,9 @@ def test_a_run_sees_an_import_committing_during_it_wholly_or_not_at_all(db, tmp_
     monkeypatch.setattr(chunks, "score_chunk", then_let_the_import_commit)
     store = Store(db)
     try:
-        run = run_period(store, load_default(), "2025", workers=workers).run
+        # full: the workspace was scored already, and an incremental run with nothing changed scores no
+        # chunk, so the import would never be let in during the run (and the test would prove nothing).
+        run = run_period(store, load_default(), "2025", workers=workers, full=True).run
         seeing = {doc["unit"] for doc in store.run_documents(run) if "LATE-" in json.dumps(doc)}
         ordered = {doc["unit"] for doc in store.run_documents(run)
                    if any(r["id"].startswith("R-LATE-") for r in doc["rectifications"])}
@@ -290,6 +292,7 @@ def test_a_run_sees_an_import_committing_during_it_wholly_or_not_at_all(db, tmp_
         store.close()
     _, err = importer.communicate(timeout=120)
     assert importer.returncode == 0, err
+    assert signal.exists(), "the run scored no chunk, so the import never ran during it"
     assert seeing == (set(UNITS) if seen else set())
     assert ordered == seeing  # the import issued an item with every late finding; the run read them, or none
     order = [r[0] for r in sqlite3.connect(db).execute(
