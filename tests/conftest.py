@@ -100,6 +100,18 @@ def invoke(workspace):
     return workspace.invoke
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default(monkeypatch):
+    """Every test starts as a user does: Chinese, in the CLI. A command run with `--lang en` (or a web
+    request) leaves its language set in this process, and a test must not depend on which ran before it
+    (in parallel runs, which test ran before it varies)."""
+    from scoring.i18n import use_lang, use_surface
+
+    monkeypatch.delenv("SCORING_LANG", raising=False)
+    use_lang(None)
+    use_surface("cli")
+
+
 @pytest.fixture
 def english():
     """Library messages in English for one test that asserts the English texts (as `--lang en` gives them)."""
