@@ -22,6 +22,7 @@ from scoring.i18n import _
 from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.objects import object_kind_problem, object_problem, workspace_objects
+from scoring.inputs.canonical import CanonicalFindings
 from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
 from scoring.inputs.cells import column_letter
@@ -311,6 +312,9 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
     header: tuple = ()  # the record's keys as written, and the columns they name: the same on every row
     named: tuple[str, ...] = ()
     header_checked = False
+    canonical = CanonicalFindings(names, _period, _content_id) if kind == "findings" else None
+    fast = None  # the fast path, for a header naming only the model's fields
+    as_named = False
     try:
         for number, record in source_records(kind, path, checked=checked, **source):
             keys = tuple(record)
@@ -318,16 +322,22 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
                 header = keys
                 named = tuple(normalise_header(kind, k) if k is not None else None for k in keys)
                 _check_aliases(path, keys, named)
-            raw = dict(zip(named, record.values()))
+                fast = canonical if canonical is not None and set(named) - {None} <= fields else None
+                as_named = named == keys and None not in keys
+            # Columns under their fields' own names, as in most files: the record is the row (neither is changed).
+            raw = record if as_named else dict(zip(named, record.values()))
             if None in raw:
                 del raw[None]
             if not header_checked:
                 header_checked = True
                 _check_header(kind, path, required, raw)
-            problems, row = _row_problems(kind, model, fields, raw, names)
-            stored = None
-            if not problems:
-                stored = to_record(kind, row, names.standard)
+            stored = fast.record(raw) if fast is not None else None
+            problems = []
+            if stored is None:
+                problems, row = _row_problems(kind, model, fields, raw, names)
+                if not problems:
+                    stored = to_record(kind, row, names.standard)
+            if stored is not None:
                 identity = tuple(stored[k] for k in key)
                 if identity in seen:
                     problems = [(key[0] if len(key) == 1 else "+".join(key),
