@@ -31,12 +31,12 @@ FIELDS = frozenset(FindingRow.model_fields)
 # full path treats differently (whitespace pydantic keeps, \x1f that Python's strip() drops, numbers
 # and dates from workbooks, lengths at the limits, codes by Chinese name, indicators a code refuses).
 POOLS = {
-    "id": [None, "", " ", "F-1", " F-2 ", "F-1\x1f", 5],
-    "unit": [None, "", " ", "D001", " D001 ", "D001\x1f", "\x1fD001", "d001", "D009", "D002\u3000", "U" * 65, 1001],
+    "id": [None, "", " ", "F-1", " F-2 ", "F-1\x1f", 5, 0],
+    "unit": [None, "", " ", "D001", " D001 ", "D001\x1f", "\x1fD001", "d001", "D009", "D002\u3000", "U" * 65, 1001, ["D001"]],
     "period": [None, "", "2025", " 2025 ", "2024", "2023", "2025Q1", "2025q1", "2025-Q1", "abc", "2025\x1f", 2025],
     "date": [None, "", "2025-03-05", "2025/3/5", "2025年3月5日", " 2025-03-05 ", "2024-12-31", "2025-02-30",
-             "20250305", "2025-3-5", "2025-04-01", "2025-03-05\x1f", 45000, datetime.date(2025, 3, 5)],
-    "inspector": [None, "", "张明", " 张明 ", "a\x1f", 7],
+             "20250305", "2025-3-5", "2025-04-01", "2025-03-05\x1f", 45000, datetime.date(2025, 3, 5), {"d": 1}],
+    "inspector": [None, "", "张明", " 张明 ", "a\x1f", 7, 0, False, ["x"]],
     "code": [None, "", "CONTENT_STALE", "content_stale", " CONTENT_STALE ", "内容陈旧、更新不及时", "NOT_DISCLOSED",
              "not_disclosed", "DEMO_SITE_CITY", "NOPE", "CONTENT_STALE\x1f", "ß" * 64, "X" * 65, 12],
     "indicator": [None, "", " ", "C3", "c3", " C3 ", "T1", "t1", "F1", "ZZ", "机构职能与联系方式", "C3\x1f", 3],

@@ -27,10 +27,14 @@ CODE_LENGTH = 64  # models.Code: 1 to 64 characters once stripped
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
              "\u2028\u2029\u202f\u205f\u3000"
 MAX_COUNT = 100_000  # models.FindingRow.count: 1 to 100,000
-# Each cache holds distinct values seen in a file; a file of a million distinct dates or flags is
-# not worth remembering (its rows still import, each value answered afresh).
-MAX_REMEMBERED = 10_000
-_UNSURE = object()  # remembered: this value sends its row to the full path
+# Each cache holds distinct cells seen in a file; a file of a million distinct dates or ids is
+# not worth remembering (its rows still import, each cell answered afresh).
+MAX_REMEMBERED = 50_000
+_UNSURE = object()  # remembered: this cell sends its row to the full path
+_UNSEEN = object()
+_TEXT_OR_NONE = frozenset({str, type(None)})
+FIELDS = ("id", "unit", "period", "date", "inspector", "code", "indicator", "count", "corrected_on_spot", "note",
+          "evidence", "object")  # models.FindingRow's, in its order
 
 
 class CanonicalFindings:
@@ -46,53 +50,60 @@ class CanonicalFindings:
         standard = names.standard
         self.finding_codes = standard.criteria.finding_codes
         self.code_words, self.indicator_words = standard.finding_code_words, standard.indicator_words
-        self._when: dict[tuple[str, str], Any] = {}  # (period cell, date cell) -> (period code, ISO date)
-        self._what: dict[tuple[str, str | None], Any] = {}  # (code, indicator), upper-cased -> stored pair
-        self._counts: dict[str, Any] = {}  # count cell -> int
-        self._flags: dict[str, Any] = {}  # 当场纠正 cell -> 0 or 1
-        self._objects: dict[tuple[str, str], bool] = {}  # (object, unit) -> may the unit's row name it
+        # Keyed by the cells as written; None means not seen yet, _UNSURE a cell the full path must judge.
+        self._units: dict[Any, Any] = {}  # unit cell -> unit code
+        self._when: dict[tuple, Any] = {}  # (period cell, date cell) -> (period code, ISO date)
+        self._what: dict[tuple, Any] = {}  # (code cell, indicator cell) -> stored (code, indicator)
+        self._counts: dict[Any, Any] = {None: 1}  # count cell -> int
+        self._flags: dict[Any, Any] = {None: 0}  # 当场纠正 cell -> 0 or 1
+        self._objects: dict[tuple, Any] = {}  # (object cell, unit) -> object code
 
     def record(self, raw: dict[str, Any]) -> dict[str, Any] | None:
-        get = raw.get
-        unit, period, day, code = get("unit"), get("period"), get("date"), get("code")
-        if type(unit) is not str or type(period) is not str or type(day) is not str or type(code) is not str:
-            return None  # missing, or a number or date from a workbook or JSON: the full path coerces them
-        unit, period, code = unit.strip(WHITESPACE), period.strip(WHITESPACE), code.strip(WHITESPACE)
-        if not (0 < len(unit) <= CODE_LENGTH and 0 < len(code) <= CODE_LENGTH) or unit not in self.names.units:
+        given, unit, period, day, inspector, code, indicator, count, flag, note, evidence, named = map(raw.get, FIELDS)
+        if not (type(given) in _TEXT_OR_NONE and type(inspector) in _TEXT_OR_NONE and type(note) in _TEXT_OR_NONE
+                and type(evidence) in _TEXT_OR_NONE):
+            return None  # a number from a workbook or JSON: the full path coerces it (the learners refuse the rest)
+        try:
+            unit = self._units.get(unit) or self._learn(self._units, unit, self._unit)
+            when = self._when.get((period, day)) or self._learn(self._when, (period, day), self._period_and_date)
+            what = (self._what.get((code, indicator))
+                    or self._learn(self._what, (code, indicator), self._code_and_indicator))
+            count = self._counts.get(count) or self._learn(self._counts, count, _count)
+            known = self._flags.get(flag)
+            flag = known if known is not None else self._learn(self._flags, flag, _flag)
+            if unit is _UNSURE or when is _UNSURE or what is _UNSURE or count is _UNSURE or flag is _UNSURE:
+                return None
+            if named is not None:  # most files name no object
+                known = self._objects.get((named, unit), _UNSEEN)  # None is an answer here: a blank cell
+                named = known if known is not _UNSEEN else self._learn(self._objects, (named, unit), self._object)
+                if named is _UNSURE:
+                    return None
+        except TypeError:  # a list or object from JSON cannot be a cache key: the full path explains it
             return None
-        when = self._remembered(self._when, (period, day), self._period_and_date)
-        indicator = _text(get("indicator"))
-        count, flag = get("count"), get("corrected_on_spot")
-        if when is _UNSURE or indicator is _UNSURE or not _is_text(count) or not _is_text(flag):
-            return None
-        what = self._remembered(self._what, (code.upper(), indicator and indicator.upper()), self._code_and_indicator)
-        count, flag = self._remembered(self._counts, count, _count), self._remembered(self._flags, flag, _flag)
-        texts = [_text(get(name)) for name in ("id", "inspector", "note", "evidence", "object")]
-        if what is _UNSURE or count is _UNSURE or flag is _UNSURE or _UNSURE in texts:
-            return None
-        given, inspector, note, evidence, named = texts
-        if named is not None and not self._object_allowed(named, unit):
-            return None
-        data = {"id": given, "unit": unit, "period": when[0], "date": when[1], "inspector": inspector,
-                "code": what[0], "indicator": what[1], "count": count, "corrected_on_spot": flag, "note": note,
-                "evidence": evidence, "object": named}
-        if given is None:
+        data = {"id": given and given.strip() or None, "unit": unit, "period": when[0], "date": when[1],
+                "inspector": inspector and inspector.strip() or None, "code": what[0], "indicator": what[1],
+                "count": count, "corrected_on_spot": flag, "note": note and note.strip() or None,
+                "evidence": evidence and evidence.strip() or None, "object": named}
+        if data["id"] is None:
             data["id"] = self.content_id(data)
         return data
 
-    def _remembered(self, cache: dict, key: Any, answer: Callable[[Any], Any]) -> Any:
-        found = cache.get(key, cache)  # the cache itself stands for "not seen yet" (None is a value)
-        if found is cache:
-            found = answer(key)
-            if len(cache) < MAX_REMEMBERED:
-                cache[key] = found
+    @staticmethod
+    def _learn(cache: dict, key: Any, answer: Callable[[Any], Any]) -> Any:
+        found = answer(key)
+        if len(cache) < MAX_REMEMBERED:
+            cache[key] = found
         return found
 
-    def _period_and_date(self, key: tuple[str, str]) -> Any:
+    def _unit(self, cell: str | None) -> Any:
+        unit = _code(cell)
+        return unit if unit is not None and unit in self.names.units else _UNSURE
+
+    def _period_and_date(self, key: tuple[str | None, str | None]) -> Any:
         """(period code, ISO date) for a known period and a date inside it, else _UNSURE (the date cell as
         written: parse_date strips it as it does on the full path)."""
-        period_text, day_text = key
-        if not 0 < len(period_text) <= CODE_LENGTH:
+        period_text, day_text = _code(key[0]), key[1]
+        if period_text is None or type(day_text) is not str:  # an Excel serial date or a date cell: full path
             return _UNSURE
         try:
             period = self.period(period_text)
@@ -103,47 +114,52 @@ class CanonicalFindings:
             return _UNSURE
         return period.code, day.isoformat()
 
-    def _code_and_indicator(self, key: tuple[str, str | None]) -> Any:
+    def _code_and_indicator(self, key: tuple[str | None, str | None]) -> Any:
         """The stored (code, indicator) of a known code and an indicator it may be given with, else _UNSURE
         (importing._finding_problems and to_record, for rows with no problem)."""
-        written, indicator = key
-        code = self.code_words.code(written)
+        written, indicator = _code(key[0]), key[1]
+        if written is None or type(indicator) not in _TEXT_OR_NONE:
+            return _UNSURE
+        indicator = _text(indicator)
+        code = self.code_words.code(written.upper())
         if code is None:
             return _UNSURE
         fixed = self.finding_codes[code].indicator
-        named = self.indicator_words.code(indicator) if indicator else None
+        named = self.indicator_words.code(indicator.upper()) if indicator else None
         if fixed == "given":
             return (code, named) if named is not None else _UNSURE
         if indicator and named != fixed:
             return _UNSURE
         return code, fixed
 
-    def _object_allowed(self, named: str, unit: str) -> bool:
-        key = (named, unit)
-        allowed = self._objects.get(key)
-        if allowed is None:
-            allowed = object_problem(named, unit, self.names.objects) is None
-            if len(self._objects) < MAX_REMEMBERED:
-                self._objects[key] = allowed
-        return allowed
+    def _object(self, key: tuple[str | None, str]) -> Any:
+        """The object a row of the unit may name (None for a blank cell), else _UNSURE."""
+        if type(key[0]) is not str:
+            return _UNSURE
+        named = _text(key[0])
+        if named is not None and object_problem(named, key[1], self.names.objects) is not None:
+            return _UNSURE
+        return named
 
 
-def _is_text(cell: Any) -> bool:
-    return cell is None or type(cell) is str
+def _code(cell: str | None) -> str | None:
+    """A models.Code cell as pydantic keeps it, or None if it has no 1 to CODE_LENGTH characters."""
+    if type(cell) is not str:
+        return None  # missing, or a number from a workbook or JSON: the full path coerces it
+    text = cell.strip(WHITESPACE)
+    return text if 0 < len(text) <= CODE_LENGTH else None
 
 
-def _text(cell: Any) -> Any:
-    """An optional text cell as models.Text keeps it (stripped, blank as None), or _UNSURE."""
-    if cell is None:
-        return None
+def _text(cell: str | None) -> str | None:
+    """An optional text cell (str or None) as models.Text keeps it: stripped, blank as None."""
+    return cell and cell.strip() or None
+
+
+def _count(cell: str) -> Any:
+    """1 when blank, else the whole number written in ASCII digits, within 1..MAX_COUNT; else _UNSURE."""
     if type(cell) is not str:
         return _UNSURE
-    return cell.strip() or None
-
-
-def _count(cell: Any) -> Any:
-    """1 when blank, else the whole number written in ASCII digits, within 1..MAX_COUNT; else _UNSURE."""
-    if cell is None or not cell.strip():  # as models._blank_to_none
+    if not cell.strip():  # as models._blank_to_none
         return 1
     if not (cell.isascii() and cell.isdigit()):
         return _UNSURE  # " 3", 3.0, +3, 1_000 …: pydantic's to judge
@@ -151,10 +167,10 @@ def _count(cell: Any) -> Any:
     return number if 1 <= number <= MAX_COUNT else _UNSURE
 
 
-def _flag(cell: Any) -> Any:
+def _flag(cell: str) -> Any:
     """当场纠正 as stored (0 or 1), or _UNSURE."""
-    if cell is None:
-        return 0
+    if type(cell) is not str:
+        return _UNSURE
     try:
         return int(parse_bool(cell))
     except ValueError:

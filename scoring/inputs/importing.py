@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import json
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -308,6 +309,7 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
     fields = frozenset(model.model_fields)
     seen: dict[tuple, int] = {}
     key = INPUT_TABLES[kind][1]
+    identify = operator.itemgetter(*key)  # a row's key: the value itself when it is one column
     required = {n for n, f in model.model_fields.items() if f.is_required()}
     header: tuple = ()  # the record's keys as written, and the columns they name: the same on every row
     named: tuple[str, ...] = ()
@@ -324,28 +326,29 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
                 _check_aliases(path, keys, named)
                 fast = canonical if canonical is not None and set(named) - {None} <= fields else None
                 as_named = named == keys and None not in keys
-            # Columns under their fields' own names, as in most files: the record is the row (neither is changed).
-            raw = record if as_named else dict(zip(named, record.values()))
-            if None in raw:
-                del raw[None]
+            if as_named:  # columns under their fields' own names, as in most files: the record is the row
+                raw = record  # (neither is ever changed)
+            else:
+                raw = dict(zip(named, record.values()))
+                if None in raw:
+                    del raw[None]
             if not header_checked:
                 header_checked = True
                 _check_header(kind, path, required, raw)
             stored = fast.record(raw) if fast is not None else None
-            problems = []
+            problems: list | tuple = ()
             if stored is None:
                 problems, row = _row_problems(kind, model, fields, raw, names)
                 if not problems:
                     stored = to_record(kind, row, names.standard)
             if stored is not None:
-                identity = tuple(stored[k] for k in key)
-                if identity in seen:
+                identity = identify(stored)
+                first = seen.setdefault(identity, number)
+                if first != number:
                     problems = [(key[0] if len(key) == 1 else "+".join(key),
-                                 _("duplicate of row {row} ({key})", row=seen[identity],
-                                   key=", ".join(map(str, identity))))]
+                                 _("duplicate of row {row} ({key})", row=first,
+                                   key=", ".join(map(str, identity if len(key) > 1 else (identity,)))))]
                     stored = None
-                else:
-                    seen[identity] = number
             yield number, record, stored, problems
     except ReadError as exc:
         raise ImportFailed(exc.problems) from None
@@ -358,11 +361,12 @@ def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict
     """Check every row of a file, holding only the problems; valid records go to `keep`, in batches, if given."""
     checked = Checked()
     batch: list[dict[str, Any]] = []
+    valid = 0
     for seen, (number, record, stored, problems) in enumerate(checked_rows(kind, path, names, checked, **source), 1):
         if progress is not None and seen % BATCH == 0:
             progress(seen)
         if stored is not None:
-            checked.valid += 1
+            valid += 1
             if keep is not None:
                 batch.append(stored)
                 if len(batch) >= BATCH:
@@ -373,6 +377,7 @@ def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict
             checked.rejected[number] = record
     if keep is not None and batch:
         keep(batch)
+    checked.valid = valid
     return checked
 
 
