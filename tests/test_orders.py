@@ -193,3 +193,12 @@ def test_importing_records_reissues_the_orders_they_decide(new_workspace, tmp_pa
     (tmp_path / "r.csv").write_text("单位编码,考核周期,记录类型,公开日期\nD1,2025,document,2025-03-02\n", encoding="utf-8")
     ws.invoke("import", "records", tmp_path / "r.csv")
     assert [(r["id"], r["deadline"], r["status"]) for r in ws.json("rectify", "list")] == [("R-F-1", "2025-05-01", "open")]
+
+
+def test_a_finding_moved_to_another_period_keeps_its_item_where_it_was_issued(new_workspace, tmp_path):
+    ws = new_workspace().init("2024", "2025").import_example()
+    ws.invoke("import", "findings", str(board_findings(tmp_path / "b24.csv", period="2024", days=(1, 2))))
+    # B-D002-1 and -2 move to 2025: their items' ids are taken by 2024's items, which are left alone.
+    ws.invoke("import", "findings", str(board_findings(tmp_path / "b25.csv", period="2025", days=(1, 2, 3))))
+    items = {r["id"]: r["period"] for r in ws.json("rectify", "list", "--unit", "D002") if r["id"].startswith("R-B-")}
+    assert items == {"R-B-D002-1": "2024", "R-B-D002-2": "2024", "R-B-D002-3": "2025"}

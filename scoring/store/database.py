@@ -395,8 +395,13 @@ class Store:
         wanted_ids = {item["id"] for item in wanted}
         fresh = [item for item in wanted if item["id"] not in known]
         # An item of another period with the same id (a finding moved between periods) is left alone.
-        fresh = [item for item in fresh if not self.conn.execute(
-            "select 1 from rectifications where id = ?", [item["id"]]).fetchone()]
+        # Looked up 500 at a time: one query an item was about a third of issuing 60,000 items on import.
+        elsewhere: set[str] = set()
+        for i in range(0, len(fresh), 500):
+            ids = [item["id"] for item in fresh[i:i + 500]]
+            elsewhere.update(ident for (ident,) in self.conn.execute(
+                f"select id from rectifications where id in ({','.join('?' * len(ids))})", ids))
+        fresh = [item for item in fresh if item["id"] not in elsewhere]
         self.conn.executemany(
             f"insert into rectifications (id, {', '.join(self._ISSUED)}, status, created_at, updated_at) "
             f"values (?, {', '.join('?' * len(self._ISSUED))}, 'open', ?, ?)",
