@@ -27,11 +27,11 @@ CODE_LENGTH = 64  # models.Code: 1 to 64 characters once stripped
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
              "\u2028\u2029\u202f\u205f\u3000"
 MAX_COUNT = 100_000  # models.FindingRow.count: 1 to 100,000
-# Each cache holds distinct cells seen in a file; a file of a million distinct dates or ids is
+# Each cache holds distinct cells seen in a file; a file of a million distinct units or dates is
 # not worth remembering (its rows still import, each cell answered afresh).
 MAX_REMEMBERED = 50_000
 _UNSURE = object()  # remembered: this cell sends its row to the full path
-_UNSEEN = object()
+_UNSEEN = object()  # not looked up yet, where None is an answer
 _TEXT_OR_NONE = frozenset({str, type(None)})
 FIELDS = ("id", "unit", "period", "date", "inspector", "code", "indicator", "count", "corrected_on_spot", "note",
           "evidence", "object")  # models.FindingRow's, in its order
