@@ -41,8 +41,8 @@ from scoring.standard import Standard
 from scoring.standard.schema import FACT_KINDS, Condition, Op, Pattern
 
 MISSING, NULL = "nil", "null"  # symbols: a slot never set, and a JSON null
-# Where an activation begins in the agenda's text: salience 0 (no rule declares one), spaces, "r<rule number>: ".
-_ACTIVATION = re.compile(r"0 +r(\d+): ")
+# An activation's text, one a line: its salience, spaces, "r<rule number>: " and its facts (f-12,f-40,*).
+_ACTIVATION = re.compile(r"^-?\d+ +r(\d+): ([^\n]*)$", re.MULTILINE)
 
 
 def _number(value: Any) -> int | float:
@@ -282,29 +282,27 @@ class ClipsEngine:
         """Read every activation as "0      r3: f-12,f-40,*" (salience, rule, facts, `not` as *) and delete them all.
 
         Firing the rules would cost a Python callback per match (~15 µs each in clipspy): reading the
-        agenda is 5x cheaper. The activations are written one after another into one text, read back
-        once: every rule has salience 0 (none declares one), so each begins with "0", spaces and its
-        rule's name, which no fact list contains. Deleted activations never come back (refraction), so
-        the next batch of the same unit yields only its new matches, as with durable_rules."""
-        c, text = self._c, self._text
-        lib.SBReset(text)
-        count = 0
+        agenda is 5x cheaper. The activations' texts are joined and parsed once (a CLIPS string builder
+        that is appended to grows quadratically, so each is read on its own). Deleted activations never
+        come back (refraction), so the next batch of the same unit yields only its new matches, as with
+        durable_rules."""
+        c, text, texts = self._c, self._text, []
         activation = lib.GetNextActivation(c, ffi.NULL)
         while activation != ffi.NULL:
-            lib.ActivationPPForm(activation, text)  # appends
-            count += 1
+            lib.SBReset(text)
+            lib.ActivationPPForm(activation, text)
+            texts.append(ffi.string(text.contents))
             activation = lib.GetNextActivation(c, activation)
-        if not count:
+        if not texts:
             return []
         lib.DeleteAllActivations(lib.GetCurrentModule(c))  # (clipspy's delete_activations passes the wrong arguments)
-        parts = _ACTIVATION.split(ffi.string(text.contents).decode())
-        if len(parts) != 2 * count + 1 or parts[0]:
-            raise RuntimeError(f"CLIPS listed {count} activations in an unexpected form: {parts[:3]!r}")
+        listed = _ACTIVATION.findall(b"\n".join(texts).decode())
+        if len(listed) != len(texts):
+            raise RuntimeError(f"CLIPS listed {len(texts)} activations in an unexpected form: {texts[:2]!r}")
         positions, rules, whens, out = self._positions, self._rules, self._whens, []
-        for k in range(1, len(parts), 2):
-            number = int(parts[k])
-            facts = [known[positions[int(f[2:])]] for f in parts[k + 1].split(",") if f != "*"]
-            out.append(Match(rules[number], dict(zip(whens[number], facts))))
+        for number, basis in listed:
+            facts = [known[positions[int(f[2:])]] for f in basis.split(",") if f != "*"]
+            out.append(Match(rules[int(number)], dict(zip(whens[int(number)], facts))))
         return out
 
     def _clips(self, value: Any, sid: str, fact: dict[str, Any]):
