@@ -118,7 +118,12 @@ class Engine:
 
     def fire(self, sid: str, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert a unit's facts (a batch) and return the new matches, each (rule, facts) once."""
-        return unique(self._engine.fire(sid, facts))
+        matches = self._engine.fire(sid, facts)
+        # Only a backend's `repeating` rules can report a match twice (see `unique`): the rest need no check.
+        repeating = self._engine.repeating
+        if repeating and any(match.rule in repeating for match in matches):
+            return unique(matches)
+        return matches
 
     def forget(self, sid: str) -> None:
         self._engine.forget(sid)

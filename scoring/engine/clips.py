@@ -29,6 +29,7 @@ value the tally computes with is the one the facts builder made (Decimal stays D
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +41,8 @@ from scoring.standard import Standard
 from scoring.standard.schema import FACT_KINDS, Condition, Op, Pattern
 
 MISSING, NULL = "nil", "null"  # symbols: a slot never set, and a JSON null
+# An activation's text, one a line: its salience, spaces, "r<rule number>: " and its facts (f-12,f-40,*).
+_ACTIVATION = re.compile(r"^-?\d+ +r(\d+): ([^\n]*)$", re.MULTILINE)
 
 
 def _number(value: Any) -> int | float:
@@ -202,6 +205,9 @@ class ClipsEngine:
         self.constructs, slots = compile_constructs(standard)
         rules = engine_rules(standard)  # the standard's rules and their aggregates' selection rules
         self._rules = [rule.id for rule in rules]
+        # Rules that can report one (rule, facts) twice: none here (an `any:` is one predicate, and CLIPS
+        # activates a rule once per combination of facts).
+        self.repeating: frozenset[str] = frozenset()
         self._whens = [tuple(rule.when) for rule in rules]
         self._env = clips.Environment()
         # clipspy's error router is asked about every character CLIPS reads from a string: off.
@@ -216,7 +222,9 @@ class ClipsEngine:
         self._check_constants(standard)
         self._c = self._env._env  # the C environment pointer
         self._builders = {kind: lib.CreateFactBuilder(self._c, template(kind).encode()) for kind in slots}
-        self._slots = {kind: [(f, s.encode()) for f, s in names.items()] for kind, names in slots.items()}
+        # kind -> its fact builder and (field, slot) pairs: one lookup a fact
+        self._plans = {kind: (self._builders[kind], [(f, s.encode()) for f, s in names.items()])
+                       for kind, names in slots.items()}
         self._value = ffi.new("CLIPSValue *")
         self._null = lib.CreateSymbol(self._c, NULL.encode())
         self._sessions: dict[str, Session] = {}
@@ -239,42 +247,62 @@ class ClipsEngine:
             return []
         session = self._sessions.setdefault(sid, Session())
         start = session.add(sid, facts)
-        c, value, sid_bytes = self._c, self._value, sid.encode()
+        c, value, put, plans, positions = self._c, self._value, lib.FBPutSlot, self._plans, self._positions
+        # Strings repeat within a unit (codes, indicators, statuses): each is made once per batch. A value
+        # made here is held by the facts it was put into, so it stays valid while this batch asserts them.
+        made: dict[str, Any] = {}
+        sid_value = lib.CreateString(c, sid.encode())
         for position, fact in enumerate(facts, start):
-            builder = self._builders.get(fact["fact"])
-            if builder is None:
+            plan = plans.get(fact["fact"])
+            if plan is None:
                 continue  # a kind no rule names can match nothing
-            value.value = lib.CreateString(c, sid_bytes)
-            lib.FBPutSlot(builder, b"sid", value)
+            builder, slots = plan
+            value.value = sid_value
+            put(builder, b"sid", value)
             value.value = lib.CreateInteger(c, position)
-            lib.FBPutSlot(builder, b"id", value)
-            for field, slot in self._slots[fact["fact"]]:
+            put(builder, b"id", value)
+            for field, slot in slots:
                 if field in fact:
-                    value.value = self._clips(fact[field], sid, fact)
-                    lib.FBPutSlot(builder, slot, value)
+                    item = fact[field]
+                    if item.__class__ is str:
+                        made_value = made.get(item)
+                        if made_value is None:
+                            made_value = made[item] = self._clips(item, sid, fact)
+                        value.value = made_value
+                    else:
+                        value.value = self._clips(item, sid, fact)
+                    put(builder, slot, value)
             asserted = lib.FBAssert(builder)
             if asserted == ffi.NULL:
                 raise RuntimeError(f"CLIPS could not assert fact {fact.get('id')!r} of unit {sid}")
-            self._positions[lib.FactIndex(asserted)] = position
+            positions[lib.FactIndex(asserted)] = position
         return self._harvest(session.facts)
 
     def _harvest(self, known: list[dict[str, Any]]) -> list[Match]:
-        """Read every activation as "r3: f-12,f-40,*" (its rule and facts, `not` as *) and delete them all.
+        """Read every activation as "0      r3: f-12,f-40,*" (salience, rule, facts, `not` as *) and delete them all.
 
         Firing the rules would cost a Python callback per match (~15 µs each in clipspy): reading the
-        agenda is 5x cheaper. Deleted activations never come back (refraction), so the next batch of
-        the same unit yields only its new matches, as with durable_rules."""
-        c, text, positions, out = self._c, self._text, self._positions, []
+        agenda is 5x cheaper. The activations' texts are joined and parsed once (a CLIPS string builder
+        that is appended to grows quadratically, so each is read on its own). Deleted activations never
+        come back (refraction), so the next batch of the same unit yields only its new matches, as with
+        durable_rules."""
+        c, text, texts = self._c, self._text, []
         activation = lib.GetNextActivation(c, ffi.NULL)
         while activation != ffi.NULL:
             lib.SBReset(text)
             lib.ActivationPPForm(activation, text)
-            name, _, basis = ffi.string(text.contents).decode().rpartition(": ")
-            number = int(name.rsplit("r", 1)[-1])  # "0      r3" (salience, rule)
-            facts = [known[positions[int(f[2:])]] for f in basis.split(",") if f != "*"]
-            out.append(Match(self._rules[number], dict(zip(self._whens[number], facts))))
+            texts.append(ffi.string(text.contents))
             activation = lib.GetNextActivation(c, activation)
+        if not texts:
+            return []
         lib.DeleteAllActivations(lib.GetCurrentModule(c))  # (clipspy's delete_activations passes the wrong arguments)
+        listed = _ACTIVATION.findall(b"\n".join(texts).decode())
+        if len(listed) != len(texts):
+            raise RuntimeError(f"CLIPS listed {len(texts)} activations in an unexpected form: {texts[:2]!r}")
+        positions, rules, whens, out = self._positions, self._rules, self._whens, []
+        for number, basis in listed:
+            facts = [known[positions[int(f[2:])]] for f in basis.split(",") if f != "*"]
+            out.append(Match(rules[int(number)], dict(zip(whens[int(number)], facts))))
         return out
 
     def _clips(self, value: Any, sid: str, fact: dict[str, Any]):
@@ -312,7 +340,7 @@ class ClipsEngine:
             for builder in self._builders.values():
                 lib.FBDispose(builder)
             lib.SBDispose(self._text)
-            self._builders, self._env = {}, None
+            self._builders, self._plans, self._env = {}, {}, None
 
     def __enter__(self) -> "ClipsEngine":
         return self

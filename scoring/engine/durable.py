@@ -119,6 +119,9 @@ class Engine:
         self._fields = {kind: tuple(sorted(names)) for kind, names in engine_fields(standard).items()}
         # durable_rules rule name -> (rule id, probe kind): "" a rule, "exists" or "join" a probe
         self._names = {name: _name_kind(name, self._unless) for name in self.definition}
+        # Rules that can report one (rule, facts) twice: those with alternatives (`any:`, `in:` become `$or`),
+        # which durable_rules reports once per alternative met (backends.unique drops the repeats).
+        self.repeating = frozenset(rule.id for rule in rules if "$or" in fastjson.dumps(compile_rule(rule)).decode())
         self._sessions: dict[str, _Session] = {}
         self._name = f"scoring_{next(_names)}"
         self._handle = _dre.create_ruleset(self._name, fastjson.dumps(self.definition).decode())
