@@ -9,10 +9,11 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from scoring.i18n import N_, _
+from scoring.i18n import _
 from scoring.standard.lint import consistency_problems
-from scoring.standard.model import RuleSource, Standard, StandardError
+from scoring.standard.model import RuleSource, Standard, StandardError, rule_at
 from scoring.standard.schema import Criteria, Rule
+from scoring.standard.validation import format_validation_error
 
 SHIPPED = Path(__file__).resolve().parent / "shipped"  # one folder per standard, as `criteria export` writes it
 DEFAULT_CRITERIA = SHIPPED / "gongkai-default" / "criteria.yml"
@@ -126,28 +127,6 @@ def _read_yaml(path: Path, label: str, problems: list[str]):
     return text, data
 
 
-# pydantic's most common messages, in the catalogs (pydantic itself speaks English only).
-_PYDANTIC = {
-    "missing": N_("Field required"),
-    "extra_forbidden": N_("Extra inputs are not permitted"),
-    "dict_type": N_("Input should be a valid dictionary"),
-    "list_type": N_("Input should be a valid list"),
-    "string_type": N_("Input should be a valid string"),
-}
-
-
-def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
-    """One line per problem, `prefix: location: message`, without pydantic's URLs."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        location = ".".join(str(p) for p in err["loc"]
-                            if p not in ("function-after[_gather_conditions()]",) and not str(p).startswith("~"))
-        known = _PYDANTIC.get(err["type"])
-        message = _(known) if known else err["msg"].removeprefix("Value error, ")
-        lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
-    return lines
-
-
 def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
     """Load criteria and every `*.yml` rule file in rules_dir; raise StandardError listing every problem."""
     problems: list[str] = []
@@ -178,7 +157,9 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
             problems.append(f"{label}: " + _("a rule file is a list of rules (each starting with '- id:')"))
             continue
         for index, item in enumerate(data):
-            rule_label = f"{label}: rule {item.get('id', f'#{index + 1}') if isinstance(item, dict) else f'#{index + 1}'}"
+            rule_id = item.get("id") if isinstance(item, dict) else None
+            rule_label = (rule_at(label, str(rule_id)) if rule_id is not None
+                          else f"{label}: " + _("rule #{number}", number=index + 1))
             try:
                 rules.append(RuleSource(Rule.model_validate(item), label))
             except ValidationError as exc:
@@ -197,9 +178,9 @@ def check_consistency(standard: Standard) -> None:
     except Exception as exc:  # noqa: BLE001 - a value of a type the checks did not expect
         # Refuse rather than crash: the schema let through a value the consistency checks cannot
         # compare (for example a list where a code belongs). Name the rule so the author can fix it.
-        raise StandardError([f"{_culprit(standard)}: a value of an unexpected type stopped the consistency "
-                             f"check ({type(exc).__name__}: {exc}); look for a list or mapping where a single "
-                             f"value belongs (eq, ne, code, indicator)"]) from None
+        raise StandardError([f"{_culprit(standard)}: " + _(
+            "a value of an unexpected type stopped the consistency check ({error}); look for a list or mapping "
+            "where a single value belongs (eq, ne, code, indicator)", error=f"{type(exc).__name__}: {exc}")]) from None
     if problems:
         raise StandardError(problems)
 
@@ -210,7 +191,7 @@ def _culprit(standard: Standard) -> str:
         try:
             consistency_problems(Standard(criteria=standard.criteria, rules=(src,), files={}))
         except Exception:  # noqa: BLE001
-            return f"{src.file}: rule {src.rule.id}"
+            return rule_at(src.file, src.rule.id)
     return "rules"
 
 
@@ -228,7 +209,7 @@ def load_from_files(files: dict[str, str]) -> Standard:
 
     unexpected = sorted(name for name in files if not _recorded_name(name))
     if unexpected:  # the names come from a database: never let one write outside the temporary folder
-        raise StandardError([f"recorded standard: unexpected file name {name!r}" for name in unexpected])
+        raise StandardError([_("recorded standard: unexpected file name {value!r}", value=name) for name in unexpected])
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "rules").mkdir()
