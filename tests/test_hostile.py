@@ -269,9 +269,9 @@ EXPECTED: dict[str, list[str]] = {
                                   r"'tag:yaml\.org,2002:python/name:os\.system'"],
     "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: 规则 HOSTILE_LIST: when\.f: code：只能与一个值比较"
                                       r"（文字、数字或 true/false）；要比较多个值，请写 code: \{in: \[\.\.\.\]\}"],
-    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：but found another document"],
-    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：mapping values are not allowed here "
-                                      r"（第 3 行，第 13 列）"],
+    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：一个文件只能有一个 YAML 文档：请删除多余的 ---"],
+    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：此处不能出现“键: 值”（缩进多了，或含有“: ”的文字"
+                                      r"需要加引号） （第 3 行，第 13 列）"],
     "std-not-utf8.rules.yml": [r"rules/zz-hostile\.yml: 不是 UTF-8 文本（第 3 行的字节 0xc4）"],
     "std-device.rules.yml": [r"rules/zz-hostile\.yml: 不是普通文件"],
     "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: 文件超过 2000000 字节"],

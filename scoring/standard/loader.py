@@ -14,6 +14,7 @@ from scoring.standard.lint import consistency_problems
 from scoring.standard.model import RuleSource, Standard, StandardError, rule_at
 from scoring.standard.schema import Criteria, Rule
 from scoring.standard.validation import format_validation_error
+from scoring.standard.yaml_problems import impossible_date, yaml_problem
 
 SHIPPED = Path(__file__).resolve().parent / "shipped"  # one folder per standard, as `criteria export` writes it
 DEFAULT_CRITERIA = SHIPPED / "gongkai-default" / "criteria.yml"
@@ -80,20 +81,6 @@ class _BoundedLoader(yaml.SafeLoader):
         return result
 
 
-def _yaml_problem(label: str, exc: yaml.YAMLError) -> str:
-    """One line, `file: not valid YAML: what (line L, column C)`, without PyYAML's multi-line snippet."""
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    if isinstance(exc, yaml.constructor.ConstructorError) and "could not determine a constructor" in problem:
-        tag = problem.rsplit("tag ", 1)[-1]
-        problem = _("the tag {tag} is not allowed: a standard is plain data (no !! tags that build objects)", tag=tag)
-    context = getattr(exc, "context", None)
-    text = f"{label}: " + _("not valid YAML: {problem}", problem=problem) + (f" ({context})" if context else "")
-    if mark is not None:
-        text += " " + _("(line {line}, column {column})", line=mark.line + 1, column=mark.column + 1)
-    return " ".join(text.split())
-
-
 def _read_yaml(path: Path, label: str, problems: list[str]):
     """(text, data) of a YAML file, or None for what could not be read, with the reason in problems."""
     if not path.is_file():  # a device (/dev/zero), a FIFO or a folder named like a file: never read
@@ -120,7 +107,10 @@ def _read_yaml(path: Path, label: str, problems: list[str]):
     try:
         data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        problems.append(_yaml_problem(label, exc))
+        problems.append(yaml_problem(label, exc))
+        return text, None
+    except ValueError as exc:  # PyYAML builds a date from 2025-13-01 and fails: not a YAMLError
+        problems.append(impossible_date(label, text, exc))
         return text, None
     if data is None:
         problems.append(f"{label}: " + _("the file is empty (or only comments)"))
