@@ -102,11 +102,11 @@ def test_the_schemas_own_checks_of_criteria_are_in_the_users_language(tmp_path):
          "{code: L1, name: 领导小组与工作机构, name_en: Leading group and office, max: 3}"),
         ("criteria.yml", 'kind: bands\n    bands: [{min: "4.5"', 'kind: proportional\n    bands: [{min: "4.5"')))
     assert zh[1:] == [
-        "criteria.yml: dimensions.0.indicators.0: 指标 L1：method：末级指标须写计分方式（deduct, ratio, quota, earn, "
+        "criteria.yml: dimensions.D1.indicators.L1: 指标 L1：method：末级指标须写计分方式（deduct, ratio, quota, earn, "
         "judged, veto）",
         "criteria.yml: scales.window_rating: proportional 类计分尺度不分档；请删除 bands，或改为 kind: bands"]
     assert en[1:] == [
-        "criteria.yml: dimensions.0.indicators.0: indicator L1: method: a leaf indicator needs a method (deduct, ratio, "
+        "criteria.yml: dimensions.D1.indicators.L1: indicator L1: method: a leaf indicator needs a method (deduct, ratio, "
         "quota, earn, judged, veto)",
         "criteria.yml: scales.window_rating: a scale of kind proportional takes no bands; remove bands or make it "
         "kind: bands"]
@@ -139,8 +139,8 @@ def test_parts_that_do_not_add_up_and_a_gate_without_an_effect(tmp_path):
                                 ["criteria.yml: parts: weights add up to 0.9, not 1"])
     zh, en = both(broken(tmp_path / "gate", WANZHI, ("criteria.yml", "- {lt: 60, fail: true, note: 低于60分，判定为不合格}",
                                                      "- {lt: 60, note: 低于60分，判定为不合格}")))
-    assert zh[1:] == ["criteria.yml: parts.0.stages.1.gates.0: 门槛成立时须有结果：请写 fail: true、stop: true 或两者都写"]
-    assert en[1:] == ["criteria.yml: parts.0.stages.1.gates.0: a gate does something when it holds: give fail: true, "
+    assert zh[1:] == ["criteria.yml: parts.WEB.stages.W_DEDUCT.gates[0]: 门槛成立时须有结果：请写 fail: true、stop: true 或两者都写"]
+    assert en[1:] == ["criteria.yml: parts.WEB.stages.W_DEDUCT.gates[0]: a gate does something when it holds: give fail: true, "
                       "stop: true or both"]
 
 

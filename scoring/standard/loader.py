@@ -130,7 +130,7 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
         try:
             criteria = Criteria.model_validate(data)
         except ValidationError as exc:
-            problems.extend(format_validation_error(criteria_label, exc))
+            problems.extend(format_validation_error(criteria_label, exc, data))
     rules: list[RuleSource] = []
     rule_files = sorted(rules_dir.glob("*.yml")) if rules_dir.is_dir() else []
     if not rule_files:
@@ -153,7 +153,7 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
             try:
                 rules.append(RuleSource(Rule.model_validate(item), label))
             except ValidationError as exc:
-                problems.extend(format_validation_error(rule_label, exc))
+                problems.extend(format_validation_error(rule_label, exc, item))
     if problems or criteria is None:
         raise StandardError(problems)
     standard = Standard(criteria=criteria, rules=tuple(rules), files=files)

@@ -134,13 +134,24 @@ def collapse(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         pending = done
 
 
-def _location(loc: tuple) -> str:
-    parts = [str(p) for p in loc]
-    if len(parts) > 1 and parts[0] == "aggregates":
-        parts[0] = "when"  # an aggregate is written in when; the schema moves it (patterns._lower_aggregates)
-    if len(parts) > 2 and parts[0] in ("when", "unless") and parts[2] == "conditions":
-        del parts[2]  # gathered by Pattern from the keys the author wrote beside `fact`
-    return ".".join(parts)
+def _location(loc: tuple, data: Any = None) -> str:
+    """Where the problem is, as the author wrote it: `dimensions.D1.indicators.L1.max` (a list's entry by its code,
+    else `examples[0]`); the keys the schema moves (aggregates, a pattern's conditions) where they were written."""
+    text, node = "", data
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            code = item.get("code") if isinstance(item, dict) else None
+            text += f".{code}" if isinstance(code, str) and code else f"[{part}]"
+            node = item
+            continue
+        if index == 2 and part == "conditions" and loc[0] in ("when", "unless"):
+            continue  # gathered by Pattern from the keys the author wrote beside `fact`
+        if index == 0 and part == "aggregates":
+            part = "when"  # an aggregate is written in when; the schema moves it (patterns._lower_aggregates)
+        text += ("." if text else "") + str(part)
+        node = node.get(part) if isinstance(node, dict) else None
+    return text
 
 
 def sentence(err: dict[str, Any]) -> str:
@@ -165,11 +176,12 @@ def sentence(err: dict[str, Any]) -> str:
     return _(known, **values)
 
 
-def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
-    """One line per problem, `prefix: location: message`, without pydantic's URLs or repeated lines."""
+def format_validation_error(prefix: str, exc: ValidationError, data: Any = None) -> list[str]:
+    """One line per problem, `prefix: location: message`, without pydantic's URLs or repeated lines;
+    `data`, the validated input, lets a location name a list's entry by its code."""
     lines = []
     for err in collapse(exc.errors(include_url=False)):
-        location = _location(err["loc"])
+        location = _location(err["loc"], data)
         message = sentence(err)
         lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
     return list(dict.fromkeys(lines))
