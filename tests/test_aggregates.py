@@ -99,7 +99,7 @@ def test_check_names_an_aggregate_that_cannot_be_computed(tmp_path, file, old, n
     assert message in _refused(_copy(tmp_path), file, old, new)
 
 
-def test_an_aggregate_cannot_be_tested_for_absence(tmp_path):
+def test_an_aggregate_cannot_be_tested_for_absence(tmp_path, english):
     message = _refused(_copy(tmp_path), "rules/annual_report.yml", "    r: {fact: record, kind: annual_report}\n  then",
                        "    r: {aggregate: count, of: {fact: record, kind: annual_report}}\n  then")
     assert "unless: an aggregate cannot be absent" in message
@@ -119,5 +119,5 @@ def test_one_limit_for_several_rules_shows_what_it_held_back():
     ("max: 7, method: deduct, limit: 2}", "max: 7, method: deduct, limit: 1}",
      "rule UPDATE_CYCLE_DYNAMIC: then.deduct.points: deducts 2 at once into J34, whose limit is 1"),
 ])
-def test_check_names_a_limit_that_cannot_work(tmp_path, old, new, message):
+def test_check_names_a_limit_that_cannot_work(tmp_path, old, new, message, english):
     assert message in _refused(_copy(tmp_path), "criteria.yml", old, new)

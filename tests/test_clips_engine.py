@@ -67,7 +67,7 @@ def test_two_live_units_meet_only_their_own_facts_and_unless_is_per_unit(engine_
         engine.forget("U2")
 
 
-def test_lint_refuses_a_same_join_among_any_alternatives():
+def test_lint_refuses_a_same_join_among_any_alternatives(english):
     """durable_rules refuses a unit's whole batch when such a join meets a missing field: both engines must
     accept the same rules, so the standard check names the construct instead."""
     from scoring.standard.lint import consistency_problems

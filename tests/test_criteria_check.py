@@ -131,7 +131,7 @@ def test_a_condition_that_can_never_hold_fails_instead_of_silently_matching_noth
          "s: {fact: self_assessment, claim: partly, applicable: true}")
     result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
     out = problems(result)
-    assert "rule CONTENT_STALE: when.f.corrected_on_spot: '是' is not a bool; corrected_on_spot holds true/false" in out
+    assert "rule CONTENT_STALE: when.f.corrected_on_spot: '是' is not true or false; corrected_on_spot holds true or false" in out
     assert "rule CONTENT_STALE: when.f.date: lt compares numbers; date is text" in out
     assert "when.f.count" not in out
     assert "rule SELF_PARTIAL: when.s.claim: unknown claim 'partly'" in out
@@ -177,9 +177,12 @@ def test_a_failing_rule_example_fails_the_check_naming_it(exported):
     edit(folder / "rules" / "d5_timeliness.yml", 'expect: {T1: "1.50", rectifications: 1}',
          'expect: {T1: "1.00", rectifications: 1}')
     result = ws.invoke("criteria", "check", folder, db=False, code=2)
-    assert ("rules/d5_timeliness.yml: rule CONTENT_STALE: examples[0]: expect.T1: wanted '1.00', got '1.50'"
-            in result.stderr)
+    assert ("rules/d5_timeliness.yml: 规则 CONTENT_STALE: 第 1 个示例（examples[0]）: expect.T1: 预期「1.00」，"
+            "实际计算为「1.50」\n") in result.stderr
     assert "个规则示例中有 1 个未通过" in result.stderr
+    result = ws.invoke("--lang", "en", "criteria", "check", folder, db=False, code=2)
+    assert ("rules/d5_timeliness.yml: rule CONTENT_STALE: example 1 (examples[0]): expect.T1: expected '1.00', "
+            "scored '1.50'\n") in result.stderr
 
 
 # ---------------------------------------------------------------- criteria use
@@ -233,5 +236,5 @@ def test_an_authors_mistakes_are_explained_in_chinese_by_default(exported):
     edit(folder / "rules" / "d5_timeliness.yml", "  indicator: T1\n", "  indicator: T9\n")
     out = problems(ws.invoke("criteria", "check", folder, db=False, code=2))
     assert "criteria.yml: dimensions: 各指标满分合计为 101，而不是 100；请调整指标满分，使其合计等于总分" in out
-    assert ("rules/d5_timeliness.yml: rule CONTENT_STALE: indicator: 未知的指标「T9」；请检查拼写，或在 criteria.yml "
+    assert ("rules/d5_timeliness.yml: 规则 CONTENT_STALE: indicator: 未知的指标「T9」；请检查拼写，或在 criteria.yml "
             "中添加该指标") in out

@@ -89,7 +89,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_check_names_an_unknown_named_date(tmp_path):
+def test_check_names_an_unknown_named_date(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "rules" / "annual_report.yml", "{gt: {date: report_deadline}}", "{gt: {date: report_dedline}}")
     with pytest.raises(StandardError) as err:
@@ -97,7 +97,7 @@ def test_check_names_an_unknown_named_date(tmp_path):
     assert "unknown date 'report_dedline'" in str(err.value) and "ANNUAL_REPORT_LATE" in str(err.value)
 
 
-def test_check_names_a_duration_over_a_field_that_is_not_a_date(tmp_path):
+def test_check_names_a_duration_over_a_field_that_is_not_a_date(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "rules" / "jindong_disclosure.yml", "{from: formed, to: published", "{from: formed, to: title")
     with pytest.raises(StandardError) as err:
@@ -105,7 +105,7 @@ def test_check_names_a_duration_over_a_field_that_is_not_a_date(tmp_path):
     assert "a record fact has no date field 'title'" in str(err.value)
 
 
-def test_check_refuses_a_named_date_from_a_date_not_yet_known(tmp_path):
+def test_check_refuses_a_named_date_from_a_date_not_yet_known(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "criteria.yml", "from: as_of, add: {years: -1}", "from: report_deadlin, add: {years: -1}")
     with pytest.raises(StandardError) as err:
@@ -113,7 +113,7 @@ def test_check_refuses_a_named_date_from_a_date_not_yet_known(tmp_path):
     assert "dates.one_year_before.from: 'report_deadlin' is not a date known before it" in str(err.value)
 
 
-def test_check_refuses_comparing_a_date_field_as_text(tmp_path):
+def test_check_refuses_comparing_a_date_field_as_text(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "rules" / "annual_report.yml", "published: {gt: {date: report_deadline}}", "published: '2026-01-31'")
     with pytest.raises(StandardError) as err:

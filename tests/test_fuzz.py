@@ -37,7 +37,7 @@ from scoring.inputs.models import ROW_MODELS, RectificationUpdateRow
 from scoring.inputs.readers import MAX_CELL, ReadError, read_records
 from scoring.standard import load_default
 from scoring.standard.loader import check_consistency
-from scoring.standard.model import RuleSource, Standard, StandardError
+from scoring.standard.model import RuleSource, Standard, StandardError, rule_at
 from scoring.standard.schema import FACT_FIELDS, FACT_KINDS, FIELD_TYPES, Rule
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
@@ -289,7 +289,7 @@ def checked(data: dict) -> Rule | None:
     try:
         check_consistency(Standard(criteria=STANDARD.criteria, rules=(RuleSource(rule, "rules/fuzz.yml"),), files={}))
     except StandardError as exc:
-        assert exc.problems and all(p.startswith("rules/fuzz.yml: rule ") or p.startswith("criteria.yml")
+        assert exc.problems and all(p.startswith(rule_at("rules/fuzz.yml", "")) or p.startswith("criteria.yml")
                                     for p in exc.problems), exc.problems
         return None
     return rule

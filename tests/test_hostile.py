@@ -249,16 +249,16 @@ EXPECTED: dict[str, list[str]] = {
     "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: 发放份数不能大于 10000000"],
     # Standards
     "std-unknown-key.rules.yml": [
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: title_en: 缺少必填字段",
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: then\.dedcut: 不允许的字段（拼写错误？）",
-        r"rules/zz-hostile\.yml: rule HOSTILE_TYPO: titel_en: 不允许的字段（拼写错误？）"],
+        r"rules/zz-hostile\.yml: 规则 HOSTILE_TYPO: title_en: 缺少必填字段",
+        r"rules/zz-hostile\.yml: 规则 HOSTILE_TYPO: then\.dedcut: 不允许的字段（拼写错误？）",
+        r"rules/zz-hostile\.yml: 规则 HOSTILE_TYPO: titel_en: 不允许的字段（拼写错误？）"],
     "std-unknown-field.rules.yml": [
-        r"rule HOSTILE_FIELDS: indicator: 未知的指标「T9」",
-        r"rule HOSTILE_FIELDS: when\.f\.cod: finding 事实没有字段「cod」",
-        r"rule HOSTILE_FIELDS: when\.f\.code: code 的值「CONTENT_STAEL」不存在",
-        r"rule HOSTILE_FIELDS: when\.s\.verdict: self_assessment 事实没有字段「verdict」",
-        r"rule HOSTILE_FIELDS: when\.m\.contacts_recieved: metrics 事实没有字段「contacts_recieved」"],
-    "std-unknown-fact.rules.yml": [r"rule HOSTILE_FACT: when\.f\.fact: Input should be 'unit', 'finding'"],
+        r"规则 HOSTILE_FIELDS: indicator: 未知的指标「T9」",
+        r"规则 HOSTILE_FIELDS: when\.f\.cod: finding 事实没有字段「cod」",
+        r"规则 HOSTILE_FIELDS: when\.f\.code: code 的值「CONTENT_STAEL」不存在",
+        r"规则 HOSTILE_FIELDS: when\.s\.verdict: self_assessment 事实没有字段「verdict」",
+        r"规则 HOSTILE_FIELDS: when\.m\.contacts_recieved: metrics 事实没有字段「contacts_recieved」"],
+    "std-unknown-fact.rules.yml": [r"规则 HOSTILE_FACT: when\.f\.fact: 须为以下之一：'unit', 'finding'"],
     "std-billion-laughs.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：展开锚点和别名后超过 "
                                      r"100000 个值"],
     "std-alias-chain.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：嵌套超过 50 层"],
@@ -267,16 +267,16 @@ EXPECTED: dict[str, list[str]] = {
                                     r"'tag:yaml\.org,2002:python/object/apply:os\.system'"],
     "std-python-name.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：不允许使用标签 "
                                   r"'tag:yaml\.org,2002:python/name:os\.system'"],
-    "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: rule HOSTILE_LIST: when\.f: code: compare with one value "
-                                      r"\(text, number or true/false\); for several, write code: \{in: \[\.\.\.\]\}"],
-    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：but found another document"],
-    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：mapping values are not allowed here "
-                                      r"（第 3 行，第 13 列）"],
+    "std-list-where-code.rules.yml": [r"rules/zz-hostile\.yml: 规则 HOSTILE_LIST: when\.f: code：只能与一个值比较"
+                                      r"（文字、数字或 true/false）；要比较多个值，请写 code: \{in: \[\.\.\.\]\}"],
+    "std-two-documents.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：一个文件只能有一个 YAML 文档：请删除多余的 ---"],
+    "std-bad-indentation.rules.yml": [r"rules/zz-hostile\.yml: YAML 格式错误：此处不能出现“键: 值”（缩进多了，或含有“: ”的文字"
+                                      r"需要加引号） （第 3 行，第 13 列）"],
     "std-not-utf8.rules.yml": [r"rules/zz-hostile\.yml: 不是 UTF-8 文本（第 3 行的字节 0xc4）"],
     "std-device.rules.yml": [r"rules/zz-hostile\.yml: 不是普通文件"],
     "std-too-big.rules.yml": [r"rules/zz-hostile\.yml: 文件超过 2000000 字节"],
     "std-empty.criteria.yml": [r"criteria\.yml: 文件是空的（或只有注释）"],
-    "std-list.criteria.yml": [r"criteria\.yml: Input should be a valid dictionary"],
+    "std-list.criteria.yml": [r"criteria\.yml: 此处应为映射（键: 值）"],
 }
 
 

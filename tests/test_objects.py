@@ -232,7 +232,7 @@ def test_an_object_code_in_a_condition_is_the_workspaces_not_a_finding_code(tmp_
     load_standard_dir(folder)  # no "unknown code"
 
 
-def test_check_refuses_an_object_kind_that_is_not_a_lower_case_name(tmp_path):
+def test_check_refuses_an_object_kind_that_is_not_a_lower_case_name(tmp_path, english):
     folder = _copy(tmp_path)
     _edit(folder / "criteria.yml", "  weibo: {name: 政务微博", "  Weibo-Account: {name: 政务微博")
     with pytest.raises(StandardError) as err:
@@ -336,7 +336,7 @@ def test_codes_lists_the_object_kinds_a_file_may_use(ws):
     assert "对象类型" in ws.invoke("codes", "--kind", "object-kinds").stdout
 
 
-def test_an_example_finding_naming_an_object_the_example_lacks_is_refused(tmp_path):
+def test_an_example_finding_naming_an_object_the_example_lacks_is_refused(tmp_path, english):
     from scoring.engine.examples import run_examples
 
     folder = _copy(tmp_path)
@@ -348,7 +348,7 @@ def test_an_example_finding_naming_an_object_the_example_lacks_is_refused(tmp_pa
          ("given: cannot be scored: findings[0].object: 'WEB-9' is none of the example's objects (WEB-1)",))]
 
 
-def test_check_refuses_rules_on_objects_in_a_standard_that_declares_no_object_kinds(tmp_path):
+def test_check_refuses_rules_on_objects_in_a_standard_that_declares_no_object_kinds(tmp_path, english):
     folder = _copy(tmp_path)
     text = (folder / "criteria.yml").read_text(encoding="utf-8")
     start, end = text.index("object_kinds:"), text.index("record_kinds:")

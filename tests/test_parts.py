@@ -50,52 +50,52 @@ def _problems(tmp_path: Path, source: Path, old: str, new: str) -> str:
 
 # ---------------------------------------------------------------- lint (design §5.6)
 
-def test_weights_that_do_not_add_up_to_one(tmp_path):
+def test_weights_that_do_not_add_up_to_one(tmp_path, english):
     assert "criteria.yml: parts: weights add up to 0.9, not 1" in _problems(tmp_path, WANZHI, 'weight: "0.7"', 'weight: "0.6"')
 
 
-def test_a_dimension_in_no_stage(tmp_path):
+def test_a_dimension_in_no_stage(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "dimensions: [MB], total: 20, cap: 20", "cap: 20")
     assert "criteria.yml: parts: dimension MB is in no stage: list it under one stage's dimensions" in text
 
 
-def test_a_dimension_in_two_stages(tmp_path):
+def test_a_dimension_in_two_stages(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "dimensions: [MB], total: 20", "dimensions: [MB, WB], total: 20")
     assert "criteria.yml: parts: dimension WB is in stages W_BONUS and M_BONUS: a dimension belongs to one stage" in text
 
 
-def test_a_stage_naming_an_unknown_dimension(tmp_path):
+def test_a_stage_naming_an_unknown_dimension(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "dimensions: [MB], total: 20", "dimensions: [MB, MX], total: 20")
     assert "criteria.yml: parts.MEDIA.stages.M_BONUS.dimensions: unknown dimension 'MX'" in text
 
 
-def test_a_gate_on_a_stage_no_stage_computes(tmp_path):
+def test_a_gate_on_a_stage_no_stage_computes(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "- {lt: 60, fail: true, note: 低于60分，判定为不合格}",
                      "- {on: W_DEDUCTS, lt: 60, fail: true, note: 低于60分，判定为不合格}")
     assert ("criteria.yml: parts.WEB.stages.W_DEDUCT.gates[0].on: no stage W_DEDUCTS computes a score "
             "(stages of WEB: W_VETO, W_DEDUCT, W_BONUS)") in text
 
 
-def test_a_gate_on_a_later_stage(tmp_path):
+def test_a_gate_on_a_later_stage(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "- {lt: 60, fail: true, note: 低于60分，判定为不合格}",
                      "- {on: W_BONUS, lt: 60, fail: true, note: 低于60分，判定为不合格}")
     assert ("parts.WEB.stages.W_DEDUCT.gates[0].on: stage W_BONUS comes later: a gate reads a score computed "
             "before it (this stage or an earlier one)") in text
 
 
-def test_a_gate_on_a_veto_stage(tmp_path):
+def test_a_gate_on_a_veto_stage(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "- {lt: 60, fail: true, note: 低于60分，判定为不合格}",
                      "- {on: W_VETO, lt: 60, fail: true, note: 低于60分，判定为不合格}")
     assert "parts.WEB.stages.W_DEDUCT.gates[0].on: stage W_VETO is a veto stage and computes no score to compare" in text
 
 
-def test_a_gate_on_another_parts_stage(tmp_path):
+def test_a_gate_on_another_parts_stage(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "- {lt: 60, fail: true, note: 低于60分，判定为不合格}",
                      "- {on: M_DEDUCT, lt: 60, fail: true, note: 低于60分，判定为不合格}")
     assert "parts.WEB.stages.W_DEDUCT.gates[0].on: stage M_DEDUCT belongs to part MEDIA: a gate reads a score of its own part" in text
 
 
-def test_a_gate_threshold_outside_what_the_stage_can_score(tmp_path):
+def test_a_gate_threshold_outside_what_the_stage_can_score(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "- {lt: 60, fail: true", "- {lt: 120, fail: true")
     assert ("parts.WEB.stages.W_DEDUCT.gates[0].lt: 120 is outside what W_DEDUCT can score (0 to 100): "
             "the gate would always or never hold") in text
@@ -103,7 +103,7 @@ def test_a_gate_threshold_outside_what_the_stage_can_score(tmp_path):
     assert "gates[0].lt: -1 is outside what W_DEDUCT can score (0 to 100)" in text
 
 
-def test_a_part_with_no_score_stage(tmp_path):
+def test_a_part_with_no_score_stage(tmp_path, english):
     """新媒体 with only its veto stage and an events stage: nothing it holds can give points."""
     folder = _variant(tmp_path, WANZHI, """      - code: M_DEDUCT
         name: 扣分指标
@@ -122,19 +122,19 @@ def test_a_part_with_no_score_stage(tmp_path):
             "(add a score stage, or give it weight 0)") in str(err.value)
 
 
-def test_a_stage_whose_maxima_miss_its_total(tmp_path):
+def test_a_stage_whose_maxima_miss_its_total(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "        dimensions: [WD]\n        total: 100", "        dimensions: [WD]\n        total: 90")
     assert "parts.WEB.stages.W_DEDUCT: its dimensions' maxima add up to 100, not its total 90" in text
 
 
-def test_a_veto_stage_holds_veto_nodes_only(tmp_path):
+def test_a_veto_stage_holds_veto_nodes_only(tmp_path, english):
     text = _problems(tmp_path, WANZHI, "name_en: Website veto cases, max: 0, method: veto}",
                      "name_en: Website veto cases, max: 5, method: deduct}")
     assert ("criteria.yml: indicator WV1: its dimension WV is in the veto stage W_VETO, which holds veto nodes only "
             "(method: veto, max: 0)") in text
 
 
-def test_a_bonus_rule_that_lands_in_no_events_stage(tmp_path):
+def test_a_bonus_rule_that_lands_in_no_events_stage(tmp_path, english):
     """A bonus event (then.bonus) needs an events stage: the 湾沚 bonus stages are earn nodes in score stages."""
     folder = _variant(tmp_path, WANZHI, "total: 20, cap: 20}", "total: 20, cap: 20}")
     rules = folder / "rules" / "wanzhi.yml"
@@ -148,7 +148,7 @@ def test_a_bonus_rule_that_lands_in_no_events_stage(tmp_path):
 
 # ---------------------------------------------------------------- schema
 
-def test_a_gate_takes_one_comparison_and_an_effect():
+def test_a_gate_takes_one_comparison_and_an_effect(english):
     with pytest.raises(ValidationError, match="exactly one of eq, ne, lt, lte, gt, gte"):
         Gate.model_validate({"lt": 60, "gt": 10, "fail": True})
     with pytest.raises(ValidationError, match="give fail: true, stop: true or both"):
@@ -157,20 +157,20 @@ def test_a_gate_takes_one_comparison_and_an_effect():
         Gate.model_validate({"lt": 60, "fail": True, "then": "stop"})
 
 
-def test_stage_fields_fit_its_kind():
+def test_stage_fields_fit_its_kind(english):
     with pytest.raises(ValidationError, match="gates compare a computed score"):
         Stage.model_validate({"code": "V", "kind": "veto", "gates": [{"lt": 1, "fail": True}]})
     with pytest.raises(ValidationError, match="scale_to: total needs the stage's total"):
         Stage.model_validate({"code": "S", "kind": "score", "scale_to": "total"})
 
 
-def test_combine_without_objects_is_refused(tmp_path):
+def test_combine_without_objects_is_refused(tmp_path, english):
     """combine and object_fail only mean something for a part scored per object."""
     text = _problems(tmp_path, WANZHI, '    weight: "0.3"\n', '    weight: "0.3"\n    combine: min\n')
     assert "combine and object_fail are for a part scored per object: give objects: [kinds] too" in text
 
 
-def test_a_part_of_an_undeclared_object_kind(tmp_path):
+def test_a_part_of_an_undeclared_object_kind(tmp_path, english):
     text = _problems(tmp_path, WANZHI, '    weight: "0.3"\n', '    weight: "0.3"\n    objects: [website]\n')
     assert "parts.WEB.objects: unknown object kind 'website' (known: none: list them under object_kinds)" in text
 

@@ -54,7 +54,7 @@ def test_old_bands_are_unchanged_by_the_new_keys():
     assert [apply_scale(scale, Decimal(v), Decimal(5)) for v in ("0.9", "0.89", "0.5", "0.49")] == [5, 2, 2, 0]
 
 
-def test_a_points_scale_takes_no_bands():
+def test_a_points_scale_takes_no_bands(english):
     with pytest.raises(ValueError, match="takes no bands"):
         Scale.model_validate({"kind": "points", "bands": [{"min": 1, "points": 1}]})
 
@@ -151,7 +151,7 @@ def test_the_tree_standard_passes_its_own_check():
     assert "个示例全部通过" in result.output
 
 
-def test_lint_group_max_not_the_sum_of_its_children_per_type():
+def test_lint_group_max_not_the_sum_of_its_children_per_type(english):
     def edit(c):
         _node(c, 0, 0)["max"] = {"A": 20, "B": 15}
     assert "indicator J1: for unit type B, its max is 15, but its indicators add up to 16" in _problems(edit)
@@ -175,53 +175,53 @@ def test_lint_old_total_message_reads_criteria_total(english):
     assert "criteria.yml: dimensions: indicator maxima add up to 101, not 100" in _problems(lambda c: plain(c, 50))
 
 
-def test_lint_unknown_unit_type_in_a_max_by_type():
+def test_lint_unknown_unit_type_in_a_max_by_type(english):
     def edit(c):
         _node(c, 2, 0)["max"] = {"A": 57, "B": 67, "C": 1}
     assert "indicator OT1: max: unknown unit type 'C' (known: A, B, or all)" in _problems(edit)
 
 
-def test_lint_a_pool_smaller_than_one_deduction_reached_by_overflow():
+def test_lint_a_pool_smaller_than_one_deduction_reached_by_overflow(english):
     def edit(c):
         _node(c, 0, 0, 0)["limit"] = {"A": 3, "B": 3}
     problems = _problems(edit, _rule(indicator="J111", deduct={"points": {"A": 4, "B": 1}, "per": "count"}))
     assert "rule EXTRA: then.deduct.points: deducts 4 at once into J11, whose limit is 3: it can never count in full" in problems
 
 
-def test_lint_limit_by_type_that_can_never_bind():
+def test_lint_limit_by_type_that_can_never_bind(english):
     def edit(c):
         _node(c, 2, 0)["limit"] = {"A": 60, "B": 5}
     assert "indicator OT1: for unit type A, limit 60 is not below its max 57: it can never bind" in _problems(edit)
 
 
-def test_lint_overflow_parent_on_a_dimension():
+def test_lint_overflow_parent_on_a_dimension(english):
     def edit(c):
         c["dimensions"][0]["overflow"] = "parent"
     assert "dimension JZ: overflow: parent has no node above a dimension" in _problems(edit)
 
 
-def test_lint_earn_effect_on_a_deduct_node():
+def test_lint_earn_effect_on_a_deduct_node(english):
     problems = _problems(rules=_rule(indicator="OT1", earn={"points": 2, "per": "match"}))
     assert "rule EXTRA: then.earn: indicator OT1 is scored by deduct; earn effects are for earn indicators" in problems
 
 
-def test_lint_earn_per_count_needs_a_finding():
+def test_lint_earn_per_count_needs_a_finding(english):
     rules = _rule(indicator="CH1", earn={"points": 2})
     rules[0]["when"] = {"u": {"fact": "unit"}}
     assert "then.earn.per: 'count' counts the first fact's count; a unit fact has none" in _problems(rules=rules)
 
 
-def test_lint_score_effect_on_an_earn_node():
+def test_lint_score_effect_on_an_earn_node(english):
     rules = _rule(indicator="ST1", score={"points": 2})
     assert "then.score: indicator ST1 is not scored by a score line (method earn)" in _problems(rules=rules)
 
 
-def test_lint_judged_node_scored_without_a_points_scale():
+def test_lint_judged_node_scored_without_a_points_scale(english):
     rules = _rule(indicator="JG1", score={"points": 2})
     assert "then.score: indicator JG1 is judged: score it with a scale of kind points" in _problems(rules=rules)
 
 
-def test_lint_judged_node_no_rule_scores():
+def test_lint_judged_node_no_rule_scores(english):
     files = _files()
     files["rules/judged_total.yml"] = "\n".join(
         files["rules/judged_total.yml"].split("- id: BRIEFED_CRITICISM")[1:]).join(["- id: BRIEFED_CRITICISM", ""]) \
@@ -231,19 +231,19 @@ def test_lint_judged_node_no_rule_scores():
     assert "indicator JG1: a judged node needs a rule that scores it" in "\n".join(caught.value.problems)
 
 
-def test_lint_share_of_max_from_the_total():
+def test_lint_share_of_max_from_the_total(english):
     rules = _rule(deduct={"share_of_max": "0.5", "per": "match", "indicator": "total"})
     assert "then.deduct.share_of_max: the total has no max to take a share of; give points" in _problems(rules=rules)
 
 
-def test_lint_veto_node_with_points():
+def test_lint_veto_node_with_points(english):
     def edit(c):
         c["dimensions"][2]["indicators"].append({"code": "VT1", "name": "否决项", "name_en": "Veto", "max": 1,
                                                  "method": "veto"})
     assert "indicator VT1: a veto node holds no points: give it max 0" in _problems(edit)
 
 
-def test_lint_deduction_into_a_veto_node():
+def test_lint_deduction_into_a_veto_node(english):
     def edit(c):
         c["dimensions"][2]["indicators"].append({"code": "VT1", "name": "否决项", "name_en": "Veto", "max": 0,
                                                  "method": "veto"})
@@ -251,7 +251,7 @@ def test_lint_deduction_into_a_veto_node():
     assert "then.deduct.indicator: VT1 is a veto node; it holds veto lines only" in _problems(edit, rules)
 
 
-def test_lint_veto_rule_on_a_non_veto_node_when_veto_nodes_exist():
+def test_lint_veto_rule_on_a_non_veto_node_when_veto_nodes_exist(english):
     def edit(c):
         c["dimensions"][2]["indicators"].append({"code": "VT1", "name": "否决项", "name_en": "Veto", "max": 0,
                                                  "method": "veto"})
@@ -259,7 +259,7 @@ def test_lint_veto_rule_on_a_non_veto_node_when_veto_nodes_exist():
     assert "then.veto: indicator OT1 is not a veto node (method: veto)" in _problems(edit, rules)
 
 
-def test_schema_group_with_a_method_and_leaf_without_one():
+def test_schema_group_with_a_method_and_leaf_without_one(english):
     def group_method(c):
         _node(c, 0, 0)["method"] = "deduct"
     assert "indicator J1: a group of indicators takes no method" in _problems(group_method)
@@ -432,7 +432,7 @@ def test_check_names_units_without_judged_points_when_rules_read_them(workspace)
     assert "缺少评定分值（scoring import judged）" in out and "B01" in out and "Q02" in out
 
 
-def test_lint_earn_without_a_target_unless_the_first_fact_names_one():
+def test_lint_earn_without_a_target_unless_the_first_fact_names_one(english):
     rules = _rule(earn={"points": 2, "per": "match"})
     rules[0]["when"] = {"r": {"fact": "record", "kind": "channel"}}
     assert "then.earn.indicator: say which earn node the points go to" in _problems(rules=rules)

@@ -19,7 +19,10 @@ from scoring.store.periods import parse_period
 from scoring.engine.backends import Backend, backend
 from scoring.engine.orders import issue_orders
 from scoring.engine.runner import documents, score_all
+from scoring.i18n import N_, _
+from scoring.inputs.reasons import reason
 from scoring.standard import Standard
+from scoring.standard.model import rule_at
 from scoring.standard.schema import Example
 from pydantic import ValidationError
 from scoring.store import Store
@@ -40,7 +43,8 @@ class ExampleOutcome:
 
     @property
     def label(self) -> str:
-        return f"{self.file}: rule {self.rule}: examples[{self.index}]"
+        return f"{rule_at(self.file, self.rule)}: " + _("example {number} (examples[{index}])", number=self.index + 1,
+                                                        index=self.index)
 
 
 def example_workspace(standard: Standard, example: Example) -> Store:
@@ -58,9 +62,13 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     for prefix, p, findings in (("F", period, g.findings), ("P", period.previous, g.previous_findings)):
         for i, f in enumerate(findings, start=1):
             if f.get("object") is not None and f["object"] not in objects:  # the join would silently match nothing
-                raise ValueError(f"findings[{i - 1}].object: {f['object']!r} is none of the example's objects "
-                                 f"({', '.join(sorted(objects)) or 'none given'})")
-            code = standard.criteria.finding_codes[f["code"]]
+                raise ValueError(f"findings[{i - 1}].object: " + _(
+                    "{value!r} is none of the example's objects ({known})", value=f["object"],
+                    known=", ".join(sorted(objects)) or _("none given")))
+            code = standard.criteria.finding_codes.get(f.get("code"))
+            if code is None:
+                raise ValueError(f"findings[{i - 1}].code: " + _("unknown finding code {value!r}; use one of "
+                                                                 "finding_codes in criteria.yml", value=f.get("code")))
             rows.append({"id": f.get("id", f"{prefix}-{i}"), "unit": EXAMPLE_UNIT, "period": p.code,
                          "date": f.get("date", p.start.isoformat()), "inspector": None, "code": f["code"],
                          "indicator": f.get("indicator") if code.indicator == "given" else code.indicator,
@@ -74,7 +82,7 @@ def example_workspace(standard: Standard, example: Example) -> Store:
     if g.survey:
         answers, n = [], 0
         for answer in ("satisfied", "basically_satisfied", "unsatisfied", "dont_know"):
-            for _ in range(g.survey.get(answer, 0)):
+            for _answer in range(g.survey.get(answer, 0)):
                 n += 1
                 answers.append({"unit": EXAMPLE_UNIT, "period": period.code, "respondent": f"R{n}",
                                 "question": "Q1", "answer": answer})
@@ -86,8 +94,9 @@ def example_workspace(standard: Standard, example: Example) -> Store:
                                   "value": format(v.normalize(), "f")} for k, v in g.metrics.items()])
     store.write_rows("records", [_record(standard, period.code, i, r) for i, r in enumerate(g.records, start=1)])
     if g.judged:  # validated as an imported row (the range check aside: an example may show the clamping)
-        store.write_rows("judged", [to_record("judged", JudgedRow.model_validate(
-            {"unit": EXAMPLE_UNIT, "period": period.code, "assessor": "示例评定人", **j}), standard) for j in g.judged])
+        store.write_rows("judged", [to_record("judged", _validated(JudgedRow, f"judged[{i}]", {
+            "unit": EXAMPLE_UNIT, "period": period.code, "assessor": "示例评定人", **j}), standard)
+            for i, j in enumerate(g.judged)])
     # As an import does: the findings' rectification orders are issued once they are recorded.
     issue_orders(store, standard, [(EXAMPLE_UNIT, period.code), (EXAMPLE_UNIT, period.previous.code)])
     return store
@@ -96,18 +105,27 @@ def example_workspace(standard: Standard, example: Example) -> Store:
 def _record(standard: Standard, period: str, index: int, given: dict[str, Any]) -> dict[str, Any]:
     """An example's record, validated and stored as an imported row would be (id R-1, R-2 … unless given)."""
     fields = {"column_name" if k == "column" else k: v for k, v in given.items()}
-    row = RecordRow.model_validate({"id": f"R-{index}", "unit": EXAMPLE_UNIT, "period": period, **fields})
+    row = _validated(RecordRow, f"records[{index - 1}]", {"id": f"R-{index}", "unit": EXAMPLE_UNIT, "period": period,
+                                                          **fields})
     return to_record("records", row, standard)
 
 
 def _object(standard: Standard, index: int, given: dict[str, Any]) -> dict[str, Any]:
     """An example's object of the example unit, stored as an imported row would be (code O-1, O-2 … unless given)."""
     fields = {"code": f"O-{index}", "name": given.get("code", f"O-{index}"), **given}
-    row = ObjectRow.model_validate({"unit": EXAMPLE_UNIT, **fields})
+    row = _validated(ObjectRow, f"objects[{index - 1}]", {"unit": EXAMPLE_UNIT, **fields})
     problem = object_kind_problem(row.kind, standard)
     if problem:
         raise ValueError(f"objects[{index - 1}].kind: {problem[1]}")
     return to_record("objects", row, standard)
+
+
+def _validated(model, where: str, data: dict[str, Any]):
+    """A row of `given` validated as an imported row is; what is wrong named as the import would name it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"{where}: " + "; ".join(reason(e) for e in exc.errors(include_url=False))) from None
 
 
 def score_example(standard: Standard, example: Example, engine: str | Backend | None = None) -> dict[str, Any]:
@@ -128,7 +146,7 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
 
     def differ(name: str, wanted: Any, got: Any) -> None:
         if wanted != got:
-            problems.append(f"expect.{name}: wanted {wanted!r}, got {got!r}")
+            problems.append(f"expect.{name}: " + _("expected {wanted!r}, scored {got!r}", wanted=wanted, got=got))
 
     for key, wanted in expect.items():
         if key in indicators:
@@ -155,8 +173,8 @@ def compare(standard: Standard, expect: dict[str, Any], doc: dict[str, Any]) -> 
         elif key == "objects":
             problems.extend(_compare_objects(wanted, doc))
         else:
-            problems.append(f"expect.{key}: not something an example can check "
-                            f"(indicator or dimension codes, or {', '.join(sorted(EXPECT_KEYS))})")
+            problems.append(f"expect.{key}: " + _("not something an example can check (indicator or dimension "
+                                                  "codes, or {keys})", keys=", ".join(sorted(EXPECT_KEYS))))
     return problems
 
 
@@ -170,19 +188,21 @@ def _walk(nodes: list[dict[str, Any]]):
 def _compare_parts(key: str, wanted: Any, doc: dict[str, Any]) -> list[str]:
     """`parts: {WEB: "85.50"}`, `stages: {W_DEDUCT: "75.00"}`, `outcome: pass|fail` (standards with parts only)."""
     if "parts" not in doc:
-        return [f"expect.{key}: the standard has no parts (criteria.yml parts:)"]
+        return [f"expect.{key}: " + _("the standard has no parts (criteria.yml parts:)")]
     if key == "outcome":
-        return [] if wanted == doc["outcome"] else [f"expect.outcome: wanted {wanted!r}, got {doc['outcome']!r}"]
+        return [] if wanted == doc["outcome"] else [
+            "expect.outcome: " + _("expected {wanted!r}, scored {got!r}", wanted=wanted, got=doc["outcome"])]
     if not isinstance(wanted, dict):
-        return [f"expect.{key}: give codes and scores, like {key}: {{CODE: \"85.50\"}}"]
+        return [f"expect.{key}: " + _("give codes and scores, like {key}: {{CODE: \"85.50\"}}", key=key)]
     scores = ({p["code"]: p["score"] for p in doc["parts"]} if key == "parts" else
               {s["code"]: s["score"] for p in doc["parts"] for s in p["stages"]})
     problems = []
     for code, score in wanted.items():
         if code not in scores:
-            problems.append(f"expect.{key}.{code}: no such {key[:-1]} (known: {', '.join(scores)})")
+            problems.append(f"expect.{key}.{code}: " + _(NO_SUCH[key], known=", ".join(scores)))
         elif format(Decimal(str(score)), "f") != scores[code]:
-            problems.append(f"expect.{key}.{code}: wanted {str(score)!r}, got {scores[code]!r}")
+            problems.append(f"expect.{key}.{code}: " + _("expected {wanted!r}, scored {got!r}", wanted=str(score),
+                                                         got=scores[code]))
     return problems
 
 
@@ -190,21 +210,35 @@ def _compare_objects(wanted: Any, doc: dict[str, Any]) -> list[str]:
     """`objects: {WEB-1: {score: "85.00", outcome: pass}}`: each object of a part scored per object."""
     got = {o["code"]: o for p in doc.get("parts", ()) for o in p.get("objects", ())}
     if not isinstance(wanted, dict):
-        return ['expect.objects: give object codes, like objects: {WEB-1: {score: "85.00", outcome: pass}}']
+        return ["expect.objects: " + _('give object codes, like objects: {WEB-1: {score: "85.00", outcome: pass}}')]
     problems = []
     for code, expected in wanted.items():
         if code not in got:
-            problems.append(f"expect.objects.{code}: no such object scored (scored: {', '.join(got) or 'none'})")
+            problems.append(f"expect.objects.{code}: " + _("no such object scored (scored: {known})",
+                                                           known=", ".join(got) or _("none")))
             continue
         if not isinstance(expected, dict) or not set(expected) <= {"score", "outcome"}:
-            problems.append(f"expect.objects.{code}: give score and/or outcome")
+            problems.append(f"expect.objects.{code}: " + _("give score and/or outcome"))
             continue
         if "score" in expected and format(Decimal(str(expected["score"])), "f") != got[code]["score"]:
-            problems.append(f"expect.objects.{code}.score: wanted {str(expected['score'])!r}, got {got[code]['score']!r}")
+            problems.append(f"expect.objects.{code}.score: " + _("expected {wanted!r}, scored {got!r}",
+                                                                 wanted=str(expected["score"]), got=got[code]["score"]))
         if "outcome" in expected and expected["outcome"] != got[code]["outcome"]:
-            problems.append(f"expect.objects.{code}.outcome: wanted {expected['outcome']!r}, "
-                            f"got {got[code]['outcome']!r}")
+            problems.append(f"expect.objects.{code}.outcome: " + _("expected {wanted!r}, scored {got!r}",
+                                                                   wanted=expected["outcome"], got=got[code]["outcome"]))
     return problems
+
+
+NO_SUCH = {"parts": N_("no such part (known: {known})"), "stages": N_("no such stage (known: {known})")}
+
+
+def _given_problem(exc: Exception) -> str:
+    """Why an example's `given` cannot be scored, as the author reads it (pydantic's errors as sentences)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(reason(e) for e in exc.errors(include_url=False))
+    if isinstance(exc, KeyError):
+        return _("{value!r} is missing", value=exc.args[0] if exc.args else "")
+    return str(exc)
 
 
 def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleOutcome]:
@@ -216,6 +250,6 @@ def run_examples(standard: Standard, engine: str | None = None) -> list[ExampleO
             try:
                 problems = compare(standard, example.expect, score_example(standard, example, chosen))
             except (KeyError, ValueError, ValidationError) as exc:
-                problems = [f"given: cannot be scored: {exc}"]
+                problems = ["given: " + _("cannot be scored: {error}", error=_given_problem(exc))]
             outcomes.append(ExampleOutcome(src.file, src.rule.id, index, tuple(problems)))
     return outcomes

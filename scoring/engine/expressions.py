@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import Any
 
+from scoring.i18n import _
 from scoring.standard.schema import Expr, Lookup, Product, Ratio, Scale
 
 PRECISION = 50
@@ -17,7 +18,7 @@ class ExpressionError(ValueError):
 def exact(value: Any) -> Decimal:
     """A number from a fact as an exact Decimal (floats go through their shortest repr, as SQLite stored them)."""
     if isinstance(value, bool) or value is None:
-        raise ExpressionError(f"{value!r} is not a number")
+        raise ExpressionError(_("{value!r} is not a number", value=value))
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
@@ -37,7 +38,7 @@ def _eval(expr: Expr, facts: dict[str, dict[str, Any]], tables: dict[str, dict[s
     if isinstance(expr, Ratio):
         numerator, denominator = (exact(_eval(part, facts, tables)) for part in expr.ratio)
         if denominator == 0:
-            raise ExpressionError("ratio divides by zero")
+            raise ExpressionError(_("ratio divides by zero: its second value is 0"))
         return numerator / denominator
     if isinstance(expr, Product):
         result = Decimal(1)
@@ -51,15 +52,16 @@ def _eval(expr: Expr, facts: dict[str, dict[str, Any]], tables: dict[str, dict[s
             return table[key]
         if "all" in table:
             return table["all"]
-        raise ExpressionError(f"table {expr.lookup} has no entry for {key!r}")
-    raise ExpressionError(f"cannot evaluate {expr!r}")
+        raise ExpressionError(_("table {table} has no entry for {value!r} (and no all entry)", table=expr.lookup,
+                                value=key))
+    raise ExpressionError(_("cannot evaluate {value!r}", value=expr))
 
 
 def resolve(ref: str, facts: dict[str, dict[str, Any]]) -> Any:
     alias, field = ref.split(".", 1)
     value = facts[alias].get(field)
     if value is None:
-        raise ExpressionError(f"{ref} is missing")
+        raise ExpressionError(_("{value} is missing", value=ref))
     return value
 
 

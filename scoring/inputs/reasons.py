@@ -33,7 +33,14 @@ SENTENCES: dict[str, str] = {
     "literal_error": N_("{field} must be one of {expected}"),
     "enum": N_("{field} must be one of {expected}"),
     "extra_forbidden": N_("{field} is not a column of this file"),
+    "string_pattern_mismatch": N_("{field} is not written as expected (the pattern {pattern})"),
+    "too_short": N_("{field} must have at least {min_length} entries"),
+    "model_type": N_("{field} must be key: value lines"),
+    "dict_type": N_("{field} must be key: value lines"),
+    "list_type": N_("{field} must be a list"),
+    "tuple_type": N_("{field} must be a list"),
 }
+CONTEXT_KEYS = ("ge", "gt", "le", "lt", "max_length", "expected", "pattern", "min_length")
 
 
 def field_label(field: str, headers: Mapping[str, str] | None = None) -> str:
@@ -55,5 +62,4 @@ def reason(err: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> 
         return str(err["msg"])
     field = str(err["loc"][-1]) if err.get("loc") else "row"
     context = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
-    return _(sentence, field=field_label(field, headers), **{k: context.get(k, "") for k in ("ge", "gt", "le", "lt",
-                                                                                             "max_length", "expected")})
+    return _(sentence, field=field_label(field, headers), **{k: context.get(k, "") for k in CONTEXT_KEYS})

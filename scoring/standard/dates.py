@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable
 
+from scoring.i18n import _
+
 NAME = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"  # no double underscore: it separates the parts of a derived field
 # Dates every period has, usable wherever a named date is.
 PERIOD_DATES = ("period_start", "period_end", "as_of")
@@ -38,8 +40,8 @@ def is_workday(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        raise DateError(f"chinesecalendar 没有 {day.year} 年的节假日安排，无法计算工作日（请更新 chinesecalendar）"
-                        f" / chinesecalendar has no holidays for {day.year} (update it)") from None
+        raise DateError(_("chinesecalendar has no holidays for {year}, so working days cannot be counted; update it "
+                          "(pip install -U chinesecalendar)", year=day.year)) from None
 
 
 def add_months(day: date, months: int) -> date:

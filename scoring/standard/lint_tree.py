@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from scoring.standard.model import Standard
+from scoring.i18n import _
+from scoring.standard.model import Standard, indicator_at
 from scoring.standard.schema import ALL_TYPES, INDICATOR_FACTS, TOTAL, Dimension, Indicator, Rule, for_type
 
 WHERE = "criteria.yml"
@@ -32,18 +33,18 @@ def _types_of(standard: Standard, amount) -> Iterator[tuple[str, Decimal]]:
 def tree_problems(standard: Standard, dim: Dimension) -> Iterator[str]:
     known = standard.criteria.unit_types
     if dim.overflow == "parent":
-        yield (f"{WHERE}: dimension {dim.code}: overflow: parent has no node above a dimension to take the "
-               f"loss; use floor (a dimension never goes below 0)")
+        yield f"{WHERE}: " + _("dimension {code}", code=dim.code) + ": overflow: " + _(
+            "parent has no node above a dimension to take the loss; use floor (a dimension never goes below 0)")
     for node in (n for top in dim.indicators for n in top.walk()):
         for name in ("max", "limit"):
             amount = getattr(node, name)
             if isinstance(amount, dict):
                 for key in amount:
                     if key != ALL_TYPES and key not in known:
-                        yield (f"{WHERE}: indicator {node.code}: {name}: unknown unit type {key!r} "
-                               f"(known: {', '.join(known)}, or all)")
-        if node.method == "veto" and any(v != 0 for _, v in _types_of(standard, node.max)):
-            yield f"{WHERE}: indicator {node.code}: a veto node holds no points: give it max 0"
+                        yield f"{WHERE}: {indicator_at(node.code)}: {name}: " + _(
+                            "unknown unit type {value!r} (known: {known}, or all)", value=key, known=", ".join(known))
+        if node.method == "veto" and any(v != 0 for _type, v in _types_of(standard, node.max)):
+            yield f"{WHERE}: {indicator_at(node.code)}: " + _("a veto node holds no points: give it max 0")
         if node.indicators:
             yield from _children_problems(standard, node)
         if node.limit is not None and not node.indicators and node.overflow == "floor" and \
@@ -51,8 +52,9 @@ def tree_problems(standard: Standard, dim: Dimension) -> Iterator[str]:
             for unit_type, top in _types_of(standard, node.max):
                 limit = for_type(node.limit, unit_type)
                 if limit is not None and limit >= top:
-                    yield (f"{WHERE}: indicator {node.code}: for unit type {unit_type}, limit {limit} is not below "
-                           f"its max {top}: it can never bind (leave it out)")
+                    yield f"{WHERE}: {indicator_at(node.code)}: " + _(
+                        "for unit type {unit_type}, limit {limit} is not below its max {max}: it can never bind "
+                        "(leave it out)", unit_type=unit_type, limit=limit, max=top)
 
 
 def _children_problems(standard: Standard, node: Indicator) -> Iterator[str]:
@@ -63,9 +65,10 @@ def _children_problems(standard: Standard, node: Indicator) -> Iterator[str]:
             continue
         below = sum((m for c in node.indicators if (m := c.max_for(unit_type)) is not None), Decimal(0))
         if below != top:
-            label = f"for unit type {unit_type}, " if by_type_used(standard) else ""
-            yield (f"{WHERE}: indicator {node.code}: {label}its max is {top}, but its indicators add up to {below}: "
-                   f"a group's max is the sum of its children's")
+            label = _("for unit type {unit_type}, ", unit_type=unit_type) if by_type_used(standard) else ""
+            yield f"{WHERE}: {indicator_at(node.code)}: " + _(
+                "{for_type}its max is {max}, but its indicators add up to {below}: a group's max is the sum of its "
+                "children's", for_type=label, max=top, below=below)
             return
 
 
@@ -86,36 +89,47 @@ def effect_problems(standard: Standard, rule: Rule) -> Iterator[str]:
         d = then.deduct
         target = d.indicator or rule.indicator
         if target == TOTAL and d.share_of_max is not None:
-            yield "then.deduct.share_of_max: the total has no max to take a share of; give points"
+            yield "then.deduct.share_of_max: " + _("the total has no max to take a share of; give points")
         if target in nodes and d.points is not None:
             yield from _pool_problems(standard, d.points, target)
         if target in nodes and nodes[target].method == "veto":
-            yield f"then.deduct.indicator: {target} is a veto node; it holds veto lines only (then: veto: true)"
+            yield "then.deduct.indicator: " + _("{code} is a veto node; it holds veto lines only (then: veto: true)",
+                                                code=target)
     if then.earn:
         e = then.earn
         target = e.indicator or rule.indicator
         if target is None and rule.when[rule.primary].fact not in INDICATOR_FACTS:
-            yield "then.earn.indicator: say which earn node the points go to (rule indicator or earn.indicator)"
+            yield "then.earn.indicator: " + _("say which earn node the points go to (rule indicator or earn.indicator)")
         elif target is not None and "." not in target and target not in nodes:
-            yield f"then.earn.indicator: unknown indicator {target!r}"
+            yield "then.earn.indicator: " + _("unknown indicator {value!r}", value=target)
         target = target or _code_target(standard, rule)
         if target in nodes and nodes[target].method != "earn":
-            yield (f"then.earn: indicator {target} is scored by {nodes[target].method or 'its children'}; "
-                   f"earn effects are for earn indicators (method: earn)")
+            yield "then.earn: " + _("indicator {code} is scored by {method}; earn effects are for earn indicators "
+                                    "(method: earn)", code=target, method=_method(nodes[target].method))
         if e.scale is not None and e.scale not in standard.criteria.scales:
-            yield f"then.earn.scale: unknown scale {e.scale!r} (known: {', '.join(standard.criteria.scales)})"
+            yield "then.earn.scale: " + _("unknown scale {value!r} (known: {known})", value=e.scale,
+                                          known=", ".join(standard.criteria.scales))
         if e.per == "count" and rule.when[rule.primary].fact != "finding":
-            yield f"then.earn.per: 'count' counts the first fact's count; a {rule.when[rule.primary].fact} fact has none (use per: match)"
+            yield "then.earn.per: " + _("'count' counts the first fact's count; a {fact} fact has none "
+                                        "(use per: match)", fact=rule.when[rule.primary].fact)
     if then.score and rule.indicator in nodes and nodes[rule.indicator].method in ("earn", "veto", None):
-        yield (f"then.score: indicator {rule.indicator} is not scored by a score line "
-               f"(method {nodes[rule.indicator].method or 'group'}); use earn for earn indicators")
+        yield "then.score: " + _("indicator {code} is not scored by a score line (method {method}); use earn for "
+                                 "earn indicators", code=rule.indicator,
+                                 method=nodes[rule.indicator].method or _("group of indicators"))
     if then.score and rule.indicator in nodes and nodes[rule.indicator].method == "judged":
         scale = standard.criteria.scales.get(then.score.scale or "")
         if scale is None or scale.kind != "points":
-            yield f"then.score: indicator {rule.indicator} is judged: score it with a scale of kind points"
+            yield "then.score: " + _("indicator {code} is judged: score it with a scale of kind points",
+                                     code=rule.indicator)
     if then.veto and rule.indicator in nodes and nodes[rule.indicator].method not in ("veto",) and \
             any(n.method == "veto" for n in nodes.values()):
-        yield f"then.veto: indicator {rule.indicator} is not a veto node (method: veto); name one of the veto nodes"
+        yield "then.veto: " + _("indicator {code} is not a veto node (method: veto); name one of the veto nodes",
+                                code=rule.indicator)
+
+
+def _method(method: str | None) -> str:
+    """How a node is scored, as the author reads it (deduct …, or its children for a group)."""
+    return method or _("its children")
 
 
 def _code_target(standard: Standard, rule: Rule) -> str | None:
@@ -135,8 +149,9 @@ def _pool_problems(standard: Standard, points, target: str) -> Iterator[str]:
             limit = for_type(node.limit, unit_type) if unit_type else (
                 node.limit if not isinstance(node.limit, dict) else min(node.limit.values()))
             if limit is not None and amount > limit:
-                yield (f"then.deduct.points: deducts {amount} at once into {node.code}, whose limit is "
-                       f"{limit}: it can never count in full")
+                yield "then.deduct.points: " + _("deducts {amount} at once into {code}, whose limit is {limit}: "
+                                                 "it can never count in full", amount=amount, code=node.code,
+                                                 limit=limit)
                 return
 
 
@@ -145,5 +160,5 @@ def judged_problems(standard: Standard) -> Iterator[str]:
     scored = {src.rule.indicator for src in standard.rules if src.rule.then.score}
     for node in standard.indicators.values():
         if node.method == "judged" and node.code not in scored:
-            yield (f"{WHERE}: indicator {node.code}: a judged node needs a rule that scores it "
-                   f"(then: score: {{scale: <a points scale>, value: ...}})")
+            yield f"{WHERE}: {indicator_at(node.code)}: " + _(
+                "a judged node needs a rule that scores it (then: score: {scale: <a points scale>, value: ...})")

@@ -9,10 +9,12 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from scoring.i18n import N_, _
+from scoring.i18n import _
 from scoring.standard.lint import consistency_problems
-from scoring.standard.model import RuleSource, Standard, StandardError
+from scoring.standard.model import RuleSource, Standard, StandardError, rule_at
 from scoring.standard.schema import Criteria, Rule
+from scoring.standard.validation import format_validation_error
+from scoring.standard.yaml_problems import impossible_date, yaml_problem
 
 SHIPPED = Path(__file__).resolve().parent / "shipped"  # one folder per standard, as `criteria export` writes it
 DEFAULT_CRITERIA = SHIPPED / "gongkai-default" / "criteria.yml"
@@ -79,20 +81,6 @@ class _BoundedLoader(yaml.SafeLoader):
         return result
 
 
-def _yaml_problem(label: str, exc: yaml.YAMLError) -> str:
-    """One line, `file: not valid YAML: what (line L, column C)`, without PyYAML's multi-line snippet."""
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    if isinstance(exc, yaml.constructor.ConstructorError) and "could not determine a constructor" in problem:
-        tag = problem.rsplit("tag ", 1)[-1]
-        problem = _("the tag {tag} is not allowed: a standard is plain data (no !! tags that build objects)", tag=tag)
-    context = getattr(exc, "context", None)
-    text = f"{label}: " + _("not valid YAML: {problem}", problem=problem) + (f" ({context})" if context else "")
-    if mark is not None:
-        text += " " + _("(line {line}, column {column})", line=mark.line + 1, column=mark.column + 1)
-    return " ".join(text.split())
-
-
 def _read_yaml(path: Path, label: str, problems: list[str]):
     """(text, data) of a YAML file, or None for what could not be read, with the reason in problems."""
     if not path.is_file():  # a device (/dev/zero), a FIFO or a folder named like a file: never read
@@ -119,33 +107,14 @@ def _read_yaml(path: Path, label: str, problems: list[str]):
     try:
         data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        problems.append(_yaml_problem(label, exc))
+        problems.append(yaml_problem(label, exc))
+        return text, None
+    except ValueError as exc:  # PyYAML builds a date from 2025-13-01 and fails: not a YAMLError
+        problems.append(impossible_date(label, text, exc))
         return text, None
     if data is None:
         problems.append(f"{label}: " + _("the file is empty (or only comments)"))
     return text, data
-
-
-# pydantic's most common messages, in the catalogs (pydantic itself speaks English only).
-_PYDANTIC = {
-    "missing": N_("Field required"),
-    "extra_forbidden": N_("Extra inputs are not permitted"),
-    "dict_type": N_("Input should be a valid dictionary"),
-    "list_type": N_("Input should be a valid list"),
-    "string_type": N_("Input should be a valid string"),
-}
-
-
-def format_validation_error(prefix: str, exc: ValidationError) -> list[str]:
-    """One line per problem, `prefix: location: message`, without pydantic's URLs."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        location = ".".join(str(p) for p in err["loc"]
-                            if p not in ("function-after[_gather_conditions()]",) and not str(p).startswith("~"))
-        known = _PYDANTIC.get(err["type"])
-        message = _(known) if known else err["msg"].removeprefix("Value error, ")
-        lines.append(f"{prefix}: {location}: {message}" if location else f"{prefix}: {message}")
-    return lines
 
 
 def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
@@ -161,7 +130,7 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
         try:
             criteria = Criteria.model_validate(data)
         except ValidationError as exc:
-            problems.extend(format_validation_error(criteria_label, exc))
+            problems.extend(format_validation_error(criteria_label, exc, data))
     rules: list[RuleSource] = []
     rule_files = sorted(rules_dir.glob("*.yml")) if rules_dir.is_dir() else []
     if not rule_files:
@@ -178,11 +147,13 @@ def load_standard(criteria_path: Path, rules_dir: Path) -> Standard:
             problems.append(f"{label}: " + _("a rule file is a list of rules (each starting with '- id:')"))
             continue
         for index, item in enumerate(data):
-            rule_label = f"{label}: rule {item.get('id', f'#{index + 1}') if isinstance(item, dict) else f'#{index + 1}'}"
+            rule_id = item.get("id") if isinstance(item, dict) else None
+            rule_label = (rule_at(label, str(rule_id)) if rule_id is not None
+                          else f"{label}: " + _("rule #{number}", number=index + 1))
             try:
                 rules.append(RuleSource(Rule.model_validate(item), label))
             except ValidationError as exc:
-                problems.extend(format_validation_error(rule_label, exc))
+                problems.extend(format_validation_error(rule_label, exc, item))
     if problems or criteria is None:
         raise StandardError(problems)
     standard = Standard(criteria=criteria, rules=tuple(rules), files=files)
@@ -197,9 +168,9 @@ def check_consistency(standard: Standard) -> None:
     except Exception as exc:  # noqa: BLE001 - a value of a type the checks did not expect
         # Refuse rather than crash: the schema let through a value the consistency checks cannot
         # compare (for example a list where a code belongs). Name the rule so the author can fix it.
-        raise StandardError([f"{_culprit(standard)}: a value of an unexpected type stopped the consistency "
-                             f"check ({type(exc).__name__}: {exc}); look for a list or mapping where a single "
-                             f"value belongs (eq, ne, code, indicator)"]) from None
+        raise StandardError([f"{_culprit(standard)}: " + _(
+            "a value of an unexpected type stopped the consistency check ({error}); look for a list or mapping "
+            "where a single value belongs (eq, ne, code, indicator)", error=f"{type(exc).__name__}: {exc}")]) from None
     if problems:
         raise StandardError(problems)
 
@@ -210,7 +181,7 @@ def _culprit(standard: Standard) -> str:
         try:
             consistency_problems(Standard(criteria=standard.criteria, rules=(src,), files={}))
         except Exception:  # noqa: BLE001
-            return f"{src.file}: rule {src.rule.id}"
+            return rule_at(src.file, src.rule.id)
     return "rules"
 
 
@@ -228,7 +199,7 @@ def load_from_files(files: dict[str, str]) -> Standard:
 
     unexpected = sorted(name for name in files if not _recorded_name(name))
     if unexpected:  # the names come from a database: never let one write outside the temporary folder
-        raise StandardError([f"recorded standard: unexpected file name {name!r}" for name in unexpected])
+        raise StandardError([_("recorded standard: unexpected file name {value!r}", value=name) for name in unexpected])
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "rules").mkdir()

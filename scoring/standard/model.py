@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from scoring.i18n import _
 from scoring.standard.schema import Criteria, Dimension, Indicator, Rule
 from scoring.standard.words import Words, criteria_words
 
@@ -18,6 +19,16 @@ class StandardError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def rule_at(file: str, rule_id: str) -> str:
+    """Where a problem of one rule lies, as a line of `criteria check` starts: `rules/d3.yml: 规则 CONTENT_STALE`."""
+    return f"{file}: " + _("rule {id}", id=rule_id)
+
+
+def indicator_at(code: str) -> str:
+    """`指标 C3` (`indicator C3`): a node of the indicator tree named in a problem."""
+    return _("indicator {code}", code=code)
 
 
 @dataclass(frozen=True)

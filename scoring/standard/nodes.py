@@ -7,6 +7,7 @@ from typing import Annotated, Any, Iterator, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
+from scoring.i18n import _
 from scoring.standard.strict import CODE, Strict
 
 def _amount_kind(value: Any) -> str:
@@ -55,15 +56,17 @@ class Indicator(Strict):
     @model_validator(mode="after")
     def _leaf_or_group(self) -> "Indicator":
         if self.indicators and self.method is not None:
-            raise ValueError(f"indicator {self.code}: a group of indicators takes no method (its children are scored)")
+            raise ValueError(_("indicator {code}: a group of indicators takes no method (its children are scored)",
+                               code=self.code))
         if not self.indicators and self.method is None:
-            raise ValueError(f"indicator {self.code}: method: a leaf indicator needs a method "
-                             f"({', '.join(METHODS)})")
+            raise ValueError(_("indicator {code}: method: a leaf indicator needs a method ({methods})",
+                               code=self.code, methods=", ".join(METHODS)))
         scalar = not isinstance(self.max, dict)
         if scalar and self.max == 0 and self.method != "veto":
-            raise ValueError(f"indicator {self.code}: max: must be greater than 0 (only a veto node has max 0)")
+            raise ValueError(_("indicator {code}: max: must be greater than 0 (only a veto node has max 0)",
+                               code=self.code))
         if not scalar and self.types is not None:
-            raise ValueError(f"indicator {self.code}: give either types or a max by type, not both")
+            raise ValueError(_("indicator {code}: give either types or a max by type, not both", code=self.code))
         return self
 
     def max_for(self, unit_type: str) -> Decimal | None:

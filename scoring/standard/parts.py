@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from scoring.i18n import _
 from scoring.standard.strict import CODE, Points, Strict
 
 GATE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte")
@@ -44,9 +45,9 @@ class Gate(Strict):
     def _one_comparison_and_an_effect(self) -> "Gate":
         given = [op for op in GATE_OPS if getattr(self, op) is not None]
         if len(given) != 1:
-            raise ValueError("a gate takes exactly one of eq, ne, lt, lte, gt, gte")
+            raise ValueError(_("a gate takes exactly one of eq, ne, lt, lte, gt, gte"))
         if not (self.fail or self.stop):
-            raise ValueError("a gate does something when it holds: give fail: true, stop: true or both")
+            raise ValueError(_("a gate does something when it holds: give fail: true, stop: true or both"))
         return self
 
     @property
@@ -75,15 +76,17 @@ class Stage(Strict):
         if self.kind != "score":
             for name in ("total", "scale_to"):
                 if getattr(self, name) is not None:
-                    raise ValueError(f"{name} is for a score stage; this stage is kind {self.kind}")
+                    raise ValueError(_("{name} is for a score stage; this stage is kind {kind}", name=name,
+                                       kind=self.kind))
             if self.gates:
-                raise ValueError(f"gates compare a computed score: put them on a score stage, not a {self.kind} stage")
+                raise ValueError(_("gates compare a computed score: put them on a score stage, not a {kind} stage",
+                                   kind=self.kind))
         if self.kind == "veto" and self.cap is not None:
-            raise ValueError("cap is for a score or events stage; a veto stage scores nothing")
+            raise ValueError(_("cap is for a score or events stage; a veto stage scores nothing"))
         if isinstance(self.scale_to, Decimal) and self.scale_to <= 0:
-            raise ValueError("scale_to must be more than 0")
+            raise ValueError(_("scale_to must be more than 0"))
         if self.scale_to == "total" and self.total is None:
-            raise ValueError("scale_to: total needs the stage's total")
+            raise ValueError(_("scale_to: total needs the stage's total (total: ...)"))
         return self
 
 
@@ -104,5 +107,5 @@ class Part(Strict):
     @model_validator(mode="after")
     def _object_fields_need_objects(self) -> "Part":
         if not self.objects and ("combine" in self.model_fields_set or "object_fail" in self.model_fields_set):
-            raise ValueError("combine and object_fail are for a part scored per object: give objects: [kinds] too")
+            raise ValueError(_("combine and object_fail are for a part scored per object: give objects: [kinds] too"))
         return self

@@ -10,6 +10,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, model_validator
 
+from scoring.i18n import _
 from scoring.standard.dates import MISSING_TO, NAME, UNITS, between_field, minus_field
 from scoring.standard.strict import FACT_KINDS, Strict
 
@@ -31,7 +32,7 @@ class Shift(Strict):
     @model_validator(mode="after")
     def _exactly_one(self) -> "Shift":
         if sum(getattr(self, k) is not None for k in type(self).model_fields) != 1:
-            raise ValueError("add takes exactly one of years, months, weeks, days, workdays")
+            raise ValueError(_("add takes exactly one of years, months, weeks, days, workdays"))
         return self
 
 
@@ -65,7 +66,7 @@ class Op(Strict):
     def _exactly_one(self) -> "Op":
         given = [k for k in type(self).model_fields if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a condition takes exactly one of eq, ne, lt, lte, gt, gte, in, same, exists")
+            raise ValueError(_("a condition takes exactly one of eq, ne, lt, lte, gt, gte, in, same, exists"))
         return self
 
     @property
@@ -84,8 +85,8 @@ def _one_value(name: str, value: Any) -> None:
     """A condition compares with one value; a list or a nested map is a mistake worth naming plainly."""
     compared = value.get("eq", value.get("ne")) if isinstance(value, dict) else value
     if isinstance(compared, (list, dict)) and not (isinstance(value, dict) and set(value) - {"eq", "ne"}):
-        raise ValueError(f"{name}: compare with one value (text, number or true/false); "
-                         f"for several, write {name}: {{in: [...]}}")
+        raise ValueError(_("{name}: compare with one value (text, number or true/false); "
+                           "for several, write {name}: {{in: [...]}}", name=name))
 
 
 class Between(Strict):
@@ -104,7 +105,7 @@ class Between(Strict):
     @model_validator(mode="after")
     def _one_comparison(self) -> "Between":
         if sum(getattr(self, k) is not None for k in ("lt", "lte", "gt", "gte", "eq")) != 1:
-            raise ValueError("between takes exactly one of lt, lte, gt, gte, eq")
+            raise ValueError(_("between takes exactly one of lt, lte, gt, gte, eq"))
         return self
 
     def as_condition(self) -> tuple[str, dict[str, Decimal]]:
@@ -146,7 +147,8 @@ class Pattern(Strict):
         merged = _dated({**rest.get("conditions", {}), **conditions})
         between = data.get("between") or ()
         if not isinstance(between, (list, tuple)):
-            raise ValueError("between: a list of durations, for example [{from: formed, to: published, in: workdays, gt: 20}]")
+            raise ValueError(_("between: a list of durations, for example "
+                               "[{from: formed, to: published, in: workdays, gt: 20}]"))
         for spec in between:
             field, cond = Between.model_validate(spec).as_condition()
             merged[field] = cond
@@ -178,11 +180,12 @@ class Per(Strict):
     @model_validator(mode="after")
     def _field_or_window(self) -> "Per":
         if (self.field is None) == (self.every is None):
-            raise ValueError("per takes either field (with optional values) or every with date")
+            raise ValueError(_("per takes either field (with optional values) or every with date"))
         if self.every is not None and self.date is None:
-            raise ValueError(f"per every {self.every}: name the date field, for example date: published")
+            raise ValueError(_("per every {every}: name the date field, for example date: published",
+                               every=self.every))
         if self.field is None and self.values:
-            raise ValueError("per values go with a field")
+            raise ValueError(_("per values go with a field"))
         return self
 
 
@@ -202,11 +205,12 @@ class Aggregate(Strict):
     @model_validator(mode="after")
     def _fits_kind(self) -> "Aggregate":
         if self.aggregate in ("sum", "max", "min") and self.field is None:
-            raise ValueError(f"aggregate {self.aggregate} needs the number field it adds up (field: ...)")
+            raise ValueError(_("aggregate {aggregate} needs the number field it adds up (field: ...)",
+                               aggregate=self.aggregate))
         if self.aggregate == "count" and self.field is not None:
-            raise ValueError("aggregate count counts facts and takes no field (use sum for a field)")
+            raise ValueError(_("aggregate count counts facts and takes no field (use sum for a field)"))
         if (self.aggregate == "share") != bool(self.where):
-            raise ValueError("where (the numerator's conditions) goes with aggregate share, and share needs it")
+            raise ValueError(_("where (the numerator's conditions) goes with aggregate share, and share needs it"))
         return self
 
     def where_pattern(self) -> Pattern:
@@ -225,7 +229,7 @@ def _lower_aggregates(data: Any) -> Any:
     for section in ("unless",):
         if isinstance(data.get(section), dict) and any(isinstance(p, dict) and "aggregate" in p
                                                        for p in data[section].values()):
-            raise ValueError("unless: an aggregate cannot be absent; compare its value in when (value: 0)")
+            raise ValueError(_("unless: an aggregate cannot be absent; compare its value in when (value: 0)"))
     when, aggregates = {}, dict(data.get("aggregates") or {})
     for alias, pattern in data["when"].items():
         if isinstance(pattern, dict) and "aggregate" in pattern:

@@ -12,6 +12,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from scoring.i18n import _
 from scoring.standard.dates import NAME, PERIOD_DATES
 from scoring.standard.parts import Gate, Part, Stage  # noqa: F401
 from scoring.standard.patterns import (AGGREGATE_KEYS, WINDOWS, Aggregate, Between, Condition, MonthDay,  # noqa: F401
@@ -56,11 +57,12 @@ class Scale(Strict):
     @model_validator(mode="after")
     def _bands_fit_kind(self) -> "Scale":
         if self.kind == "bands" and not self.bands:
-            raise ValueError("a scale of kind 'bands' needs at least one band")
+            raise ValueError(_("a scale of kind bands needs at least one band (bands: [{min: 0.9, points: 5}, ...])"))
         if self.kind != "bands" and self.bands:
-            raise ValueError(f"a {self.kind!r} scale takes no bands")
+            raise ValueError(_("a scale of kind {kind} takes no bands; remove bands or make it kind: bands",
+                               kind=self.kind))
         if self.kind != "bands" and (self.strict or self.beyond):
-            raise ValueError("strict and beyond belong to a scale of kind 'bands'")
+            raise ValueError(_("strict and beyond belong to a scale of kind bands; remove them"))
         return self
 
 
@@ -111,8 +113,8 @@ class Criteria(Strict):
     def _date_names(cls, dates: dict[str, NamedDate]) -> dict[str, NamedDate]:
         for key in dates:
             if not re.match(NAME, key) or key in PERIOD_DATES:
-                raise ValueError(f"date name {key!r}: use lower-case words joined by single underscores, "
-                                 f"not one of {', '.join(PERIOD_DATES)}")
+                raise ValueError(_("date name {value!r}: use lower-case words joined by single underscores, "
+                                   "not one of {names}", value=key, names=", ".join(PERIOD_DATES)))
         return dates
 
 
@@ -149,7 +151,7 @@ class Deduct(Strict):
     @model_validator(mode="after")
     def _one_amount(self) -> "Deduct":
         if (self.points is None) == (self.share_of_max is None):
-            raise ValueError("deduct takes exactly one of points or share_of_max")
+            raise ValueError(_("deduct takes exactly one of points or share_of_max"))
         return self
 
 
@@ -167,9 +169,9 @@ class Earn(Strict):
     def _points_or_scaled_value(self) -> "Earn":
         scaled = self.scale is not None or self.value is not None
         if (self.points is not None) == scaled:
-            raise ValueError("earn takes either points, or a scale and a value")
+            raise ValueError(_("{effect} takes either points, or a scale and a value", effect="earn"))
         if scaled and (self.scale is None or self.value is None):
-            raise ValueError("earn takes a scale and a value together")
+            raise ValueError(_("{effect} takes a scale and a value together", effect="earn"))
         return self
 
 
@@ -196,7 +198,7 @@ class Rectify(Strict):
     @model_validator(mode="after")
     def _one_deadline(self) -> "Rectify":
         if (self.deadline_days is None) == (self.deadline_workdays is None):
-            raise ValueError("rectify takes exactly one of deadline_days or deadline_workdays")
+            raise ValueError(_("rectify takes exactly one of deadline_days or deadline_workdays"))
         return self
 
 
@@ -214,9 +216,9 @@ class Score(Strict):
     def _points_or_scaled_value(self) -> "Score":
         scaled = self.scale is not None or self.value is not None
         if (self.points is not None) == scaled:
-            raise ValueError("score takes either points, or a scale and a value")
+            raise ValueError(_("{effect} takes either points, or a scale and a value", effect="score"))
         if scaled and (self.scale is None or self.value is None):
-            raise ValueError("score takes a scale and a value together")
+            raise ValueError(_("{effect} takes a scale and a value together", effect="score"))
         return self
 
 
@@ -236,9 +238,10 @@ class Then(Strict):
     def _has_an_effect(self) -> "Then":
         if not (self.deduct or self.earn or self.bonus or self.veto or self.flag or self.rectify
                 or self.multiply or self.score or self.not_applicable):
-            raise ValueError("a rule needs at least one effect")
+            raise ValueError(_("a rule needs at least one effect (deduct, earn, bonus, veto, flag, rectify, multiply, "
+                               "score or not_applicable)"))
         if self.escalate and not self.flag:
-            raise ValueError("escalate counts the rule's flags: give a flag too")
+            raise ValueError(_("escalate counts the rule's flags: give a flag too"))
         return self
 
 
@@ -284,7 +287,7 @@ class Rule(Strict):
     def _aliases_are_names(cls, patterns: dict[str, Pattern]) -> dict[str, Pattern]:
         for alias in patterns:
             if not alias.isidentifier() or not alias.islower():
-                raise ValueError(f"fact alias {alias!r} must be a lower-case name like f or self")
+                raise ValueError(_("fact alias {value!r} must be a lower-case name like f or self", value=alias))
         return patterns
 
     @property
