@@ -108,28 +108,14 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
     if kind == "incremental":
         return incremental_run(store, standard, int(arg), workers)
     if kind == "rescore":
-        return {"times": rescore_times(store, standard, int(arg))}
+        from rescore import rescore_samples
+
+        return {"times": [wall for wall, _ in rescore_samples(store, standard, int(arg))]}
     if kind == "engine":
         seconds = engine_floor(store, standard, workers or 2, None)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {"seconds": seconds, "cpu_workers": kids.ru_utime + kids.ru_stime}
     raise SystemExit(f"unknown child {kind}")
-
-
-def rescore_times(store, standard, samples: int) -> list[float]:
-    """Add one finding to each of `samples` units spread over the workload, then time re-scoring it."""
-    from scoring.engine.runner import rescore_unit
-
-    codes = [r[0] for r in store.execute("select code from units order by code")]
-    times = []
-    for i, code in enumerate(codes[::max(1, len(codes) // samples)][:samples]):
-        store.write_rows("findings", [{"id": f"BENCH-{i:04d}", "unit": code, "period": PERIOD, "date": "2025-06-30",
-                                       "inspector": "bench", "code": "CONTENT_STALE", "indicator": "T1", "count": 1,
-                                       "corrected_on_spot": 0, "note": None, "evidence": None}])
-        started = time.perf_counter()
-        rescore_unit(store, standard, PERIOD, code)
-        times.append(time.perf_counter() - started)
-    return times
 
 
 def incremental_run(store, standard, changed: int, workers: int) -> dict:
