@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from scoring.engine import incremental
@@ -25,7 +25,8 @@ from scoring.engine.backends import Backend, Engine, backend
 from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
-from scoring.engine.ranking import Placement, Standing, feed_points, place, ranks_and_grades
+from scoring.engine.placing import StoredGroup, place_one
+from scoring.engine.ranking import Placement, Standing, feed_points, place
 from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
@@ -267,16 +268,9 @@ def _close_kept() -> None:
 
 def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
     """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
-    group = score.unit["group"]
-    others = [row for row in store.run_standings(run_id, group) if row[0] != unit]
-    scores = {points: Decimal(points) for points in {row[2] for row in others}}  # members share scores
-    standings = [Standing(u, group, scores[points], bool(veto)) for u, _, points, _, veto in others]
-    placed = ranks_and_grades(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
-    changed = []
-    for u, rank_before, _, grade_before, _ in others:
-        rank, grade = placed[u]
-        if rank != rank_before or grade.name != grade_before:
-            changed.append({"unit": u, "rank_before": rank_before, "rank": rank, "grade_before": grade_before,
-                            "grade": grade.name})
-    rank, grade = placed[unit]
+    rows = store.run_standings(run_id, score.unit["group"])
+    rows.sort(key=itemgetter(1))  # best first (by rank; the order within a tie does not matter)
+    units, ranks, scores, grades, vetoes = (list(column) for column in zip(*rows)) if rows else ([],) * 5
+    rank, grade, changed = place_one(standard.criteria, StoredGroup(units, ranks, scores, grades, vetoes), unit,
+                                     score.final, score.veto)
     return Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto)), changed
