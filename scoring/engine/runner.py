@@ -15,7 +15,6 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from scoring.engine import incremental
@@ -176,13 +175,16 @@ def _reusable_and_todo(store: Store, base: incremental.Base | None, key: str, as
 
 
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
-    """Place every unit, then store each packed document beside its placement, a chunk at a time."""
+    """Place every unit, then store each packed document beside its placement, a chunk at a time, and each
+    ranking group's standings in one row (what re-scoring one unit reads: scoring.store.standings)."""
     placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
     for start in range(0, len(scored), CHUNK):
         store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
                                "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
                                "fingerprint": s.fingerprint, "document_run": s.origin}
                               for s in scored[start:start + CHUNK]])
+    store.save_run_groups(run_id, ((s.group, s.unit, placements[s.unit].rank, s.score, placements[s.unit].grade,
+                                    int(s.veto)) for s in scored))
 
 
 # ---------------------------------------------------------------- one unit, interactively
@@ -268,9 +270,6 @@ def _close_kept() -> None:
 
 def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
     """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
-    rows = store.run_standings(run_id, score.unit["group"])
-    rows.sort(key=itemgetter(1))  # best first (by rank; the order within a tie does not matter)
-    units, ranks, scores, grades, vetoes = (list(column) for column in zip(*rows)) if rows else ([],) * 5
-    rank, grade, changed = place_one(standard.criteria, StoredGroup(units, ranks, scores, grades, vetoes), unit,
-                                     score.final, score.veto)
+    group = StoredGroup(*store.run_group(run_id, score.unit["group"]))
+    rank, grade, changed = place_one(standard.criteria, group, unit, score.final, score.veto)
     return Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto)), changed
