@@ -73,7 +73,9 @@ def main() -> None:
         profiler.disable()
         profiler.dump_stats(args.profile)
     walls, cpus = [w for w, _ in times], [c for _, c in times]
-    print(f"rescore {len(times)} units of {db}: wall p50 {1000 * percentile(walls, 0.5):.1f} ms "
+    import scoring
+
+    print(f"rescore {len(times)} units of {db} (code: {Path(scoring.__file__).parent}): wall p50 {1000 * percentile(walls, 0.5):.1f} ms "
           f"p95 {1000 * percentile(walls, 0.95):.1f} ms; CPU p50 {1000 * percentile(cpus, 0.5):.1f} ms "
           f"p95 {1000 * percentile(cpus, 0.95):.1f} ms")
 
