@@ -76,15 +76,28 @@ def by_bisection(criteria: Criteria, group: StoredGroup, unit: str, score: Decim
     rank_lo, rank_hi = sorted((bisect_right(others, new), bisect_right(others, old)))
     grade_lo, grade_hi = sorted((old_cut, new_cut))
     changed = []
-    for i in sorted(set(range(rank_lo, rank_hi)) | set(range(grade_lo, grade_hi))):
-        key = others[i]
-        rank = bisect_left(others, key) + 1 + (new < key)
+    for i, key, ahead in _walk(others, sorted(set(range(rank_lo, rank_hi)) | set(range(grade_lo, grade_hi)))):
+        rank = ahead + 1 + (new < key)
         grade = quota.demoted if quota.holds(i) and i >= new_cut else scale[others.grade(i)]
         stored = others.stored(i)
         if rank != group.ranks[stored] or grade.name != group.grades[stored]:
             changed.append(_change(group, stored, rank, grade.name))
     grade = quota.demoted if unit_demoted else scale[grade_index(criteria, score, veto)]
     return Moved(bisect_left(others, new) + 1, grade, sorted(changed, key=lambda c: c["unit"]))
+
+
+def _walk(others: _Others, ascending: list[int]):
+    """(i, key, how many other members rank strictly before it) for the given members: bisected where the walk
+    jumps, else carried along (a member whose key equals the one before it shares its rank)."""
+    previous, previous_key, ahead = -2, None, 0
+    for i in ascending:
+        key = others[i]
+        if i != previous + 1:
+            ahead = bisect_left(others, key)
+        elif key != previous_key:
+            ahead = i
+        yield i, key, ahead
+        previous, previous_key = i, key
 
 
 def _change(group: StoredGroup, i: int, rank: int, grade: str) -> dict[str, Any]:
@@ -94,12 +107,12 @@ def _change(group: StoredGroup, i: int, rank: int, grade: str) -> dict[str, Any]
 
 class _Others:
     """The group without the unit, as a sequence of ranking keys (veto, -score): ascending, best first, so bisect
-    applies. Each key and grade is made when first asked for, once per distinct stored score."""
+    applies. Each key is made when first asked for, once per distinct stored standing."""
 
     def __init__(self, criteria: Criteria, group: StoredGroup, at: int):
         self.criteria, self.group, self.at = criteria, group, at
         self.size = len(group.units) - 1
-        self._decimals: dict[str, Decimal] = {}
+        self._keys: dict[tuple[int, str], tuple[int, Decimal]] = {}  # members share scores
         self.key_of_unit = self._key(at)
         self.grade_of_unit = self._grade(at)
 
@@ -119,18 +132,16 @@ class _Others:
         """The i-th other member's grade before the quota, as an index into the criteria's grades."""
         return self._grade(self.stored(i))
 
-    def _decimal(self, row: int) -> Decimal:
-        points = self.group.scores[row]
-        found = self._decimals.get(points)
+    def _key(self, row: int) -> tuple[int, Decimal]:
+        standing = (self.group.vetoes[row], self.group.scores[row])
+        found = self._keys.get(standing)
         if found is None:
-            found = self._decimals[points] = Decimal(points)
+            found = self._keys[standing] = (int(standing[0]), -Decimal(standing[1]))
         return found
 
-    def _key(self, row: int) -> tuple[int, Decimal]:
-        return (int(self.group.vetoes[row]), -self._decimal(row))
-
     def _grade(self, row: int) -> int:
-        return grade_index(self.criteria, self._decimal(row), bool(self.group.vetoes[row]))
+        veto, negated = self._key(row)
+        return grade_index(self.criteria, -negated, bool(veto))
 
 
 class _Quota:
