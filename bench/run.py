@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 import reference  # noqa: E402
+from rescore import percentile, rescore_samples  # noqa: E402
 from results import write_results  # noqa: E402
 from rss import RssSampler  # noqa: E402
 
@@ -108,9 +109,8 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
     if kind == "incremental":
         return incremental_run(store, standard, int(arg), workers)
     if kind == "rescore":
-        from rescore import rescore_samples
-
-        return {"times": [wall for wall, _ in rescore_samples(store, standard, int(arg))]}
+        samples = rescore_samples(store, standard, int(arg))
+        return {"times": [wall for wall, _ in samples], "cpu": [cpu for _, cpu in samples]}
     if kind == "engine":
         seconds = engine_floor(store, standard, workers or 2, None)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -269,15 +269,15 @@ def measure(args: argparse.Namespace) -> list[tuple[str, str, str, str, str]]:
         lines.append((f"engine-floor-{engine.name}", f"{stack['seconds']:.2f}", "s",
                       f"{ran['seconds'] / stack['seconds']:.1f}", "-"))
 
-    times = sorted(in_child("rescore", work / "run.db", str(args.samples))["times"])
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
-    lines.append(("rescore", f"{1000 * p95:.1f}", "ms", "-", "-"))
+    rescored = in_child("rescore", work / "run.db", str(args.samples))
+    lines.append(("rescore", f"{1000 * percentile(rescored['times'], 0.95):.1f}", "ms", "-", "-"))
 
     lines.append(report_line(work))
     lines.append(("rss", f"{ran['rss_total'] / 2**20:.0f}", "MiB", "-", "-"))
     small = in_child("run", fresh_copy(small_db, work / "run-small.db"), workers=args.workers)
     lines.append(("growth", f"{ran['seconds'] / small['seconds']:.1f}", "x", "-", f"{small['seconds']:.2f}s"))
-    args.details |= {"run": ran, "small_run": small, "import": imported, "rescore_median_ms": 1000 * statistics.median(times)}
+    args.details |= {"run": ran, "small_run": small, "import": imported, "rescore_median_ms": 1000 * statistics.median(rescored["times"]),
+                     "rescore_cpu_ms": (1000 * percentile(rescored["cpu"], 0.5), 1000 * percentile(rescored["cpu"], 0.95))}
     return lines
 
 
