@@ -4,11 +4,12 @@ Re-scoring one unit (runner.rescore_unit) changes that unit's standing only. A m
 ranking strictly before it, so it moves only if the unit passes it one way or the other: the members whose
 standing lies between the unit's old and new ones. A member's grade before the quota depends on its own score
 alone; after the quota it moves only if the quota's boundary moves past it. So with the group read best first
-(by stored rank) the unit is placed by bisection and only those members are looked at: a handful of Decimals
-instead of one per member of a province's largest group (5,013 townships).
+(by stored rank) the unit is placed by bisection and only those members are looked at: a Decimal per member it
+passes (a new finding: tens to a few hundred) instead of one per member of a province's largest group (5,013
+townships), and no sort.
 
 `by_ranking` places the unit by ranking the whole group again (`ranking.ranks_and_grades`, the definition);
-`by_bisection` must give the same answer, which tests/test_properties.py checks on random groups. It relies on
+`by_bisection` must give the same answer, which tests/test_placing.py checks on random groups. It relies on
 what a run stores being a placement of the stored standings (runs are written once by `ranking.place` and never
 changed), and falls back to `by_ranking` where its shortcuts do not hold: the unit not in the stored group, or
 grades whose minimums are not in descending order or share a code.
@@ -25,7 +26,7 @@ from scoring.engine.ranking import Standing, grade_index, quota_allowed, ranks_a
 
 
 class StoredGroup(NamedTuple):
-    """A ranking group's rows of a run, best first (by rank, then unit code): parallel lists, as read."""
+    """A ranking group's rows of a run, best first (by rank; ties in any order): parallel lists, as read."""
     units: list[str]
     ranks: list[int]
     scores: list[str]  # as stored: "95" and "95.00" are the same score
@@ -159,6 +160,7 @@ class _Quota:
         self.index = next(i for i, g in enumerate(criteria.grades) if g.code == self.quota.grade)
         self.demoted = next(g for g in criteria.grades if g.code == self.quota.demote_to)
         self.allowed = quota_allowed(self.quota, size)
+
         def grade(key: tuple[int, Decimal]) -> int:
             return grade_index(criteria, -key[1], bool(key[0]))
 
