@@ -23,8 +23,8 @@ def save_run_groups(conn: sqlite3.Connection, run_id: int,
                     rows: Iterable[tuple[str, str, int, str, str, int]]) -> None:
     """(group, unit, rank, score, grade, veto) of every unit of the run: one row a group, best first (by rank)."""
     groups: dict[str, list[tuple[str, int, str, str, int]]] = {}
-    for group, *standing in rows:
-        groups.setdefault(group, []).append(tuple(standing))
+    for row in rows:
+        groups.setdefault(row[0], []).append(row[1:])
     conn.executemany("insert into run_groups (run, ranking_group, standings) values (?, ?, ?)",
                      [(run_id, group, fastjson.dumps(_columns(members))) for group, members in groups.items()])
 
@@ -41,8 +41,9 @@ def run_group(conn: sqlite3.Connection, run_id: int, group: str,
 
 
 def _columns(rows: list[tuple[str, int, str, str, int]]) -> Columns:
-    """(unit, rank, score, grade, veto) rows as parallel lists, best first (the order within a tie is the unit's)."""
-    ordered = sorted(rows, key=itemgetter(1, 0))
+    """(unit, rank, score, grade, veto) rows as parallel lists, best first (ties in the order given: it does not
+    matter, they share their rank and grade)."""
+    ordered = sorted(rows, key=itemgetter(1))
     if not ordered:
         return [], [], [], [], []
     units, ranks, scores, grades, vetoes = (list(column) for column in zip(*ordered))
