@@ -56,7 +56,7 @@ Written by `bench/run.py`, which replaces everything above the heading "Where th
   the run floor took {d['run_floor_cpu']:.2f} s of CPU, so by CPU the ratios are {'; '.join(f"{name} {(r['cpu'] + r['cpu_workers']) / max(d['run_floor_cpu'], 1e-9):.2f}" for name, r in d['incremental'].items())}
   (cold runs by CPU: {'; '.join(f"{name} {(r['cpu'] + r['cpu_workers']) / max(d['run_floor_cpu'], 1e-9):.1f}× the floor's CPU" for name, r in d['engine_runs'].items())}).
 - growth: {max(1, args.units // 10)} units ran in {d['small_run']['seconds']:.2f} s.
-- rescore: median {d['rescore_median_ms']:.1f} ms over {args.samples} units, each after one new finding.
+- rescore: median {d['rescore_median_ms']:.1f} ms over {args.samples} units, each after one new finding; CPU p50 / p95 {d['rescore_cpu_ms'][0]:.1f} / {d['rescore_cpu_ms'][1]:.1f} ms.
 - import: {d['import']['written']}.
 - the reference evaluator (bench/reference.py) agreed with every engine's run on every unit's indicator scores,
   base, bonus, final score and veto.

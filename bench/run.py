@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 import reference  # noqa: E402
+from rescore import percentile, rescore_samples  # noqa: E402
 from results import write_results  # noqa: E402
 from rss import RssSampler  # noqa: E402
 
@@ -108,28 +109,13 @@ def child(kind: str, db: str, arg: str | None, workers: int) -> dict:
     if kind == "incremental":
         return incremental_run(store, standard, int(arg), workers)
     if kind == "rescore":
-        return {"times": rescore_times(store, standard, int(arg))}
+        samples = rescore_samples(store, standard, int(arg))
+        return {"times": [wall for wall, _ in samples], "cpu": [cpu for _, cpu in samples]}
     if kind == "engine":
         seconds = engine_floor(store, standard, workers or 2, None)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {"seconds": seconds, "cpu_workers": kids.ru_utime + kids.ru_stime}
     raise SystemExit(f"unknown child {kind}")
-
-
-def rescore_times(store, standard, samples: int) -> list[float]:
-    """Add one finding to each of `samples` units spread over the workload, then time re-scoring it."""
-    from scoring.engine.runner import rescore_unit
-
-    codes = [r[0] for r in store.execute("select code from units order by code")]
-    times = []
-    for i, code in enumerate(codes[::max(1, len(codes) // samples)][:samples]):
-        store.write_rows("findings", [{"id": f"BENCH-{i:04d}", "unit": code, "period": PERIOD, "date": "2025-06-30",
-                                       "inspector": "bench", "code": "CONTENT_STALE", "indicator": "T1", "count": 1,
-                                       "corrected_on_spot": 0, "note": None, "evidence": None}])
-        started = time.perf_counter()
-        rescore_unit(store, standard, PERIOD, code)
-        times.append(time.perf_counter() - started)
-    return times
 
 
 def incremental_run(store, standard, changed: int, workers: int) -> dict:
@@ -283,15 +269,15 @@ def measure(args: argparse.Namespace) -> list[tuple[str, str, str, str, str]]:
         lines.append((f"engine-floor-{engine.name}", f"{stack['seconds']:.2f}", "s",
                       f"{ran['seconds'] / stack['seconds']:.1f}", "-"))
 
-    times = sorted(in_child("rescore", work / "run.db", str(args.samples))["times"])
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
-    lines.append(("rescore", f"{1000 * p95:.1f}", "ms", "-", "-"))
+    rescored = in_child("rescore", work / "run.db", str(args.samples))
+    lines.append(("rescore", f"{1000 * percentile(rescored['times'], 0.95):.1f}", "ms", "-", "-"))
 
     lines.append(report_line(work))
     lines.append(("rss", f"{ran['rss_total'] / 2**20:.0f}", "MiB", "-", "-"))
     small = in_child("run", fresh_copy(small_db, work / "run-small.db"), workers=args.workers)
     lines.append(("growth", f"{ran['seconds'] / small['seconds']:.1f}", "x", "-", f"{small['seconds']:.2f}s"))
-    args.details |= {"run": ran, "small_run": small, "import": imported, "rescore_median_ms": 1000 * statistics.median(times)}
+    args.details |= {"run": ran, "small_run": small, "import": imported, "rescore_median_ms": 1000 * statistics.median(rescored["times"]),
+                     "rescore_cpu_ms": (1000 * percentile(rescored["cpu"], 0.5), 1000 * percentile(rescored["cpu"], 0.95))}
     return lines
 
 

@@ -104,6 +104,29 @@ def test_rescoring_one_unit_matches_a_whole_run(workload, tmp_path):
     assert preview.document == doc
 
 
+def test_rescoring_reads_a_group_from_run_groups_as_a_run_made_before_it_from_run_units(workload, tmp_path):
+    """A run stores each group's standings in one row (run_groups); a run made before schema 12 has none, and
+    re-scoring reads its group from run_units instead: the same group, the same result."""
+    db = tmp_path / "groups.db"
+    db.write_bytes(workload.read_bytes())
+    store = Store(db)
+    try:
+        standard = load_default()
+        run = run_period(store, standard, "2025", workers=1).run
+        store.write_rows("findings", [{"id": "NEW-V", "unit": "U000003", "period": "2025", "date": "2025-06-30",
+                                       "inspector": None, "code": "FALSIFIED", "indicator": None, "count": 1,
+                                       "corrected_on_spot": 0, "note": None, "evidence": None}])
+        groups = [g for (g,) in store.execute("select distinct ranking_group from run_units where run = ?", [run])]
+        from_rows = {g: store.run_group(run, g) for g in groups}
+        vetoed = rescore_unit(store, standard, "2025", "U000003")
+        store.execute("delete from run_groups")
+        assert {g: store.run_group(run, g) for g in groups} == from_rows
+        assert rescore_unit(store, standard, "2025", "U000003") == vetoed
+    finally:
+        store.close()
+    assert len(groups) == 4 and vetoed.changed  # a veto ranks the unit last: every member below it moves up
+
+
 TRICKY = ["", "a,\nb", "q\"uo\\te\t/", "\x00\x1f\x7f", "\u2028\u2029", "中文、标点（）", "\U0001F600", ", ", ": "]
 
 

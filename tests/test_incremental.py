@@ -220,7 +220,7 @@ def test_a_run_writes_only_the_run_its_scorecards_and_one_audit_line(workspace, 
     workspace.invoke("run", "--period", "2025")
     after = table_rows(workspace.db)
     changed = {t for t in after if after[t] != before.get(t)}
-    assert changed == {"runs", "run_units", "audit"}
+    assert changed == {"runs", "run_units", "run_groups", "audit"}  # run_groups: the run's groups, one row each
     for table in changed:  # only added rows: nothing rewritten, no items issued (they are born with the finding)
         assert set(before[table]) <= set(after[table])
     assert len(after["runs"]) == len(before["runs"]) + 1 and len(after["audit"]) == len(before["audit"]) + 1

@@ -7,7 +7,7 @@ from decimal import ROUND_FLOOR, Decimal
 from operator import attrgetter
 from typing import Any, NamedTuple, Sequence
 
-from scoring.standard.schema import Criteria
+from scoring.standard.schema import Criteria, ExcellenceQuota
 from scoring.engine.tally import round2
 
 
@@ -34,10 +34,17 @@ def competition_ranks(scores: Sequence[Decimal]) -> list[int]:
     return ranks
 
 
-def _grade_for(criteria: Criteria, score: Decimal, veto: bool):
+def grade_index(criteria: Criteria, score: Decimal, veto: bool) -> int:
+    """The unit's grade before the quota, as an index into the grades: the first whose minimum the score
+    reaches, the last for a veto or a score below every minimum."""
+    last = len(criteria.grades) - 1
     if veto:
-        return criteria.grades[-1]
-    return next((g for g in criteria.grades if score >= g.min), criteria.grades[-1])
+        return last
+    return next((i for i, g in enumerate(criteria.grades) if score >= g.min), last)
+
+
+def _grade_for(criteria: Criteria, score: Decimal, veto: bool):
+    return criteria.grades[grade_index(criteria, score, veto)]
 
 
 def feed_points(criteria: Criteria, score: Decimal, veto: bool) -> Decimal:
@@ -107,12 +114,17 @@ def _grades(criteria: Criteria, ordered: list[Standing]) -> list[Any]:
     return grades
 
 
+def quota_allowed(quota: ExcellenceQuota, size: int) -> int:
+    """How many of a group of `size` units may keep the quota's grade: share × size rounded down, at least minimum."""
+    return max(quota.minimum, int((quota.share * size).to_integral_value(rounding=ROUND_FLOOR)))
+
+
 def _apply_quota(criteria: Criteria, ranks: list[int], grades: list[Any]) -> None:
     """At most share × group size (rounded down, at least minimum) keep the top grade; ties at the boundary keep it."""
     quota = criteria.excellence_quota
     if quota is None:
         return
-    allowed = max(quota.minimum, int((quota.share * len(ranks)).to_integral_value(rounding=ROUND_FLOOR)))
+    allowed = quota_allowed(quota, len(ranks))
     holders = [i for i, g in enumerate(grades) if g.code == quota.grade]
     if len(holders) <= allowed:
         return

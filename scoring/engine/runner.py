@@ -15,7 +15,6 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 from scoring.engine import incremental
@@ -25,7 +24,8 @@ from scoring.engine.backends import Backend, Engine, backend
 from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
-from scoring.engine.ranking import Placement, Standing, feed_points, place, ranks_and_grades
+from scoring.engine.placing import StoredGroup, place_one
+from scoring.engine.ranking import Placement, Standing, feed_points, place
 from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
@@ -175,13 +175,16 @@ def _reusable_and_todo(store: Store, base: incremental.Base | None, key: str, as
 
 
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
-    """Place every unit, then store each packed document beside its placement, a chunk at a time."""
+    """Place every unit, then store each packed document beside its placement, a chunk at a time, and each
+    ranking group's standings in one row (what re-scoring one unit reads: scoring.store.standings)."""
     placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
     for start in range(0, len(scored), CHUNK):
         store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
                                "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
                                "fingerprint": s.fingerprint, "document_run": s.origin}
                               for s in scored[start:start + CHUNK]])
+    store.save_run_groups(run_id, ((s.group, s.unit, placements[s.unit].rank, s.score, placements[s.unit].grade,
+                                    int(s.veto)) for s in scored))
 
 
 # ---------------------------------------------------------------- one unit, interactively
@@ -267,16 +270,6 @@ def _close_kept() -> None:
 
 def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
     """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
-    group = score.unit["group"]
-    others = [row for row in store.run_standings(run_id, group) if row[0] != unit]
-    scores = {points: Decimal(points) for points in {row[2] for row in others}}  # members share scores
-    standings = [Standing(u, group, scores[points], bool(veto)) for u, _, points, _, veto in others]
-    placed = ranks_and_grades(standard.criteria, standings + [Standing(unit, group, score.final, score.veto)])
-    changed = []
-    for u, rank_before, _, grade_before, _ in others:
-        rank, grade = placed[u]
-        if rank != rank_before or grade.name != grade_before:
-            changed.append({"unit": u, "rank_before": rank_before, "rank": rank, "grade_before": grade_before,
-                            "grade": grade.name})
-    rank, grade = placed[unit]
+    group = StoredGroup(*store.run_group(run_id, score.unit["group"]))
+    rank, grade, changed = place_one(standard.criteria, group, unit, score.final, score.veto)
     return Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto)), changed

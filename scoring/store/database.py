@@ -20,6 +20,7 @@ from scoring.store.changes import create_stamps
 from scoring.store.lifecycle import check_unlocked
 from scoring.store.private import PRIVATE_MODE, create_private
 from scoring.store.rundocs import PLACEMENT_COLUMNS, RUN_UNITS, decode_document
+from scoring.store.standings import Columns, run_group, save_run_groups
 from scoring.store.tables import INDEXES, TABLES, INPUT_TABLES, SCHEMA_VERSION, STANDINGS_INDEX
 from scoring.i18n import _
 
@@ -350,6 +351,14 @@ class Store:
         carrying a 33 KB document are scattered pages (a province's largest group: >100 ms cold)."""
         return self.execute("select unit, rank, score, grade, veto from run_units "
                             "where run = ? and ranking_group = ?", [run_id, group]).fetchall()
+
+    def run_group(self, run_id: int, group: str) -> Columns:
+        """(units, ranks, scores, grades, vetoes) of a group of a run as parallel lists, best first (store/standings.py)."""
+        return run_group(self.conn, run_id, group, lambda: self.run_standings(run_id, group))
+
+    def save_run_groups(self, run_id: int, rows: Iterable[tuple[str, str, int, str, str, int]]) -> None:
+        """(group, unit, rank, score, grade, veto) of every unit of a run being stored: its run_groups rows."""
+        save_run_groups(self.conn, run_id, rows)
 
     def run_unit(self, run_id: int, unit: str) -> dict[str, Any] | None:
         rows = self.query(RUN_UNITS + " where ru.run = ? and ru.unit = ?", [run_id, unit])

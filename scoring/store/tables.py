@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 11  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
+SCHEMA_VERSION = 12  # 2: rectifications.owner; 3: run documents packed, placement in columns; 4: audit.os_user;
 # 5: runs.engine and runs.engine_version
 # 6: rectifications born with the finding (standard_hash, standard_version) and rectified_on;
 # runs.completeness (what data was missing when the run was made, JSON); periods.state, state_run,
@@ -15,6 +15,8 @@ SCHEMA_VERSION = 11  # 2: rectifications.owner; 3: run documents packed, placeme
 # 10: judged (an assessor's points for a judged indicator: scoring import judged)
 # 11: unit_changes and its triggers (scoring.store.changes); runs.inputs_key; run_units.document_run (a unit's
 # document reused from an earlier run is referenced, not copied)
+# 12: run_groups (each run's ranking groups' standings, one row a group: re-scoring one unit reads its group at
+# once; scoring.store.standings)
 
 # Each input kind: its table and the columns that identify a row (the rest is content).
 INPUT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -59,6 +61,8 @@ TABLES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "run_units": ({"run": int, "unit": str, "ranking_group": str, "rank": int, "score": str, "grade": str,
                    "veto": int, "grade_code": str, "feed_points": str, "document": bytes,
                    "fingerprint": str, "document_run": int}, ("run", "unit")),
+    # Written with the run from the same placement; never changed (scoring.store.standings).
+    "run_groups": ({"run": int, "ranking_group": str, "standings": bytes}, ("run", "ranking_group")),
     "rectifications": ({"id": str, "unit": str, "period": str, "finding": str, "rule": str, "indicator": str,
                         "title": str, "note": str, "deadline": str, "status": str, "owner": str,
                         "created_at": str, "updated_at": str, "standard_hash": str, "standard_version": str,
