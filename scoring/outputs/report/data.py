@@ -34,7 +34,7 @@ from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
-from scoring.store.lifecycle import STATE_NAMES, state_of
+from scoring.store.lifecycle import state_name, state_of
 
 # Up to this many units the HTML lays out every scorecard and every rectification item, as the
 # report always did: a district's 33 departments or a city's 67 plus counties and institutions
@@ -151,7 +151,7 @@ def cycle_of(store: Store, period: str, run: dict[str, Any]) -> dict[str, Any]:
     state = state_of(store, period)
     appeals = store.query("select id, unit, finding, rule, reason, status, answer from appeals where period = ? "
                           "order by id", [period])
-    return {"state": state["state"], "state_names": STATE_NAMES[state["state"]],
+    return {"state": state["state"], "state_names": (state_name(state["state"], "zh"), state_name(state["state"], "en")),
             "draft": not (state["state"] == "final" and state["run"] == run["id"]),
             "review_ends": state["review_ends"],
             "appeals": [{**a, "outcome": APPEAL_OUTCOMES.get(a["status"], a["status"])} for a in appeals]}
