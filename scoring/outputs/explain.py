@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from scoring.i18n import pick, status_name, t
+from scoring.outputs.notes import note_in
 from scoring.standard import Standard
 
 
@@ -26,7 +27,11 @@ def fact_name(fact: str, doc: dict[str, Any], lang: str) -> str:
 
 
 def _note_text(standard: Standard, note: str, lang: str) -> str:
-    """A line's note with the rules it names by title: ×2（屡查屡犯）, not ×2（REPEAT_FINDING）."""
+    """A line's note in `lang` with the rules it names by title: ×2（屡查屡犯）, not ×2（REPEAT_FINDING）."""
+    if lang == "en":
+        return note_in(note, lang, lambda rule: pick(standard.rules_by_id[rule], "title", lang)
+                       if rule in standard.rules_by_id else rule)
+
     def titles(match: re.Match) -> str:
         parts = [pick(standard.rules_by_id[p], "title", lang) if p in standard.rules_by_id else p
                  for p in match.group(1).split("、")]
