@@ -238,7 +238,7 @@ def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request
     assert "考核周期 2025" in text and "得分 88.00" in text and "等次 良好" in text
     assert "公开内容须按规定周期更新" in text  # the rule's rationale
     english = invoke("explain", "D001", "--period", "2025", "--lang", "en").stdout
-    assert "Content stale, not updated on time  ← F-0001, F-0002, P-0001  [×2（Repeat finding）]" in english
+    assert "Content stale, not updated on time  ← F-0001, F-0002, P-0001  [×2 (Repeat finding)]" in english
     assert "← self-assessment P3, self-assessment T1" in english.replace("F-0001, F-0002, F-0010, ", "")
     head = english.splitlines()[0]
     assert "Period 2025" in head and "Score 88.00" in head and "Grade Good" in head and "Rank 2" in head
