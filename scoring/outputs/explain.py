@@ -170,8 +170,9 @@ def _indicator_text(standard: Standard, doc: dict[str, Any], ind: dict[str, Any]
                     indent: str) -> list[str]:
     if not ind["applicable"]:
         why = ind["not_applicable_by"]
-        return [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
-                f"（{t('by_unit_type', lang) if why == 'type' else why}）"]
+        rule = standard.rules_by_id.get(why)
+        why = t("by_unit_type", lang) if why == "type" else (pick(rule, "title", lang) if rule else why)
+        return [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}（{why}）"]
     flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
     out = [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}"]
     if not ind["lines"] and not ind.get("indicators"):
