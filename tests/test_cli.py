@@ -37,8 +37,10 @@ def count(ws, table: str) -> int:
 
 
 def problem_lines(text: str) -> list[str]:
-    """The FILE:ROW: column: reason lines of an error, without click's `错误：` (`Error: `) prefix."""
-    return [re.sub(r"^(Error: |错误：)", "", line) for line in text.splitlines() if re.match(r"^(Error: |错误：)?\S+:\d+: ", line)]
+    """The `FILE 第 ROW 行、「column」列：reason` (`FILE:ROW: column: reason`) lines of an error, without
+    click's `错误：` (`Error: `) prefix."""
+    return [re.sub(r"^(Error: |错误：)", "", line) for line in text.splitlines()
+            if re.match(r"^(Error: |错误：)?\S+(:\d+: | 第 \d+ 行)", line)]
 
 
 # ---------------------------------------------------------------- workspace and periods
@@ -103,9 +105,9 @@ def test_an_invalid_file_lists_every_problem_by_spreadsheet_row_and_writes_nothi
     result = workspace.invoke("import", "findings", path, code=2)
     listed = problem_lines(result.stderr)
     assert len(listed) == 3, result.stderr
-    assert listed[0].startswith("findings-bad.csv:3: unit: 单位「D01」不在单位名单中") and "是否应为「D001」？" in listed[0]
-    assert listed[1].startswith("findings-bad.csv:4: date: ") and "2025-02-30" in listed[1]
-    assert listed[2].startswith("findings-bad.csv:5: code: 无法识别的问题代码「CONTENT_STAEL」")
+    assert listed[0].startswith("findings-bad.csv 第 3 行、「unit」列：单位「D01」不在单位名单中") and "是否应为「D001」？" in listed[0]
+    assert listed[1].startswith("findings-bad.csv 第 4 行、「date」列：") and "2025-02-30" in listed[1]
+    assert listed[2].startswith("findings-bad.csv 第 5 行、「code」列：无法识别的问题代码「CONTENT_STAEL」")
     assert "是否应为「CONTENT_STALE」？" in listed[2]
     assert (count(workspace, "findings"), count(workspace, "audit")) == before
     assert not (tmp_path / "findings-bad.csv.rejected.csv").exists()
@@ -118,7 +120,7 @@ def test_row_numbers_are_spreadsheet_rows_when_a_cell_holds_a_line_break(workspa
                     + "X-2,D01,2025,2025-03-01,张明,CONTENT_STALE,,1,否,unknown unit\n", encoding="utf-8")
     result = workspace.invoke("import", "findings", path, code=2)
     # Excel, WPS and LibreOffice show X-1 on row 2 (one cell on two lines) and X-2 on row 3.
-    assert [line.split(": ")[0] for line in problem_lines(result.stderr)] == ["findings-multiline.csv:3"]
+    assert [line.split("、")[0] for line in problem_lines(result.stderr)] == ["findings-multiline.csv 第 3 行"]
 
 
 def test_skip_invalid_writes_the_valid_rows_and_a_rejected_file(workspace, tmp_path):
@@ -135,10 +137,10 @@ def test_skip_invalid_writes_the_valid_rows_and_a_rejected_file(workspace, tmp_p
         store.close()
     rejected = tmp_path / "findings-bad.csv.rejected.csv"
     rows = list(csv.DictReader(io.StringIO(rejected.read_text(encoding="utf-8-sig"))))
-    assert [(r["row"], r["id"]) for r in rows] == [("3", "X-2"), ("4", "X-3"), ("5", "X-4")]
-    assert rows[0]["reason"].startswith("unit: 单位「D01」不在单位名单中")
-    assert rows[1]["reason"].startswith("date: ")
-    assert rows[2]["reason"].startswith("code: 无法识别的问题代码")
+    assert [(r["行号"], r["id"]) for r in rows] == [("3", "X-2"), ("4", "X-3"), ("5", "X-4")]
+    assert rows[0]["问题"].startswith("「unit」列：单位「D01」不在单位名单中")
+    assert rows[1]["问题"].startswith("「date」列：")
+    assert rows[2]["问题"].startswith("「code」列：无法识别的问题代码")
 
 
 def test_the_rejected_file_neutralises_formulas_too(workspace, tmp_path):
@@ -236,7 +238,7 @@ def test_explain_names_rule_title_points_and_facts_and_speaks_english_on_request
     assert "考核周期 2025" in text and "得分 88.00" in text and "等次 良好" in text
     assert "公开内容须按规定周期更新" in text  # the rule's rationale
     english = invoke("explain", "D001", "--period", "2025", "--lang", "en").stdout
-    assert "Content stale, not updated on time  ← F-0001, F-0002, P-0001  [×2（Repeat finding）]" in english
+    assert "Content stale, not updated on time  ← F-0001, F-0002, P-0001  [×2 (Repeat finding)]" in english
     assert "← self-assessment P3, self-assessment T1" in english.replace("F-0001, F-0002, F-0010, ", "")
     head = english.splitlines()[0]
     assert "Period 2025" in head and "Score 88.00" in head and "Grade Good" in head and "Rank 2" in head

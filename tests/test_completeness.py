@@ -61,8 +61,8 @@ def test_a_missing_metric_is_listed_only_for_units_whose_indicator_needs_it(new_
     ws.invoke("import", "metrics", metrics)
     lines = ws.invoke("check", "--period", "2025", code=1).stdout.splitlines()
     # info_submitted is needed for T2, which applies to city departments and districts only (not T001, P001).
-    assert "缺少统计数据 info_submitted：4 个单位（D002、D003、D004、G001）" in lines
-    assert "缺少统计数据 contacts_received：3 个单位（D002、D003、D004）" in lines
+    assert "缺少统计数据「报送信息条数」（info_submitted）：4 个单位（D002、D003、D004、G001）" in lines
+    assert "缺少统计数据「咨询投诉受理数」（contacts_received）：3 个单位（D002、D003、D004）" in lines
 
 
 def test_the_report_carries_the_completeness_section(new_workspace, tmp_path):

@@ -71,6 +71,6 @@ def test_a_count_formula_with_no_saved_value_is_refused_and_nothing_is_written(n
     path = workbook(tmp_path / "findings.xlsx",
                     ["X-3", "D002", "2025", "2025-03-01", "BOARD_MISSING", "", "=B2*3", "否", ""])
     result = ws.invoke("import", "findings", path, code=2)
-    assert "findings.xlsx:2: 数量: 公式 =B2*3 没有保存计算结果" in result.stderr
+    assert "findings.xlsx 第 2 行、「数量」列：公式 =B2*3 没有保存计算结果" in result.stderr
     assert "请用 Excel 或 WPS 打开该文件并保存后再导入" in result.stderr
     assert not [r for r in ws.json("rectify", "list", "--unit", "D002") if r["id"] == "R-X-3"]

@@ -72,7 +72,7 @@ def test_init_import_run_and_explain_on_the_website_standard(new_workspace, tmp_
     w1 = text[text.index("  W1 发改委门户网站"):text.index("  W2 价格监测网")]
     assert "WD1 信息发布  20.00/30" in w1 and "-10  应发布信息未发布或不准确  ← F-1" in w1 and "F-3" not in w1
     w2 = text[text.index("  W2 价格监测网"):text.index("MEDIA 政务新媒体")]
-    assert "WD3 办事服务  不涉及（NO_PUBLIC_SERVICE_WD3）" in w2 and "-6  搜索、链接、错别字等功能设计问题  ← F-3" in w2
+    assert "WD3 办事服务  不涉及（不具有对外服务职能：不检查办事服务）" in w2 and "-6  搜索、链接、错别字等功能设计问题  ← F-3" in w2
     for expected in ("WEB 政府网站  93.50 × 1  合格", "  W1 发改委门户网站  95.00  合格", "  W2 价格监测网  92.00  合格",
                      "折算：69 × 100 ÷ 75（适用指标满分 75）", "÷2 取平均", "MEDIA 政务新媒体  0.00 × 0  合格",
                      "各部分按权重折算  93.50  合格"):

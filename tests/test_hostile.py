@@ -191,39 +191,39 @@ def snapshot(db: Path) -> tuple[str, str]:
 # exported default standard's rules, a *.criteria.yml replaces its criteria.yml.
 EXPECTED: dict[str, list[str]] = {
     # CSV
-    "findings-unclosed-quote.csv": [r"findings-unclosed-quote\.csv:2: row: 带引号的单元格没有闭合.*请补上闭合的引号或删除该引号"],
-    "findings-text-after-quote.csv": [r"findings-text-after-quote\.csv:3: row: 单元格的闭合引号后面还有文字"],
-    "findings-swallowed-rows.csv": [r"findings-swallowed-rows\.csv:2: 问题描述: 带引号的单元格跨越了多行.*"
+    "findings-unclosed-quote.csv": [r"findings-unclosed-quote.csv 第 2 行：带引号的单元格没有闭合.*请补上闭合的引号或删除该引号"],
+    "findings-text-after-quote.csv": [r"findings-text-after-quote.csv 第 3 行：单元格的闭合引号后面还有文字"],
+    "findings-swallowed-rows.csv": [r"findings-swallowed-rows.csv 第 2 行、「问题描述」列：带引号的单元格跨越了多行.*"
                                     r"（引号未闭合？）"],
-    "findings-nul-byte.csv": [r"findings-nul-byte\.csv:2: 检查人: 含有 NUL 字节"],
-    "findings-mixed-encodings.csv": [r"findings-mixed-encodings\.csv:1: row: 按 GB18030 读取的文件中出现了 UTF-8 "
+    "findings-nul-byte.csv": [r"findings-nul-byte.csv 第 2 行、「检查人」列：含有 NUL 字节"],
+    "findings-mixed-encodings.csv": [r"findings-mixed-encodings.csv 第 1 行：按 GB18030 读取的文件中出现了 UTF-8 "
                                      r"文字（文件混用了两种编码？）；请将整个文件另存为 UTF-8 CSV"],
     "findings-utf16.csv": [r"findings-utf16\.csv: 文件是 UTF-16 文本"],
     "findings-empty.csv": [r"findings-empty\.csv: 文件是空的"],
     "findings-header-only.csv": [r"findings-header-only\.csv: 文件只有表头，没有可导入的数据行"],
-    "findings-more-cells-than-header.csv": [r"findings-more-cells-than-header\.csv:2: row: 单元格数多于表头的列数"],
-    "findings-duplicate-column.csv": [r"findings-duplicate-column\.csv:1: header: 列名「单位编码」出现了两次"
+    "findings-more-cells-than-header.csv": [r"findings-more-cells-than-header.csv 第 2 行：单元格数多于表头的列数"],
+    "findings-duplicate-column.csv": [r"findings-duplicate-column.csv 第 1 行（表头）：列名「单位编码」出现了两次"
                                       r"（第 B 列和第 K 列）"],
     "findings-many-problems.csv": [
-        r"findings-many-problems\.csv:2: unit: 单位「D999」不在单位名单中",
-        r"findings-many-problems\.csv:3: date: 「2025-02-30」不是有效日期",
-        r"findings-many-problems\.csv:4: count: 数量不能小于 1",
-        r"findings-many-problems\.csv:4: corrected_on_spot: 「也许」不是“是”或“否”",
-        r"findings-many-problems\.csv:4: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
-        r"findings-many-problems\.csv:5: period: 考核周期「2031」尚未设立",
-        r"findings-many-problems\.csv:5: date: 检查日期 2025-03-01 不在考核周期 2031 内"],
-    "findings-million-char-cell.csv": [r"findings-million-char-cell\.csv:3: row: 单元格超过 100000 个字符"],
-    "findings-million-char-quoted-cell.csv": [r"findings-million-char-quoted-cell\.csv:2: row: 单元格超过 "
+        r"findings-many-problems.csv 第 2 行、「单位编码」列：单位「D999」不在单位名单中",
+        r"findings-many-problems.csv 第 3 行、「检查日期」列：「2025-02-30」不是有效日期",
+        r"findings-many-problems.csv 第 4 行、「数量」列：数量不能小于 1",
+        r"findings-many-problems.csv 第 4 行、「当场纠正」列：「也许」不是“是”或“否”",
+        r"findings-many-problems.csv 第 4 行、「问题代码」列：无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？",
+        r"findings-many-problems.csv 第 5 行、「考核周期」列：考核周期「2031」尚未设立",
+        r"findings-many-problems.csv 第 5 行、「检查日期」列：检查日期 2025-03-01 不在考核周期 2031 内"],
+    "findings-million-char-cell.csv": [r"findings-million-char-cell.csv 第 3 行：单元格超过 100000 个字符"],
+    "findings-million-char-quoted-cell.csv": [r"findings-million-char-quoted-cell.csv 第 2 行：单元格超过 "
                                               r"100000 个字符"],
-    "findings-no-line-breaks.csv": [r"findings-no-line-breaks\.csv:2: row: 有一行超过 2000000 个字符"],
-    "findings-mixed-encodings-late.csv": [r"findings-mixed-encodings-late\.csv:1002: 检查人: 含有不是 "
+    "findings-no-line-breaks.csv": [r"findings-no-line-breaks.csv 第 2 行：有一行超过 2000000 个字符"],
+    "findings-mixed-encodings-late.csv": [r"findings-mixed-encodings-late.csv 第 1002 行、「检查人」列：含有不是 "
                                           r"utf-8 编码的字节（文件混用了多种编码？）"],
     "findings-zip-renamed.csv": [r"findings-zip-renamed\.csv: 文件是 zip 压缩包（XLSX 工作簿？）"],
     # XLSX
-    "findings-formula.xlsx": [r"findings-formula\.xlsx:3: 数量: 公式 =B2\*3 没有保存计算结果.*请用 Excel 或 WPS 打开该文件并保存"],
-    "findings-merged-header.xlsx": [r"findings-merged-header\.xlsx:2: column K: 没有表头的列下有数据"
+    "findings-formula.xlsx": [r"findings-formula.xlsx 第 3 行、「数量」列：公式 =B2\*3 没有保存计算结果.*请用 Excel 或 WPS 打开该文件并保存"],
+    "findings-merged-header.xlsx": [r"findings-merged-header.xlsx 第 2 行、第 K 列：没有表头的列下有数据"
                                     r"（表头有合并单元格？"],
-    "findings-title-row.xlsx": [r"findings-title-row\.xlsx:2: column B: 没有表头的列下有数据"
+    "findings-title-row.xlsx": [r"findings-title-row.xlsx 第 2 行、第 B 列：没有表头的列下有数据"
                                 r"（表头有合并单元格？表头上方有标题行？）"],
     "findings-hidden-first-sheet.xlsx": [r"findings-hidden-first-sheet\.xlsx: 已拒绝：第一个工作表「2024（已隐藏）」"
                                          r"是隐藏的.*请用 --sheet 工作表名 .*（可见的工作表：2025）"],
@@ -231,22 +231,22 @@ EXPECTED: dict[str, list[str]] = {
     "findings-truncated.xlsx": [r"findings-truncated\.xlsx: 不是可读取的 XLSX 工作簿"],
     "findings-zip-bomb.xlsx": [r"findings-zip-bomb\.xlsx: xl/worksheets/sheet1\.xml 将从 \d+ KB 解压到 "
                                r"1 GB（超过 200 倍），疑似压缩炸弹，已拒绝"],
-    "findings-entity-bomb.xlsx": [r"findings-entity-bomb\.xlsx:\d+: row: 无法读取（ParseError: limit on input "
+    "findings-entity-bomb.xlsx": [r"findings-entity-bomb.xlsx 第 \d+ 行：无法读取（ParseError: limit on input "
                                   r"amplification factor"],
-    "findings-million-char-cell.xlsx": [r"findings-million-char-cell\.xlsx:3: 问题描述: 单元格超过 100000 个字符"],
+    "findings-million-char-cell.xlsx": [r"findings-million-char-cell.xlsx 第 3 行、「问题描述」列：单元格超过 100000 个字符"],
     # JSON and JSON Lines
     "metrics-deep-nesting.json": [r"metrics-deep-nesting\.json: 不是有效的 JSON：嵌套层数过多"],
-    "metrics-lone-surrogate.json": [r"metrics-lone-surrogate\.json:1: value: 含有不是文字的字符"],
+    "metrics-lone-surrogate.json": [r"metrics-lone-surrogate.json 第 1 行、「value」列：含有不是文字的字符"],
     "metrics-huge-integer.json": [r"metrics-huge-integer\.json: 不是有效的 JSON：数字超过 4300 位"],
     "metrics-not-a-list.json": [r"metrics-not-a-list\.json: JSON 输入应为对象列表，每个对象一行数据"],
     "metrics-duplicate-key.json": [r"metrics-duplicate-key\.json: 不是有效的 JSON：同一个对象中键「unit」"
                                    r"出现了两次"],
-    "metrics-bad-line.jsonl": [r"metrics-bad-line\.jsonl:2: row: 不是有效的 JSON"],
+    "metrics-bad-line.jsonl": [r"metrics-bad-line.jsonl 第 2 行：不是有效的 JSON"],
     # Values that validate as numbers but cannot be stored
     "metrics-huge-exponent.csv": [
-        r"metrics-huge-exponent\.csv:2: value: 「1e999999999」太大（整数部分最多 15 位）",
-        r"metrics-huge-exponent\.csv:3: value: 「1e-999999999」的小数位超过 20 位"],
-    "survey-issued-huge-count.csv": [r"survey-issued-huge-count\.csv:2: issued: 发放份数不能大于 10000000"],
+        r"metrics-huge-exponent.csv 第 2 行、「value」列：「1e999999999」太大（整数部分最多 15 位）",
+        r"metrics-huge-exponent.csv 第 3 行、「value」列：「1e-999999999」的小数位超过 20 位"],
+    "survey-issued-huge-count.csv": [r"survey-issued-huge-count.csv 第 2 行、「issued」列：发放份数不能大于 10000000"],
     # Standards
     "std-unknown-key.rules.yml": [
         r"rules/zz-hostile\.yml: 规则 HOSTILE_TYPO: title_en: 缺少必填字段",

@@ -74,21 +74,21 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_row(store, tmp_path
     with pytest.raises(ImportFailed) as caught:
         import_file(store, STANDARD, "findings", path)
     problems = caught.value.problems
-    assert problems[0].startswith("bad.csv:3: unit: 单位「D999」不在单位名单中")
-    assert problems[1].startswith("bad.csv:4: date: 「2025-02-30」不是有效日期")
-    assert problems[2] == "bad.csv:5: code: 无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？"
+    assert problems[0].startswith("bad.csv 第 3 行、「单位编码」列：单位「D999」不在单位名单中")
+    assert problems[1].startswith("bad.csv 第 4 行、「检查日期」列：「2025-02-30」不是有效日期")
+    assert problems[2] == "bad.csv 第 5 行、「问题代码」列：无法识别的问题代码「CONTENT_STAEL」；是否应为「CONTENT_STALE」？"
     assert findings(store) == []
     result = import_file(store, STANDARD, "findings", path, skip_invalid=True)
     assert [f["id"] for f in findings(store)] == ["F-1"]
     rejected = list(csv.reader(Path(result.rejected_file).open(encoding="utf-8-sig")))
     assert [r[0] for r in rejected[1:]] == ["3", "4", "5"]
-    assert rejected[0][-1] == "reason" and "是否应为「CONTENT_STALE」" in rejected[3][-1]
+    assert rejected[0][-1] == "问题" and "是否应为「CONTENT_STALE」" in rejected[3][-1]
 
 
 @pytest.mark.parametrize("content, message", [
     (b"", "文件是空的；请连同表头行重新导出数据"),
     ("编号,单位编码,考核周期,检查日期,问题代码\n".encode(), "没有可导入的数据行"),
-    ("单位编码,考核周期,问题代码\nD001,2025,CONTENT_STALE\n".encode(), "缺少列：date [检查日期]"),
+    ("单位编码,考核周期,问题代码\nD001,2025,CONTENT_STALE\n".encode(), "缺少列：「检查日期」"),
 ])
 def test_empty_header_only_and_missing_columns_are_refused(store, tmp_path, content, message):
     path = tmp_path / "f.csv"
@@ -101,7 +101,7 @@ def test_duplicate_ids_within_a_file_are_refused(store, tmp_path):
     path = write_csv(tmp_path / "f.csv", [FINDING_HEADER,
                                           ["F-1", "D001", "2025", "2025-03-05", "", "CONTENT_STALE", "", "1", "否", ""],
                                           ["F-1", "D001", "2025", "2025-03-06", "", "BOARD_MISSING", "", "1", "否", ""]])
-    with pytest.raises(ImportFailed, match=r"f.csv:3: id: 与第 2 行重复"):
+    with pytest.raises(ImportFailed, match=r"f.csv 第 3 行、「编号」列：与第 2 行重复"):
         import_file(store, STANDARD, "findings", path)
 
 
@@ -110,7 +110,7 @@ def test_a_formula_with_no_saved_value_in_a_typed_column_is_refused(store, tmp_p
     book.active.append(["code", "name", "type"])
     book.active.append(["=\"D\"&100", "新单位", "city_department"])
     book.save(tmp_path / "u.xlsx")
-    with pytest.raises(ImportFailed, match=r"u.xlsx:2: code: 公式 .*请用 Excel 或 WPS 打开该文件并保存后再导入"):
+    with pytest.raises(ImportFailed, match=r"u.xlsx 第 2 行、「code」列：公式 .*请用 Excel 或 WPS 打开该文件并保存后再导入"):
         import_file(store, STANDARD, "units", tmp_path / "u.xlsx")
 
 

@@ -78,11 +78,11 @@ def test_a_bad_objects_file_writes_nothing_and_names_row_column_and_fix_in_chine
                                     ["WX-2", "D1", "wechatt", "微信", "", "也许", ""],
                                     ["WEB-1", "D1", "website", "网站", "", "", ""]])
     refused = ws.invoke("import", "objects", bad, code=2)
-    assert "o.csv:3: unit: 单位「D9」不在单位名单中；是否应为「D2」？；请先在单位名单中导入该单位" in refused.stderr
-    assert ("o.csv:4: kind: 无法识别的对象类型「政务微新」；是否应为「政务微博」？"
+    assert "o.csv 第 3 行、「单位编码」列：单位「D9」不在单位名单中；是否应为「D2」？；请先在单位名单中导入该单位" in refused.stderr
+    assert ("o.csv 第 4 行、「对象类型」列：无法识别的对象类型「政务微新」；是否应为「政务微博」？"
             "（可用：政府网站、政务微博、政务微信、政务服务窗口）") in refused.stderr
-    assert "o.csv:5: serves_public:" in refused.stderr and "也许" in refused.stderr
-    assert "o.csv:6: code: 与第 2 行重复（WEB-1）" in refused.stderr
+    assert "o.csv 第 5 行、「具有对外服务职能」列：" in refused.stderr and "也许" in refused.stderr
+    assert "o.csv 第 6 行、「对象编码」列：与第 2 行重复（WEB-1）" in refused.stderr
     assert _objects(ws) == []  # nothing half-written
     english = ws.invoke("--lang", "en", "import", "objects", bad, code=2)
     assert ("o.csv:4: kind: unknown object kind '政务微新'; did you mean 政务微博? "
@@ -91,7 +91,7 @@ def test_a_bad_objects_file_writes_nothing_and_names_row_column_and_fix_in_chine
     assert [o["code"] for o in _objects(ws)] == ["WEB-1"]
     rejected = list(csv.reader((tmp_path / "o.csv.rejected.csv").open(encoding="utf-8-sig")))
     assert [r[0] for r in rejected[1:]] == ["3", "4", "5", "6"]
-    assert rejected[2][-1] == ("kind: 无法识别的对象类型「政务微新」；是否应为「政务微博」？"
+    assert rejected[2][-1] == ("「对象类型」列：无法识别的对象类型「政务微新」；是否应为「政务微博」？"
                                "（可用：政府网站、政务微博、政务微信、政务服务窗口）")
 
 
@@ -100,7 +100,7 @@ def test_a_standard_without_object_kinds_refuses_objects_and_says_who_declares_t
     ws.invoke("import", "units", _csv(tmp_path / "u.csv", [["单位编码", "单位名称", "单位类型"], ["D1", "某局", "市直部门"]]))
     refused = ws.invoke("import", "objects", _csv(tmp_path / "o.csv", [OBJECT_HEADER, ["W", "D1", "website", "网站", "", "", ""]]),
                         code=2)
-    assert "o.csv:2: kind: 评分标准未定义任何对象类型；请标准管理员在 criteria.yml 的 object_kinds 中列出" in refused.stderr
+    assert "o.csv 第 2 行、「对象类型」列：评分标准未定义任何对象类型；请标准管理员在 criteria.yml 的 object_kinds 中列出" in refused.stderr
 
 
 def _import_objects(ws, tmp_path):
@@ -121,10 +121,10 @@ def test_findings_may_name_only_an_active_object_of_their_unit(ws, tmp_path):
                                     ["F-4", "D1", "2025", "2025-03-01", "SITE_STALE", "WB-2"],
                                     ["F-5", "D1", "2025", "2025-03-01", "SITE_STALE", ""]])
     refused = ws.invoke("import", "findings", bad, code=2)
-    assert "f.csv:3: object: 对象「WEB-2」属于单位 D2，不属于 D1；请更正单位编码或对象编码" in refused.stderr
-    assert ("f.csv:4: object: 对象「WEB-OLD」已停用；请填写在用的对象，或在对象清单中将其标为在用（在用：是）"
+    assert "f.csv 第 3 行、「对象编码」列：对象「WEB-2」属于单位 D2，不属于 D1；请更正单位编码或对象编码" in refused.stderr
+    assert ("f.csv 第 4 行、「对象编码」列：对象「WEB-OLD」已停用；请填写在用的对象，或在对象清单中将其标为在用（在用：是）"
             in refused.stderr)
-    assert "f.csv:5: object: 对象「WB-2」不在对象清单中；是否应为「WB-1」？；请先在对象清单中导入该对象" in refused.stderr
+    assert "f.csv 第 5 行、「对象编码」列：对象「WB-2」不在对象清单中；是否应为「WB-1」？；请先在对象清单中导入该对象" in refused.stderr
     assert ws.store().query("select count(*) as n from findings")[0]["n"] == 0
     english = ws.invoke("--lang", "en", "import", "findings", bad, code=2)
     assert "f.csv:3: object: object 'WEB-2' belongs to unit D2, not D1; correct the unit or the object" in english.stderr

@@ -101,7 +101,7 @@ def test_overdue_list_as_of_a_date_across_periods(store):
 def test_status_updates_by_file_apply_all_or_nothing(store, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("编号,状态,说明\nR-F-0010,已整改,已公开结果\nR-F-0003,已销号,\n", encoding="utf-8")
-    with pytest.raises(RegisterError, match=r"bad.csv:3: status: R-F-0003 当前为待整改"):
+    with pytest.raises(RegisterError, match=r"bad.csv 第 3 行、「状态」列：R-F-0003 当前为待整改"):
         import_updates(store, bad)
     assert show_item(store, "R-F-0010")["status"] == "open"
     good = tmp_path / "good.csv"

@@ -25,7 +25,7 @@ def test_a_csv_with_both_the_chinese_and_the_english_unit_header_is_refused(work
     path.write_text("编号,单位编码,unit,考核周期,检查日期,问题代码\nF-DUAL-1,D001,D002,2025,2025-03-01,CONTENT_STALE\n",
                     encoding="utf-8")
     result = workspace.invoke("import", "findings", path, code=2)
-    assert "单位编码" in result.stderr and "（unit）" in result.stderr
+    assert "单位编码" in result.stderr and "是同一列（单位编码）" in result.stderr
     assert count(workspace, "select count(*) as n from findings where id = 'F-DUAL-1'") == 0
 
 
@@ -49,7 +49,7 @@ def test_the_audit_names_the_os_account_beside_scoring_user(workspace):
     assert entries and {e["user"] for e in entries} == {"pytest"}
     assert {e["os_user"] for e in entries} == {getpass.getuser()}
     table = workspace.invoke("audit").stdout
-    assert "os_user" in table.splitlines()[0]
+    assert "系统用户" in table.splitlines()[0]  # the column os_user, named in Chinese
 
 
 def test_a_sign_in_name_with_a_line_break_cannot_forge_an_audit_line(workspace):

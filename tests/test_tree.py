@@ -351,10 +351,10 @@ def test_judged_points_import_validate_whole_file_and_score(workspace):
                                    "B01,2025,JGX,1,县政府办,,\n"
                                    "Q01,2025,JG1,abc,,,\n", encoding="utf-8")
     refused = _run("import", "judged", bad, "--db", db, code=2)
-    assert "judged.csv:3: points: 评定分值 12 超出指标 JG1 的分值范围 [0, 10]；请填写 0 至 10 之间的数值" in refused.output
-    assert "judged.csv:4: indicator: 指标 J111 不按评定分值计分（计分方式为 deduct）" in refused.output
-    assert "judged.csv:5: indicator: 无法识别的指标「JGX」；是否应为「JG1」？" in refused.output
-    assert "judged.csv:6: points:" in refused.output and "judged.csv:6: assessor:" in refused.output
+    assert "judged.csv 第 3 行、「评定分值」列：评定分值 12 超出指标 JG1 的分值范围 [0, 10]；请填写 0 至 10 之间的数值" in refused.output
+    assert "judged.csv 第 4 行、「指标」列：指标 J111 不按评定分值计分（计分方式为 deduct）" in refused.output
+    assert "judged.csv 第 5 行、「指标」列：无法识别的指标「JGX」；是否应为「JG1」？" in refused.output
+    assert "judged.csv 第 6 行、「评定分值」列：" in refused.output and "judged.csv 第 6 行、「评定单位或评定人」列：" in refused.output
     from scoring.store import Store
     store = Store(db)
     assert store.query("select count(*) as n from judged")[0]["n"] == 0  # nothing half-written
@@ -401,8 +401,8 @@ def test_judged_points_are_checked_against_the_max_of_the_unit_s_type(tmp_path):
     (tmp_path / "j.csv").write_text(JUDGED_HEADER + "Q01,2025,JG1,8,县政府办,,\nB01,2025,JG1,8,县政府办,,\n",
                                     encoding="utf-8")
     refused = _run("import", "judged", tmp_path / "j.csv", "--db", db, code=2)
-    assert "j.csv:3: points: 评定分值 8 超出指标 JG1 的分值范围 [0, 6]" in refused.output
-    assert "j.csv:2:" not in refused.output
+    assert "j.csv 第 3 行、「评定分值」列：评定分值 8 超出指标 JG1 的分值范围 [0, 6]" in refused.output
+    assert "j.csv 第 2 行" not in refused.output
 
 
 def test_points_by_type_with_all_and_a_type_without_entry():
@@ -455,7 +455,7 @@ def test_one_judged_row_per_unit_period_and_indicator(workspace):
     twice = workspace / "judged-twice.csv"
     twice.write_text(JUDGED_HEADER + "Q02,2025,JG1,8,县政府办,,\nQ02,2025,JG1,7,县政府办,,\n", encoding="utf-8")
     refused = _run("import", "judged", twice, "--db", workspace / "scoring.db", code=2)
-    assert "judged-twice.csv:3: unit+period+indicator+object: 与第 2 行重复" in refused.output
+    assert "judged-twice.csv 第 3 行、「单位编码+考核周期+指标+对象编码」列：与第 2 行重复" in refused.output
 
 
 def test_a_dimension_limit_pools_its_nodes_losses():

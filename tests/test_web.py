@@ -594,7 +594,7 @@ def test_admin_upload_shows_the_importers_row_messages(app):
     bad = "unit,period,date,code\nD001,2025,2025-03-01,CONTENT_STALE\nD999,2025,2025-03-01,CONTENT_STALE\n"
     response = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(bad.encode()), "findings.csv")})
     assert response.status_code == 400
-    assert "findings.csv:3: unit: 单位「D999」不在单位名单中" in response.text
+    assert "findings.csv 第 3 行、「unit」列：单位「D999」不在单位名单中" in response.text
     good = "unit,period,date,code\nD001,2025,2025-03-01,CONTENT_STALE\n"
     response = admin.post("/admin/import", {"kind": "findings", "file": (io.BytesIO(good.encode()), "findings.csv")})
     assert response.status_code == 200 and "new: 1" in response.text

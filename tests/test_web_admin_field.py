@@ -65,8 +65,8 @@ def test_a_bulk_file_with_any_bad_row_makes_no_account(app):
     sheet = "单位编码,账号\nD010,\nD999,\nD012,dept\n".encode("utf-8")
     page = admin.post("/admin/accounts", {"file": (io.BytesIO(sheet), "accounts.csv")})
     assert page.status_code == 400
-    assert "accounts.csv:3: 单位编码: 未知单位 D999" in page.text
-    assert "accounts.csv:4: 账号: 账号 dept 已存在" in page.text
+    assert "accounts.csv 第 3 行、「单位编码」列：未知单位 D999" in page.text
+    assert "accounts.csv 第 4 行、「账号」列：账号 dept 已存在" in page.text
     assert not query(app, "select 1 from users where name = 'd010'")
 
 

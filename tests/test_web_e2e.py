@@ -131,8 +131,8 @@ def test_0_admin_uploads_a_file_and_scores_the_period_before_the_spot_checks(bro
                                                      "buffer": rows.encode("utf-8-sig")}])
     page.click("button.primary")
     problems = page.locator("ol.problems li").all_inner_texts()
-    assert problems[0].startswith("检查记录.csv:3: unit: 单位「D999」不在单位名单中")
-    assert any(p.startswith("检查记录.csv:4: date:") for p in problems)
+    assert problems[0].startswith("检查记录.csv 第 3 行、「单位编码」列：单位「D999」不在单位名单中")
+    assert any(p.startswith("检查记录.csv 第 4 行、「检查日期」列：") for p in problems)
     snap(page, shots, "00-admin-import-problems", full=False)
     context.close()
     assert not query(server, "select 1 from findings where period = ?", [YEAR])  # nothing written

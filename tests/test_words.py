@@ -81,7 +81,7 @@ def test_a_misspelt_chinese_finding_name_gets_the_nearest_chinese_name(store, tm
     path = write_csv(tmp_path / "f.csv", [["单位编码", "考核周期", "检查日期", "问题代码"],
                                           ["D1", "2025", "2025-03-05", "内容陈旧，更新不及时了"]])
     (problem,) = problems_of(store, "findings", path)
-    assert problem.startswith("f.csv:2: code: 无法识别的问题代码") and "是否应为「内容陈旧、更新不及时」？" in problem
+    assert problem.startswith("f.csv 第 2 行、「问题代码」列：无法识别的问题代码") and "是否应为「内容陈旧、更新不及时」？" in problem
 
 
 def test_claims_by_common_synonyms(store, tmp_path):
@@ -140,7 +140,7 @@ def test_indicators_by_their_chinese_names_in_findings_and_self_assessments(stor
                                               ["F-4", "D1", "2025", "2025-03-09", "内容陈旧、更新不及时", "收费与资金"]])
     claims = write_csv(tmp_path / "s.csv", [["单位编码", "考核周期", "指标", "自评结论"], ["D1", "2025", "收费与资金", "达标"]])
     problems = problems_of(store, "findings", findings)
-    assert problems == ["f.csv:5: indicator: 问题「内容陈旧、更新不及时」固定对应指标 T1：指标一栏请留空或填写 T1"]
+    assert problems == ["f.csv 第 5 行、「指标」列：问题「内容陈旧、更新不及时」固定对应指标 T1：指标一栏请留空或填写 T1"]
     fixed = write_csv(tmp_path / "f2.csv", [["编号", "单位编码", "考核周期", "检查日期", "问题代码", "指标"],
                                             ["F-1", "D1", "2025", "2025-03-06", "应公开未公开", "办事服务“七公开”"],
                                             ["F-2", "D1", "2025", "2025-03-07", "应公开未公开", "网站与公开专栏"],
@@ -157,4 +157,4 @@ def test_a_misspelt_chinese_indicator_name_gets_the_nearest_chinese_name(store, 
     path = write_csv(tmp_path / "f.csv", [["单位编码", "考核周期", "检查日期", "问题代码", "指标"],
                                           ["D1", "2025", "2025-03-05", "应公开未公开", "网站公开专栏"]])
     (problem,) = problems_of(store, "findings", path)
-    assert problem == "f.csv:2: indicator: 无法识别的指标「网站公开专栏」；是否应为「网站与公开专栏」？"
+    assert problem == "f.csv 第 2 行、「指标」列：无法识别的指标「网站公开专栏」；是否应为「网站与公开专栏」？"

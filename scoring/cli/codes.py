@@ -9,11 +9,11 @@ import click
 
 from scoring.cli.common import criteria_option, db_option, lang_option, translate_errors, workspace
 from scoring.cli.output import emit, format_option
-from scoring.i18n import N_, NP_, _, label as _label, label_table
+from scoring.i18n import N_, NP_, STATUS_NAMES, _, label as _label, label_table
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_standard_dir
-from scoring.standard.vocabulary import (ANSWER_NAMES_EN, ANSWERS, CLAIM_NAMES_EN, CLAIM_SYNONYMS, CLAIMS,
-                                         STATUS_NAMES_EN, STATUS_SYNONYMS, STATUS_WORDS)
+from scoring.standard.vocabulary import (ANSWER_NAMES, ANSWERS, CLAIM_NAMES, CLAIM_SYNONYMS, CLAIMS, STATUS_SYNONYMS,
+                                         STATUS_WORDS)
 from scoring.standard.words import NAME_SYNONYMS
 from scoring.store import resolve_path
 from scoring.store.workspace import standard_for
@@ -83,17 +83,14 @@ def _entries(standard: Standard, kind: str, en: bool) -> list[dict[str, Any]]:
         return [_row(i.code, i.name, i.name_en, (), f"{i.max}") for d in criteria.dimensions for i in d.indicators]
     if kind in ("metrics", "flags", "object-kinds"):
         return [_row(code, e.name, e.name_en) for code, e in getattr(criteria, kind.replace("-", "_")).items()]
-    table, synonyms, english = {"claims": (CLAIMS, CLAIM_SYNONYMS, CLAIM_NAMES_EN),
-                                "answers": (ANSWERS, {}, ANSWER_NAMES_EN),
-                                "statuses": (STATUS_WORDS, STATUS_SYNONYMS, STATUS_NAMES_EN)}[kind]
-    first: dict[str, str] = {}
-    others: dict[str, list[str]] = {}
-    for word, code in table.items():
-        if code in first:
-            others[code].append(word)
-        else:
-            first[code], others[code] = word, []
-    return [_row(code, name, english[code], (*others[code], *synonyms.get(code, ()))) for code, name in first.items()]
+    names, table, synonyms = {"claims": (CLAIM_NAMES, CLAIMS, CLAIM_SYNONYMS), "answers": (ANSWER_NAMES, ANSWERS, {}),
+                              "statuses": (STATUS_NAMES, STATUS_WORDS, STATUS_SYNONYMS)}[kind]
+    rows = []
+    for code in dict.fromkeys(table.values()):
+        name = _label(names, code, "zh")
+        also = (*(word for word, given in table.items() if given == code and word != name), *synonyms.get(code, ()))
+        rows.append(_row(code, name, _label(names, code, "en"), also))
+    return rows
 
 
 def _row(code: str, name: str, name_en: str, also: tuple[str, ...] = (), detail: str = "") -> dict[str, Any]:

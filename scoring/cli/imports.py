@@ -32,6 +32,13 @@ KIND_HELP = {
 }
 
 
+# The file each command's example imports: the repository's example files, or for kinds that have none
+# (the default standard reads no records, objects or judged points) a file of the office's own.
+EXAMPLE_FILES = {kind: f"inputs/example/{kind}.csv" for kind in
+                 ("units", "findings", "self-assessments", "survey", "survey-issued", "metrics")} | {
+    "records": "records-2025.xlsx", "objects": "objects.xlsx", "judged": "judged-2025.xlsx"}
+
+
 def register(cli: click.Group) -> None:
     group = click.Group("import", help="Import input files (CSV, XLSX, JSON, JSON Lines); each is checked whole before anything is written.")
     for kind in ROW_MODELS:
@@ -48,7 +55,7 @@ def _command(kind: str) -> click.Command:
 
     Example:
 
-        scoring import {kind} inputs/example/{kind}.csv
+        scoring import {kind} {EXAMPLE_FILES[kind]}
     """)
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
     @click.option("--replace", is_flag=True, help="Replace the unit-periods' existing rows of this kind.")

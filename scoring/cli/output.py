@@ -12,8 +12,21 @@ import click
 from tabulate import tabulate
 
 from scoring.exports import safe_cell
+from scoring.i18n import NP_, label, label_table
 
 FORMATS = ("table", "json", "csv")
+# A table's headers where its command gives none: the data's keys (what JSON and CSV keep) as people say them.
+COLUMN_NAMES = label_table(
+    NP_("column.id", "id"), NP_("column.period", "period"), NP_("column.unit", "unit"),
+    NP_("column.finding", "finding"), NP_("column.rule", "rule"), NP_("column.reason", "reason"),
+    NP_("column.evidence", "evidence"), NP_("column.status", "status"), NP_("column.answer", "answer"),
+    NP_("column.filed_by", "filed by"), NP_("column.filed_at", "filed at"), NP_("column.decided_by", "decided by"),
+    NP_("column.decided_at", "decided at"), NP_("column.run", "run"), NP_("column.rerun", "re-run"),
+    NP_("column.at", "at"), NP_("column.user", "user"), NP_("column.os_user", "OS user"),
+    NP_("column.action", "action"), NP_("column.target", "target"), NP_("column.sha256", "sha256"),
+    NP_("column.detail", "detail"), NP_("column.name", "name"), NP_("column.role", "role"),
+    NP_("column.active", "active"), NP_("column.created_at", "created at"), NP_("column.updated_at", "updated at"),
+)
 
 
 def format_option(function):
@@ -50,7 +63,8 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, headers: 
         click.echo(csv_text(rows, columns), nl=False)
     else:
         table = [[_visible(_plain(r.get(c))) for c in columns] for r in rows]
-        click.echo(tabulate(table, headers=list(headers or columns), disable_numparse=True))
+        headers = headers or [label(COLUMN_NAMES, c) for c in columns]
+        click.echo(tabulate(table, headers=list(headers), disable_numparse=True))
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

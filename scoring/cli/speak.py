@@ -14,13 +14,12 @@ click prints its own words ("Usage:", "No such option", …) through the standar
 from __future__ import annotations
 
 import inspect
-import re
-import unicodedata
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 import click
 
+from scoring.cli.widths import WidthContext, display_width, wrap_line
 from scoring.i18n import _, current_lang
 
 
@@ -45,16 +44,12 @@ def _translated(thing: Any, *attrs: str) -> Iterator[None]:
             setattr(thing, attr, value)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def short_chinese(text: str, limit: int) -> str:
     """The first sentence of a Chinese help text, cut to `limit` columns (a Chinese character is two)."""
     sentence = text.partition("\n\n")[0].replace("\n", "").split("。")[0]
-    if _width(sentence) <= limit:
+    if display_width(sentence) <= limit:
         return sentence
-    while _width(sentence) > limit - 1:
+    while display_width(sentence) > limit - 1:
         sentence = sentence[:-1]
     return sentence + "…"
 
@@ -72,26 +67,14 @@ def keep_examples(text: str) -> str:
 
 def wrap_chinese(text: str, width: int) -> str:
     """Paragraphs of Chinese text broken into lines of at most `width` columns, each marked \b (kept as is
-    by click); indented paragraphs (examples) are left alone. A line breaks between Chinese characters or at a
-    space, never inside a Latin word or option, and never before closing punctuation."""
+    by click); indented paragraphs (examples) are left alone."""
     out = []
     for paragraph in text.split("\n\n"):
-        if paragraph.lstrip("\n").startswith((" ", "\b")) or _width(paragraph) <= width:
+        if paragraph.lstrip("\n").startswith((" ", "\b")) or display_width(paragraph) <= width:
             out.append(paragraph)
             continue
-        lines, line = [], ""
-        for token in re.findall(r"[!-~]+|\s|.", paragraph.replace("\n", "")):
-            if line and _width(line + token) > width and token not in CLOSING and not token.isspace():
-                lines.append(line.rstrip())
-                line = ""
-            if token.isspace() and not line:
-                continue
-            line += token
-        out.append("\b\n" + "\n".join(lines + [line.rstrip()]))
+        out.append("\b\n" + "\n".join(wrap_line(paragraph.replace("\n", ""), width)))
     return "\n\n".join(out)
-
-
-CLOSING = set("，。；：、）」』》！？”’")
 
 
 def _up(thing: Any) -> Any:
@@ -179,6 +162,7 @@ def speak(root: click.Command) -> None:
     """Translate the tree's help at render time, and click's own words, through the catalogs."""
     for _path, command in commands(root):
         command.__class__ = _spoken(type(command), COMMAND_METHODS)
+        command.context_class = WidthContext  # options and commands wrapped by display width
         for param in command.params:
             param.__class__ = _spoken(type(param), PARAMETER_METHODS)
     _route_clicks_words()

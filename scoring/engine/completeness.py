@@ -49,9 +49,13 @@ class Gap:
     kind: str  # a KIND_LABELS key
     detail: str  # the metric, for kind "metric"; else ""
     units: tuple[str, ...]
+    names: tuple[str, str] = field(default=("", ""), compare=False)  # the metric's name, Chinese and English
 
     def text(self, lang: str = "zh") -> str:
-        named = label(KIND_LABELS, self.kind, lang) + (f" {self.detail}" if self.detail else "")
+        name = self.names[1 if lang == "en" else 0] or self.names[0]
+        detail = _("{name} ({code})", lang, name=name, code=self.detail) if name else self.detail
+        space = "" if name and lang != "en" else " "  # 缺少统计数据「报送信息条数」
+        named = label(KIND_LABELS, self.kind, lang) + (f"{space}{detail}" if detail else "")
         shown = "、".join(self.units[:SHOWN_UNITS]) + ("…" if len(self.units) > SHOWN_UNITS else "")
         return _("{label}: {count} units ({shown})", lang, label=named, count=len(self.units), shown=shown)
 
@@ -75,6 +79,12 @@ class Completeness:
 
     def as_dict(self) -> dict[str, Any]:
         return {"period": self.period, "units": self.units, "gaps": [g.as_dict() for g in self.gaps]}
+
+
+def metric_names(standard: Standard, metric: str) -> tuple[str, str]:
+    """A metric's Chinese and English names (empty where the standard does not name it)."""
+    found = standard.criteria.metrics.get(metric)
+    return (found.name, found.name_en or "") if found is not None else ("", "")
 
 
 def needed_metrics(standard: Standard) -> dict[str, set[str]]:
@@ -120,7 +130,7 @@ def check_period(store: Store, standard: Standard, period: str) -> Completeness:
         missing = [u["code"] for u in units if u["code"] not in have
                    and any(standard.applies(ind, u["type"]) for ind in indicators)]
         if missing:
-            result.gaps.append(Gap("metric", metric, tuple(missing)))
+            result.gaps.append(Gap("metric", metric, tuple(missing), metric_names(standard, metric)))
     if "object" in read:  # objects are the unit's, not the period's
         have = {row[0] for row in store.execute("select distinct unit from objects where active = 1")}
         result.gaps += [Gap("objects", "", tuple(missing))] if (missing := [c for c in codes if c not in have]) else []

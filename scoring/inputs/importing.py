@@ -19,14 +19,14 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from scoring.exports import safe_cell
-from scoring.i18n import _
+from scoring.i18n import NP_, _, current_lang, label, label_table
 from scoring.standard.words import has_chinese
 from scoring.inputs.models import ROW_MODELS, Row
 from scoring.inputs.objects import object_kind_problem, object_problem, workspace_objects
 from scoring.inputs.canonical import CanonicalFindings
 from scoring.inputs.judged import judged_problems, judged_record
 from scoring.inputs.questionnaires import classify, is_wide, long_rows
-from scoring.inputs.cells import column_letter
+from scoring.inputs.cells import column_label, column_letter, where
 from scoring.inputs.reasons import reason
 from scoring.inputs.readers import ReadError, read_records
 from scoring.store.periods import Period, PeriodError, parse_period
@@ -57,6 +57,10 @@ HEADERS: dict[str, dict[str, str]] = {
                "评定分值": "points", "评定单位或评定人": "assessor", "评定单位": "assessor", "评定人": "assessor",
                "评定说明": "note", "佐证": "evidence"},
 }
+
+
+# The columns a file of rejected rows adds: the row number and why the row was refused.
+REJECTED = label_table(NP_("rejected.row", "row"), NP_("rejected.reason", "reason"))
 
 
 class ImportFailed(ValueError):
@@ -278,8 +282,10 @@ def _content_id(data: dict[str, Any]) -> str:
 
 @dataclass
 class Checked:
+    kind: str = ""
     valid: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    written: dict[str, str] = field(default_factory=dict)  # field -> its header as the file writes it
     rejected: dict[int, dict[str, Any]] = field(default_factory=dict)  # row number -> the row as read
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -323,7 +329,8 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
             if keys != header:
                 header = keys
                 named = tuple(normalise_header(kind, k) if k is not None else None for k in keys)
-                _check_aliases(path, keys, named)
+                checked.written = {n: str(k).strip().lstrip("\ufeff") for n, k in zip(named, keys) if n is not None}
+                _check_aliases(kind, path, keys, named)
                 fast = canonical if canonical is not None and set(named) - {None} <= fields else None
                 as_named = named == keys and None not in keys
             if as_named:  # columns under their fields' own names, as in most files: the record is the row
@@ -359,7 +366,7 @@ def checked_rows(kind: str, path: Path, names: Names, checked: Checked, **source
 def validate_file(kind: str, path: Path, names: Names, keep: Callable[[list[dict[str, Any]]], None] | None = None,
                   progress: Callable[[int], None] | None = None, **source: Any) -> Checked:
     """Check every row of a file, holding only the problems; valid records go to `keep`, in batches, if given."""
-    checked = Checked()
+    checked = Checked(kind)
     batch: list[dict[str, Any]] = []
     valid = 0
     for seen, (number, record, stored, problems) in enumerate(checked_rows(kind, path, names, checked, **source), 1):
@@ -386,7 +393,7 @@ def _present(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if v is not None} if None in raw.values() else raw
 
 
-def _check_aliases(path: Path, keys: tuple, named: tuple) -> None:
+def _check_aliases(kind: str, path: Path, keys: tuple, named: tuple) -> None:
     """A Chinese and an English header for one field (单位编码 and unit) are one column given twice:
     the row would silently keep only the last one's value, perhaps another unit's."""
     first: dict[str, int] = {}
@@ -395,19 +402,29 @@ def _check_aliases(path: Path, keys: tuple, named: tuple) -> None:
             continue
         if given in first:
             earlier = first[given]
-            raise ImportFailed([f"{path.name}:1: header: " + _(
+            raise ImportFailed([where(path.name, 1, header=True) + _(
                 "columns {first!r} ({first_letter}) and {second!r} ({second_letter}) both give {field!r}; keep one of them",
                 first=keys[earlier], first_letter=column_letter(earlier), second=keys[index],
-                second_letter=column_letter(index), field=given)])
+                second_letter=column_letter(index), field=column_label(given, None, HEADERS[kind]))])
         first[given] = index
 
 
 def _check_header(kind: str, path: Path, required: set[str], raw: dict[str, Any]) -> None:
     missing = sorted(required - set(raw))
     if missing:
-        wanted = {v: k for k, v in HEADERS[kind].items()}
-        listed = ", ".join(f"{m} [{wanted.get(m, m)}]" for m in missing)
-        raise ImportFailed([f"{path.name}:1: header: " + _("missing column(s) {columns}", columns=listed)])
+        if current_lang() == "zh":
+            listed = "、".join(f"「{column_label(m, None, HEADERS[kind])}」" for m in missing)
+        else:
+            wanted = {v: k for k, v in HEADERS[kind].items()}
+            listed = ", ".join(f"{m} [{wanted.get(m, m)}]" for m in missing)
+        raise ImportFailed([where(path.name, 1, header=True) + _("missing column(s) {columns}", columns=listed)])
+
+
+def _known_columns(kind: str, model: type[Row]) -> str:
+    """The columns a kind's file may have: by their Chinese headers in Chinese, their field names in English."""
+    if current_lang() != "zh":
+        return ", ".join(model.model_fields)
+    return "、".join(column_label(name, None, HEADERS[kind]) for name in model.model_fields)
 
 
 def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict[str, Any],
@@ -415,7 +432,7 @@ def _row_problems(kind: str, model: type[Row], fields: frozenset[str], raw: dict
     """(problems, the validated row): the row is None when it does not validate."""
     unknown = [k for k in raw if k not in fields]
     if unknown:
-        return [(unknown[0], _("unknown column; expected one of {columns}", columns=", ".join(model.model_fields)))], None
+        return [(unknown[0], _("unknown column; expected one of {columns}", columns=_known_columns(kind, model)))], None
     try:
         row = model.model_validate(_present(raw))
     except ValidationError as exc:
@@ -444,7 +461,8 @@ def import_file(store: Store, standard: Standard, kind: str, path: Path, *, repl
     source = {"encoding": encoding, "sheet": sheet, "unit": unit, "period": period}
     with staging(store, kind) as staged:
         checked = validate_file(kind, path, names, None if dry_run else staged.add, progress, **source)
-        problems = [f"{path.name}:{n}: {c}: {r}" for n, c, r in checked.problems]
+        problems = [where(path.name, n, column_label(c, checked.written, HEADERS[kind])) + r
+                    for n, c, r in checked.problems]
         result = ImportResult(kind, str(path), checked.valid + len(checked.rejected), rejected=problems,
                               dry_run=dry_run, ignored_columns=checked.ignored_columns)
         if problems and not skip_invalid:
@@ -481,13 +499,14 @@ def write_rejected(path: Path, checked: Checked) -> Path:
     target = path.with_name(path.name + ".rejected.csv")
     reasons: dict[int, list[str]] = {}
     for number, column, why in checked.problems:
-        reasons.setdefault(number, []).append(f"{column}: {why}")
+        reasons.setdefault(number, []).append(_("{column}: {reason}", column=column_label(
+            column, checked.written, HEADERS[checked.kind]), reason=why))
     columns: list[str] = []
     for record in checked.rejected.values():
         columns.extend(c for c in record if c not in columns)
     with target.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["row", *(safe_cell(str(c)) for c in columns), "reason"])
+        writer.writerow([label(REJECTED, "row"), *(safe_cell(str(c)) for c in columns), label(REJECTED, "reason")])
         for number, record in sorted(checked.rejected.items()):
             cells = [safe_cell("" if record.get(c) is None else str(record.get(c))) for c in columns]
             writer.writerow([number, *cells, safe_cell("; ".join(reasons[number]))])

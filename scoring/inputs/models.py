@@ -7,6 +7,7 @@ the importer's check (it needs the workspace), see scoring.inputs.importing.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -66,10 +67,22 @@ def parse_date(value: Any) -> date:
     match = _DATE.fullmatch(text)
     if not match:
         raise ValueError(_("{value!r} is not a date: write YYYY-MM-DD, for example 2025-03-05", value=text))
+    year, month, day = (int(g) for g in match.groups())
     try:
-        return date(*(int(g) for g in match.groups()))
-    except ValueError as exc:
-        raise ValueError(_("{value!r} is not a real date ({problem})", value=text, problem=exc)) from None
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(_("{value!r} is not a real date ({problem})", value=text,
+                           problem=_date_problem(year, month))) from None
+
+
+def _date_problem(year: int, month: int) -> str:
+    """What is wrong with a date `date()` refused, in the user's language (Python's own reason is English)."""
+    if year < 1:
+        return _("there is no year 0")
+    if not 1 <= month <= 12:
+        return _("there is no month {month}", month=month)
+    return _("month {month} of {year} has only {days} days", year=year, month=month,
+             days=calendar.monthrange(year, month)[1])
 
 
 def _word(words: Words, codes: tuple[str, ...], what: str):

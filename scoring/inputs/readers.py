@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from scoring.i18n import N_, _
-from scoring.inputs.cells import MAX_CELL, UNSTORABLE, ReadError, cell_problem, check_header
+from scoring.inputs.cells import MAX_CELL, UNSTORABLE, ReadError, cell_problem, check_header, where
 
 SNIFF_BYTES = 1 << 16
 MAX_LINE = 20 * MAX_CELL  # characters of one physical line (a CSV record may span several)
@@ -152,24 +152,24 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise ReadError([f"{path.name}:{number}: row: {_csv_reason(exc)}"]) from None
+                raise ReadError([where(path.name, number) + _csv_reason(exc)]) from None
             except _Utf8Line:
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "UTF-8 text in a file read as GB18030 (a file that mixes encodings?); save the whole file "
                     "as CSV UTF-8, or give --encoding gb18030 if it is all GB18030")]) from None
             except _LineTooLong:
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "a line longer than {max_line} characters; is this a CSV file? Save the data as CSV or XLSX",
                     max_line=MAX_LINE)]) from None
             if header is None:
                 header = values
-                _check_cells(path, number, header, ["header"] * len(header), decoding)
+                _check_cells(path, number, header, None, decoding)
                 check_header(path, [h.strip() for h in header])
                 continue
             if not any(values):  # no cells, or only empty ones
                 continue
             if len(values) > len(header):
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "more cells than the header has columns; give each extra column a name in the header, "
                     "or remove the extra cells (a comma in a cell needs quotes)")])
             text = "".join(values)  # both checks look at every cell: at C speed first, cell by cell if needed
@@ -182,7 +182,8 @@ def _csv(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]
             yield number, dict(zip(header, values))
 
 
-def _check_cells(path: Path, number: int, values: list[str], names: list[str], encoding: str) -> None:
+def _check_cells(path: Path, number: int, values: list[str], names: list[str] | None, encoding: str) -> None:
+    """Every cell storable; `names` None for the header row itself."""
     if not UNSTORABLE.search("".join(values)):
         return
     if encoding == "utf-8":
@@ -191,10 +192,10 @@ def _check_cells(path: Path, number: int, values: list[str], names: list[str], e
     else:
         undecoded = _("bytes that are not {encoding} text (a file that mixes encodings?); save the whole file as "
                       "CSV UTF-8", encoding=encoding)
-    for name, value in zip(names, values):
+    for name, value in zip(names or [""] * len(values), values):
         reason = cell_problem(value, undecoded)
         if reason:
-            raise ReadError([f"{path.name}:{number}: {name or 'row'}: {reason}"])
+            raise ReadError([where(path.name, number, name, header=names is None) + reason])
 
 
 def _check_swallowed(path: Path, number: int, values: list[str], header: list[str]) -> None:
@@ -203,7 +204,7 @@ def _check_swallowed(path: Path, number: int, values: list[str], header: list[st
         return
     for name, value in zip(header, values):
         if "\n" in value and any(line.count(",") >= len(header) - 1 for line in value.splitlines()[1:]):
-            raise ReadError([f"{path.name}:{number}: {name}: " + _(
+            raise ReadError([where(path.name, number, name) + _(
                 "a quoted cell runs over lines that look like whole rows (an unclosed quote?); "
                 "close the quote or remove it")])
 
@@ -213,13 +214,13 @@ def _check_record(path: Path, number: int, record: dict[str, Any]) -> None:
     for key, value in record.items():
         reason = cell_problem(key)
         if reason:
-            raise ReadError([f"{path.name}:{number}: row: " + _("a column name: {reason}", reason=reason)])
+            raise ReadError([where(path.name, number) + _("a column name: {reason}", reason=reason)])
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
         if isinstance(value, str):
             reason = cell_problem(value)
             if reason:
-                raise ReadError([f"{path.name}:{number}: {key}: {reason}"])
+                raise ReadError([where(path.name, number, key) + reason])
 
 
 class _DuplicateKey(ValueError):
@@ -308,21 +309,21 @@ def _jsonl(path: Path, encoding: str | None) -> Iterator[tuple[int, dict[str, An
             except StopIteration:
                 return
             except _LineTooLong:
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "a line longer than {max_line} characters; each line of JSON Lines is one row",
                     max_line=MAX_LINE)]) from None
             if not line.strip():
                 continue
             if _UNDECODED.search(line):
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "bytes that are not {encoding} text; save the file as UTF-8", encoding=chosen)])
             try:
                 record = _loads(line)
             except (ValueError, RecursionError) as exc:
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "not valid JSON: {error}", error=_json_error(exc))]) from None
             if not isinstance(record, dict):
-                raise ReadError([f"{path.name}:{number}: row: " + _(
+                raise ReadError([where(path.name, number) + _(
                     "each line must be a JSON object (one row, in braces)")])
             _check_record(path, number, record)
             yield number, record

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from scoring.i18n import _
-from scoring.inputs.cells import ReadError, cell_problem, check_header, column_letter
+from scoring.inputs.cells import ReadError, cell_problem, check_header, column_letter, where
 
 MAX_XLSX_ENTRIES = 10_000
 MAX_XLSX_UNCOMPRESSED = 2 * 1024 ** 3  # the whole workbook, as its zip directory declares it
@@ -96,11 +96,11 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
         for name in names:
             reason = cell_problem(name)
             if reason:
-                raise ReadError([f"{path.name}:1: header: {reason}"])
+                raise ReadError([where(path.name, 1, header=True) + reason])
         check_header(path, names)
         last = max((i for i, n in enumerate(names) if n), default=-1)
         if any(not n for n in names[:last]):
-            raise ReadError([f"{path.name}:1: header: " + _(
+            raise ReadError([where(path.name, 1, header=True) + _(
                 "an empty header cell between columns (merged header cells?); give every column one name in row 1")])
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or v == "" for v in values):
@@ -111,7 +111,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
                 if not name:
                     if value is None or value == "":
                         continue
-                    raise ReadError([f"{path.name}:{number}: column {column_letter(index)}: " + _(
+                    raise ReadError([where(path.name, number, letter=column_letter(index)) + _(
                         "a value under a column without a header (merged header cells? a title above the "
                         "header?); row 1 must give every column one name")])
                 if isinstance(value, str):
@@ -120,13 +120,13 @@ def read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, An
                 if isinstance(value, str):
                     reason = cell_problem(value)
                     if reason:
-                        raise ReadError([f"{path.name}:{number}: {name}: {reason}"])
+                        raise ReadError([where(path.name, number, name) + reason])
                 record[name] = _cell(value)
             yield number, record
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken sheet inside a well-formed zip (bad XML, bad cell)
-        raise ReadError([f"{path.name}:{number}: row: " + _(
+        raise ReadError([where(path.name, number) + _(
             "not readable ({error}); save the workbook again from Excel or WPS",
             error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}")]) from None
     finally:
@@ -158,7 +158,7 @@ class SavedValues:
             return saved
         if name.strip().lower() in FREE_TEXT or name.strip() in FREE_TEXT:
             return formula
-        raise ReadError([f"{self.path.name}:{number}: {name}: " + _(
+        raise ReadError([where(self.path.name, number, name) + _(
             "the formula {formula} has no saved value (the file was not saved by Excel or WPS); open the file "
             "in Excel or WPS, save it and import it again", formula=formula[:30])])
 

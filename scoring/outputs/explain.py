@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from scoring.i18n import pick, status_name, t
+from scoring.outputs.notes import note_in
 from scoring.standard import Standard
 
 
@@ -26,7 +27,11 @@ def fact_name(fact: str, doc: dict[str, Any], lang: str) -> str:
 
 
 def _note_text(standard: Standard, note: str, lang: str) -> str:
-    """A line's note with the rules it names by title: ×2（屡查屡犯）, not ×2（REPEAT_FINDING）."""
+    """A line's note in `lang` with the rules it names by title: ×2（屡查屡犯）, not ×2（REPEAT_FINDING）."""
+    if lang == "en":
+        return note_in(note, lang, lambda rule: pick(standard.rules_by_id[rule], "title", lang)
+                       if rule in standard.rules_by_id else rule)
+
     def titles(match: re.Match) -> str:
         parts = [pick(standard.rules_by_id[p], "title", lang) if p in standard.rules_by_id else p
                  for p in match.group(1).split("、")]
@@ -165,8 +170,9 @@ def _indicator_text(standard: Standard, doc: dict[str, Any], ind: dict[str, Any]
                     indent: str) -> list[str]:
     if not ind["applicable"]:
         why = ind["not_applicable_by"]
-        return [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}"
-                f"（{t('by_unit_type', lang) if why == 'type' else why}）"]
+        rule = standard.rules_by_id.get(why)
+        why = t("by_unit_type", lang) if why == "type" else (pick(rule, "title", lang) if rule else why)
+        return [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {t('not_applicable', lang)}（{why}）"]
     flags = f"  ⚑ {flag_names(standard, ind['flags'], lang)}" if ind.get("flags") else ""
     out = [f"{indent}{ind['code']} {pick(ind, 'name', lang)}  {ind['score']}/{ind['max']}{flags}"]
     if not ind["lines"] and not ind.get("indicators"):

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from scoring.inputs.models import RectificationUpdateRow
 from scoring.inputs.readers import ReadError, read_records
+from scoring.inputs.cells import column_label, where
 from scoring.rectify.items import DONE, STATUSES, WITHDRAWN, days_late
 from scoring.store import Store
 from scoring.i18n import _, current_lang, status_name
@@ -107,20 +108,20 @@ def import_updates(store: Store, path: Path, encoding: str | None = None) -> int
             try:
                 row = RectificationUpdateRow.model_validate({k: v for k, v in raw.items() if v is not None})
             except ValidationError as exc:
-                problems += [f"{path.name}:{number}: {'.'.join(map(str, e['loc'])) or 'row'}: "
-                             f"{reason(e, UPDATE_HEADERS)}" for e in exc.errors(include_url=False)]
+                problems += [where(path.name, number, column_label(".".join(map(str, e["loc"])), None, UPDATE_HEADERS))
+                             + reason(e, UPDATE_HEADERS) for e in exc.errors(include_url=False)]
                 continue
             if row.id not in current:
                 found = store.rectifications("id = ?", [row.id])
                 if not found:
-                    problems.append(f"{path.name}:{number}: id: " + _("no rectification item {value!r}; see "
+                    problems.append(where(path.name, number, column_label("id", None, UPDATE_HEADERS)) + _("no rectification item {value!r}; see "
                                                                        "`scoring rectify list`", value=row.id))
                     continue
                 current[row.id] = found[0]["status"]
             try:
                 check_transition(row.id, current[row.id], row.status)
             except RegisterError as exc:
-                problems.append(f"{path.name}:{number}: status: {exc}")
+                problems.append(where(path.name, number, column_label("status", None, UPDATE_HEADERS)) + str(exc))
                 continue
             current[row.id] = row.status
             changes.append(row)

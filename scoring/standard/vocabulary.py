@@ -4,6 +4,7 @@ Rules name the codes (`claim: noncompliant`); people write the Chinese words, wh
 models translate. Kept with the standard because lint checks rules against the codes.
 """
 
+from scoring.i18n import NP_, STATUS_NAMES, label, label_table
 from scoring.standard.words import Words
 
 CLAIMS = {"达标": "compliant", "部分达标": "partial", "未达标": "noncompliant", "不涉及": "not_applicable"}
@@ -21,19 +22,21 @@ CLAIM_SYNONYMS = {"compliant": ("已达标", "合格", "符合"), "partial": ("�
 STATUS_SYNONYMS = {"open": ("未整改", "待办"), "in_progress": ("正在整改", "整改进行中"),
                    "rectified": ("已整改完毕", "整改完毕", "整改完成", "已完成整改", "已完成"),
                    "verified": ("已核销", "核销", "已验收"), "reopened": ("退回整改", "退回", "再次整改")}
-CLAIM_NAMES_EN = {"compliant": "compliant", "partial": "partially compliant", "noncompliant": "noncompliant",
-                  "not_applicable": "not applicable"}
-ANSWER_NAMES_EN = {"satisfied": "satisfied", "basically_satisfied": "basically satisfied",
-                   "unsatisfied": "unsatisfied", "dont_know": "don't know"}
-STATUS_NAMES_EN = {"open": "open", "in_progress": "in progress", "rectified": "rectified", "verified": "verified",
-                   "reopened": "reopened"}
+# The names shown for the codes, in the catalogs (zh_CN, en); every word of the tables above is accepted
+# too, and the Chinese name is the first of them (tests/test_vocabulary.py holds them together).
+CLAIM_NAMES = label_table(
+    NP_("claim.compliant", "compliant"), NP_("claim.partial", "partially compliant"),
+    NP_("claim.noncompliant", "noncompliant"), NP_("claim.not_applicable", "not applicable"),
+)
+ANSWER_NAMES = label_table(
+    NP_("answer.satisfied", "satisfied"), NP_("answer.basically_satisfied", "basically satisfied"),
+    NP_("answer.unsatisfied", "unsatisfied"), NP_("answer.dont_know", "don't know"),
+)
 
 
-def _first_words(table: dict[str, str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for word, code in table.items():
-        names.setdefault(code, word)
-    return names
+def names_in(table: dict[str, tuple[str, str]], lang: str, codes: tuple[str, ...] | None = None) -> dict[str, str]:
+    """code → its name in `lang`, for the codes of a label table (or the `codes` given)."""
+    return {code: label(table, code, lang) for code in (codes or tuple(table))}
 
 
 def _with_table(table: dict[str, str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -43,9 +46,10 @@ def _with_table(table: dict[str, str], synonyms: dict[str, tuple[str, ...]]) -> 
     return {code: tuple(words) for code, words in merged.items()}
 
 
-CLAIM_WORDS = Words.build(_first_words(CLAIMS), CLAIM_NAMES_EN, _with_table(CLAIMS, CLAIM_SYNONYMS))
-ANSWER_WORDS = Words.build(_first_words(ANSWERS), ANSWER_NAMES_EN, _with_table(ANSWERS, {}))
-STATUS_WORDS_INDEX = Words.build(_first_words(STATUS_WORDS), STATUS_NAMES_EN, _with_table(STATUS_WORDS, STATUS_SYNONYMS))
+CLAIM_WORDS = Words.build(names_in(CLAIM_NAMES, "zh"), names_in(CLAIM_NAMES, "en"), _with_table(CLAIMS, CLAIM_SYNONYMS))
+ANSWER_WORDS = Words.build(names_in(ANSWER_NAMES, "zh"), names_in(ANSWER_NAMES, "en"), _with_table(ANSWERS, {}))
+STATUS_WORDS_INDEX = Words.build(names_in(STATUS_NAMES, "zh", STATUS_CODES), names_in(STATUS_NAMES, "en", STATUS_CODES),
+                                 _with_table(STATUS_WORDS, STATUS_SYNONYMS))
 # The statuses a person may name on the command line: those above, and 已撤销 (withdrawn items, listed only).
-STATUS_CHOICES = Words.build({**_first_words(STATUS_WORDS), "withdrawn": "已撤销"}, {**STATUS_NAMES_EN, "withdrawn": "withdrawn"},
+STATUS_CHOICES = Words.build(names_in(STATUS_NAMES, "zh"), names_in(STATUS_NAMES, "en"),
                              _with_table(STATUS_WORDS, STATUS_SYNONYMS))

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from scoring.i18n import N_, current_lang, said
+from scoring.i18n import N_, NP_, label, label_table, said
 
 # The store is passed in, never imported: scoring.store.database calls check_unlocked where it writes.
 Store = Any
 
 OPEN, SCORED, PUBLICISED, FINAL = "open", "scored", "publicised", "final"
-STATE_NAMES = {OPEN: ("未评分", "open"), SCORED: ("已评分（草稿）", "scored (draft)"),
-               PUBLICISED: ("公示中", "publicised for review"), FINAL: ("已定稿", "final")}
+STATE_NAMES = label_table(
+    NP_("period_state.open", "open"), NP_("period_state.scored", "scored (draft)"),
+    NP_("period_state.publicised", "publicised for review"), NP_("period_state.final", "final"),
+)
 LOCKED = frozenset({PUBLICISED, FINAL})
 
 
@@ -57,10 +59,9 @@ def locked_message(period: str, state: str) -> str:
              period=period, state=state_name(state))
 
 
-def state_name(state: str) -> str:
-    """A period's state as people say it, in the current language."""
-    zh, en = STATE_NAMES[state]
-    return en if current_lang() == "en" else zh
+def state_name(state: str, lang: str | None = None) -> str:
+    """A period's state as people say it, in the current language (or `lang`)."""
+    return label(STATE_NAMES, state, lang)
 
 
 def check_unlocked(store: Store, periods: Iterable[str]) -> None:

@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from scoring.store.clock import DEFAULT_ZONE, ZoneProblem, local_time, office_zone
 from scoring.store.workspace import standard_for
 from scoring.i18n import pick, status_name, use_lang, use_surface
+from scoring.outputs.notes import note_in
 from scoring.store import Store
 from scoring.store.private import key_path, session_key
 from scoring.web import labels, views_accounts, views_admin, views_auth, views_department, views_inspector, views_leader, \
@@ -211,5 +212,6 @@ def _template_globals() -> dict[str, Any]:
     lang = g.get("lang", "zh")
     return {"t": lambda key, **kw: labels.t(key, lang, **kw), "lang": lang, "user": g.get("user"),
             "csrf_token": csrf_token, "csrf_field": CSRF_FIELD, "csrf_input": _csrf_input, "pick": lambda d, k: pick(d, k, lang),
-            "status_name": lambda s: status_name(s, lang), "evidence_hashes": evidence_hashes,
+            "status_name": lambda s: status_name(s, lang), "note_in": lambda note: note_in(note, lang),
+            "evidence_hashes": evidence_hashes,
             "nav": labels.nav_for(g.get("user")), "today": date.today().isoformat()}

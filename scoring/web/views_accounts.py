@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
-from scoring.inputs.cells import ReadError
+from scoring.inputs.cells import ReadError, where
 from scoring.inputs.readers import read_records
 from scoring.store import now
 from scoring.web.context import flash_saved
@@ -47,15 +47,14 @@ def planned_accounts(path) -> tuple[list[dict[str, str]], list[str]]:
     for number, record in read_records(path):
         unit = _cell(record, UNIT_COLUMNS)
         name = _cell(record, NAME_COLUMNS) or unit.lower()
-        where = f"{path.name}:{number}"
         if not unit:
-            problems.append(f"{where}: 单位编码: {t('account_no_unit', g.lang)}")
+            problems.append(where(path.name, number, "单位编码") + t('account_no_unit', g.lang))
         elif unit not in units:
-            problems.append(f"{where}: 单位编码: {t('account_unknown_unit', g.lang, unit=unit)}")
+            problems.append(where(path.name, number, "单位编码") + t('account_unknown_unit', g.lang, unit=unit))
         elif not NAME.match(name):
-            problems.append(f"{where}: 账号: {t('account_bad_name', g.lang, name=name)}")
+            problems.append(where(path.name, number, "账号") + t('account_bad_name', g.lang, name=name))
         elif name in seen or get_user(g.store, name):
-            problems.append(f"{where}: 账号: {t('account_exists', g.lang, name=name)}")
+            problems.append(where(path.name, number, "账号") + t('account_exists', g.lang, name=name))
         else:
             seen.add(name)
             plans.append({"name": name, "unit": unit, "unit_name": units[unit]})

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.outputs.explain import grade_name
+from scoring.outputs.notes import note_in
 from scoring.i18n import pick
 from scoring.outputs.report.labels import fact_name, label
 from scoring.outputs.report.scan import ITEM_FIELDS
@@ -47,12 +48,17 @@ def item_dicts(items: list[tuple]) -> list[dict[str, Any]]:
     return [dict(zip(ITEM_FIELDS, item)) for item in items]
 
 
+def _rule_title(standard: Standard, rule: str, lang: str) -> str:
+    found = standard.rules_by_id.get(rule)
+    return pick(found, "title", lang) if found else rule
+
+
 def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]:
     rule = standard.rules_by_id.get(line["rule"])
     return {"rule": line["rule"], "title": pick(line, "title", lang), "kind": line["kind"],
             "kind_name": label(f"kind_{line['kind']}", lang), "points": line["points"],
             "shown": shown_points(line["points"]), "facts": [fact_name(f, lang) for f in line["facts"]],
-            "note": line.get("note", ""),
+            "note": note_in(line.get("note", ""), lang, lambda rule: _rule_title(standard, rule, lang)),
             "rationale": rule.rationale if rule else ""}
 
 

@@ -21,7 +21,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
-from scoring.engine.completeness import Gap
+from scoring.engine.completeness import Gap, metric_names
 from scoring.outputs.compare import movement, previous_period, signed
 from scoring.outputs.explain import grade_name
 from scoring.i18n import pick
@@ -34,7 +34,7 @@ from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
-from scoring.store.lifecycle import STATE_NAMES, state_of
+from scoring.store.lifecycle import state_name, state_of
 
 # Up to this many units the HTML lays out every scorecard and every rectification item, as the
 # report always did: a district's 33 departments or a city's 67 plus counties and institutions
@@ -137,7 +137,7 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
                   for r in records if r.unit in scanned.docs],
         "rectification_groups": rectification_groups(standard, records, lang, full),
         "overdue_units": overdue_units(standard, records, lang),
-        "completeness": completeness_of(run, lang),
+        "completeness": completeness_of(run, lang, standard),
         "cycle": cycle_of(store, period, run),
     }
     return Report(data, scanned, standard)
@@ -151,18 +151,20 @@ def cycle_of(store: Store, period: str, run: dict[str, Any]) -> dict[str, Any]:
     state = state_of(store, period)
     appeals = store.query("select id, unit, finding, rule, reason, status, answer from appeals where period = ? "
                           "order by id", [period])
-    return {"state": state["state"], "state_names": STATE_NAMES[state["state"]],
+    return {"state": state["state"], "state_names": (state_name(state["state"], "zh"), state_name(state["state"], "en")),
             "draft": not (state["state"] == "final" and state["run"] == run["id"]),
             "review_ends": state["review_ends"],
             "appeals": [{**a, "outcome": APPEAL_OUTCOMES.get(a["status"], a["status"])} for a in appeals]}
 
 
-def completeness_of(run: dict[str, Any], lang: str) -> dict[str, Any] | None:
+def completeness_of(run: dict[str, Any], lang: str, standard: Standard | None = None) -> dict[str, Any] | None:
     """What data was missing when the run was made (recorded by the run), as lines to read; None for older runs."""
     if not run.get("completeness"):
         return None
     recorded = json.loads(run["completeness"])
-    gaps = [Gap(g["kind"], g["detail"], tuple(g["units"])) for g in recorded["gaps"]]
+    gaps = [Gap(g["kind"], g["detail"], tuple(g["units"]),
+                metric_names(standard, g["detail"]) if standard is not None and g["kind"] == "metric" else ("", ""))
+            for g in recorded["gaps"]]
     return {"units": recorded["units"], "lines": [gap.text(lang) for gap in gaps]}
 
 

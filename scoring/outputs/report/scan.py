@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 from scoring.i18n import pick, status_name
 from scoring.rectify.items import DONE
+from scoring.outputs.notes import note_in
 from scoring.outputs.report.labels import fact_name, label
 from scoring.engine.scorecard import all_nodes
 
@@ -70,6 +71,16 @@ class Texts:
         self.names: dict[str, str] = {}
         self.titles: dict[str, str] = {}
         self.facts_shown: dict[tuple[str, ...], str] = {}
+        self.notes: dict[str, str] = {}
+
+    def note(self, note: str) -> str:
+        """A line's note in the report's language (the engine wrote it in Chinese); few distinct notes repeat."""
+        if self.lang != "en" or not note:
+            return note
+        found = self.notes.get(note)
+        if found is None:
+            found = self.notes[note] = note_in(note, self.lang)
+        return found
 
     def facts(self, facts: list[str]) -> str:
         """A line's facts by name, joined (a few distinct lists repeat: metrics, survey, one self-assessment)."""
@@ -155,7 +166,7 @@ def record(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], 
 def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
     """Every line that lost or gained points, indicator by indicator, then the unit's bonus and veto lines."""
     unit, name, kind, title = doc["unit"], doc["name"], texts.kind, texts.title
-    kinds, titles, facts = texts.kinds, texts.titles, texts.facts  # read inline: ≈560,000 lines in a province
+    kinds, titles, facts, note = texts.kinds, texts.titles, texts.facts, texts.note  # read inline: ≈560,000 lines in a province
     # A line's rule and points repeat across lines: interned (see items)
     rows = []
     for dim in doc["dimensions"]:
@@ -166,18 +177,18 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
             for line in ind["lines"]:
                 rows.append(head + (intern(line["rule"]), titles.get(line["rule"]) or title(line),
                                     kinds.get(line["kind"]) or kind(line["kind"]), intern(line["points"]),
-                                    facts(line["facts"]), line.get("note", "")))
+                                    facts(line["facts"]), note(line.get("note", ""))))
     # No indicator: its score and maximum are empty text, not None, so the row stays all text (fast CSV).
     for line in doc["bonus_lines"] + doc["veto_lines"] + doc.get("adjust_lines", []):
         rows.append((unit, name, "", "", kind(line["kind"]), "", "", line["rule"], title(line), kind(line["kind"]),
-                     line["points"], facts(line["facts"]), line.get("note", "")))
+                     line["points"], facts(line["facts"]), note(line.get("note", ""))))
     # Criteria with parts: each stage's lines (its vetoes, bonus events, gates) under part and stage codes.
     for part in doc.get("parts", ()):
         for stage in part["stages"]:
             for line in stage["lines"]:
                 rows.append((unit, name, part["code"], stage["code"], texts.name(stage), stage["score"], "",
                              line["rule"], title(line), kind(line["kind"]), line["points"], facts(line["facts"]),
-                             line.get("note", "")))
+                             note(line.get("note", ""))))
     return rows
 
 
