@@ -14,6 +14,7 @@ import gc
 from sys import intern
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from scoring.i18n import pick, status_name
@@ -83,7 +84,12 @@ class Texts:
         return found
 
     def facts(self, facts: list[str]) -> str:
-        """A line's facts by name, joined (a few distinct lists repeat: metrics, survey, one self-assessment)."""
+        """A line's facts by name, joined. Most lines cite findings, whose numbers are their names, each line
+        its own list: joined as they are. A list naming a run-wide source or a self-assessment (a few
+        distinct lists, repeated) is named through fact_name once."""
+        joined = "、".join(facts)
+        if "SA-" not in joined and "survey" not in joined and "metrics" not in joined:
+            return joined
         key = tuple(facts)
         found = self.facts_shown.get(key)
         if found is None:
@@ -210,9 +216,8 @@ def items(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], a
                      intern(item.get("rule") or rule or ""), intern(item["title"]), note or "", deadline,
                      intern(status), names.get(status) or texts.status(status),
                      deadline <= as_of and status not in DONE))
-    rows.sort(key=_by_deadline)
+    rows.sort(key=BY_DEADLINE)
     return rows
 
 
-def _by_deadline(item: tuple, deadline: int = ITEM["deadline"], id_: int = ITEM["id"]) -> tuple[str, str]:
-    return item[deadline], item[id_]
+BY_DEADLINE = itemgetter(ITEM["deadline"], ITEM["id"])  # an item's (deadline, id), taken in C
