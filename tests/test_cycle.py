@@ -65,6 +65,9 @@ def test_an_accepted_appeal_changes_the_final_score_and_the_final_report_lists_i
     ws.invoke("report", "--period", "2025", "--out", tmp_path / "out")
     html = (tmp_path / "out" / "report-2025.html").read_text(encoding="utf-8")
     assert "申诉" in html and "经复核，办理结果已公开" in html and "已采纳" in html and "不予采纳" in html
+    ws.invoke("report", "--period", "2025", "--out", tmp_path / "en", "--lang", "en")
+    appeals = (tmp_path / "en" / "report-2025.html").read_text(encoding="utf-8").split("Appeals and outcomes")[1]
+    assert "<td>accepted</td>" in appeals and "<td>not accepted</td>" in appeals and "已采纳" not in appeals
     assert ws.invoke("import", "findings", EXAMPLE / "findings.csv", code=2).stderr.count("已定稿") == 1
     assert {"period publish", "appeal add", "appeal decide", "finding withdraw", "period finalise"} <= set(actions(ws))
 

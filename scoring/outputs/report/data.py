@@ -138,15 +138,12 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
         "rectification_groups": rectification_groups(standard, records, lang, full),
         "overdue_units": overdue_units(standard, records, lang),
         "completeness": completeness_of(run, lang, standard),
-        "cycle": cycle_of(store, period, run),
+        "cycle": cycle_of(store, period, run, lang),
     }
     return Report(data, scanned, standard)
 
 
-APPEAL_OUTCOMES = {"pending": "待处理", "accepted": "已采纳", "rejected": "不予采纳"}
-
-
-def cycle_of(store: Store, period: str, run: dict[str, Any]) -> dict[str, Any]:
+def cycle_of(store: Store, period: str, run: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """Where the period stands (a draft unless this is its final run) and its appeals with their outcomes."""
     state = state_of(store, period)
     appeals = store.query("select id, unit, finding, rule, reason, status, answer from appeals where period = ? "
@@ -154,7 +151,7 @@ def cycle_of(store: Store, period: str, run: dict[str, Any]) -> dict[str, Any]:
     return {"state": state["state"], "state_names": (state_name(state["state"], "zh"), state_name(state["state"], "en")),
             "draft": not (state["state"] == "final" and state["run"] == run["id"]),
             "review_ends": state["review_ends"],
-            "appeals": [{**a, "outcome": APPEAL_OUTCOMES.get(a["status"], a["status"])} for a in appeals]}
+            "appeals": [{**a, "outcome": label(f"appeal_{a['status']}", lang)} for a in appeals]}
 
 
 def completeness_of(run: dict[str, Any], lang: str, standard: Standard | None = None) -> dict[str, Any] | None:
