@@ -150,9 +150,9 @@ def test_a_mixed_file_imports_the_same_with_and_without_the_fast_path(store, tmp
     full = imported(store, path)
     assert fast == full
     rejected = fast[0]
-    assert rejected[0] == "f.csv:3: unit: 单位「D009」不在单位名单中；是否应为「D004」？；请先在单位名单中导入该单位"
-    assert [line.split(": ")[0] for line in rejected] == ["f.csv:3", "f.csv:4", "f.csv:5", "f.csv:6", "f.csv:7",
-                                                          "f.csv:7", "f.csv:7", "f.csv:8", "f.csv:10"]
+    assert rejected[0] == "f.csv 第 3 行、「unit」列：单位「D009」不在单位名单中；是否应为「D004」？；请先在单位名单中导入该单位"
+    assert [line.split("、")[0].split("：")[0] for line in rejected] == [
+        f"f.csv 第 {row} 行" for row in (3, 4, 5, 6, 7, 7, 7, 8, 10)]
     assert [row["id"] for row in fast[2]] == ["F-1", importing._content_id({
         "unit": "D002", "period": "2025", "date": "2025-03-07", "inspector": None, "code": "NOT_DISCLOSED",
         "indicator": "C3", "count": 1, "corrected_on_spot": 1, "note": None, "evidence": None})]
