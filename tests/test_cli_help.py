@@ -62,9 +62,12 @@ def test_examples_in_chinese_help_are_the_runnable_commands():
 def test_usage_errors_are_chinese_by_default_and_english_on_request():
     bad = run("rank", "--bogus")
     assert bad.exit_code == 2
-    assert bad.output == ("用法: scoring rank [OPTIONS]\n输入「scoring rank --help」查看帮助。\n\n"
+    assert bad.output == ("用法: scoring rank [选项]\n输入「scoring rank --help」查看帮助。\n\n"
                           "错误：没有「--bogus」这个选项。\n")
+    assert run("--help").output.startswith("用法: scoring [选项] 命令 [参数]...\n")
     english = run("--lang", "en", "rank", "--bogus")
+    assert english.output.startswith("Usage: scoring rank [OPTIONS]\n")
+    assert run("--lang", "en", "--help").output.startswith("Usage: scoring [OPTIONS] COMMAND [ARGS]...\n")
     assert "Error: No such option: --bogus" in english.output or "No such option '--bogus'" in english.output
     choice = run("rank", "--period", "2025", "--format", "x")
     assert "错误：'--format' 的值无效：「x」不是以下之一：'table', 'json', 'csv'。" in choice.output

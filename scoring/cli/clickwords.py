@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from scoring.i18n import N_
 
+# The metavars of a usage line (click.Command.options_metavar, click.Group.subcommand_metavar).
+USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+
 CLICK_WORDS = (
     N_("Usage:"), N_("Options"), N_("Commands"), N_("Positional arguments"),
     N_("Show this message and exit."), N_("Show the version and exit."), N_("%(prog)s, version %(version)s"),

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 import click
 
+from scoring.cli.clickwords import USAGE_WORDS
 from scoring.cli.widths import WidthContext, display_width, wrap_line
 from scoring.i18n import _, current_lang
 
@@ -125,8 +126,14 @@ def _get_help_option(self, ctx):
     return option
 
 
+def _collect_usage_pieces(self, ctx):
+    # click writes its usage metavars as plain strings, not through gettext: say the two fixed ones here.
+    return [_(piece) if piece in USAGE_WORDS else piece for piece in _up(self).collect_usage_pieces(ctx)]
+
+
 COMMAND_METHODS = {"format_help_text": _format_help_text, "format_epilog": _format_epilog,
-                   "get_short_help_str": _get_short_help_str, "get_help_option": _get_help_option}
+                   "get_short_help_str": _get_short_help_str, "get_help_option": _get_help_option,
+                   "collect_usage_pieces": _collect_usage_pieces}
 PARAMETER_METHODS = {"get_help_record": _get_help_record}
 
 
