@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from scoring.i18n import _
-from scoring.outputs.notes import NOTES, note_in
+from scoring.engine.notes import CAPPED, MULTIPLIED, NOTES, note
+from scoring.i18n import _, use_lang
+from scoring.outputs.notes import _DEDUCT as MULTIPLIED_NOTE, _patterns, note_in
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -59,6 +60,32 @@ def test_the_english_of_every_note_has_no_chinese_and_its_chinese_is_the_engines
     for message in NOTES:
         pattern = re.sub(r"\\\{\w+\\\}", ".+", re.escape(message))
         assert any(re.search(pattern, text) for text in shown), message
+
+
+@pytest.mark.parametrize("chinese, english", ENGINE_NOTES[:-1], ids=[e for _, e in ENGINE_NOTES[:-1]])
+def test_the_engine_fills_in_the_catalogs_chinese_whatever_the_readers_language(chinese, english, monkeypatch):
+    # A run started by an English-speaking admin stores the same documents: the engine's notes are Chinese.
+    monkeypatch.setenv("SCORING_LANG", "en")
+    use_lang("en")
+    for pattern, message in _patterns():
+        found = pattern.fullmatch(chinese)
+        if found:
+            assert note(message, **found.groupdict()) == chinese
+            return
+    multiplied = MULTIPLIED_NOTE.fullmatch(chinese)
+    pieces = []
+    if multiplied["factor"]:
+        pieces.append(note(MULTIPLIED, factor=multiplied["factor"], rules=multiplied["rules"]))
+    if multiplied["cap"]:
+        pieces.append(note(CAPPED, cap=multiplied["cap"], lost=multiplied["lost"]))
+    assert " ".join(pieces) == chinese
+
+
+def test_a_run_in_english_stores_its_notes_in_chinese(new_workspace):
+    ws = new_workspace().init("2024", "2025").import_example()
+    ws.invoke("--lang", "en", "run", "--period", "2025")
+    stored = ws.invoke("scorecard", "D001", "--period", "2025", "--format", "json").stdout
+    assert "扣完为止（本项最多扣 5）" in stored and "nothing below 0" not in stored
 
 
 def test_a_note_no_pattern_knows_is_shown_as_written():

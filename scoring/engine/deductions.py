@@ -11,6 +11,7 @@ from typing import Any
 
 from scoring.engine.expressions import apply_scale, evaluate, exact, resolve
 from scoring.engine.matches import Match, fact_ref, fact_refs, times
+from scoring.engine.notes import CAPPED, MULTIPLIED, note as _note
 from scoring.engine.points import HALF, ONE, ZERO, Line
 from scoring.standard import Standard
 from scoring.standard.schema import TOTAL, Rule, for_type
@@ -73,9 +74,9 @@ def deductions(standard: Standard, rule_ids: list[str], multiply_ids: list[str],
         d = standard.rules_by_id[rule_id].then.deduct
         total, factor = t.total, t.factor
         notes = sorted(t.notes)
-        note = f"×{factor}（{'、'.join(notes)}）" if notes else ""
+        note = _note(MULTIPLIED, factor=factor, rules="、".join(notes)) if notes else ""
         if d.cap is not None and total > d.cap * factor:
-            note = (note + " " if note else "") + f"封顶 {d.cap * factor}（原扣 {total}）"
+            note = (note + " " if note else "") + _note(CAPPED, cap=d.cap * factor, lost=total)
             total = d.cap * factor
         kind = "adjust" if target == TOTAL else "deduct"
         lines.setdefault(target, []).append(Line(rule_id, -total, tuple(sorted(t.refs)), kind, note))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import Any
 
+from scoring.engine import notes
+from scoring.engine.notes import note
 from scoring.i18n import _
 from scoring.standard.schema import Expr, Lookup, Product, Ratio, Scale
 
@@ -98,7 +100,7 @@ def out_of_range(scale: Scale, value: Decimal, maximum: Decimal) -> str:
     if scale.kind != "points" or Decimal(0) <= value <= maximum:
         return ""
     used = min(maximum, max(Decimal(0), value))
-    return f"评定分值 {_plain(value)} 超出 [0, {_plain(maximum)}]，按 {_plain(used)} 计"
+    return note(notes.JUDGED_OUT_OF_RANGE, value=_plain(value), max=_plain(maximum), used=_plain(used))
 
 
 def _plain(value: Decimal) -> str:

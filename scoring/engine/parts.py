@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any
 
+from scoring.engine import notes
 from scoring.engine.conditions import SYMBOLS, holds
 from scoring.engine.expressions import PRECISION
+from scoring.engine.notes import note
 from scoring.engine.points import ZERO, Line, round2
 from scoring.standard import Standard
 from scoring.standard.parts import Part, Stage
@@ -118,13 +120,13 @@ def weigh(standard: Standard, parts: list[PartScore], unit_vetoed: bool) -> Part
                 lines.append(Line("PART", part.weight * scored.score, (), "part",
                                   f"{part.name} {_show(scored.score)} × {_show(part.weight)}"))
             else:
-                lines.append(Line("PART", ZERO, (), "part", f"{part.name} 无适用对象，不参与评分"))
+                lines.append(Line("PART", ZERO, (), "part", note(notes.PART_NO_OBJECT, part=part.name)))
         missing = sum((p.weight for p, s in zip(standard.criteria.parts, parts) if not s.applicable), ZERO)
         if missing and missing < 1:
             counted = sum((line.points for line in lines), ZERO)
             names = "、".join(p.name for p, s in zip(standard.criteria.parts, parts) if not s.applicable)
             lines.append(Line("WEIGHT_NA", counted / (1 - missing) - counted, (), "weight_na",
-                              f"{names}无适用对象，其余部分按权重折算：{_show(round2(counted))} ÷ {_show(1 - missing)}"))
+                              note(notes.WEIGHT_NA, parts=names, counted=_show(round2(counted)), share=_show(1 - missing))))
     failed = unit_vetoed or any(p.outcome == "fail" and part.fails_unit
                                 for p, part in zip(parts, standard.criteria.parts))
     return PartsResult(parts, lines, "fail" if failed else "pass")
@@ -146,17 +148,17 @@ def combine_objects(part: Part, kind_names: dict[str, str], scored: list[tuple[d
         if failed and part.object_fail == "fails_part":
             names = "、".join(f"{kind_names.get(o.kind, o.kind)} {o.code}" for o in failed)
             lines.append(Line("OBJECT_FAIL", -sum((o.score for o in objects), ZERO), tuple(o.code for o in failed),
-                              "object_fail", f"{names} 不合格，本部分不合格，得0分"))
+                              "object_fail", note(notes.PART_FAILED, objects=names)))
             return PartScore(part.code, part.weight, ZERO, "fail", [], objects, lines)
         for o in failed:
             lines.append(Line("OBJECT_FAIL", -o.score, (o.code,), "object_fail",
-                              f"{kind_names.get(o.kind, o.kind)} {o.code} 不合格，计0分"))
+                              note(notes.OBJECT_FAILED, object=f"{kind_names.get(o.kind, o.kind)} {o.code}")))
         counted = [ZERO if o.outcome == "fail" else o.score for o in objects]
         total = sum(counted, ZERO)
         if part.combine == "mean" and len(counted) > 1:
-            lines.append(Line("COMBINE", total / len(counted) - total, (), "combine", f"÷{len(counted)} 取平均"))
+            lines.append(Line("COMBINE", total / len(counted) - total, (), "combine", note(notes.MEAN, count=len(counted))))
         elif part.combine == "min" and len(counted) > 1:
-            lines.append(Line("COMBINE", min(counted) - total, (), "combine", "取最低分"))
+            lines.append(Line("COMBINE", min(counted) - total, (), "combine", note(notes.LOWEST)))
         score = sum((line.points for line in lines), ZERO)
     return PartScore(part.code, part.weight, score, "pass", [], objects, lines)
 
@@ -169,7 +171,7 @@ def _part(standard: Standard, part: Part, indicators: dict[str, Any], dimension_
         if stage.kind == "veto":
             result = _veto(stage, vetoes.get(stage.code, []), done)
             if result.outcome == "fail" and stage.on_veto == "zero":
-                stopped = stopped or "单项否决，不再评分"
+                stopped = stopped or note(notes.VETOED)
         elif stage.kind == "score":
             result = _score(standard, stage, indicators, dimension_lines)
         else:
@@ -190,7 +192,7 @@ def _veto(stage: Stage, lines: list[Line], done: list[StageScore]) -> StageScore
         result.outcome = "fail"
         if stage.on_veto == "zero":
             earlier = sum((s.score for s in done), ZERO)
-            result.lines.append(Line("VETO", -earlier, (), "stage_veto", "单项否决，不再对其他指标评分，本部分得0分"))
+            result.lines.append(Line("VETO", -earlier, (), "stage_veto", note(notes.STAGE_VETO)))
             result.score = -earlier
     return result
 
@@ -210,11 +212,12 @@ def _score(standard: Standard, stage: Stage, indicators: dict[str, Any],
     if target is not None and possible and possible != target:
         scaled = target * raw / possible
         result.lines.append(Line("SCALE", scaled - raw, (), "scale",
-                                 f"折算：{_show(raw)} × {_show(target)} ÷ {_show(possible)}（适用指标满分 {_show(possible)}）"))
+                                 note(notes.SCALED, raw=_show(raw), scale=_show(target), possible=_show(possible),
+                                      full=_show(possible))))
         result.score = scaled
     if stage.cap is not None and result.score > stage.cap:
         result.lines.append(Line("STAGE_CAP", stage.cap - result.score, (), "stage_cap",
-                                 f"本环节封顶 {_show(stage.cap)}（原得 {_show(result.score)}）"))
+                                 note(notes.STAGE_CAP, cap=_show(stage.cap), earned=_show(result.score))))
         result.score = stage.cap
     return result
 
@@ -223,7 +226,7 @@ def _events(stage: Stage, lines: list[Line]) -> StageScore:
     result = StageScore(stage.code, "events", lines=list(lines))
     total = sum((line.points for line in lines), ZERO)
     if stage.cap is not None and total > stage.cap:
-        result.lines.append(Line("BONUS_CAP", stage.cap - total, (), "bonus_cap", f"加分封顶 {_show(stage.cap)}"))
+        result.lines.append(Line("BONUS_CAP", stage.cap - total, (), "bonus_cap", note(notes.BONUS_CAP, cap=_show(stage.cap))))
         total = stage.cap
     result.score = total
     return result
@@ -233,7 +236,7 @@ def _skip(result: StageScore, why: str) -> None:
     """Not scored: one line takes back whatever the stage's dimensions or events would have given."""
     result.lines = [line for line in result.lines if line.kind == "bonus"]
     given = result.raw + sum((line.points for line in result.lines), ZERO)
-    result.lines.append(Line("SKIPPED", -given, (), "skipped", f"未进入本环节：{why}"))
+    result.lines.append(Line("SKIPPED", -given, (), "skipped", note(notes.SKIPPED, why=why)))
     result.score = ZERO
     result.skipped = True
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any, Iterable
 
+from scoring.engine import notes
 from scoring.engine.matches import Match, fact_ref, fact_refs, times
+from scoring.engine.notes import note
 from scoring.engine.parts import PartsResult, score_parts
 from scoring.engine.points import CENT, HALF, ONE, ZERO, IndicatorScore, Line, round2  # noqa: F401
 from scoring.engine.expressions import PRECISION, apply_scale, evaluate, exact, out_of_range, resolve
@@ -268,7 +270,7 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     bonus_total = sum((line.points for line in bonus_lines), ZERO)
     cap = standard.criteria.bonus_cap
     if bonus_total > cap:
-        bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", f"加分封顶 {cap}"))
+        bonus_lines.append(Line("BONUS_CAP", cap - bonus_total, (), "bonus_cap", note(notes.BONUS_CAP, cap=cap)))
     bonus = min(bonus_total, cap)
     adjust = floored(base, bonus, adjust_lines)
     return UnitScore(unit=unit, indicators=indicators, base=base, bonus=bonus, bonus_lines=bonus_lines,
@@ -281,7 +283,7 @@ def floored(base: Decimal, bonus: Decimal, adjust_lines: list[Line]) -> Decimal:
     adjust_lines[:] = [line for line in adjust_lines if line.kind != "floor"]  # again after a new base
     adjust = sum((line.points for line in adjust_lines), ZERO)
     if adjust_lines and base + bonus + adjust < 0:
-        adjust_lines.append(Line("FLOOR", -(base + bonus + adjust), (), "floor", "总分扣完为止（不低于0分）"))
+        adjust_lines.append(Line("FLOOR", -(base + bonus + adjust), (), "floor", note(notes.TOTAL_FLOOR)))
         adjust = -(base + bonus)
     return adjust
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from scoring.engine import notes
+from scoring.engine.notes import note
 from scoring.engine.points import ZERO, IndicatorScore, Line
 from scoring.standard import Standard
 from scoring.standard.schema import Indicator, for_type
@@ -79,12 +81,12 @@ class Tree:
             start = min(gained, top)
             if gained > top:
                 result.lines.append(Line("EARN_CAP", top - gained, (), "earn_cap",
-                                         f"最高不超过 {_plain(top)}（原得 {_plain(gained)}）"))
+                                         note(notes.EARN_CAP, most=_plain(top), earned=_plain(gained))))
         elif node.method == "veto":
             result.lines.extend(self.vetoes.get(code, []))
             return []
         else:
-            given = self.scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", "没有规则给出得分")]
+            given = self.scores.get(code) or [Line("NO_SCORE_RULE", ZERO, (), "score", note(notes.NO_SCORE_RULE))]
             chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
             result.lines.append(chosen)
             start = min(chosen.points, top)
@@ -94,8 +96,9 @@ class Tree:
         limit = start if explicit is None or explicit >= start else explicit
         up: list[Line] = []
         if lost > limit:
-            note = f"扣完为止（本项最多扣 {start}）" if limit == start else f"本项减分上限 {limit}（原扣 {lost}）"
-            result.lines.append(Line("FLOOR", lost - limit, (), "floor", note))
+            said = (note(notes.ITEM_FLOOR, most=start) if limit == start else
+                    note(notes.ITEM_LIMIT, limit=limit, lost=lost))
+            result.lines.append(Line("FLOOR", lost - limit, (), "floor", said))
             if node.overflow == "parent":
                 up.append(_overflow(node.code, lost - limit))
         result.score = start - min(lost, limit)
@@ -115,8 +118,9 @@ class Tree:
         lines = list(own)
         up: list[Line] = []
         if lost > limit:
-            label = "扣完为止" if limit == top else "减分上限"
-            lines.append(Line("POOL", lost - limit, (), "pool", f"{node.code} {label} {_plain(limit)}（原扣 {_plain(lost)}）"))
+            said = note(notes.POOL_FLOOR if limit == top else notes.POOL_LIMIT, node=node.code, limit=_plain(limit),
+                        lost=_plain(lost))
+            lines.append(Line("POOL", lost - limit, (), "pool", said))
             if node.overflow == "parent" and result is not None:
                 up.append(_overflow(node.code, lost - limit))
         if result is None:  # a dimension: its lines are returned, its score is Σ top nodes + lines
@@ -128,7 +132,7 @@ class Tree:
 
 
 def _overflow(code: str, excess: Decimal) -> Line:
-    return Line("OVERFLOW", -excess, (), "overflow", f"{code} 超出本项分值的扣分 {_plain(-excess)} 计入上级指标")
+    return Line("OVERFLOW", -excess, (), "overflow", note(notes.OVERFLOW, node=code, amount=_plain(-excess)))
 
 
 def _plain(value: Decimal) -> str:

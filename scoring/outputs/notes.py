@@ -3,7 +3,8 @@
 The engine writes each note in Chinese into the run's documents, which are immutable: a stored run and
 `--format json` keep that text byte for byte. A note is translated where it is shown (explain, the
 scorecard, the HTML report, the web): the Chinese text of each note's catalog entry is the engine's own
-wording with the values as {placeholders}, so a note is read back into its values by that pattern and
+wording with the values as {placeholders} (scoring/engine/notes.py fills
+them in), so a note is read back into its values by that pattern and
 said again in the reader's language. A note no pattern knows (a standard's own gate note) is shown as
 written. tests/test_notes.py holds every note the engine makes to one of these patterns.
 """
@@ -14,35 +15,9 @@ import functools
 import re
 from typing import Callable
 
-from scoring.i18n import N_, _
+from scoring.engine.notes import CAPPED, MULTIPLIED, NOTES
+from scoring.i18n import _
 
-# English message ids; the zh_CN catalog holds the engine's Chinese wording of each.
-NOTES = (
-    N_("the total goes no lower than 0"),
-    N_("nothing below 0 (this item loses at most {most})"),
-    N_("deduction limit of this item {limit} (lost {lost})"),
-    N_("{node} nothing below 0: {limit} (lost {lost})"),
-    N_("{node} deduction limit {limit} (lost {lost})"),
-    N_("{node}: {amount} lost beyond this item's points, taken from its parent"),
-    N_("at most {most} (earned {earned})"),
-    N_("no rule gave points"),
-    N_("bonus capped at {cap}"),
-    N_("judged value {value} is outside [0, {max}]; counted as {used}"),
-    N_("{part}: no object of its kinds, not scored"),
-    N_("{parts}: no object of their kinds; the other parts by weight: {counted} ÷ {share}"),
-    N_("{objects} failed: this part fails and scores 0"),
-    N_("{object} failed: counted as 0"),
-    N_("÷{count}, the mean"),
-    N_("the lowest score"),
-    N_("veto: no other indicator is scored, this part scores 0"),
-    N_("veto: not scored further"),
-    N_("converted: {raw} × {scale} ÷ {possible} (full marks of the applicable indicators {full})"),
-    N_("stage capped at {cap} (earned {earned})"),
-    N_("stage not reached: {why}"),
-)
-# A deduction's note: its multiplier (by the rules that multiplied it) and its cap, either or both.
-MULTIPLIED = N_("×{factor} ({rules})")
-CAPPED = N_("capped at {cap} (lost {lost})")
 _DEDUCT = re.compile(r"(?:×(?P<factor>[0-9.]+)（(?P<rules>[^（）]*)）)?(?: ?封顶 (?P<cap>[0-9.]+)（原扣 (?P<lost>[0-9.]+)）)?")
 
 
