@@ -56,3 +56,17 @@ def test_a_line_breaks_between_chinese_characters_never_inside_a_word_nor_before
         "工作区数据库（否则取", "$SCORING_DB，再否则", "为 ./scoring.db）。"]
     assert wrap_line("（否则为 ./scoring.db）。", 16) == ["（否则为", "./scoring.db）。"]
     assert all(display_width(line) <= 20 for line in wrap_line("一二三四五六七八九十" * 5, 20))
+
+
+def test_a_paragraph_written_over_several_lines_keeps_the_space_between_chinese_and_a_latin_word():
+    # The translation breaks its lines anywhere; joined again, 工作区 OUT/demo.db keeps its space,
+    # Chinese runs on without one, and punctuation (、（) needs none.
+    assert wrap_line("导入新建的工作区\nOUT/demo.db，写入 rank.csv、feed.csv\n和评分表\n（scorecards）", 80) == [
+        "导入新建的工作区 OUT/demo.db，写入 rank.csv、feed.csv 和评分表（scorecards）"]
+    demo = _help("demo")
+    assert "工作区 OUT/demo.db" in demo and "feed.csv 和" in demo
+
+
+def test_an_opening_bracket_never_ends_a_line():
+    assert wrap_line("生成的报告（report-2025.html）", 24) == ["生成的报告", "（report-2025.html）"]
+    assert not any(line.rstrip().endswith("（") for path in PATHS for line in _help(*path).splitlines())

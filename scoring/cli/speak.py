@@ -74,7 +74,7 @@ def wrap_chinese(text: str, width: int) -> str:
         if paragraph.lstrip("\n").startswith((" ", "\b")) or display_width(paragraph) <= width:
             out.append(paragraph)
             continue
-        out.append("\b\n" + "\n".join(wrap_line(paragraph.replace("\n", ""), width)))
+        out.append("\b\n" + "\n".join(wrap_line(paragraph, width)))
     return "\n\n".join(out)
 
 

@@ -13,7 +13,9 @@ import click
 from click.formatting import iter_rows, wrap_text
 
 CLOSING = set("，。；：、）」』》！？”’")
+OPENING = set("（「『《“‘")
 _TOKENS = re.compile(r"[!-~]+|\s|.")
+_BREAK = re.compile(r"(.)\n(?=(.))")
 
 
 def display_width(text: str) -> int:
@@ -27,10 +29,10 @@ def is_wide(text: str) -> bool:
 def wrap_line(text: str, width: int) -> list[str]:
     """`text` broken into lines of at most `width` columns: between Chinese characters or at a space,
     never inside a Latin word or option; closing punctuation (，。）) never starts a line, so the word or
-    character it closes moves down with it."""
+    character it closes moves down with it, and an opening bracket （ never ends one."""
     lines: list[str] = []
     line: list[str] = []
-    for token in _TOKENS.findall(text.replace("\n", "" if is_wide(text) else " ")):
+    for token in _TOKENS.findall(_unbroken(text)):
         if token.isspace():
             if line:
                 line.append(token)
@@ -42,12 +44,30 @@ def wrap_line(text: str, width: int) -> list[str]:
                     carry.insert(0, line.pop())
                 if len(line) > 1 and not line[-1].isspace():
                     carry.insert(0, line.pop())
+            while len(line) > 1 and line[-1] in OPENING:  # an opening bracket never ends a line
+                carry.insert(0, line.pop())
             lines.append("".join(line).rstrip())
             line = carry
         line.append(token)
     if line or not lines:
         lines.append("".join(line).rstrip())
     return lines
+
+
+def _unbroken(text: str) -> str:
+    """A paragraph's lines joined as one: Chinese runs on without a space, but a Latin word next to a
+    Chinese character keeps the space the text would have there (工作区 OUT/demo.db), unless punctuation
+    (、（) stands between them."""
+    if not is_wide(text):
+        return text.replace("\n", " ")
+
+    def joint(found: re.Match) -> str:
+        before, after = found[1], found[2]
+        latin = (before.isascii() and not before.isspace(), after.isascii() and not after.isspace())
+        spaced = latin[0] != latin[1] and not ({before, after} & (CLOSING | OPENING))
+        return before + (" " if spaced else "")
+
+    return _BREAK.sub(joint, text)
 
 
 class WidthFormatter(click.HelpFormatter):
