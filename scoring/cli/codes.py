@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from scoring.cli.common import criteria_option, db_option, lang_option, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.i18n import N_, NP_, STATUS_NAMES, _, label as _label, label_table
-from scoring.standard import Standard, load_default
-from scoring.standard.loader import load_standard_dir
 from scoring.standard.vocabulary import (ANSWER_NAMES, ANSWERS, CLAIM_NAMES, CLAIM_SYNONYMS, CLAIMS, STATUS_SYNONYMS,
                                          STATUS_WORDS)
 from scoring.standard.words import NAME_SYNONYMS
-from scoring.store import resolve_path
-from scoring.store.workspace import standard_for
+
+if TYPE_CHECKING:  # the library is imported where a command uses it (common.py says why)
+    from scoring.standard import Standard
 
 KINDS = ("unit-types", "finding-codes", "indicators", "metrics", "flags", "object-kinds", "claims", "answers", "statuses")
 COLUMNS = ("kind", "code", "name", "name_en", "also", "detail")
@@ -55,6 +54,11 @@ def codes(kinds: tuple[str, ...], criteria_dir: str | None, fmt: str, lang: str,
 
 
 def _standard(criteria_dir: str | None, db: str | None) -> Standard:
+    from scoring.standard import load_default
+    from scoring.standard.loader import load_standard_dir
+    from scoring.store import resolve_path
+    from scoring.store.workspace import standard_for
+
     if criteria_dir:
         return load_standard_dir(Path(criteria_dir))
     if resolve_path(db).exists():

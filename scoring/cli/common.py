@@ -5,24 +5,34 @@ from __future__ import annotations
 import functools
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
-from scoring.i18n import LANGS, _, current_lang, use_lang
-from scoring.inputs.importing import ImportFailed
-from scoring.store.lifecycle import PeriodLocked
-from scoring.store.periods import PeriodError
-from scoring.store.clock import ZoneProblem
-from scoring.rectify.items import DeadlineError
-from scoring.outputs.results import NoRunError
-from scoring.engine.backends import CHOICES as ENGINE_CHOICES, EngineUnavailable
-from scoring.engine.runner import RunError
-from scoring.standard import StandardError
-from scoring.store import Store, StoreError, current_user, resolve_path
+if TYPE_CHECKING:
+    from scoring.store import Store
 
-BAD_INPUT = (ZoneProblem, ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError, EngineUnavailable,
-             PeriodLocked)
+from scoring.i18n import LANGS, _, current_lang, use_lang
+
+# Every command module imports this one: the library is imported by the commands' bodies, when a command runs,
+# not here (issue 17: `scoring --help` and every command paid ≈1 s of imports they did not use).
+ENGINE_CHOICES = ("auto", "clips", "durable")  # scoring.engine.backends.CHOICES (a test keeps them equal)
+
+
+def bad_input_kinds() -> tuple[type[Exception], ...]:
+    """The library's errors that are the user's to fix (exit 2 with the message), imported when one is raised."""
+    from scoring.inputs.importing import ImportFailed
+    from scoring.store.lifecycle import PeriodLocked
+    from scoring.store.periods import PeriodError
+    from scoring.store.clock import ZoneProblem
+    from scoring.rectify.items import DeadlineError
+    from scoring.outputs.results import NoRunError
+    from scoring.engine.backends import EngineUnavailable
+    from scoring.engine.runner import RunError
+    from scoring.standard import StandardError
+    from scoring.store import StoreError
+    return (ZoneProblem, ImportFailed, StandardError, RunError, NoRunError, PeriodError, StoreError, DeadlineError,
+            EngineUnavailable, PeriodLocked)
 
 
 class BadInput(click.ClickException):
@@ -79,13 +89,14 @@ def translate_errors(function):
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except BAD_INPUT as exc:
+        except bad_input_kinds() as exc:  # evaluated only when something was raised
             raise BadInput(str(exc)) from None
 
     return wrapper
 
 
 def open_store(db: str | None) -> Store:
+    from scoring.store import Store, current_user, resolve_path
     current_user()  # a $SCORING_USER that claims a web user is refused before anything is read or written
     return Store(resolve_path(db))
 

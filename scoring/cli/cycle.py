@@ -9,13 +9,8 @@ import click
 from scoring.cli.common import BadInput, as_bad_input, criteria_option, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.cli.workspace import period
-from scoring.engine.cycle import (DEFAULT_WINDOW, CycleError, decide_appeal, file_appeal, finalise, list_appeals,
-                                  publish, reopen)
-from scoring.engine.runner import period_of
-from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
 from scoring.i18n import N_, _
-from scoring.store.lifecycle import state_name, state_of
-from scoring.store.workspace import standard_for
+from scoring.store.lifecycle import DEFAULT_WINDOW, state_name, state_of
 
 APPEAL_COLUMNS = ("id", "period", "unit", "finding", "rule", "reason", "evidence", "status", "answer", "filed_by",
                   "filed_at", "decided_by", "decided_at", "run", "rerun")
@@ -48,6 +43,8 @@ def period_status(code: str, db: str | None) -> None:
 
         scoring period status 2025
     """
+    from scoring.engine.runner import period_of
+
     with workspace(db) as store:
         click.echo(_said(state_of(store, period_of(store, code).code)))
 
@@ -65,6 +62,8 @@ def period_publish(code: str, days: int, db: str | None) -> None:
 
         scoring period publish 2025 --days 5
     """
+    from scoring.engine.cycle import CycleError, publish
+
     with workspace(db) as store, as_bad_input(CycleError):
         info(_said(publish(store, code, days)))
 
@@ -83,6 +82,8 @@ def period_finalise(code: str, early: bool, db: str | None) -> None:
 
         scoring period finalise 2025
     """
+    from scoring.engine.cycle import CycleError, finalise
+
     with workspace(db) as store, as_bad_input(CycleError):
         info(_said(finalise(store, code, early=early)))
 
@@ -99,6 +100,8 @@ def period_reopen(code: str, reason: str, db: str | None) -> None:
 
         scoring period reopen 2025 --reason "复核发现问卷漏导入"
     """
+    from scoring.engine.cycle import CycleError, reopen
+
     with workspace(db) as store, as_bad_input(CycleError):
         info(_said(reopen(store, code, reason)))
 
@@ -126,6 +129,9 @@ def appeal_add(period: str, unit: str, finding: str, rule: str, reason: str, evi
 
         scoring appeal add --period 2025 --unit D001 --finding F-0010 --reason "结果已公开" --evidence 截图.png
     """
+    from scoring.engine.cycle import CycleError, file_appeal
+    from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
+
     with workspace(db) as store, as_bad_input(CycleError):
         reference = ""
         if evidence:
@@ -153,6 +159,8 @@ def appeal_list(period: str | None, unit: str | None, fmt: str, db: str | None) 
 
         scoring appeal list --period 2025
     """
+    from scoring.engine.cycle import list_appeals
+
     with workspace(db) as store:
         rows = list_appeals(store, period, unit)
     if fmt == "table":
@@ -177,6 +185,9 @@ def appeal_decide(appeal_id: int, accept: bool, reason: str, db: str | None, cri
 
         scoring appeal decide 1 --accept --reason "经复核，办理结果已公开"
     """
+    from scoring.engine.cycle import CycleError, decide_appeal
+    from scoring.store.workspace import standard_for
+
     with workspace(db) as store, as_bad_input(CycleError):
         decided = decide_appeal(store, standard_for(store, criteria_dir), appeal_id, accept, reason)
     info(_("appeal {id}: {status}", id=appeal_id, status=_(APPEAL_STATUS[decided["status"]]))

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from scoring.cli.common import info, lang_option, progress_bar, translate_errors
 from scoring.cli.output import csv_text, emit
 from scoring.cli.results import FEED_COLUMNS, RANK_COLUMNS
-from scoring.demo import DEFAULT_SEED, PERIODS, STEPS, DemoResult, run_demo
+from scoring.demo.names import DEFAULT_SEED, PERIODS
 from scoring.i18n import _, t
-from scoring.outputs.report import Issue, ReportFiles, write_report, write_summary_html
-from scoring.outputs.report.cards import type_name
-from scoring.outputs.report.data import standard_of_run
-from scoring.outputs.results import feed_rows, rank_rows, run_for, scorecard
-from scoring.store import Store
+
+if TYPE_CHECKING:  # the library is imported where the command uses it (common.py says why)
+    from scoring.demo import DemoResult
+    from scoring.outputs.report import ReportFiles
+    from scoring.store import Store
 
 DEFAULT_OUT = "reports/demo"
 PERIOD = PERIODS[-1]  # the year the demo reports on; the one before is there for repeat findings
@@ -52,6 +52,11 @@ def demo(out: str, seed: int, lang: str) -> None:
 
         scoring demo --out reports/demo --seed 2025
     """
+    from scoring.demo import STEPS, run_demo
+    from scoring.outputs.report import Issue, write_report, write_summary_html
+    from scoring.outputs.results import rank_rows
+    from scoring.store import Store
+
     target = Path(out)
     with progress_bar(STEPS, "demo") as bar:
         result = run_demo(target, seed, bar.update)
@@ -71,6 +76,10 @@ def demo(out: str, seed: int, lang: str) -> None:
 
 def group_names(store: Store, lang: str) -> dict[str, str]:
     """Ranking group code → its name in the standard the run used (市直部门 for city_department)."""
+    from scoring.outputs.report.cards import type_name
+    from scoring.outputs.report.data import standard_of_run
+    from scoring.outputs.results import run_for
+
     standard = standard_of_run(store, run_for(store, PERIOD))
     return {code: type_name(standard, code, lang) for code in standard.criteria.unit_types}
 
@@ -79,6 +88,8 @@ def write_reports(store: Store, out: Path, rows: list[dict[str, Any]], lang: str
                   names: dict[str, str] | None = None) -> list[Path]:
     """rank.json (codes, as `--format json` prints), rank.csv and feed.csv for people (UTF-8 with BOM, for
     Excel: headers and groups by name, 是/否), and every unit's scorecard."""
+    from scoring.outputs.results import feed_rows, scorecard
+
     rank_csv, feed_csv = out / "rank.csv", out / "feed.csv"
     written = [_write_json(out / "rank.json", rows)]
     names = names or {}

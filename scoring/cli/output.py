@@ -9,7 +9,6 @@ import unicodedata
 from typing import Any, Iterable, Sequence
 
 import click
-from tabulate import tabulate
 
 from scoring.exports import safe_cell
 from scoring.i18n import NP_, label, label_table
@@ -62,6 +61,8 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, headers: 
     elif fmt == "csv":
         click.echo(csv_text(rows, columns), nl=False)
     else:
+        from tabulate import tabulate  # with wcwidth ≈0.07 s: only for a table people read
+
         table = [[_visible(_plain(r.get(c))) for c in columns] for r in rows]
         headers = headers or [label(COLUMN_NAMES, c) for c in columns]
         click.echo(tabulate(table, headers=list(headers), disable_numparse=True))

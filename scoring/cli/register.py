@@ -7,15 +7,10 @@ import click
 from pathlib import Path
 
 from scoring.cli.common import BadInput, db_option, info, lang_option, translate_errors, workspace, WordChoice
-from scoring.store.doctor import diagnose, exposure_warnings
 from scoring.cli.output import emit, emit_json, format_option
 from scoring.i18n import N_, _, current_lang, late_text, status_name, t
-from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
-from scoring.rectify.items import STATUSES, days_late
+from scoring.rectify.items import LISTED_STATUSES, STATUSES, days_late
 from scoring.standard.vocabulary import STATUS_CHOICES
-from scoring.store.clock import local_time, office_zone
-from scoring.rectify.register import (LISTED_STATUSES, RegisterError, assign_owner, list_items, owner_of, show_item,
-                                      update_status)
 
 LIST_COLUMNS = ("id", "unit", "period", "indicator", "finding", "rule", "title", "note", "deadline", "status",
                 "owner", "overdue", "late_days")
@@ -54,6 +49,8 @@ def rectify_list(period, unit, status, overdue, as_of, fmt, lang, db) -> None:
 
         scoring rectify list --overdue --as-of 2025-12-31 --format csv
     """
+    from scoring.rectify.register import list_items
+
     with workspace(db) as store:
         rows = list_items(store, period, unit, status, overdue, as_of.date() if as_of else None)
         unit_names = {u["code"]: u["name"] for u in store.units()} if fmt == "table" else {}
@@ -82,6 +79,9 @@ def rectify_show(item, fmt, lang, db) -> None:
 
         scoring rectify show R-F-0001
     """
+    from scoring.rectify.register import RegisterError, show_item
+    from scoring.store.clock import local_time, office_zone
+
     with workspace(db) as store:
         try:
             found = show_item(store, item)
@@ -120,6 +120,8 @@ def rectify_update(item, status, owner, note, evidence, db) -> None:
 
         scoring rectify update R-F-0001 --status rectified --note "栏目已更新" --evidence photo-0412.jpg
     """
+    from scoring.rectify.register import RegisterError, assign_owner, owner_of, show_item, update_status
+
     if not status and not owner:
         raise click.UsageError(_("give --status, --owner or both"))
     with workspace(db) as store:
@@ -140,6 +142,8 @@ EVIDENCE_PROBLEMS = {"missing": N_("evidence file {path} does not exist: give th
 
 def _stored_evidence(store, path: Path, unit: str) -> str:
     """The evidence file checked and copied into the workspace's evidence store; its reference (name sha256:…)."""
+    from scoring.rectify.evidence import EvidenceError, evidence_dir, read_evidence_file, store_evidence
+
     try:
         data, evidence = read_evidence_file(path)
     except EvidenceError as exc:
@@ -201,6 +205,8 @@ def doctor(db: str | None) -> None:
 
         scoring doctor
     """
+    from scoring.store.doctor import diagnose, exposure_warnings
+
     with workspace(db) as store:
         problems = diagnose(store)
         warnings = exposure_warnings(store)

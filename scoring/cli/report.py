@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scoring.cli.common import (BadInput, db_option, info, lang_option, progress_bar, run_id_option, translate_errors,
                                 workspace)
 from scoring.cli.output import emit, format_option
-from scoring.outputs.compare import COLUMNS as COMPARE_COLUMNS, movement
-from scoring.outputs.report import Issue, Selection, report_steps, write_report
-from scoring.outputs.report.clock import ISSUER_SETTING, ZoneProblem, office_zone, today
-from scoring.outputs.report.docx import TemplateProblem
-from scoring.outputs.report.pdf import PdfUnavailable, print_pdf
-from scoring.outputs.report.tongbao import DEFAULT_ISSUER
-from scoring.store.settings import NUMBER_PREFIX_SETTING
 from scoring.i18n import _, pick
-from scoring.outputs.report.cards import type_name
-from scoring.outputs.report.data import FULL_REPORT_UNITS, defect_codes, standard_of_run
-from scoring.outputs.report.labels import label
-from scoring.outputs.results import NoRunError, run_for
-from scoring.standard import Standard
-from scoring.store import Store
+from scoring.outputs.limits import FULL_REPORT_UNITS
+
+if TYPE_CHECKING:  # the library is imported where a command uses it (common.py says why)
+    from scoring.outputs.report import Selection
+    from scoring.standard import Standard
+    from scoring.store import Store
 
 DEFAULT_OUT = "reports"
 
@@ -88,6 +82,10 @@ def report(period: str, out: str, previous: str | None, as_of, units: tuple[str,
         scoring report --period 2025 --unit D001 --unit D002 --out reports/2025-D001
         scoring report --period 2025 --doc-number 市政公开〔2026〕3号 --issued 2026-01-15 --pdf
     """
+    from scoring.outputs.report.clock import ZoneProblem
+    from scoring.outputs.report.docx import TemplateProblem
+    from scoring.outputs.report.pdf import PdfUnavailable
+
     try:
         _report(period, Path(out), previous, as_of, units, groups, issuer, doc_number, issued, rectify_by, template,
                 summary, pdf, run_id, lang, db)
@@ -97,6 +95,13 @@ def report(period: str, out: str, previous: str | None, as_of, units: tuple[str,
 
 def _report(period, target: Path, previous, as_of, units, groups, issuer, doc_number, issued, rectify_by, template,
             summary, pdf, run_id, lang, db) -> None:
+    from scoring.outputs.report import Issue, report_steps, write_report
+    from scoring.outputs.report.clock import ISSUER_SETTING, office_zone, today
+    from scoring.outputs.report.pdf import print_pdf
+    from scoring.outputs.report.tongbao import DEFAULT_ISSUER
+    from scoring.outputs.results import run_for
+    from scoring.store.settings import NUMBER_PREFIX_SETTING
+
     with workspace(db) as store:
         if previous is not None:
             run_for(store, previous)  # a clear error now, not a half-written report
@@ -126,6 +131,9 @@ report.help = report.help % {"limit": FULL_REPORT_UNITS}
 def chosen(store: Store, period: str, run_id: int | None, units: tuple[str, ...],
            groups: tuple[str, ...]) -> Selection:
     """The units and groups asked for, each checked against the run: a typo fails now, not as a missing scorecard."""
+    from scoring.outputs.report import Selection
+    from scoring.outputs.results import NoRunError, run_for
+
     run = run_for(store, period, run_id)["id"]
     for unit in units:
         if store.run_document(run, unit) is None:
@@ -156,6 +164,11 @@ def compare(period: str, other: str, fmt: str, lang: str, db: str | None) -> Non
 
         scoring compare --period 2025 --with 2024 --format csv
     """
+    from scoring.outputs.compare import COLUMNS as COMPARE_COLUMNS, movement
+    from scoring.outputs.report.data import defect_codes, standard_of_run
+    from scoring.outputs.report.labels import label
+    from scoring.outputs.results import run_for
+
     with workspace(db) as store:
         standard = standard_of_run(store, run_for(store, period))
         run_for(store, other)
@@ -171,6 +184,8 @@ def compare(period: str, other: str, fmt: str, lang: str, db: str | None) -> Non
 
 def named(rows: list[dict], standard: Standard, lang: str) -> list[dict]:
     """The rows as people read them: groups and problems by name (json and csv keep the codes scripts use)."""
+    from scoring.outputs.report.cards import type_name
+
     codes = standard.criteria.finding_codes
 
     def problems(found: list[str]) -> str:

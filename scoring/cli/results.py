@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 
+from typing import TYPE_CHECKING
+
 import click
 
-from scoring.store.workspace import standard_for
 from scoring.cli.common import (BadInput, criteria_option, db_option, engine_option, info, lang_option, progress_bar, run_id_option,
                                 translate_errors, workspace)
 from scoring.cli.output import emit, emit_json, format_option
-from scoring.outputs.explain import explain as explain_text
 from scoring.i18n import _, current_lang, pick, t
-from scoring.outputs.report.cards import type_name
-from scoring.outputs.report.data import standard_of_run
-from scoring.outputs.results import feed_rows, rank_rows, run_for, scorecard as load_scorecard
-from scoring.engine.rerun import rerun
-from scoring.engine.completeness import Completeness, check_period
-from scoring.engine.runner import Rescore, period_of, rescore_unit, run_period
-from scoring.standard.loader import load_from_files
-from scoring.store import Store
+
+if TYPE_CHECKING:  # the library is imported where a command uses it (common.py says why)
+    from scoring.engine.completeness import Completeness
+    from scoring.engine.runner import Rescore
+    from scoring.store import Store
 
 RANK_COLUMNS = ("rank", "unit", "name", "group", "score", "base", "bonus", "grade", "veto", "open_rectifications")
 FEED_COLUMNS = ("unit", "name", "group", "score", "grade", "rank", "feed_points")
@@ -75,6 +72,10 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
         scoring run --period 2025 --rerun 7    # is run 7 reproducible?
         scoring run --period 2025 --rerun 7 --engine clips    # the same scores with the other engine?
     """
+    from scoring.engine.completeness import check_period
+    from scoring.engine.runner import period_of, rescore_unit, run_period
+    from scoring.store.workspace import standard_for
+
     if rerun_id is not None:
         _rerun(period, rerun_id, as_of, unit, db, criteria_dir, engine)
         return
@@ -125,6 +126,10 @@ def check(period: str, lang: str, db: str | None, criteria_dir: str | None) -> N
 
         scoring check --period 2025
     """
+    from scoring.engine.completeness import check_period
+    from scoring.engine.runner import period_of
+    from scoring.store.workspace import standard_for
+
     with workspace(db) as store:
         gaps = check_period(store, standard_for(store, criteria_dir), period_of(store, period).code)
     for line in gaps.lines(current_lang()):
@@ -136,6 +141,8 @@ def check(period: str, lang: str, db: str | None, criteria_dir: str | None) -> N
 
 def _rerun(period: str, run_id: int, as_of, unit: str | None, db: str | None, criteria_dir: str | None,
            engine: str | None) -> None:
+    from scoring.engine.rerun import rerun
+
     if as_of or unit or criteria_dir:
         raise click.UsageError(_("--rerun recomputes the whole run with its own as-of date and recorded standard: "
                                  "leave out --as-of, --unit and --criteria"))
@@ -177,6 +184,8 @@ def rank(period: str, group: str | None, run_id: int | None, fmt: str, lang: str
 
         scoring rank --period 2025 --group city_department --format csv
     """
+    from scoring.outputs.results import rank_rows
+
     with workspace(db) as store:
         rows = rank_rows(store, period, group, run_id)
         if fmt == "table":
@@ -206,6 +215,9 @@ def scorecard(unit: str, period: str, run_id: int | None, fmt: str, lang: str, d
 
         scoring scorecard D001 --period 2025 --format json
     """
+    from scoring.outputs.explain import explain as explain_text
+    from scoring.outputs.results import scorecard as load_scorecard
+
     with workspace(db) as store:
         doc = load_scorecard(store, period, unit, run_id)
         standard = _run_standard(store, doc)
@@ -234,6 +246,9 @@ def explain(unit: str, period: str, indicator: str | None, run_id: int | None, l
 
         scoring explain D001 --period 2025 --indicator T1
     """
+    from scoring.outputs.explain import explain as explain_text
+    from scoring.outputs.results import scorecard as load_scorecard
+
     with workspace(db) as store:
         doc = load_scorecard(store, period, unit, run_id)
         standard = _run_standard(store, doc)
@@ -254,6 +269,8 @@ def feed(period: str, run_id: int | None, fmt: str, lang: str, db: str | None) -
 
         scoring feed --period 2025 --format csv > feed.csv
     """
+    from scoring.outputs.results import feed_rows
+
     with workspace(db) as store:
         rows = feed_rows(store, period, run_id)
         if fmt == "table":  # csv and json keep the group's code, for programs
@@ -266,6 +283,9 @@ def feed(period: str, run_id: int | None, fmt: str, lang: str, db: str | None) -
 
 def grade_names(store: Store, period: str, run_id: int | None, lang: str) -> dict[str, str]:
     """A run stores a grade by its Chinese name (优秀); the name to show in `lang` (Excellent with --lang en)."""
+    from scoring.outputs.report.data import standard_of_run
+    from scoring.outputs.results import run_for
+
     standard = standard_of_run(store, run_for(store, period, run_id))
     return {grade.name: pick(grade, "name", lang) for grade in standard.criteria.grades}
 
@@ -273,12 +293,19 @@ def grade_names(store: Store, period: str, run_id: int | None, lang: str) -> dic
 def group_names(store: Store, period: str, run_id: int | None, lang: str) -> dict[str, str]:
     """Ranking group code → the unit type's name in the standard the run used (市直部门 for city_department);
     a group of the workspace's own (its units' 分组 column) is shown as written."""
+    from scoring.outputs.report.cards import type_name
+    from scoring.outputs.report.data import standard_of_run
+    from scoring.outputs.results import run_for
+
     standard = standard_of_run(store, run_for(store, period, run_id))
     return {code: type_name(standard, code, lang) for code in standard.criteria.unit_types}
 
 
 def _run_standard(store: Store, doc: dict):
     """The standard a run used, rebuilt from the texts it recorded: explanations cite that version."""
+    from scoring.standard.loader import load_from_files
+    from scoring.store.workspace import standard_for
+
     run = store.run(doc["run"])
     files = store.standard_files(run["standard_hash"])
     return load_from_files(files) if files else standard_for(store)

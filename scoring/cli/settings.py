@@ -8,7 +8,6 @@ import click
 from scoring.cli.common import as_bad_input, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
 from scoring.i18n import N_, _
-from scoring.store.settings import SettingError, get, put, rows
 
 COLUMNS = ("key", "value", "default", "meaning")
 HEADERS = (N_("Setting"), N_("Value"), N_("Default"), N_("Meaning"))
@@ -34,6 +33,8 @@ def settings_list(fmt: str, db: str | None) -> None:
 
         scoring settings list
     """
+    from scoring.store.settings import rows
+
     with workspace(db) as store:
         listed = rows(store)
     emit(listed, COLUMNS, fmt, [_(h) for h in HEADERS] if fmt == "table" else None)
@@ -50,6 +51,8 @@ def settings_get(key: str, db: str | None) -> None:
 
         scoring settings get timezone
     """
+    from scoring.store.settings import SettingError, get
+
     with workspace(db) as store, as_bad_input(SettingError):
         click.echo(get(store, key))
 
@@ -68,6 +71,8 @@ def settings_set(key: str, value: str, db: str | None) -> None:
         scoring settings set report.number_prefix 市政公开
         scoring settings set timezone Asia/Urumqi
     """
+    from scoring.store.settings import SettingError, put
+
     with workspace(db) as store, as_bad_input(SettingError):
         stored = put(store, key, value)
     info(_("{key} = {value}", key=key.strip(), value=stored))

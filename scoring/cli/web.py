@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import click
 
-from scoring.store.clock import local_time, office_zone
 from scoring.i18n import _
 from scoring.cli.common import BadInput, db_option, info, translate_errors, workspace
 from scoring.cli.output import emit, format_option
-from scoring.store import resolve_path
 
 
 def register(cli: click.Group) -> None:
@@ -47,6 +45,7 @@ def serve(host: str, port: int, threads: int, secure_cookies: bool, trusted_prox
     """
     import waitress
 
+    from scoring.store import resolve_path
     from scoring.store.private import exposed, key_path
     from scoring.web.app import create_app
 
@@ -194,6 +193,7 @@ def user_list(fmt: str, db: str | None) -> None:
 
         scoring user list --format csv
     """
+    from scoring.store.clock import local_time, office_zone
     from scoring.web.users import ensure_tables, list_users
 
     with workspace(db) as store:

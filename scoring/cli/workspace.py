@@ -7,16 +7,9 @@ from pathlib import Path
 
 import click
 
-from scoring.engine.backends import backend
-from scoring.engine.examples import run_examples
-from scoring.store.workspace import standard_for
 from scoring.cli.common import BadInput, db_option, engine_option, info, lang_option, translate_errors, workspace
-from scoring.standard import StandardError, load_default
 from scoring.cli.output import emit, format_option
 from scoring.i18n import _
-from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES, load_standard_dir, shipped_dir, shipped_ids
-from scoring.store import resolve_path
-from scoring.store.workspace import add_periods, create_workspace, use_standard
 
 
 def register(cli: click.Group) -> None:
@@ -40,6 +33,11 @@ def init(standard_id: str | None, db: str | None) -> None:
         scoring init --db 2025.db
         scoring init --db sites.db --standard gongkai-default
     """
+    from scoring.standard import load_default
+    from scoring.standard.loader import load_standard_dir, shipped_dir
+    from scoring.store import resolve_path
+    from scoring.store.workspace import create_workspace, standard_for
+
     path = resolve_path(db)
     shipped = standard_id if standard_id and standard_id != load_default().criteria.id else None
     standard = load_standard_dir(shipped_dir(shipped)) if shipped else load_default()
@@ -68,6 +66,8 @@ def period_add(codes: tuple[str, ...], db: str | None) -> None:
 
         scoring period add 2024 2025
     """
+    from scoring.store.workspace import add_periods
+
     with workspace(db) as store:
         for p, added in add_periods(store, list(codes)):
             info(_("{period}: {start} to {end}", period=p.code, start=p.start, end=p.end)
@@ -110,6 +110,10 @@ def criteria_list(fmt: str, lang: str, db: str | None) -> None:
         scoring criteria list
         scoring criteria list --format json
     """
+    from scoring.standard.loader import load_standard_dir, shipped_dir, shipped_ids
+    from scoring.store import resolve_path
+    from scoring.store.workspace import standard_for
+
     in_use = None
     if resolve_path(db).exists():
         with workspace(db) as store:
@@ -144,6 +148,11 @@ def criteria_check(directory: str | None, engine: str | None) -> None:
         scoring criteria check my-standard/
         scoring criteria check --engine clips
     """
+    from scoring.engine.backends import backend
+    from scoring.engine.examples import run_examples
+    from scoring.standard import StandardError, load_default
+    from scoring.standard.loader import load_standard_dir
+
     try:
         standard = load_standard_dir(Path(directory)) if directory else load_default()
     except StandardError as exc:
@@ -169,6 +178,8 @@ def criteria_export(directory: str) -> None:
 
         scoring criteria export standard-2026/
     """
+    from scoring.standard.loader import DEFAULT_CRITERIA, DEFAULT_RULES
+
     target = Path(directory)
     if target.exists() and any(target.iterdir()):
         raise BadInput(_("{folder} is not empty; choose a new folder", folder=target))
@@ -192,6 +203,10 @@ def criteria_use(directory: str | None, use_default: bool, db: str | None) -> No
 
         scoring criteria use standard-2026/
     """
+    from scoring.engine.examples import run_examples
+    from scoring.standard import load_default
+    from scoring.store.workspace import standard_for, use_standard
+
     if bool(directory) == use_default:
         raise click.UsageError(_("give a DIRECTORY or --default"))
     with workspace(db) as store:

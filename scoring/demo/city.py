@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from scoring.demo import names
+from scoring.demo.names import DEFAULT_SEED, PERIODS
 from scoring.i18n import status_name
 from scoring.inputs.importing import HEADERS, import_file
 from scoring.standard.vocabulary import ANSWERS, CLAIMS
@@ -27,8 +28,6 @@ from scoring.standard import Standard, load_default
 from scoring.store import Store
 from scoring.store.workspace import add_periods, create_workspace
 
-DEFAULT_SEED = 2025
-PERIODS = ("2024", "2025")
 KINDS = ("findings", "self-assessments", "survey", "survey-issued", "metrics")
 # Progress steps: the units file, every kind in every period, and two runs per period.
 STEPS = 1 + len(KINDS) * len(PERIODS) + 2 * len(PERIODS)

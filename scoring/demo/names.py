@@ -5,6 +5,9 @@ Names, wording and how often things happen live here; scoring/demo.py draws from
 
 from __future__ import annotations
 
+DEFAULT_SEED = 2025
+PERIODS = ("2024", "2025")  # the year before, for repeat findings (屡查屡犯), and the year the demo reports on
+
 # 67 city departments, as Daqing scored them (市直部门 D001…D067).
 CITY_DEPARTMENTS = (
     "市教育局", "市卫生健康委员会", "市公安局", "市民政局", "市财政局", "市人力资源和社会保障局",

@@ -21,10 +21,8 @@ from scoring.engine.runner import period_of, run_period
 from scoring.rectify.items import add_workdays
 from scoring.standard import Standard
 from scoring.store import Store, now
-from scoring.store.lifecycle import FINAL, LOCKED, OPEN, PUBLICISED, SCORED, set_state, state_name, state_of
+from scoring.store.lifecycle import DEFAULT_WINDOW, FINAL, LOCKED, OPEN, PUBLICISED, SCORED, set_state, state_name, state_of
 from scoring.i18n import N_, _, said
-
-DEFAULT_WINDOW = 5  # working days of 公示
 
 
 class CycleError(ValueError):

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoring.store.periods import Period
-from scoring.standard.schema import Rectify
 from scoring.standard.vocabulary import STATUS_CODES
 from scoring.i18n import _
+
+if TYPE_CHECKING:  # an annotation only: the schema's pydantic models are not needed to read a status
+    from scoring.standard.schema import Rectify
 
 STATUSES = STATUS_CODES
 DONE = frozenset({"rectified", "verified"})
 WITHDRAWN = "withdrawn"  # the finding was withdrawn: the item is kept, never deleted, and counts nowhere
+LISTED_STATUSES = (*STATUSES, WITHDRAWN)
 
 
 class DeadlineError(ValueError):

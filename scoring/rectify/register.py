@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from scoring.inputs.models import RectificationUpdateRow
 from scoring.inputs.readers import ReadError, read_records
 from scoring.inputs.cells import column_label, where
-from scoring.rectify.items import DONE, STATUSES, WITHDRAWN, days_late
+from scoring.rectify.items import DONE, LISTED_STATUSES, STATUSES, WITHDRAWN, days_late  # noqa: F401 (LISTED_STATUSES)
 from scoring.store import Store
 from scoring.i18n import _, current_lang, status_name
 from scoring.inputs.reasons import reason
@@ -33,7 +33,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "reopened": frozenset({"in_progress", "rectified"}),
     WITHDRAWN: frozenset(),  # its finding was withdrawn: nothing more to do (restored only with the finding)
 }
-LISTED_STATUSES = (*STATUSES, WITHDRAWN)
 
 
 class RegisterError(ValueError):

@@ -22,6 +22,7 @@ STATE_NAMES = label_table(
     NP_("period_state.publicised", "publicised for review"), NP_("period_state.final", "final"),
 )
 LOCKED = frozenset({PUBLICISED, FINAL})
+DEFAULT_WINDOW = 5  # working days of 公示 (here, not in engine.cycle, so that the CLI's help reads it without the engine)
 
 
 class PeriodLocked(ValueError):

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from scoring.cli.common import BAD_INPUT
+from scoring.cli.common import bad_input_kinds
 from scoring.engine.cycle import CycleError, decide_appeal
 from scoring.engine.orders import after_import
 from scoring.inputs.importing import ImportFailed, import_file
@@ -69,7 +69,7 @@ def upload():
         problems, status = exc.problems, 400
     except RegisterError as exc:
         problems, status = str(exc).splitlines(), 400
-    except BAD_INPUT as exc:
+    except bad_input_kinds() as exc:
         problems, status = str(exc).splitlines(), 400
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
@@ -97,7 +97,7 @@ def run():
         missing: list[str] = []
         summary = run_period(g.store, standard(), period, as_of, workers=1,
                              warn=lambda gaps: missing.extend(gaps.lines(g.lang)))
-    except BAD_INPUT as exc:
+    except bad_input_kinds() as exc:
         return render_template("admin_run.html", periods=periods, period=period, error=str(exc)), 400
     finally:
         RUN_LOCK.release()

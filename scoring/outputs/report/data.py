@@ -35,13 +35,8 @@ from scoring.standard import Standard, load_default
 from scoring.standard.loader import load_from_files
 from scoring.store import Store
 from scoring.store.lifecycle import state_name, state_of
+from scoring.outputs.limits import FULL_REPORT_UNITS
 
-# Up to this many units the HTML lays out every scorecard and every rectification item, as the
-# report always did: a district's 33 departments or a city's 67 plus counties and institutions
-# make one 通报 to read through. A scorecard is 12 KB of HTML (the demo's 95 units: 1.1 MB) to
-# 75 KB (the benchmark province's, ≈120 lines and items a unit), so 200 make at most ≈15 MB, about
-# what a phone still opens; a province's 10,000 made a 756 MB page. Above it the HTML is a summary.
-FULL_REPORT_UNITS = 200
 # A big run's ranking shows each large group's best and worst units (先进 and 后进); the full
 # ranking is the workbook's first sheet. Groups of up to HEAD + TAIL + SLACK units are shown whole.
 RANKING_HEAD = RANKING_TAIL = 20
