@@ -154,3 +154,16 @@ def test_without_libyaml_the_pure_loader_reads_the_standard(monkeypatch):
     pure = load_standard(DEFAULT_CRITERIA, DEFAULT_RULES)
     assert pure.content_hash == with_c.content_hash
     assert pure.criteria == with_c.criteria and pure.rules == with_c.rules
+
+
+def test_the_store_opens_without_numpy_and_numpy_still_imports_afterwards(tmp_path):
+    loaded = _loaded_after(
+        "from scoring.store import Store\n"
+        f"store = Store({str(tmp_path / 'w.db')!r}, create=True)\n"
+        "store.create_schema()\n"
+        "assert store.db['settings'].exists()\n"
+        "store.close()\n")
+    assert not loaded["numpy"]
+    assert loaded["sqlite_utils"]
+    code = "from scoring.store import Store\nimport numpy\nprint(numpy.int64(3) + 1)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "4\n"
