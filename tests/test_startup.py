@@ -167,3 +167,17 @@ def test_the_store_opens_without_numpy_and_numpy_still_imports_afterwards(tmp_pa
     assert loaded["sqlite_utils"]
     code = "from scoring.store import Store\nimport numpy\nprint(numpy.int64(3) + 1)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "4\n"
+
+
+def test_reading_a_run_imports_no_report_writer_and_scoring_one_imports_no_importer(workspace):
+    # `scoring rank` (a table, groups and grades by name) and `scoring run` in fresh processes: neither draws,
+    # writes a 通报 or a workbook, serves the web or reads input files.
+    for argv, unused in ((["rank", "--period", "2025"], ("matplotlib", "docx", "docxtpl", "jinja2", "xlsxwriter",
+                                                          "flask", "numpy", "scoring.inputs.models")),
+                         (["run", "--period", "2025", "--full"], ("matplotlib", "docx", "xlsxwriter", "flask", "numpy",
+                                                                  "tabulate", "scoring.inputs.models"))):
+        code = (f"import sys\nfrom scoring.cli import cli\n"
+                f"try:\n    cli({[*argv, '--db', str(workspace.db)]!r}, prog_name='scoring')\n"
+                f"except SystemExit as exit:\n    assert exit.code == 0, exit.code\n")
+        loaded = _loaded_after(code)
+        assert [name for name in unused if loaded[name]] == [], argv

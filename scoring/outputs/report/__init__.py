@@ -20,13 +20,10 @@ from typing import Any, Callable, Iterable
 from scoring.outputs.report import background
 from scoring.outputs.report.csvfiles import csv_rows, write_csv, write_csvs
 from scoring.outputs.report.data import Report, Selection, assemble, build
-from scoring.outputs.report.docx import open_template, write_docx
-from scoring.outputs.report.html import render
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import collector_paused
 from scoring.outputs.report.tongbao import Issue, context
 from scoring.outputs.report.tables import Table, all_tables, details_fit_workbook
-from scoring.outputs.report.xlsx import write_xlsx
 from scoring.outputs.results import run_for
 from scoring.store import Store
 
@@ -60,6 +57,8 @@ def details_note(report: Report, tables: Iterable[Table], stem: str) -> list[tup
 def write_summary_html(store: Store, period: str, path: Path, lang: str = "zh") -> Path:
     """The summary edition alone (rankings, distributions, totals; no scorecards): the pages leaders print."""
     import_module("scoring.outputs.report.charts")
+    from scoring.outputs.report.html import render
+
     with collector_paused():
         report = assemble(store, period, lang, summary=True)
         path.write_text(render(report.data), encoding="utf-8")
@@ -76,7 +75,12 @@ def write_report(store: Store, period: str, out: Path, lang: str = "zh", previou
     # matplotlib (≈0.35 s, only for commands that draw) is imported here, before the report's data
     # exists: imported deeper (in render) it left a cycle through a caught exception's traceback that
     # held _write's frame, and so the whole report, until the collector freed it (1.7 s, province).
+    # So are the writers of the 通报 (python-docx, docxtpl), the HTML (Jinja) and the workbook (XlsxWriter):
+    # ≈0.3 s that `scoring rank` and the other readers of a run, which import this package, do not pay.
     import_module("scoring.outputs.report.charts")
+    from scoring.outputs.report.docx import open_template
+    import_module("scoring.outputs.report.html")
+    import_module("scoring.outputs.report.xlsx")
 
     step = progress or (lambda n: None)
     word = open_template(template)  # a bad template stops the report before any file is written
@@ -89,6 +93,10 @@ def write_report(store: Store, period: str, out: Path, lang: str = "zh", previou
 def _write(store: Store, period: str, out: Path, lang: str, previous: str | None, as_of: date | None,
            run_id: int | None, step: Callable[[int], None], selection: Selection, issue: Issue,
            word: Any, summary: bool) -> ReportFiles:
+    from scoring.outputs.report.docx import write_docx
+    from scoring.outputs.report.html import render
+    from scoring.outputs.report.xlsx import write_xlsx
+
     report = assemble(store, period, lang, previous, as_of, run_id, step, selection, summary)
     stem = f"report-{period}"
     html, xlsx = out / f"{stem}.html", out / f"{stem}.xlsx"
