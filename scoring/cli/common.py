@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Iterator
 
 import click
 
+from scoring.i18n import LANGS, _, current_lang, use_lang
+
 if TYPE_CHECKING:
     from scoring.store import Store
-
-from scoring.i18n import LANGS, _, current_lang, use_lang
 
 # Every command module imports this one: the library is imported by the commands' bodies, when a command runs,
 # not here (issue 17: `scoring --help` and every command paid ≈1 s of imports they did not use).
@@ -97,6 +97,7 @@ def translate_errors(function):
 
 def open_store(db: str | None) -> Store:
     from scoring.store import Store, current_user, resolve_path
+
     current_user()  # a $SCORING_USER that claims a web user is refused before anything is read or written
     return Store(resolve_path(db))
 
