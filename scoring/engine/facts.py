@@ -258,34 +258,38 @@ def _load_criteria_tables(store: Store, standard: Standard) -> None:
 
 
 def build_facts(store: Store, standard: Standard, period: Period, units: list[str] | None = None,
-                grouped: bool = False, notes: bool = True) -> Iterator[UnitFacts]:
+                grouped: bool = False, notes: bool = True, kinds: frozenset[str] | None = None) -> Iterator[UnitFacts]:
     """Yield the facts of every unit (or the given ones), in unit-code order, a chunk at a time.
 
     `grouped`: findings alike in every field a rule compares as one fact (scoring; see _GROUPED_ROWS),
     where the standard allows it (matches.findings_aggregable); else one fact a finding (rectification
     orders name each finding's match). `notes`: the findings' notes, which only rectification orders
-    copy into the items they issue (a run never reads them: a province's run would read a million)."""
+    copy into the items they issue (a run never reads them: a province's run would read a million).
+    `kinds`: only these kinds of facts (and the register's items only with "rectification"); rectification
+    orders fire a standard cut to the rules that order items, and build only what those rules read."""
     _load_criteria_tables(store, standard)
     codes = units if units is not None else [r["code"] for r in store.query("select code from units order by code")]
-    queries = _queries(standard, grouped)
+    queries = _queries(standard, grouped, kinds)
     params = {"period": period.code, "previous": period.previous.code, "start": period.start.isoformat(),
               "end": period.end.isoformat()}
     for offset in range(0, len(codes), CHUNK):
         chunk = codes[offset:offset + CHUNK]
         store.execute("delete from temp.chunk_units")
         store.conn.executemany("insert into temp.chunk_units values (?)", [(c,) for c in chunk])
-        yield from _chunk_facts(store, standard, period, params, queries, notes)
+        yield from _chunk_facts(store, standard, period, params, queries, notes,
+                                kinds is None or "rectification" in kinds)
 
 
-def _queries(standard: Standard, grouped: bool) -> list[str]:
+def _queries(standard: Standard, grouped: bool, kinds: frozenset[str] | None = None) -> list[str]:
     """Findings one way or the other (grouped or one a finding), and on-demand kinds only where a rule reads them."""
     read = fact_kinds_read(standard)
     skipped = "finding" if grouped and findings_aggregable(standard) else "grouped_finding"
-    return [sql for kind, sql in _QUERIES.items() if kind != skipped and (kind not in _ON_DEMAND or kind in read)]
+    return [sql for kind, sql in _QUERIES.items() if kind != skipped and (kind not in _ON_DEMAND or kind in read)
+            and (kinds is None or kind.removeprefix("grouped_") in kinds)]
 
 
 def _chunk_facts(store: Store, standard: Standard, period: Period, params: dict[str, Any], queries: list[str],
-                 with_notes: bool) -> Iterator[UnitFacts]:
+                 with_notes: bool, with_items: bool = True) -> Iterator[UnitFacts]:
     per_unit: dict[str, list[dict[str, Any]]] = {}
     for sql in queries:
         if sql is _GROUPED_ROWS:
@@ -294,8 +298,9 @@ def _chunk_facts(store: Store, standard: Standard, period: Period, params: dict[
             continue
         for unit, array in store.execute(sql, params):
             per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
-    items = _items_by_unit(store, "r.period = :period", params)
-    carried = _items_by_unit(store, "r.period != :period and r.deadline between :start and :end", params)
+    items = _items_by_unit(store, "r.period = :period", params) if with_items else {}
+    carried = _items_by_unit(store, "r.period != :period and r.deadline between :start and :end",
+                             params) if with_items else {}
     notes: dict[str, dict[str, str]] = {}
     for unit, finding, note in store.execute("""select f.unit, f.id, f.note from temp.chunk_units cu
             cross join findings f on f.period = :period and f.unit = cu.code where f.note != ''""",
