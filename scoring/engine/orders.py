@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any, Iterable
 
 from scoring.engine.backends import Engine
-from scoring.engine.facts import build_facts
-from scoring.engine.matches import Match, fact_kinds_read
+from scoring.engine.facts import CHUNK, build_facts
+from scoring.engine.matches import Match, fact_kinds_read, findings_aggregable
 from scoring.engine.passes import fire_passes
 from scoring.engine.tally import canonical, deduction_target, not_applicable, plan_for
 from scoring.rectify.items import deadline, item_id
@@ -64,11 +64,13 @@ def _due(rectify: Rectify, found: str) -> str:
     return due
 
 
-def derive_items(standard: Standard, unit: str, period: Period, matches: list[Match],
-                 excluded: dict[str, str], notes: dict[str, str]) -> list[dict[str, Any]]:
+def derive_items(standard: Standard, unit: str, period: Period, matches: list[Match], excluded: dict[str, str],
+                 notes: dict[str, str], dates: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """One item per finding that a rectifying rule matched, unless it was corrected on the spot.
 
-    `matches` in canonical order: a finding two rules (or two joins) match is the first one's item."""
+    `matches` in canonical order: a finding two rules (or two joins) match is the first one's item. A fact
+    that stands for a group of findings (facts.build_facts, grouped) gives an item to each of them, due
+    from its own date (`dates`: finding id -> date)."""
     items: dict[str, dict[str, Any]] = {}
     rules: dict[str, tuple] = {}
     for m in matches:
@@ -83,24 +85,29 @@ def derive_items(standard: Standard, unit: str, period: Period, matches: list[Ma
         finding = m.facts[primary]
         if finding.get("corrected_on_spot"):
             continue
-        ident = item_id(finding["ref"])
-        if ident in items:
-            continue
-        indicator = deduction_target(rule, target, m.facts)
-        if indicator in excluded:
-            continue
-        items[ident] = {"id": ident, "unit": unit, "period": period.code, "finding": finding["ref"], "rule": rule.id,
-                        "indicator": indicator, "title": rule.title, "deadline": _due(rectify, finding["date"]),
-                        "note": notes.get(finding["ref"], "")}
+        indicator = None
+        for ref in finding.get("refs") or (finding["ref"],):
+            ident = item_id(ref)
+            if ident in items:
+                continue
+            if indicator is None:
+                indicator = deduction_target(rule, target, m.facts)
+                if indicator in excluded:
+                    break
+            found = finding["date"] if dates is None else dates[ref]
+            items[ident] = {"id": ident, "unit": unit, "period": period.code, "finding": ref, "rule": rule.id,
+                            "indicator": indicator, "title": rule.title, "deadline": _due(rectify, found),
+                            "note": notes.get(ref, "")}
     return [items[k] for k in sorted(items)]
 
 
-def ordered_items(engine: Engine, standard: Standard, period: Period, unit_facts,
-                  fired: Standard | None = None) -> list[dict[str, Any]]:
+def ordered_items(engine: Engine, standard: Standard, period: Period, unit_facts, fired: Standard | None = None,
+                  dates: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The items the standard orders for one unit's findings of a period (every comparison in the engine).
 
     `fired`: the standard the engine was compiled from and the facts were built for, `standard` itself or
-    ordering_rules(standard) (the same items: tests/test_orders.py compares them)."""
+    ordering_rules(standard); `dates` (finding id -> date) when the findings were grouped. The same items
+    either way: tests/test_orders.py compares them."""
     code = unit_facts.unit["code"]
     try:
         # As a run fires them: dated fields, then aggregates (a rule taking an indicator out may read
@@ -112,19 +119,31 @@ def ordered_items(engine: Engine, standard: Standard, period: Period, unit_facts
     excluded = not_applicable(standard, unit_facts.unit["type"], matches)
     rectifying = plan_for(standard).rectify
     return derive_items(standard, code, period, canonical([m for m in matches if m.rule in rectifying], standard),
-                        excluded, unit_facts.notes)
+                        excluded, unit_facts.notes, dates)
 
 
 def period_items(store: Store, standard: Standard, engine: Engine, period: Period,
                  units: list[str]) -> list[dict[str, Any]]:
     """The items the standard orders now for these units' findings of a period, by ordering_rules alone.
 
-    `engine` compiled from ordering_rules(standard). Only the kinds of facts those rules read are built."""
+    `engine` compiled from ordering_rules(standard). Only the kinds of facts those rules read are built, and
+    findings alike in every field a rule compares go as one fact where those rules allow it (as a run's
+    do, matches.findings_aggregable): a unit's ≈100 findings are ≈37 facts, each match an item per finding."""
     fired = ordering_rules(standard)
+    kinds, grouped = frozenset(fact_kinds_read(fired)), findings_aggregable(fired)
     wanted: list[dict[str, Any]] = []
-    for uf in build_facts(store, fired, period, units, kinds=frozenset(fact_kinds_read(fired))):
-        wanted.extend(ordered_items(engine, standard, period, uf, fired))
+    for start in range(0, len(units), CHUNK):
+        chunk = units[start:start + CHUNK]
+        dates = _finding_dates(store, period, chunk) if grouped else None
+        for uf in build_facts(store, fired, period, chunk, grouped=grouped, kinds=kinds):
+            wanted.extend(ordered_items(engine, standard, period, uf, fired, dates))
     return wanted
+
+
+def _finding_dates(store: Store, period: Period, units: list[str]) -> dict[str, str]:
+    """Each finding's date (its items' deadlines count from it), for these units' findings of the period."""
+    return dict(store.execute("select f.id, f.date from findings f where f.period = ? and f.unit in "
+                              "(select value from json_each(?))", [period.code, json.dumps(units)]))
 
 
 def issue_orders(store: Store, standard: Standard, unit_periods: Iterable[tuple[str, str]],
