@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -410,7 +411,8 @@ class Store:
 
         New items are created open; an issued item is never changed (its deadline stands whatever
         the standard says later) except that one no longer ordered is withdrawn, and a withdrawn
-        one ordered again is open again. Each change goes into the item's history.
+        one ordered again is open again. Each change goes into the item's history. Each wanted item names
+        its id and every column of _ISSUED (scoring.engine.orders makes them).
         """
         stamp, user = now(), self.user
         counts = {"issued": 0, "withdrawn": 0, "restored": 0}
@@ -430,10 +432,11 @@ class Store:
             elsewhere.update(ident for (ident,) in self.conn.execute(
                 f"select id from rectifications where id in ({','.join('?' * len(ids))})", ids))
         fresh = [item for item in fresh if item["id"] not in elsewhere]
+        issued = operator.itemgetter("id", *self._ISSUED)  # every wanted item carries every column
         self.conn.executemany(
             f"insert into rectifications (id, {', '.join(self._ISSUED)}, status, created_at, updated_at) "
             f"values (?, {', '.join('?' * len(self._ISSUED))}, 'open', ?, ?)",
-            [(item["id"], *(item.get(c, "") for c in self._ISSUED), stamp, stamp) for item in fresh])
+            [issued(item) + (stamp, stamp) for item in fresh])
         history = [(item["id"], stamp, user, "open", "") for item in fresh]
         gone = [ident for ident, status in known.items() if ident not in wanted_ids and status != "withdrawn"]
         back = [ident for ident, status in known.items() if ident in wanted_ids and status == "withdrawn"]
