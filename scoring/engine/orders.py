@@ -7,6 +7,9 @@ stamped with the standard that ordered it. Runs only read items. An item already
 its deadline, rule and standard whatever the standard says later; an item whose finding is gone
 (re-imported with --replace, deleted, corrected on the spot afterwards) is marked withdrawn
 (已撤销), never deleted, and comes back open if its finding does.
+
+Only the rules that can decide an item are fired (ordering_rules), on only the facts they read, findings
+grouped where those rules allow: the same items as every rule on every fact (tests/test_orders_cut.py).
 """
 
 from __future__ import annotations
