@@ -153,16 +153,23 @@ def _deduct_one_fact(standard: Standard, rule: Rule, matches: list[Match], exclu
     halves = d.on_the_spot == "half"
     once_per = d.once_per
     slots: dict[str, tuple[_Taken, Decimal] | None] = {}
+    if fixed and matches:  # every match on one target
+        slot = _slot(standard, rule.id, d, fixed, points, excluded, taken, unit_type)
+        if slot is None:
+            return
+        t, base = slot
     for m in matches:
         facts = m.facts
         primary = facts[alias]
-        target = fixed or deduction_target(rule, d.indicator, facts)
-        slot = slots.get(target, _UNSEEN)
-        if slot is _UNSEEN:
-            slot = slots[target] = _slot(standard, rule.id, d, target, points, excluded, taken, unit_type)
-        if slot is None:
-            continue
-        t, amount = slot
+        if not fixed:
+            target = deduction_target(rule, d.indicator, facts)
+            slot = slots.get(target, _UNSEEN)
+            if slot is _UNSEEN:
+                slot = slots[target] = _slot(standard, rule.id, d, target, points, excluded, taken, unit_type)
+            if slot is None:
+                continue
+            t, base = slot
+        amount = base
         if per_count:
             count = primary.get("count", 1)
             if count != 1:

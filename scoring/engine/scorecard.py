@@ -25,11 +25,12 @@ def points_text(value: Decimal) -> str:
 
 
 def score_text(value: Decimal) -> str:
+    if not value:  # a zero keeps its sign (-0.00), which a table keyed by the value cannot tell
+        return "-0.00" if value.is_signed() else "0.00"
     text = _SCORES.get(value)
     if text is None:
         text = format(round2(value), "f")
-        if value:  # -0 equals 0 but shows as -0.00: zeros are never remembered
-            _remember(_SCORES, value, text)
+        _remember(_SCORES, value, text)
     return text
 
 
@@ -47,10 +48,6 @@ def _remember(table: dict[Decimal, str], value: Decimal, text: str) -> None:
         if len(table) >= _KEPT:
             table.clear()
         table[value] = text
-
-
-def _title(standard: Standard, rule_id: str) -> tuple[str, str]:
-    return _titles(standard).get(rule_id) or (rule_id, rule_id)
 
 
 # The titles of the lines the tally writes itself (a rule's own title wins over these).
@@ -78,7 +75,11 @@ def _titles(standard: Standard) -> dict[str, tuple[str, str]]:
 
 
 def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
-    title, title_en = _title(standard, line.rule)
+    return _line_doc(_titles(standard), line)
+
+
+def _line_doc(titles: dict[str, tuple[str, str]], line: Line) -> dict[str, Any]:
+    title, title_en = titles.get(line.rule) or (line.rule, line.rule)
     doc = {"rule": line.rule, "title": title, "title_en": title_en, "kind": line.kind,
            "points": points_text(line.points), "facts": list(line.facts)}
     if line.note:
@@ -185,10 +186,11 @@ def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
 
 def _indicator_doc(standard: Standard, score: UnitScore, result) -> dict[str, Any]:
     ind = standard.indicators[result.code]
+    titles = _titles(standard)
     doc = {"code": ind.code, "name": ind.name, "name_en": ind.name_en, "method": ind.method,
            "score": score_text(result.score) if result.applicable else None,
            "max": points_text(result.max), "applicable": result.applicable,
-           "lines": [line_doc(standard, line) for line in result.lines]}
+           "lines": [_line_doc(titles, line) for line in result.lines] if result.lines else []}
     if result.children:  # a group: its nodes below it, each as a node of its own
         doc["method"] = "group"
         doc["indicators"] = [_indicator_doc(standard, score, score.indicators[c]) for c in result.children]
