@@ -90,14 +90,16 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
     A one-fact rule without once_per keys every match by its own fact, so no key can repeat.
     """
     d = rule.then.deduct
-    primary_alias = rule.primary
-    unique = len(rule.when) == 1 and not d.once_per
-    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
-    per_count = d.per == "count"
-    halves = d.on_the_spot == "half"
     points = for_type(d.points, unit_type)
     if d.points is not None and points is None:
         return  # points by unit type, none for this type: the rule does not deduct from it
+    if len(rule.when) == 1:
+        _deduct_one_fact(standard, rule, matches, excluded, mults, taken, unit_type, points)
+        return
+    primary_alias = rule.primary
+    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
+    per_count = d.per == "count"
+    halves = d.on_the_spot == "half"
     indicators = standard.indicators
     share_amounts: dict[str, Decimal] = {}  # target -> its share of the max: the same for every match
     for m in matches:
@@ -127,12 +129,7 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
-        if unique:
-            key = None
-        elif d.once_per:
-            key = resolve(d.once_per, facts)
-        else:
-            key = tuple(sorted(f["id"] for f in facts.values()))
+        key = resolve(d.once_per, facts) if d.once_per else tuple(sorted(f["id"] for f in facts.values()))
         t = taken.get((rule.id, target))
         if t is None:
             t = taken[(rule.id, target)] = _Taken()
@@ -142,6 +139,81 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
             t.refs.update(causes)
         if by_rule:
             t.notes.add(by_rule)
+
+
+def _deduct_one_fact(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
+                     taken: dict[tuple[str, str], _Taken], unit_type: str, points: Decimal | None) -> None:
+    """_deduct_rule for a rule of one fact (most rules; a unit's findings and rectification items make most
+    matches): the same amounts, added in the same order, with what is the same for every match of a target
+    (its _Taken, its amount before counts) looked up once per target instead of once per match."""
+    d = rule.then.deduct
+    alias = rule.primary
+    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
+    per_count = d.per == "count"
+    halves = d.on_the_spot == "half"
+    once_per = d.once_per
+    slots: dict[str, tuple[_Taken, Decimal] | None] = {}
+    if fixed and matches:  # every match on one target
+        slot = _slot(standard, rule.id, d, fixed, points, excluded, taken, unit_type)
+        if slot is None:
+            return
+        t, base = slot
+    for m in matches:
+        facts = m.facts
+        primary = facts[alias]
+        if not fixed:
+            target = deduction_target(rule, d.indicator, facts)
+            slot = slots.get(target, _UNSEEN)
+            if slot is _UNSEEN:
+                slot = slots[target] = _slot(standard, rule.id, d, target, points, excluded, taken, unit_type)
+            if slot is None:
+                continue
+            t, base = slot
+        amount = base
+        if per_count:
+            count = primary.get("count", 1)
+            if count != 1:
+                amount *= int(count)
+        if not once_per:  # a once_per key counts once, however many findings share it
+            n = times(facts, alias, per_count)
+            if n != 1:
+                amount *= n
+        if halves and primary.get("corrected_on_spot"):
+            amount *= HALF
+        factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER) if mults else _NO_MULTIPLIER
+        if once_per:
+            t.add(resolve(once_per, facts), amount, factor)
+        else:  # keyed by its one fact: no key repeats (_Taken.add without the key)
+            t.total += amount if factor is ONE else amount * factor
+            if t.factor is None or factor > t.factor:
+                t.factor = factor
+        refs = primary.get("refs")  # _cite of the one fact
+        if refs:
+            t.refs.update(map(str, refs))
+        else:
+            t.refs.add(fact_ref(primary))
+        if causes:
+            t.refs.update(causes)
+        if by_rule:
+            t.notes.add(by_rule)
+
+
+_UNSEEN: Any = object()
+
+
+def _slot(standard: Standard, rule_id: str, d: Any, target: str, points: Decimal | None, excluded: dict[str, str],
+          taken: dict[tuple[str, str], _Taken], unit_type: str) -> tuple[_Taken, Decimal] | None:
+    """Where a rule's matches on `target` go and their amount before counts; None: the target takes nothing."""
+    if target == TOTAL:
+        if points is None:
+            return None  # a share of the total's max means nothing (lint says so)
+    elif target in excluded or target not in standard.indicators:
+        return None
+    amount = points if points is not None else d.share_of_max * standard.max_for(target, unit_type)
+    t = taken.get((rule_id, target))
+    if t is None:
+        t = taken[(rule_id, target)] = _Taken()
+    return t, amount
 
 
 def _cite(refs: set[str], facts: dict[str, dict[str, Any]]) -> None:

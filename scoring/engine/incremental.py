@@ -91,7 +91,10 @@ def fingerprint(key: bytes, uf: UnitFacts, period: Period, as_of: date) -> str:
     overdue = [is_overdue(item, item.get("status") or "open", period, as_of) for item in items]
     # Keys in the order the facts SQL writes them (the same for the same inputs): sorting them cost a third.
     body = orjson.dumps([uf.unit, uf.facts, uf.items, uf.carried_items, overdue], default=_text)
-    return hashlib.blake2b(key + b"\0" + body, digest_size=16).hexdigest()
+    digest = hashlib.blake2b(key, digest_size=16)  # the hash of key + b"\0" + body, without copying ≈ 30 KB
+    digest.update(b"\0")
+    digest.update(body)
+    return digest.hexdigest()
 
 
 def _text(value: Any) -> str:

@@ -6,6 +6,7 @@ the reports read. Numbers are decimal strings so nothing is lost to floating poi
 
 from __future__ import annotations
 
+import weakref
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,31 +17,69 @@ from scoring.engine.tally import Line, UnitScore, dimension_points, round2
 
 def points_text(value: Decimal) -> str:
     """An exact amount without trailing zeros: -1.5, -2, 0.25."""
-    if value == 0:
-        return "0"
-    text = format(value.normalize(), "f")
+    text = _POINTS.get(value)
+    if text is None:
+        text = "0" if value == 0 else format(value.normalize(), "f")
+        _remember(_POINTS, value, text)
     return text
 
 
 def score_text(value: Decimal) -> str:
-    return format(round2(value), "f")
+    if not value:  # a zero keeps its sign (-0.00), which a table keyed by the value cannot tell
+        return "-0.00" if value.is_signed() else "0.00"
+    text = _SCORES.get(value)
+    if text is None:
+        text = format(round2(value), "f")
+        _remember(_SCORES, value, text)
+    return text
 
 
-def _title(standard: Standard, rule_id: str) -> tuple[str, str]:
-    rule = standard.rules_by_id.get(rule_id)
-    if rule:
-        return rule.title, rule.title_en
-    return {"FLOOR": ("扣完为止", "Floor: an indicator never goes below 0"),
-            "BONUS_CAP": ("加分封顶", "Bonus cap"),
-            "NO_SCORE_RULE": ("无得分依据", "No rule gave points"),
-            "POOL": ("减分上限", "Deduction limit of a group"),
-            "OVERFLOW": ("超出扣分计入上级", "Loss beyond a node's limit, taken from its parent"),
-            "EARN_CAP": ("得分封顶", "Earned points capped at the node's max"),
-            **PART_LINE_TITLES}.get(rule_id, (rule_id, rule_id))
+# A document shows a few hundred amounts, mostly the same few dozen (-1, -0.5, 40.00): each text is worked out
+# once. Equal Decimals (1.5, 1.50) show alike, since both functions depend on the value only, not on how it is
+# written; that holds in any context whose precision exceeds its digits, so only short texts are remembered.
+_POINTS: dict[Decimal, str] = {}
+_SCORES: dict[Decimal, str] = {}
+_SHORT = 20  # characters: at most 19 digits, fewer than any precision used here (28, and 50 for the arithmetic)
+_KEPT = 50_000  # texts per table before it starts again (a long-running web process sees many scores)
+
+
+def _remember(table: dict[Decimal, str], value: Decimal, text: str) -> None:
+    if len(text) <= _SHORT:
+        if len(table) >= _KEPT:
+            table.clear()
+        table[value] = text
+
+
+# The titles of the lines the tally writes itself (a rule's own title wins over these).
+ENGINE_LINE_TITLES = {"FLOOR": ("扣完为止", "Floor: an indicator never goes below 0"),
+                      "BONUS_CAP": ("加分封顶", "Bonus cap"),
+                      "NO_SCORE_RULE": ("无得分依据", "No rule gave points"),
+                      "POOL": ("减分上限", "Deduction limit of a group"),
+                      "OVERFLOW": ("超出扣分计入上级", "Loss beyond a node's limit, taken from its parent"),
+                      "EARN_CAP": ("得分封顶", "Earned points capped at the node's max")}
+
+_title_tables: dict[int, tuple[Any, dict[str, tuple[str, str]]]] = {}
+
+
+def _titles(standard: Standard) -> dict[str, tuple[str, str]]:
+    """Every line's title by rule id, made once per standard (a document has a few hundred lines); cached while
+    the standard lives, keyed by identity and checked by weak reference, as tally.plan_for is."""
+    cached = _title_tables.get(id(standard))
+    if cached is not None and cached[0]() is standard:
+        return cached[1]
+    table = {**ENGINE_LINE_TITLES, **PART_LINE_TITLES,
+             **{rule.id: (rule.title, rule.title_en) for rule in standard.rules_by_id.values()}}
+    _title_tables[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _title_tables.pop(key, None)),
+                                   table)
+    return table
 
 
 def line_doc(standard: Standard, line: Line) -> dict[str, Any]:
-    title, title_en = _title(standard, line.rule)
+    return _line_doc(_titles(standard), line)
+
+
+def _line_doc(titles: dict[str, tuple[str, str]], line: Line) -> dict[str, Any]:
+    title, title_en = titles.get(line.rule) or (line.rule, line.rule)
     doc = {"rule": line.rule, "title": title, "title_en": title_en, "kind": line.kind,
            "points": points_text(line.points), "facts": list(line.facts)}
     if line.note:
@@ -147,10 +186,11 @@ def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
 
 def _indicator_doc(standard: Standard, score: UnitScore, result) -> dict[str, Any]:
     ind = standard.indicators[result.code]
+    titles = _titles(standard)
     doc = {"code": ind.code, "name": ind.name, "name_en": ind.name_en, "method": ind.method,
            "score": score_text(result.score) if result.applicable else None,
            "max": points_text(result.max), "applicable": result.applicable,
-           "lines": [line_doc(standard, line) for line in result.lines]}
+           "lines": [_line_doc(titles, line) for line in result.lines] if result.lines else []}
     if result.children:  # a group: its nodes below it, each as a node of its own
         doc["method"] = "group"
         doc["indicators"] = [_indicator_doc(standard, score, score.indicators[c]) for c in result.children]

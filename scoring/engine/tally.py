@@ -69,6 +69,16 @@ class _Plan:
         # Facts that had to be `applicable: true`: re-checked against rules that take an indicator out.
         self.applicable = {r.id: aliases for r in rules if (aliases := tuple(
             a for a, p in r.when.items() if p.conditions.get("applicable") is True))}
+        self.dimensions = {d.code: d for d in standard.criteria.dimensions}
+        self._by_type: dict[str, dict[str, str]] = {}  # (no reference to the standard: the cache is weak)
+
+    def excluded_by_type(self, standard: Standard, unit_type: str) -> dict[str, str]:
+        """The indicators that do not apply to a unit type (code -> "type"): a new dict, the caller adds to it."""
+        known = self._by_type.get(unit_type)
+        if known is None:
+            known = self._by_type[unit_type] = {code: "type" for code in standard.indicators
+                                                if not standard.applies(code, unit_type)}
+        return dict(known)
 
 
 _plans: dict[int, tuple[Any, _Plan]] = {}
@@ -88,15 +98,21 @@ def plan_for(standard: Standard) -> _Plan:
 def grouped(matches: Iterable[Match], plan: _Plan) -> Grouped:
     """Matches in canonical order (rule order, then sorted fact ids), kept per rule: order never depends on input."""
     groups: dict[str, list[Match]] = {}
-    for m in matches:
-        groups.setdefault(m.rule, []).append(m)
+    for m in matches:  # a unit makes hundreds of matches: no empty list made per match (setdefault would)
+        found = groups.get(m.rule)
+        if found is None:
+            groups[m.rule] = [m]
+        else:
+            found.append(m)
     out: Grouped = {}
     for rule_id in sorted(groups, key=plan.order.__getitem__):
-        alias = plan.single[rule_id]
-        if alias is not None:
-            out[rule_id] = sorted(groups[rule_id], key=lambda m: m.facts[alias]["id"])
-        else:
-            out[rule_id] = sorted(groups[rule_id], key=lambda m: sorted(f["id"] for f in m.facts.values()))
+        ms = out[rule_id] = groups[rule_id]  # sorted in place (stable, as sorted() is): the list is ours
+        if len(ms) > 1:
+            alias = plan.single[rule_id]
+            if alias is not None:
+                ms.sort(key=lambda m: m.facts[alias]["id"])
+            else:
+                ms.sort(key=lambda m: sorted(f["id"] for f in m.facts.values()))
     return out
 
 
@@ -112,7 +128,7 @@ def not_applicable(standard: Standard, unit_type: str, matches: list[Match]) -> 
 
 
 def _excluded(standard: Standard, plan: _Plan, unit_type: str, fired: list[str]) -> dict[str, str]:
-    out = {code: "type" for code in standard.indicators if not standard.applies(code, unit_type)}
+    out = plan.excluded_by_type(standard, unit_type)
     for rule_id in fired:  # in rule order: the first rule to take an indicator out is named
         indicator = standard.rules_by_id[rule_id].indicator
         if indicator not in out:
@@ -138,12 +154,15 @@ def _scores(standard: Standard, groups: Grouped, excluded: dict[str, str],
     out: dict[str, list[Line]] = {}
     clamped_on: set[str] = set()
     for rule_id in plan_for(standard).score:
+        matched = groups.get(rule_id)
+        if not matched:
+            continue
         rule = standard.rules_by_id[rule_id]
         s = rule.then.score
         if rule.indicator in excluded:
             continue
         top = standard.max_for(rule.indicator, unit_type)
-        for m in groups.get(rule_id, ()):
+        for m in matched:
             refs = tuple(sorted(r for f in m.facts.values() for r in fact_refs(f)))
             if s.points is not None:
                 out.setdefault(rule.indicator, []).append(Line(rule.id, s.points, refs, "score"))
@@ -291,7 +310,7 @@ def floored(base: Decimal, bonus: Decimal, adjust_lines: list[Line]) -> Decimal:
 def dimension_points(standard: Standard, score: UnitScore, code: str) -> tuple[Decimal, Decimal] | None:
     """A dimension's (score, applicable max): Σ its applicable top nodes plus its own lines (OVERFLOW, POOL);
     None when none of its nodes applies. What a part's stage adds up (design §5)."""
-    dim = next(d for d in standard.criteria.dimensions if d.code == code)
+    dim = plan_for(standard).dimensions[code]
     applicable = [i for i in (score.indicators[n.code] for n in dim.indicators) if i.applicable]
     if not applicable:
         return None

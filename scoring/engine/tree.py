@@ -10,8 +10,9 @@ leaf `score = start + Σ lines`, group `score = Σ children + Σ own lines`, and
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from scoring.engine import notes
 from scoring.engine.notes import note
@@ -33,6 +34,7 @@ class Tree:
         self.scores, self.deductions, self.earnings, self.vetoes = scores, deductions, earnings, vetoes
         self.on_indicator = on_indicator
         self.results: dict[str, IndicatorScore] = {}
+        self.shapes = shapes_for(standard, unit_type)
 
     def evaluate(self) -> tuple[dict[str, IndicatorScore], dict[str, list[Line]]]:
         """Every node's score (in the standard's order) and each dimension's own lines (OVERFLOW, POOL)."""
@@ -50,10 +52,10 @@ class Tree:
         """Score a node (and its children); return the OVERFLOW lines it sends to its parent."""
         code = node.code
         excluded_by = inherited or self.excluded.get(code, "")
-        own_max = node.max_for(self.unit_type)
-        shown_max = own_max if own_max is not None else (node.max if not isinstance(node.max, dict) else ZERO)
-        result = IndicatorScore(code, shown_max, not excluded_by, flags=sorted(self.on_indicator.get(code, ())),
-                                children=tuple(c.code for c in node.indicators))
+        shape = self.shapes[code]
+        flags = self.on_indicator.get(code)
+        result = IndicatorScore(code, shape.max, not excluded_by, flags=sorted(flags) if flags else [],
+                                children=shape.children)
         self.results[code] = result
         if node.indicators:
             up: list[Line] = []
@@ -90,9 +92,10 @@ class Tree:
             chosen = min(given, key=lambda line: line.points)  # conflicting score rules: the lower counts
             result.lines.append(chosen)
             start = min(chosen.points, top)
-        lost = sum((-line.points for line in self.deductions.get(code, [])), ZERO)
-        result.lines.extend(self.deductions.get(code, []))
-        explicit = for_type(node.limit, self.unit_type)
+        taken = self.deductions.get(code, [])
+        lost = sum((-line.points for line in taken), ZERO)
+        result.lines.extend(taken)
+        explicit = self.shapes[code].limit
         limit = start if explicit is None or explicit >= start else explicit
         up: list[Line] = []
         if lost > limit:
@@ -129,6 +132,35 @@ class Tree:
         result.lines.extend(lines)
         result.score = top - min(lost, limit)
         return up
+
+
+class Shape(NamedTuple):
+    """What a unit's type makes of a node, the same for every unit of the type."""
+
+    max: Decimal  # shown: its max for the type (a group's is set again from its applicable children)
+    children: tuple[str, ...]
+    limit: Decimal | None  # its own limit for the type (None: its max)
+
+
+_shapes: dict[int, tuple[Any, dict[str, dict[str, Shape]]]] = {}
+
+
+def shapes_for(standard: Standard, unit_type: str) -> dict[str, Shape]:
+    """Every node's Shape for a unit type, worked out once per standard and type (cached as tally.plan_for is)."""
+    cached = _shapes.get(id(standard))
+    if cached is None or cached[0]() is not standard:
+        cached = _shapes[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _shapes.pop(key, None)), {})
+    by_type = cached[1]
+    shapes = by_type.get(unit_type)
+    if shapes is None:
+        shapes = by_type[unit_type] = {code: _shape(node, unit_type) for code, node in standard.indicators.items()}
+    return shapes
+
+
+def _shape(node: Indicator, unit_type: str) -> Shape:
+    own_max = node.max_for(unit_type)
+    shown_max = own_max if own_max is not None else (node.max if not isinstance(node.max, dict) else ZERO)
+    return Shape(shown_max, tuple(c.code for c in node.indicators), for_type(node.limit, unit_type))
 
 
 def _overflow(code: str, excess: Decimal) -> Line:
