@@ -54,7 +54,7 @@ def context(report: Report, issue: Issue) -> dict[str, Any]:
         "title": f"关于{when}{subject}工作考核结果的通报" + ("（草稿）" if data["cycle"]["draft"] else ""),
         "opening": [f"根据《{meta['standard_title']}》，{issue.issuer}组织对{when}各单位{subject}工作进行了考核。"
                     "现将考核结果通报如下："],
-        "overview": overview(data, when, len(gate_failed(report))),
+        "overview": overview(data, when, len(gate_failed(report))) + objects_overview(report),
         "praise": praise(data),
         "criticism": criticism(report, meta["as_of"]),
         "problems": problems(data),
@@ -82,6 +82,37 @@ def overview(data: dict[str, Any], when: str, gated: int = 0) -> list[str]:
     second = (f"分组看，{averages}。从各方面得分率看，"
               f"{listing([d['name'] + '（' + d['rate'] + '%）' for d in weakest])}相对薄弱。")
     return [first, second, *movement(data)]
+
+
+NO_OBJECTS = "NO_OBJECTS"  # scoring.engine.objects: no object of any part's kinds, nothing scored
+OBJECTS_NAMED = 5  # the failed or weakest objects the 通报 names
+
+
+def objects_overview(report: Report) -> list[str]:
+    """Parts scored per object: how many websites and accounts of each kind, their average, and the failed
+    (else the lowest) ones by unit and name; the units with no object at all (数据不全, no grade)."""
+    kinds = report.standard.criteria.object_kinds
+    scored = [(rec.name, o) for rec in report.scan.records for o in rec.objects]
+    out = []
+    if scored:
+        by_kind: dict[str, list[Decimal]] = {}
+        for _name, (_part, kind, _obj, score, _outcome) in scored:
+            by_kind.setdefault(kind, []).append(Decimal(score))
+        counts = listing([f"{kinds[k].name if k in kinds else k}{len(v)}个（平均{two(sum(v) / len(v))}分）"
+                          for k, v in by_kind.items()])
+        failed = [(name, o) for name, o in scored if o[4] == "fail"]
+        shown = failed or sorted(scored, key=lambda pair: (Decimal(pair[1][3]), pair[0]))[:1]
+        named = listing([f"{name}“{o[2]}”（{kinds[o[1]].name if o[1] in kinds else o[1]}，{o[3]}分）"
+                         for name, o in shown[:OBJECTS_NAMED]])
+        text = f"逐个评分的对象中，{counts}。"
+        text += (f"不合格的对象{len(failed)}个：{named}" + ("等" if len(failed) > OBJECTS_NAMED else "") + "。"
+                 if failed else f"得分最低的是{named}。")
+        out.append(text)
+    missing = [rec.name for rec in report.scan.records if NO_OBJECTS in rec.flags]
+    if missing:
+        out.append(f"{listing(missing)}没有任何应逐个评分的对象（网站、账号等），无可评分内容，数据不全："
+                   "其得分不反映工作实绩，不列入不合格单位，请补报对象后重新评分。")
+    return out
 
 
 def movement(data: dict[str, Any]) -> list[str]:
@@ -159,7 +190,8 @@ def criticism(report: Report, as_of: str) -> list[str]:
     if gated:
         reasons = [f"{r['name']}（{gate_reason(report, r['unit'])}）" for r in gated]
         out.append(f"以下{len(gated)}个单位经判定为不合格：{listing(reasons)}。")
-    failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"]]
+    incomplete = {rec.unit for rec in report.scan.records if NO_OBJECTS in rec.flags}  # no score, so no failure
+    failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"] and r["unit"] not in incomplete]
     if failed:
         out.append(f"以下{len(failed)}个单位考核得分未达到合格标准，考核等次为不合格："
                    + listing([f"{r['name']}（{r['score']}分）" for r in failed]) + "。")
