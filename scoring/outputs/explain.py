@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from scoring.engine.objects import flag_name
+from scoring.engine.ranking import NO_GRADE
 from scoring.i18n import pick, status_name, t
 from scoring.outputs.notes import note_in
 from scoring.standard import Standard
@@ -70,7 +71,7 @@ def flag_text(standard: Standard, flag: str, lang: str) -> str:
 
 
 def grade_name(standard: Standard, code: str, lang: str) -> str:
-    grade = next((g for g in standard.criteria.grades if g.code == code), None)
+    grade = next((g for g in (*standard.criteria.grades, NO_GRADE) if g.code == code), None)
     if grade is None:
         return code
     return grade.name_en if lang == "en" else grade.name

@@ -70,7 +70,8 @@ def overview(data: dict[str, Any], when: str, gated: int = 0) -> list[str]:
     """`gated`: units placed as failed by a stage gate (criteria with parts), counted apart from vetoes."""
     summary = data["summary"]
     sizes = listing([f"{g['name']}{g['units']}个" for g in data["group_summary"]])
-    grades = "，".join(f"{g['name']}{g['count']}个" for g in summary["grades"])
+    grades = "，".join([f"{g['name']}{g['count']}个" for g in summary["grades"]]
+                      + ([f"数据不全、未评定等次{summary['ungraded']}个"] if summary.get("ungraded") else []))
     first = (f"{when}共有{summary['units']}个单位参加考核，其中{sizes}。参评单位平均得分{summary['average_score']}分；"
              f"考核等次评定为{grades}。")
     if summary["vetoed"] - gated:
@@ -111,7 +112,7 @@ def objects_overview(report: Report) -> list[str]:
     missing = [rec.name for rec in report.scan.records if NO_OBJECTS in rec.flags]
     if missing:
         out.append(f"{listing(missing)}没有任何应逐个评分的对象（网站、账号等），无可评分内容，数据不全："
-                   "其得分不反映工作实绩，不列入不合格单位，请补报对象后重新评分。")
+                   "其得分不反映工作实绩，未评定等次，请补报对象后重新评分。")
     return out
 
 
@@ -190,8 +191,7 @@ def criticism(report: Report, as_of: str) -> list[str]:
     if gated:
         reasons = [f"{r['name']}（{gate_reason(report, r['unit'])}）" for r in gated]
         out.append(f"以下{len(gated)}个单位经判定为不合格：{listing(reasons)}。")
-    incomplete = {rec.unit for rec in report.scan.records if NO_OBJECTS in rec.flags}  # no score, so no failure
-    failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"] and r["unit"] not in incomplete]
+    failed = [r for r in rows if r["grade_code"] == worst_grade and not r["veto"]]
     if failed:
         out.append(f"以下{len(failed)}个单位考核得分未达到合格标准，考核等次为不合格："
                    + listing([f"{r['name']}（{r['score']}分）" for r in failed]) + "。")
