@@ -122,3 +122,28 @@ def test_an_object_parts_dimensions_are_its_objects_combined_and_say_where_the_l
     assert all(not i["lines"] for d in card["dimensions"] for i in d["indicators"])
     d2 = {d["code"]: d for d in ws.json("scorecard", "D2", "--period", "2025")["dimensions"]}
     assert (d2["MD"]["score"], d2["MD"]["applicable"]) == (None, False)  # no account: nothing to combine
+
+
+def test_the_web_scorecard_shows_each_object_by_kind_and_name_and_a_unit_with_none_as_incomplete(new_workspace, tmp_path):
+    from test_web import Browser
+
+    from scoring.store import Store
+    from scoring.web.app import create_app
+    from scoring.web.users import add_user
+
+    ws = _workspace(new_workspace, tmp_path, [["F-1", "D1", "2025", "DEFECT", "WD1", "5", "2025-05-01", "WEB-1"],
+                                              ["F-9", "D3", "2025", "DEFECT", "WD1", "4", "2025-05-01", ""]])
+    ws.invoke("run", "--period", "2025")
+    store = Store(ws.db)
+    try:
+        add_user(store, "boss", "leader", "leader-pass-1", None)
+    finally:
+        store.close()
+    browser = Browser(create_app(ws.db, secret_key="k" * 40, testing=True))
+    assert browser.login("boss", "leader-pass-1").status_code == 302
+    page = browser.get("/unit/D1/scorecard?period=2025").text
+    assert '<td>政府网站</td><td title="WEB-1">区政务服务网</td>' in page and "95.00" in page
+    assert '<td>政务微博</td><td title="WB-1">政务服务微博</td>' in page
+    empty = browser.get("/unit/D3/scorecard?period=2025").text
+    for expected in ("数据不全", "不评等次", "没有任何部分的对象，无可评分内容（数据不全）", "未计分的数据"):
+        assert expected in empty, expected
