@@ -128,6 +128,8 @@ LABELS = label_table(
     NP_("common.no_lines", "no points lost"),
     NP_("common.outcome_pass", "pass"),
     NP_("common.outcome_fail", "fail"),
+    NP_("common.outcome_none", "no grade"),
+    NP_("common.outcome_incomplete", "data incomplete: no object of any part's kinds, nothing scored"),
     NP_("common.raw", "raw"),
     NP_("common.skipped", "not reached"),
     NP_("common.weighted_sum", "parts by weight"),

@@ -33,6 +33,8 @@ ENGINE_NOTES = [
     ("×2（REPEAT_FINDING、M2） 封顶 6（原扣 8）", "×2 (REPEAT_FINDING, M2) capped at 6 (lost 8)"),
     ("WEB 无适用对象，不参与评分", "WEB: no object of its kinds, not scored"),
     ("WEB、APP无适用对象，其余部分按权重折算：80 ÷ 0.6", "WEB、APP: no object of their kinds; the other parts by weight: 80 ÷ 0.6"),
+    ("政府网站：以下数据未写明本部分的对象（或所写对象已停用、不属于本部分），未计分",
+     "政府网站: data naming no object of this part (or one retired, or of another kind), not scored"),
     ("website W1、website W2 不合格，本部分不合格，得0分", "website W1、website W2 failed: this part fails and scores 0"),
     ("website W1 不合格，计0分", "website W1 failed: counted as 0"),
     ("÷3 取平均", "÷3, the mean"),

@@ -26,10 +26,10 @@ from typing import Any, Callable, Iterator
 from scoring.engine import incremental, orphans
 from scoring.engine.backends import Backend, Engine
 from scoring.engine.facts import CHUNK, UnitFacts, build_facts
-from scoring.engine.objects import score_objects
+from scoring.engine.objects import NO_OBJECTS, score_objects
 from scoring.engine.passes import fire_passes
 from scoring.store.periods import Period
-from scoring.engine.ranking import Placement
+from scoring.engine.ranking import NO_GRADE, Placement
 from scoring.rectify.items import days_late, is_overdue, rectification_facts
 from scoring.engine.scorecard import document, score_text
 from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
@@ -66,12 +66,13 @@ class Scored:
     fingerprint: str = ""  # of the unit's inputs (scoring.engine.incremental)
     reused: bool = False  # taken from the base run, not scored afresh
     origin: int | None = None  # reused: the run whose row holds the packed document (referenced, not copied)
+    ungraded: bool = False  # nothing scored (no object of any part's kinds): placed with ranking.NO_GRADE
 
 
 def reused(unit: str, kept: incremental.Reusable) -> Scored:
     """A unit's result taken over from the base run: its standing, and a reference to its document."""
     return Scored(unit, kept.group, Decimal(kept.score), kept.score, kept.veto, None, kept.fingerprint, True,
-                  kept.origin)
+                  kept.origin, kept.grade_code == NO_GRADE.code)
 
 
 Chunk = list[Scored]  # the units of a chunk, scored
@@ -117,7 +118,7 @@ def scored(standard: Standard, period: Period, score: UnitScore, fingerprint: st
     _check_placement_members(doc)
     members = {key: value for key, value in doc.items() if key not in PLACEMENT_COLUMNS}
     return Scored(score.unit["code"], score.unit["group"], score.final, doc["score"], score.veto, pack_document(members),
-                  fingerprint)
+                  fingerprint, ungraded=NO_OBJECTS in score.flags)
 
 
 def placement_members(placement: Placement) -> dict[str, Any]:

@@ -153,6 +153,18 @@ def _items_by_unit(store: Store, where: str, params: dict[str, Any]) -> dict[str
     return items
 
 
+def _name_objects(store: Store, items: dict[str, list[dict[str, Any]]]) -> None:
+    """Each item of another period's finding (not among the unit's facts) takes the object its finding names:
+    parts scored per object route it to that object's session (scoring.engine.objects)."""
+    findings = orjson.dumps([item["finding"] for unit_items in items.values() for item in unit_items]).decode()
+    named = dict(store.execute("""select id, object from findings where id in (select value from json_each(?))
+            and object is not null and object != ''""", [findings]))
+    for unit_items in items.values():
+        for item in unit_items:
+            if item["finding"] in named:
+                item["object"] = named[item["finding"]]
+
+
 _UNITS = """
 select u.code, u.name, u.type, coalesce(u.ranking_group, u.type) as "group", u.parent,
     (select count(*) from self_assessments s where s.unit = u.code and s.period = :period) as self_rows
@@ -301,6 +313,8 @@ def _chunk_facts(store: Store, standard: Standard, period: Period, params: dict[
     items = _items_by_unit(store, "r.period = :period", params) if with_items else {}
     carried = _items_by_unit(store, "r.period != :period and r.deadline between :start and :end",
                              params) if with_items else {}
+    if carried and any(part.objects for part in standard.criteria.parts):
+        _name_objects(store, carried)
     notes: dict[str, dict[str, str]] = {}
     for unit, finding, note in store.execute("""select f.unit, f.id, f.note from temp.chunk_units cu
             cross join findings f on f.period = :period and f.unit = cu.code where f.note != ''""",

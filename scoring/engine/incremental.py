@@ -51,6 +51,7 @@ class Reusable(NamedTuple):
     score: str
     veto: bool
     origin: int  # the run whose row holds the unit's packed document
+    grade_code: str = ""  # as placed (ranking.NO_GRADE's code: nothing scored, placed ungraded again)
 
 
 class Base(NamedTuple):
@@ -108,14 +109,14 @@ def reusable(store: Store, run_id: int | None, codes: list[str] | None = None) -
     carry none), without their documents."""
     if run_id is None:
         return {}
-    sql = """select unit, fingerprint, ranking_group, score, veto, coalesce(document_run, run) from run_units
+    sql = """select unit, fingerprint, ranking_group, score, veto, coalesce(document_run, run), grade_code from run_units
         where run = ? and fingerprint is not null"""
     params: list[Any] = [run_id]
     if codes is not None:
         sql += " and unit in (select value from json_each(?))"
         params.append(orjson.dumps(codes).decode())
-    return {unit: Reusable(fp, group, score, bool(veto), origin)
-            for unit, fp, group, score, veto, origin in store.execute(sql, params)}
+    return {unit: Reusable(fp, group, score, bool(veto), origin, grade_code or "")
+            for unit, fp, group, score, veto, origin, grade_code in store.execute(sql, params)}
 
 
 def base_run(store: Store, period: str) -> Base | None:

@@ -29,6 +29,7 @@ PART_FAILED = N_("{objects} failed: this part fails and scores 0")
 OBJECT_FAILED = N_("{object} failed: counted as 0")
 MEAN = N_("÷{count}, the mean")
 LOWEST = N_("the lowest score")
+UNCOUNTED = N_("{part}: data naming no object of this part (or one retired, or of another kind), not scored")
 STAGE_VETO = N_("veto: no other indicator is scored, this part scores 0")
 VETOED = N_("veto: not scored further")
 SCALED = N_("converted: {raw} × {scale} ÷ {possible} (full marks of the applicable indicators {full})")
@@ -37,7 +38,7 @@ SKIPPED = N_("stage not reached: {why}")
 
 # Every note whose whole text is one entry (outputs/notes.py matches a stored note against each).
 NOTES = (TOTAL_FLOOR, ITEM_FLOOR, ITEM_LIMIT, POOL_FLOOR, POOL_LIMIT, OVERFLOW, EARN_CAP, NO_SCORE_RULE, BONUS_CAP,
-         JUDGED_OUT_OF_RANGE, PART_NO_OBJECT, WEIGHT_NA, PART_FAILED, OBJECT_FAILED, MEAN, LOWEST, STAGE_VETO,
+         JUDGED_OUT_OF_RANGE, PART_NO_OBJECT, WEIGHT_NA, PART_FAILED, OBJECT_FAILED, MEAN, LOWEST, UNCOUNTED, STAGE_VETO,
          VETOED, SCALED, STAGE_CAP, SKIPPED)
 
 # A deduction's note: its multiplier (by the rules that multiplied it) and its cap, either or both.

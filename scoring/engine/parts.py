@@ -40,7 +40,7 @@ class PartScore:
     code: str
     weight: Decimal
     score: Decimal
-    outcome: str
+    outcome: str  # pass | fail | none (not applicable: no object of its kinds, so no grade)
     stages: list[StageScore]
     # A part scored per object (design §5.3): each object's score through the stages, and the lines
     # (OBJECT per object, OBJECT_FAIL, COMBINE) whose sum is the part's score; stages then stay empty.
@@ -64,7 +64,7 @@ class ObjectScore:
 class PartsResult:
     parts: list[PartScore]
     lines: list[Line]  # one PART line per part: weight × score
-    outcome: str  # pass | fail
+    outcome: str  # pass | fail | incomplete (no part applies: no object of any part's kinds, nothing scored)
 
     @property
     def total(self) -> Decimal:
@@ -129,14 +129,17 @@ def weigh(standard: Standard, parts: list[PartScore], unit_vetoed: bool) -> Part
                               note(notes.WEIGHT_NA, parts=names, counted=_show(round2(counted)), share=_show(1 - missing))))
     failed = unit_vetoed or any(p.outcome == "fail" and part.fails_unit
                                 for p, part in zip(parts, standard.criteria.parts))
-    return PartsResult(parts, lines, "fail" if failed else "pass")
+    if failed:
+        return PartsResult(parts, lines, "fail")
+    # Every part lacks objects: the 0 is no score at all, and passes nothing (flagged NO_OBJECTS: 数据不全).
+    return PartsResult(parts, lines, "incomplete" if not any(p.applicable for p in parts) else "pass")
 
 
 def combine_objects(part: Part, kind_names: dict[str, str], scored: list[tuple[dict[str, Any], PartScore]]) -> PartScore:
     """A part scored per object: one OBJECT line per object (its score through the stages), then what the
     part's object_fail and combine make of them, each a line, so the lines add up to the part's score."""
     if not scored:
-        return PartScore(part.code, part.weight, ZERO, "pass", [], applicable=False)
+        return PartScore(part.code, part.weight, ZERO, "none", [], applicable=False)
     objects = [ObjectScore(o["code"], o["kind"], o.get("name") or "", s.score, s.outcome, s.stages, o.get("detail"))
                for o, s in scored]
     lines = [Line("OBJECT", o.score, (o.code,), "object",

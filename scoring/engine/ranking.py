@@ -7,7 +7,7 @@ from decimal import ROUND_FLOOR, Decimal
 from operator import attrgetter
 from typing import Any, NamedTuple, Sequence
 
-from scoring.standard.schema import Criteria, ExcellenceQuota
+from scoring.standard.schema import Criteria, ExcellenceQuota, Grade
 from scoring.engine.tally import round2
 
 
@@ -24,6 +24,15 @@ class Placement:
     grade_code: str
     grade: str
     feed: Decimal
+
+
+# No grade: a unit with nothing scored (no object of any part's kinds: scoring.engine.objects) is ranked by its
+# 0 but graded neither 合格 nor 不合格, and earns no feed points. Not one of the standard's grades.
+NO_GRADE = Grade(code="no_grade", name="数据不全", name_en="data incomplete", min=Decimal(0))
+
+
+def ungraded_placement(placement: Placement) -> Placement:
+    return Placement(placement.rank, NO_GRADE.code, NO_GRADE.name, Decimal("0.00"))
 
 
 def competition_ranks(scores: Sequence[Decimal]) -> list[int]:
@@ -53,11 +62,15 @@ def feed_points(criteria: Criteria, score: Decimal, veto: bool) -> Decimal:
     return round2(criteria.feed.points * min(score, criteria.feed.score_cap) / criteria.feed.score_cap)
 
 
-def place(criteria: Criteria, standings: Sequence[Standing]) -> dict[str, Placement]:
-    """Rank every group separately: units without a veto by score, then vetoed units by score."""
+def place(criteria: Criteria, standings: Sequence[Standing], ungraded: frozenset[str] = frozenset()) -> dict[str, Placement]:
+    """Rank every group separately: units without a veto by score, then vetoed units by score. The `ungraded`
+    units (nothing scored) keep their rank by score but take NO_GRADE."""
     by_unit = {s.unit: s for s in standings}
-    return {unit: Placement(rank, g.code, g.name, feed_points(criteria, by_unit[unit].score, by_unit[unit].veto))
-            for unit, (rank, g) in ranks_and_grades(criteria, standings).items()}
+    placed = {unit: Placement(rank, g.code, g.name, feed_points(criteria, by_unit[unit].score, by_unit[unit].veto))
+              for unit, (rank, g) in ranks_and_grades(criteria, standings).items()}
+    for unit in ungraded & placed.keys():
+        placed[unit] = ungraded_placement(placed[unit])
+    return placed
 
 
 def ranks_and_grades(criteria: Criteria, standings: Sequence[Standing]) -> dict[str, tuple[int, Any]]:

@@ -25,7 +25,8 @@ from scoring.engine.completeness import Completeness, check_period
 from scoring.engine.facts import CHUNK, build_facts
 from scoring.store.periods import Period, parse_period
 from scoring.engine.placing import StoredGroup, place_one
-from scoring.engine.ranking import Placement, Standing, feed_points, place
+from scoring.engine.objects import NO_OBJECTS
+from scoring.engine.ranking import Placement, Standing, feed_points, place, ungraded_placement
 from scoring.engine.scorecard import document
 from scoring.standard import Standard
 from scoring.store import Store
@@ -81,7 +82,7 @@ def score_all(store: Store, standard: Standard, period: Period, as_of: date,
 
 def documents(standard: Standard, period: Period, scores: list[UnitScore]) -> list[dict[str, Any]]:
     standings = [Standing(s.unit["code"], s.unit["group"], s.final, s.veto) for s in scores]
-    placements = place(standard.criteria, standings)
+    placements = place(standard.criteria, standings, frozenset(s.unit["code"] for s in scores if NO_OBJECTS in s.flags))
     return [document(standard, period.code, s, placements[s.unit["code"]]) for s in scores]
 
 
@@ -177,7 +178,8 @@ def _reusable_and_todo(store: Store, base: incremental.Base | None, key: str, as
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
     """Place every unit, then store each packed document beside its placement, a chunk at a time, and each
     ranking group's standings in one row (what re-scoring one unit reads: scoring.store.standings)."""
-    placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored])
+    placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored],
+                       frozenset(s.unit for s in scored if s.ungraded))
     for start in range(0, len(scored), CHUNK):
         store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
                                "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
@@ -272,4 +274,5 @@ def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: U
     """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
     group = StoredGroup(*store.run_group(run_id, score.unit["group"]))
     rank, grade, changed = place_one(standard.criteria, group, unit, score.final, score.veto)
-    return Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto)), changed
+    placement = Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto))
+    return (ungraded_placement(placement) if NO_OBJECTS in score.flags else placement), changed

@@ -104,7 +104,9 @@ def _dimension_doc(standard: Standard, score: UnitScore, dim) -> dict[str, Any]:
 
 def document(standard: Standard, period: str, score: UnitScore, placement: Placement) -> dict[str, Any]:
     unit = score.unit
-    dimensions = [_dimension_doc(standard, score, dim) for dim in standard.criteria.dimensions]
+    per_object = _dimensions_per_object(standard, score)
+    dimensions = [per_object[dim.code] if dim.code in per_object else _dimension_doc(standard, score, dim)
+                  for dim in standard.criteria.dimensions]
     doc = {
         "unit": unit["code"], "name": unit["name"], "type": unit["type"], "group": unit["group"],
         "period": period, "criteria": standard.label,
@@ -124,6 +126,57 @@ def document(standard: Standard, period: str, score: UnitScore, placement: Place
     return doc
 
 
+def _dimensions_per_object(standard: Standard, score: UnitScore) -> dict[str, dict[str, Any]]:
+    """The dimensions of parts scored per object, as the part combines its objects (mean, min or sum of each
+    object's dimension and indicator scores), without lines: each line is under its object in `parts`, and
+    `objects` names that part. The unit's own session pooled every object's findings there and counts for nothing."""
+    if score.parts is None:
+        return {}
+    out = {}
+    for part, result in zip(standard.criteria.parts, score.parts.parts):
+        if not part.objects:
+            continue
+        dims = {d for stage in part.stages for d in stage.dimensions}
+        for dim in standard.criteria.dimensions:
+            if dim.code in dims:
+                points = [p for o in result.objects if (p := dimension_points(standard, o.detail, dim.code))]
+                combined = _combine(part.combine, points)
+                out[dim.code] = {
+                    "code": dim.code, "name": dim.name, "name_en": dim.name_en,
+                    "score": score_text(combined[0]) if combined else None,
+                    "max": points_text(combined[1] if combined else Decimal(0)), "applicable": bool(combined),
+                    "objects": part.code,
+                    "indicators": [_combined_indicator(standard, part.combine, result.objects, node)
+                                   for node in dim.indicators]}
+    return out
+
+
+def _combine(how: str, points: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal] | None:
+    """(score, max) of several objects' (score, max) pairs, combined as their part combines them."""
+    if not points:
+        return None
+    if how == "sum":
+        return sum((p[0] for p in points), Decimal(0)), sum((p[1] for p in points), Decimal(0))
+    if how == "min":
+        return min(points)
+    return sum((p[0] for p in points), Decimal(0)) / len(points), points[0][1]
+
+
+def _combined_indicator(standard: Standard, how: str, objects, node) -> dict[str, Any]:
+    scored = [o.detail.indicators[node.code] for o in objects]
+    combined = _combine(how, [(i.score, i.max) for i in scored if i.applicable])
+    doc = {"code": node.code, "name": node.name, "name_en": node.name_en,
+           "method": "group" if node.indicators else standard.indicators[node.code].method,
+           "score": score_text(combined[0]) if combined else None,
+           "max": points_text(combined[1] if combined else scored[0].max if scored else Decimal(0)),
+           "applicable": bool(combined), "lines": []}
+    if node.indicators:
+        doc["indicators"] = [_combined_indicator(standard, how, objects, child) for child in node.indicators]
+    if not combined:
+        doc["not_applicable_by"] = "objects"
+    return doc
+
+
 # The lines engine.parts writes, titled like a rule's.
 PART_LINE_TITLES = {
     "VETO": ("单项否决", "Veto: the part is not scored further"),
@@ -136,6 +189,7 @@ PART_LINE_TITLES = {
     "OBJECT_FAIL": ("对象不合格", "Object failed"),
     "COMBINE": ("对象合并", "Objects combined"),
     "WEIGHT_NA": ("权重折算（部分不适用）", "Weights of a part without objects shared out"),
+    "UNCOUNTED": ("未计分的数据", "Data that reached no object, not scored"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scoring.engine.objects import flag_name
+from scoring.engine.ranking import NO_GRADE
 from scoring.i18n import pick, status_name, t
 from scoring.outputs.notes import note_in
 from scoring.standard import Standard
@@ -59,12 +61,17 @@ def _line_text(standard: Standard, doc: dict[str, Any], line: dict[str, Any], la
 
 
 def flag_names(standard: Standard, flags: list[str], lang: str) -> str:
+    return "、".join(flag_text(standard, f, lang) for f in flags)
+
+
+def flag_text(standard: Standard, flag: str, lang: str) -> str:
+    """A flag by its name: the standard's own, or one the engine raises (数据不全); else its code."""
     names = standard.criteria.flags
-    return "、".join(pick(names[f].model_dump(), "name", lang) if f in names else f for f in flags)
+    return pick(names[flag].model_dump(), "name", lang) if flag in names else flag_name(flag, lang) or flag
 
 
 def grade_name(standard: Standard, code: str, lang: str) -> str:
-    grade = next((g for g in standard.criteria.grades if g.code == code), None)
+    grade = next((g for g in (*standard.criteria.grades, NO_GRADE) if g.code == code), None)
     if grade is None:
         return code
     return grade.name_en if lang == "en" else grade.name

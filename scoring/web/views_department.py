@@ -16,6 +16,7 @@ from scoring.inputs.reasons import reason as validation_reason
 from scoring.inputs.models import SelfAssessmentRow
 from scoring.standard.vocabulary import CLAIM_CODES
 from scoring.rectify.register import RegisterError, TRANSITIONS, list_items, show_item, update_status
+from scoring.outputs.explain import flag_text
 from scoring.outputs.results import NoRunError, scorecard as load_scorecard
 from scoring.engine.cycle import CycleError, file_appeal, list_appeals
 from scoring.store.lifecycle import PeriodLocked, state_of
@@ -124,19 +125,20 @@ def scorecard(code: str):
         doc = load_scorecard(g.store, period, code) if period else None
     except NoRunError:
         pass
-    rules, facts, flag_names = {}, {}, {}
+    rules, facts, flag_names, kind_names = {}, {}, {}, {}
     if doc:
         run = g.store.run(doc["run"])
         used = run_standard(run["standard_hash"])
         rules = used.rules_by_id
-        flag_names = {code: (f.name_en if g.lang == "en" else f.name) for code, f in used.criteria.flags.items()}
+        flag_names = {code: flag_text(used, code, g.lang) for code in {*doc["flags"], *used.criteria.flags}}
+        kind_names = {code: (k.name_en or k.name if g.lang == "en" else k.name) for code, k in used.criteria.object_kinds.items()}
         ids = {f for d in doc["dimensions"] for i in d["indicators"] for line in i["lines"] for fs in line["facts"]
                for f in fs.split("、")}
         ids |= {f for line in doc["bonus_lines"] + doc["veto_lines"] for f in line["facts"]}
         facts = _findings(ids, code)
     cycle = {**state_of(g.store, period), "appeals": list_appeals(g.store, period, code)} if period else None
     return render_template("scorecard.html", unit=unit, period=period, periods=g.store.period_codes(), doc=doc,
-                           rules=rules, facts=facts, flag_names=flag_names, type_name=unit_type_name(unit["type"]),
+                           rules=rules, facts=facts, flag_names=flag_names, kind_names=kind_names, type_name=unit_type_name(unit["type"]),
                            cycle=cycle)
 
 

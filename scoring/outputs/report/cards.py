@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from scoring.outputs.explain import grade_name
+from scoring.outputs.explain import flag_text, grade_name
 from scoring.outputs.notes import note_in
 from scoring.i18n import pick
 from scoring.outputs.report.labels import fact_name, label
@@ -65,10 +65,8 @@ def _line(standard: Standard, line: dict[str, Any], lang: str) -> dict[str, Any]
 def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, str], items: list[tuple],
               lang: str) -> dict[str, Any]:
     """One unit's scorecard: the document's dimensions and every line that lost or gained points."""
-    names = standard.criteria.flags
-
     def flag(code: str) -> dict[str, str]:
-        return {"code": code, "name": pick(names[code].model_dump(), "name", lang) if code in names else code}
+        return {"code": code, "name": flag_text(standard, code, lang)}
 
     dims, explained = [], []
     for dim in doc["dimensions"]:
@@ -105,5 +103,19 @@ def _parts(standard: Standard, doc: dict[str, Any], lang: str) -> list[dict[str,
              "outcome": label(f"outcome_{p['outcome']}", lang), "failed": p["outcome"] == "fail",
              "stages": [{"code": s["code"], "name": pick(s, "name", lang) or s["code"], "score": s["score"],
                          "outcome": label(f"outcome_{s['outcome']}", lang), "failed": s["outcome"] == "fail",
-                         "lines": [_line(standard, line, lang) for line in s["lines"]]} for s in p["stages"]]}
+                         "lines": [_line(standard, line, lang) for line in s["lines"]]} for s in p["stages"]],
+             **(_objects(standard, p, lang) if "objects" in p else {})}
             for p in doc["parts"]]
+
+
+def _objects(standard: Standard, part: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A part scored per object: each website or account by its kind and name, its score and outcome, and the
+    part's own lines but the objects' (÷2 取平均, 不合格计0分, data that reached no object)."""
+    kinds = standard.criteria.object_kinds
+    objects = [{"code": o["code"], "score": o["score"], "outcome": label(f"outcome_{o['outcome']}", lang),
+                "failed": o["outcome"] == "fail",
+                "name": " ".join(x for x in (pick(kinds[o["kind"]].model_dump(), "name", lang) if o["kind"] in kinds
+                                             else o["kind"], o["name"] or o["code"]) if x)}
+               for o in part["objects"]]
+    return {"objects": objects, "applicable": part.get("applicable", True),
+            "part_lines": [_line(standard, line, lang) for line in part.get("lines", ()) if line["rule"] != "OBJECT"]}

@@ -98,7 +98,8 @@ def score_distribution(rows: Sequence[dict[str, Any]], grade_codes: Sequence[str
     edges = [low + BAND * i for i in range(round((high - low) / BAND))]
     stacks = {code: [0] * len(edges) for code in [*grade_codes, "veto"]}
     for score, row in zip(scores, rows):
-        stacks["veto" if row["veto"] else row["grade_code"]][min(int((score - low) // BAND), len(edges) - 1)] += 1
+        stack = stacks.setdefault("veto" if row["veto"] else row["grade_code"], [0] * len(edges))  # or no grade
+        stack[min(int((score - low) // BAND), len(edges) - 1)] += 1
     with matplotlib.rc_context(STYLE):
         fig = _figure(7.2, 2.6)
         ax = fig.add_axes((0.08, 0.16, 0.9, 0.78))

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable
 from scoring.engine.completeness import Gap, metric_names
 from scoring.outputs.compare import movement, previous_period, signed
 from scoring.outputs.explain import grade_name
+from scoring.engine.ranking import NO_GRADE
 from scoring.i18n import pick
 from scoring.outputs.report.cards import item_dicts, percent, two, type_name, unit_card
 from scoring.outputs.report.findings import count_findings, frequent_findings
@@ -211,13 +212,16 @@ def summary(standard: Standard, records: list[Record], lang: str) -> dict[str, A
         dims.append({"code": dim.code, "name": pick(dim.model_dump(), "name", lang), "units": units,
                      "average": two(got / k), "average_max": two(top / k), "rate": percent(got, top),
                      "average_lost": two((top - got) / k)})
-    return {
+    out = {
         "units": len(records), "average_score": two(total / n) if records else "0.00",
         "vetoed": sum(1 for r in records if r.veto),
         "grades": [{"code": g.code, "name": grade_name(standard, g.code, lang), "count": grades[g.code],
                     "share": percent(Decimal(grades[g.code]), n)} for g in standard.criteria.grades],
         "dimensions": dims,
     }
+    if grades[NO_GRADE.code]:  # only then: units with nothing scored (数据不全), graded by none of the grades
+        out["ungraded"] = grades[NO_GRADE.code]
+    return out
 
 
 def _by_group(records: list[Record]) -> dict[str, list[Record]]:

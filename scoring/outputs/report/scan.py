@@ -52,6 +52,9 @@ class Record:
     items: list[tuple]
     open: int = 0
     overdue: int = 0
+    flags: tuple[str, ...] = ()
+    # Parts scored per object (criteria with object parts only): (part code, kind, object name, score, outcome).
+    objects: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
 @dataclass
@@ -160,7 +163,9 @@ def record(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], 
             indicators[ind["code"]] = ind["score"] if ind["applicable"] else None
     rec = Record(doc["unit"], doc["name"], doc["group"], doc["type"], doc["rank"], doc["score"], doc["base"],
                  doc["bonus"], doc["grade_code"], doc["veto"], doc["feed_points"], dims, indicators,
-                 lines(doc, texts), items(doc, register, as_of, texts))
+                 lines(doc, texts), items(doc, register, as_of, texts), flags=tuple(doc["flags"]),
+                 objects=tuple((p["code"], o["kind"], o["name"] or o["code"], o["score"], o["outcome"])
+                               for p in doc.get("parts", ()) for o in p.get("objects", ())))
     status, overdue = ITEM["status"], ITEM["overdue"]
     for item in rec.items:
         if item[status] not in DONE:
@@ -190,6 +195,9 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
                      line["points"], facts(line["facts"]), note(line.get("note", ""))))
     # Criteria with parts: each stage's lines (its vetoes, bonus events, gates) under part and stage codes.
     for part in doc.get("parts", ()):
+        for line in part.get("lines", ()):  # a part scored per object: its objects, their combining, data left out
+            rows.append((unit, name, part["code"], "", texts.name(part), part["score"], "", line["rule"], title(line),
+                         kind(line["kind"]), line["points"], facts(line["facts"]), note(line.get("note", ""))))
         for stage in part["stages"]:
             for line in stage["lines"]:
                 rows.append((unit, name, part["code"], stage["code"], texts.name(stage), stage["score"], "",

@@ -54,7 +54,7 @@ def context(report: Report, issue: Issue) -> dict[str, Any]:
         "title": f"关于{when}{subject}工作考核结果的通报" + ("（草稿）" if data["cycle"]["draft"] else ""),
         "opening": [f"根据《{meta['standard_title']}》，{issue.issuer}组织对{when}各单位{subject}工作进行了考核。"
                     "现将考核结果通报如下："],
-        "overview": overview(data, when, len(gate_failed(report))),
+        "overview": overview(data, when, len(gate_failed(report))) + objects_overview(report),
         "praise": praise(data),
         "criticism": criticism(report, meta["as_of"]),
         "problems": problems(data),
@@ -70,7 +70,8 @@ def overview(data: dict[str, Any], when: str, gated: int = 0) -> list[str]:
     """`gated`: units placed as failed by a stage gate (criteria with parts), counted apart from vetoes."""
     summary = data["summary"]
     sizes = listing([f"{g['name']}{g['units']}个" for g in data["group_summary"]])
-    grades = "，".join(f"{g['name']}{g['count']}个" for g in summary["grades"])
+    grades = "，".join([f"{g['name']}{g['count']}个" for g in summary["grades"]]
+                      + ([f"数据不全、未评定等次{summary['ungraded']}个"] if summary.get("ungraded") else []))
     first = (f"{when}共有{summary['units']}个单位参加考核，其中{sizes}。参评单位平均得分{summary['average_score']}分；"
              f"考核等次评定为{grades}。")
     if summary["vetoed"] - gated:
@@ -82,6 +83,37 @@ def overview(data: dict[str, Any], when: str, gated: int = 0) -> list[str]:
     second = (f"分组看，{averages}。从各方面得分率看，"
               f"{listing([d['name'] + '（' + d['rate'] + '%）' for d in weakest])}相对薄弱。")
     return [first, second, *movement(data)]
+
+
+NO_OBJECTS = "NO_OBJECTS"  # scoring.engine.objects: no object of any part's kinds, nothing scored
+OBJECTS_NAMED = 5  # the failed or weakest objects the 通报 names
+
+
+def objects_overview(report: Report) -> list[str]:
+    """Parts scored per object: how many websites and accounts of each kind, their average, and the failed
+    (else the lowest) ones by unit and name; the units with no object at all (数据不全, no grade)."""
+    kinds = report.standard.criteria.object_kinds
+    scored = [(rec.name, o) for rec in report.scan.records for o in rec.objects]
+    out = []
+    if scored:
+        by_kind: dict[str, list[Decimal]] = {}
+        for _name, (_part, kind, _obj, score, _outcome) in scored:
+            by_kind.setdefault(kind, []).append(Decimal(score))
+        counts = listing([f"{kinds[k].name if k in kinds else k}{len(v)}个（平均{two(sum(v) / len(v))}分）"
+                          for k, v in by_kind.items()])
+        failed = [(name, o) for name, o in scored if o[4] == "fail"]
+        shown = failed or sorted(scored, key=lambda pair: (Decimal(pair[1][3]), pair[0]))[:1]
+        named = listing([f"{name}“{o[2]}”（{kinds[o[1]].name if o[1] in kinds else o[1]}，{o[3]}分）"
+                         for name, o in shown[:OBJECTS_NAMED]])
+        text = f"逐个评分的对象中，{counts}。"
+        text += (f"不合格的对象{len(failed)}个：{named}" + ("等" if len(failed) > OBJECTS_NAMED else "") + "。"
+                 if failed else f"得分最低的是{named}。")
+        out.append(text)
+    missing = [rec.name for rec in report.scan.records if NO_OBJECTS in rec.flags]
+    if missing:
+        out.append(f"{listing(missing)}没有任何应逐个评分的对象（网站、账号等），无可评分内容，数据不全："
+                   "其得分不反映工作实绩，未评定等次，请补报对象后重新评分。")
+    return out
 
 
 def movement(data: dict[str, Any]) -> list[str]:
