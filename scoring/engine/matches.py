@@ -7,6 +7,7 @@ plus the internal selection rules of their aggregates.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, NamedTuple
 
 from scoring.standard import Standard
@@ -133,6 +134,65 @@ def findings_aggregable(standard: Standard) -> bool:
 
 def fields_within(names: frozenset[str]) -> bool:
     return names <= FINDING_GROUP
+
+
+# The rectification-item fields a group of items may be alike in: those an item shares with many others.
+# An item's deadline, finding, title and id are its own (grouping by them would leave groups of one).
+ITEM_GROUP = frozenset({"overdue", "status", "indicator", "rule", "period"})
+ITEM = "rectification"
+
+
+def items_aggregable(standard: Standard) -> bool:
+    return item_group_key(standard) is not None
+
+
+_item_keys: dict[int, tuple[Any, tuple[str, ...] | None]] = {}
+
+
+def item_group_key(standard: Standard) -> tuple[str, ...] | None:
+    """The fields a run groups a unit's rectification items by, or None: one fact an item.
+
+    Cached while the standard lives (keyed by identity, checked by weak reference): a run asks once a unit."""
+    cached = _item_keys.get(id(standard))
+    if cached is not None and cached[0]() is standard:
+        return cached[1]
+    key = _item_group_key(standard)
+    _item_keys[id(standard)] = (weakref.ref(standard, lambda _, k=id(standard): _item_keys.pop(k, None)), key)
+    return key
+
+
+def _item_group_key(standard: Standard) -> tuple[str, ...] | None:
+    """Items may reach the engine as one fact per group alike in every item field some rule compares or the
+    tally reads (carrying the number of items as `members` and `count`, and every item's id as `refs`) and score
+    exactly as one fact an item: every member of a group then matches exactly the facts the group matches, so a
+    group's match stands for `members` one-item matches, which the tally multiplies per-match and per-count
+    amounts by, and cites every item of. These see items one by one and get one fact an item (same scores, only
+    slower), as findings_aggregable reasons: a rule comparing or reading (once_per, indicator: r.x) an item
+    field outside ITEM_GROUP, a join of items with items, a score rule, an escalation keyed by items, an
+    `earn` by value (its amount is per match, never multiplied), a once_per amount per count, an aggregate over
+    items, a rectify effect, and object parts (their sessions are scored apart)."""
+    read = set(engine_fields(standard).get(ITEM, frozenset()))
+    if any(part.objects for part in standard.criteria.parts):
+        return None
+    if any(agg.of.fact == ITEM for src in standard.rules for agg in src.rule.aggregates.values()):
+        return None
+    for src in standard.rules:
+        rule, then = src.rule, src.rule.then
+        items = {alias for alias, pattern in rule.when.items() if pattern.fact == ITEM}
+        if not items:
+            continue
+        if len(items) > 1 or then.score or then.rectify or (then.earn and then.earn.value is not None):
+            return None
+        if then.escalate and rule.primary in items and not (then.flag and then.flag.indicator):
+            return None
+        amounts = [a for a in (then.deduct, then.earn, then.bonus) if a]
+        if any(a.once_per and a.per == "count" for a in amounts):
+            return None
+        refs = [*(a.once_per for a in amounts), *(a.indicator for a in (then.deduct, then.earn, then.flag) if a)]
+        read.update(str(r).split(".", 1)[1] for r in refs if r and "." in str(r) and str(r).split(".", 1)[0] in items)
+        if rule.primary in items and not rule.indicator and any(a and not a.indicator for a in (then.deduct, then.earn)):
+            read.add("indicator")  # the amount goes to the item's own indicator
+    return tuple(sorted(read)) if read <= ITEM_GROUP else None
 
 
 def fact_kinds_read(standard: Standard) -> set[str]:

@@ -83,3 +83,34 @@ def rectification_facts(items: list[dict[str, Any]], statuses: dict[str, str], p
                       "deadline": item["deadline"], "status": status, "period": item["period"],
                       "overdue": is_overdue(item, status, period, as_of)})
     return facts
+
+
+def grouped_rectification_facts(items: list[dict[str, Any]], period: Period, as_of: date,
+                                key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The items as one fact per group alike in the `key` fields (scoring.engine.matches.item_group_key), as
+    findings are grouped: a group's fact holds those fields as each item's own fact would, how many items
+    (`members`, and `count`, which per-match and per-count amounts are multiplied by) and every item's id in
+    order (`refs`, which explanations cite); its id is its first item's, so matches sort as the items' would."""
+    groups: dict[tuple, list[str]] = {}
+    values: dict[tuple, dict[str, Any]] = {}
+    for item in items:
+        status = item.get("status") or "open"
+        fields = {name: _field(item, name, status, period, as_of) for name in key}
+        group = tuple(fields.values())
+        if group not in groups:
+            groups[group], values[group] = [], fields
+        groups[group].append(item["id"])
+    facts = []
+    for group, refs in groups.items():
+        refs.sort()
+        facts.append({"fact": "rectification", "id": "rectification:" + refs[0], "ref": refs[0], "refs": refs,
+                      "members": len(refs), "count": len(refs), **values[group]})
+    facts.sort(key=lambda fact: fact["ref"])
+    return facts
+
+
+def _field(item: dict[str, Any], name: str, status: str, period: Period, as_of: date) -> Any:
+    """An item's field as rectification_facts gives it."""
+    if name == "overdue":
+        return is_overdue(item, status, period, as_of)
+    return status if name == "status" else item[name]
