@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, NamedTuple
 
+from scoring.rectify.items import GROUPABLE
 from scoring.standard import Standard
 from scoring.standard.schema import Op, Pattern
 
@@ -136,9 +137,8 @@ def fields_within(names: frozenset[str]) -> bool:
     return names <= FINDING_GROUP
 
 
-# The rectification-item fields a group of items may be alike in: those an item shares with many others.
-# An item's deadline, finding, title and id are its own (grouping by them would leave groups of one).
-ITEM_GROUP = frozenset({"overdue", "status", "indicator", "rule", "period"})
+# The rectification-item fields a group of items may be alike in (an item's deadline, finding and id are its own).
+ITEM_GROUP = frozenset(GROUPABLE)
 ITEM = "rectification"
 
 
