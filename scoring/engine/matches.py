@@ -106,7 +106,7 @@ def findings_aggregable(standard: Standard) -> bool:
     The tally multiplies per-match amounts by the group's size and cites every finding, so most rules
     keep their meaning. Not these, which see findings one by one: a rule comparing another finding field
     (count, date, inspector), a rule joining findings with findings, a score rule or an escalation counting findings, a once_per key on a
-    finding field outside the group, or a once_per amount per count. A standard with any of them gets one
+    finding field outside the group, a once_per amount per count, or an amount earned by value. A standard with any of them gets one
     fact a finding, as before (same scores, only slower)."""
     if not fields_within(engine_fields(standard).get("finding", frozenset())):
         return False
@@ -119,16 +119,18 @@ def findings_aggregable(standard: Standard) -> bool:
         findings = {alias for alias, pattern in rule.when.items() if pattern.fact == "finding"}
         if not findings:
             continue
-        amount = then.deduct or then.bonus
+        amounts = [a for a in (then.deduct, then.earn, then.bonus) if a]
         if len(findings) > 1:  # a join of findings with findings pairs findings, not groups, and never one with itself
             return False
         if then.score or (then.escalate and rule.primary in findings and not (then.flag and then.flag.indicator)):
             return False
-        refs = [r for r in (amount.once_per if amount else None, then.deduct.indicator if then.deduct else None,
-                            then.flag.indicator if then.flag else None) if r and "." in str(r)]
+        if then.earn and then.earn.value is not None:  # earned by value: an amount a match, never multiplied
+            return False
+        refs = [r for r in (*(a.once_per for a in amounts), *(a.indicator for a in (then.deduct, then.earn, then.flag)
+                                                              if a)) if r and "." in str(r)]
         if any(str(r).split(".", 1)[0] in findings and str(r).split(".", 1)[1] not in FINDING_GROUP for r in refs):
             return False
-        if amount and amount.once_per and amount.per == "count":
+        if any(a.once_per and a.per == "count" for a in amounts):
             return False
     return True
 
