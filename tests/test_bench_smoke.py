@@ -190,3 +190,28 @@ def test_grouped_findings_score_exactly_as_one_fact_a_finding(workload, tmp_path
             store.close()
     assert sizes[0] < 0.8 * sizes[1]  # the engine sees far fewer facts
     assert stored[0] == stored[1]  # and every document (explanations name every finding) is the same, byte for byte
+
+
+@pytest.mark.parametrize("engine", ["clips", "durable"])
+def test_grouped_rectification_items_score_exactly_as_one_fact_an_item(workload, tmp_path, monkeypatch, engine):
+    if engine == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    from scoring.engine.matches import item_group_key
+
+    stored, asserted, real = [], [], chunks.item_facts
+    for key in (item_group_key, lambda standard: None):
+        monkeypatch.setattr(chunks, "item_group_key", key)
+        seen: list[int] = []
+        monkeypatch.setattr(chunks, "item_facts", lambda *args, seen=seen: seen.append(len(facts := real(*args))) or facts)
+        db = tmp_path / f"items-{len(stored)}.db"
+        db.write_bytes(workload.read_bytes())
+        store = Store(db)
+        try:
+            run = run_period(store, load_default(), "2025", workers=1, engine_name=engine, full=True).run
+            stored.append(documents(store, run))
+            assert reference.check(str(db), run) == []
+        finally:
+            store.close()
+        asserted.append(sum(seen))
+    assert asserted[0] < 0.2 * asserted[1]  # the engine sees a few groups instead of every item
+    assert stored[0] == stored[1]  # and every document (explanations name every item) is the same, byte for byte

@@ -126,3 +126,13 @@ def test_a_rule_joining_findings_with_findings_keeps_one_fact_a_finding():
                                                                 "g": {"fact": "finding", "code": {"same": "f.code"}}},
                    "then": {"deduct": {"points": "0.25", "per": "match"}}})
     assert not findings_aggregable(pairs)
+
+
+@pytest.mark.parametrize("earn", [
+    {"scale": "completion_rate", "value": "f.count"},  # an amount a match, by value: never multiplied by a group
+    {"points": "1", "per": "match", "once_per": "f.date"},  # once per date: a group has no date
+])
+def test_a_rule_earning_per_finding_keeps_one_fact_a_finding(earn):
+    earning = _with({"id": "X_EARN", "indicator": "T2", "when": {"f": {"fact": "finding", "kind": "bonus"}},
+                     "then": {"earn": earn}})
+    assert not findings_aggregable(earning)

@@ -30,7 +30,8 @@ from scoring.engine.objects import NO_OBJECTS, score_objects
 from scoring.engine.passes import fire_passes
 from scoring.store.periods import Period
 from scoring.engine.ranking import NO_GRADE, Placement
-from scoring.rectify.items import days_late, is_overdue, rectification_facts
+from scoring.engine.matches import item_group_key
+from scoring.rectify.items import days_late, grouped_rectification_facts, is_overdue, rectification_facts
 from scoring.engine.scorecard import document, score_text
 from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
 from scoring.standard import Standard
@@ -86,13 +87,22 @@ def score_unit(engine: Engine, standard: Standard, period: Period, as_of: date, 
     tracked = uf.items + uf.carried_items
     try:
         first, second = fire_passes(engine, standard, period, as_of, code, uf.facts,
-                                    later=rectification_facts(tracked, {}, period, as_of))
+                                    later=item_facts(standard, tracked, period, as_of))
     finally:
         engine.forget(code)
     score = tally(standard, uf.unit, first + second)
     score_objects(engine, standard, period, as_of, uf, score)
     score.rectifications = _listed_items(tracked, period, as_of)
     return score
+
+
+def item_facts(standard: Standard, items: list[dict[str, Any]], period: Period, as_of: date) -> list[dict[str, Any]]:
+    """What the rules see of the items: one fact per group alike in every field they compare and the tally
+    reads (matches.item_group_key), where the standard allows it; else one fact an item."""
+    key = item_group_key(standard)
+    if key is None:
+        return rectification_facts(items, {}, period, as_of)
+    return grouped_rectification_facts(items, period, as_of, key)
 
 
 def _listed_items(items: list[dict[str, Any]], period: Period, as_of: date) -> list[dict]:

@@ -7,8 +7,10 @@ plus the internal selection rules of their aggregates.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, NamedTuple
 
+from scoring.rectify.items import GROUPABLE
 from scoring.standard import Standard
 from scoring.standard.schema import Op, Pattern
 
@@ -104,7 +106,7 @@ def findings_aggregable(standard: Standard) -> bool:
     The tally multiplies per-match amounts by the group's size and cites every finding, so most rules
     keep their meaning. Not these, which see findings one by one: a rule comparing another finding field
     (count, date, inspector), a rule joining findings with findings, a score rule or an escalation counting findings, a once_per key on a
-    finding field outside the group, or a once_per amount per count. A standard with any of them gets one
+    finding field outside the group, a once_per amount per count, or an amount earned by value. A standard with any of them gets one
     fact a finding, as before (same scores, only slower)."""
     if not fields_within(engine_fields(standard).get("finding", frozenset())):
         return False
@@ -117,22 +119,82 @@ def findings_aggregable(standard: Standard) -> bool:
         findings = {alias for alias, pattern in rule.when.items() if pattern.fact == "finding"}
         if not findings:
             continue
-        amount = then.deduct or then.bonus
+        amounts = [a for a in (then.deduct, then.earn, then.bonus) if a]
         if len(findings) > 1:  # a join of findings with findings pairs findings, not groups, and never one with itself
             return False
         if then.score or (then.escalate and rule.primary in findings and not (then.flag and then.flag.indicator)):
             return False
-        refs = [r for r in (amount.once_per if amount else None, then.deduct.indicator if then.deduct else None,
-                            then.flag.indicator if then.flag else None) if r and "." in str(r)]
+        if then.earn and then.earn.value is not None:  # earned by value: an amount a match, never multiplied
+            return False
+        refs = [r for r in (*(a.once_per for a in amounts), *(a.indicator for a in (then.deduct, then.earn, then.flag)
+                                                              if a)) if r and "." in str(r)]
         if any(str(r).split(".", 1)[0] in findings and str(r).split(".", 1)[1] not in FINDING_GROUP for r in refs):
             return False
-        if amount and amount.once_per and amount.per == "count":
+        if any(a.once_per and a.per == "count" for a in amounts):
             return False
     return True
 
 
 def fields_within(names: frozenset[str]) -> bool:
     return names <= FINDING_GROUP
+
+
+# The rectification-item fields a group of items may be alike in (an item's deadline, finding and id are its own).
+ITEM_GROUP = frozenset(GROUPABLE)
+ITEM = "rectification"
+
+
+def items_aggregable(standard: Standard) -> bool:
+    return item_group_key(standard) is not None
+
+
+_item_keys: dict[int, tuple[Any, tuple[str, ...] | None]] = {}
+
+
+def item_group_key(standard: Standard) -> tuple[str, ...] | None:
+    """The fields a run groups a unit's rectification items by, or None: one fact an item.
+
+    Cached while the standard lives (keyed by identity, checked by weak reference): a run asks once a unit."""
+    cached = _item_keys.get(id(standard))
+    if cached is not None and cached[0]() is standard:
+        return cached[1]
+    key = _item_group_key(standard)
+    _item_keys[id(standard)] = (weakref.ref(standard, lambda _, k=id(standard): _item_keys.pop(k, None)), key)
+    return key
+
+
+def _item_group_key(standard: Standard) -> tuple[str, ...] | None:
+    """Items may reach the engine as one fact per group alike in every item field some rule compares or the
+    tally reads (carrying the number of items as `members` and `count`, and every item's id as `refs`) and score
+    exactly as one fact an item: every member of a group then matches exactly the facts the group matches, so a
+    group's match stands for `members` one-item matches, which the tally multiplies per-match and per-count
+    amounts by, and cites every item of. These see items one by one and get one fact an item (same scores, only
+    slower), as findings_aggregable reasons: a rule comparing or reading (once_per, indicator: r.x) an item
+    field outside ITEM_GROUP, a join of items with items, a score rule, an escalation keyed by items, an
+    `earn` by value (its amount is per match, never multiplied), a once_per amount per count, an aggregate over
+    items, a rectify effect, and object parts (their sessions are scored apart)."""
+    read = set(engine_fields(standard).get(ITEM, frozenset()))
+    if any(part.objects for part in standard.criteria.parts):
+        return None
+    if any(agg.of.fact == ITEM for src in standard.rules for agg in src.rule.aggregates.values()):
+        return None
+    for src in standard.rules:
+        rule, then = src.rule, src.rule.then
+        items = {alias for alias, pattern in rule.when.items() if pattern.fact == ITEM}
+        if not items:
+            continue
+        if len(items) > 1 or then.score or then.rectify or (then.earn and then.earn.value is not None):
+            return None
+        if then.escalate and rule.primary in items and not (then.flag and then.flag.indicator):
+            return None
+        amounts = [a for a in (then.deduct, then.earn, then.bonus) if a]
+        if any(a.once_per and a.per == "count" for a in amounts):
+            return None
+        refs = [*(a.once_per for a in amounts), *(a.indicator for a in (then.deduct, then.earn, then.flag) if a)]
+        read.update(str(r).split(".", 1)[1] for r in refs if r and "." in str(r) and str(r).split(".", 1)[0] in items)
+        if rule.primary in items and not rule.indicator and any(a and not a.indicator for a in (then.deduct, then.earn)):
+            read.add("indicator")  # the amount goes to the item's own indicator
+    return tuple(sorted(read)) if read <= ITEM_GROUP else None
 
 
 def fact_kinds_read(standard: Standard) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from scoring.store.periods import Period
@@ -82,4 +83,40 @@ def rectification_facts(items: list[dict[str, Any]], statuses: dict[str, str], p
                       "indicator": item["indicator"], "finding": item["finding"], "rule": item["rule"],
                       "deadline": item["deadline"], "status": status, "period": item["period"],
                       "overdue": is_overdue(item, status, period, as_of)})
+    return facts
+
+
+# The item fields a group of items may be alike in: those an item shares with many others (its deadline,
+# finding, title and id are its own). scoring.engine.matches.item_group_key picks those a standard's rules read.
+GROUPABLE = ("overdue", "status", "indicator", "rule", "period")
+
+
+def grouped_rectification_facts(items: list[dict[str, Any]], period: Period, as_of: date,
+                                key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The items as one fact per group alike in the `key` fields (some of GROUPABLE), as findings are grouped: a
+    group's fact holds those fields as each item's own fact (rectification_facts) would, how many items
+    (`members`, and `count`, which per-match and per-count amounts are multiplied by) and every item's id in
+    order (`refs`, which explanations cite); its id is its first item's, so matches sort as the items' would."""
+    pick = itemgetter(*(GROUPABLE.index(name) for name in key)) if key else (lambda values: ())
+    come: dict[str, bool] = {}  # deadline -> whether it has come, inside the period, by as_of (is_overdue)
+    groups: dict[Any, tuple[tuple, list[str]]] = {}
+    for item in items:
+        status = item.get("status") or "open"
+        due = come.get(item["deadline"])
+        if due is None:
+            day = _day(item["deadline"])
+            due = come[item["deadline"]] = day <= as_of and period.contains(day)
+        values = (due and status not in DONE, status, item["indicator"], item["rule"], item["period"])
+        group = groups.get(pick(values))
+        if group is None:
+            group = groups[pick(values)] = (values, [])
+        group[1].append(item["id"])
+    facts = []
+    for values, refs in groups.values():
+        refs.sort()
+        fact = {"fact": "rectification", "id": "rectification:" + refs[0], "ref": refs[0], "refs": refs,
+                "members": len(refs), "count": len(refs)}
+        fact.update((name, values[GROUPABLE.index(name)]) for name in key)
+        facts.append(fact)
+    facts.sort(key=lambda fact: fact["ref"])
     return facts
