@@ -55,7 +55,7 @@ Written by `bench/run.py`, which replaces everything above the heading "Where th
   reused); its ratio is to the run floor. CPU (parent + workers) and units re-scored: {'; '.join(f"{name} {r['cpu'] + r['cpu_workers']:.2f} s, {r['units'] - r['reused']} re-scored" for name, r in d['incremental'].items())};
   the run floor took {d['run_floor_cpu']:.2f} s of CPU, so by CPU the ratios are {'; '.join(f"{name} {(r['cpu'] + r['cpu_workers']) / max(d['run_floor_cpu'], 1e-9):.2f}" for name, r in d['incremental'].items())}
   (cold runs by CPU: {'; '.join(f"{name} {(r['cpu'] + r['cpu_workers']) / max(d['run_floor_cpu'], 1e-9):.1f}× the floor's CPU" for name, r in d['engine_runs'].items())}).
-- growth: {max(1, args.units // 10)} units ran in {d['small_run']['seconds']:.2f} s.
+- growth: {max(1, args.units // 10)} units ran in {d['small_run']['seconds']:.2f} s, right after the run. {_growth_by_cpu(d['run'], d['small_run'])}
 - rescore: median {d['rescore_median_ms']:.1f} ms over {args.samples} units, each after one new finding; CPU p50 / p95 {d['rescore_cpu_ms'][0]:.1f} / {d['rescore_cpu_ms'][1]:.1f} ms.
 - import: {d['import']['written']}.
 - the reference evaluator (bench/reference.py) agreed with every engine's run on every unit's indicator scores,
@@ -64,6 +64,15 @@ Written by `bench/run.py`, which replaces everything above the heading "Where th
 {KEPT}
 {kept or chr(10) + "(not written yet)" + chr(10)}"""
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def _growth_by_cpu(big: dict, small: dict) -> str:
+    """The growth by CPU time (parent and workers), and the cores each run's workers had on average: a wall ratio
+    over 10x with a CPU ratio under it means the big run had fewer cores to itself, not more work a unit."""
+    big_cpu, small_cpu = big["cpu"] + big["cpu_workers"], small["cpu"] + small["cpu_workers"]
+    return (f"By CPU (parent and workers) {big_cpu:.1f} s against {small_cpu:.1f} s: "
+            f"{big_cpu / max(small_cpu, 1e-9):.1f}×; the workers used {big['cpu_workers'] / big['seconds']:.2f} "
+            f"and {small['cpu_workers'] / max(small['seconds'], 1e-9):.2f} cores on average.")
 
 
 def _target(name: str) -> str:
