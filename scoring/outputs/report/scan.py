@@ -62,6 +62,13 @@ class Scan:
     records: list[Record] = field(default_factory=list)
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # unit → document, for shown scorecards only
     criteria: str = ""  # the standard's label as the run's documents name it (the same in every one)
+    _by_unit: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
+
+    def record_of(self, unit: str) -> Record | None:
+        """The unit's record: the 通报 asks for each vetoed unit's, so they are looked up by code, not scanned."""
+        if len(self._by_unit) != len(self.records):
+            self._by_unit = {rec.unit: rec for rec in self.records}
+        return self._by_unit.get(unit)
 
 
 class Texts:

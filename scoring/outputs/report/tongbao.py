@@ -154,11 +154,9 @@ def praise(data: dict[str, Any]) -> list[str]:
 def veto_reason(report: Report, unit: str) -> str:
     kind, title = LINE_FIELDS.index("lines_kind"), LINE_FIELDS.index("title")
     veto = label("kind_veto", report.data["meta"]["lang"])
-    for rec in report.scan.records:
-        if rec.unit == unit:
-            # A veto node's line and its part's veto stage line name the same rule: once.
-            return "；".join(dict.fromkeys(line[title] for line in rec.lines if line[kind] == veto))
-    return ""
+    rec = report.scan.record_of(unit)
+    # A veto node's line and its part's veto stage line name the same rule: once.
+    return "；".join(dict.fromkeys(line[title] for line in rec.lines if line[kind] == veto)) if rec else ""
 
 
 def gate_failed(report: Report) -> list[dict[str, Any]]:
@@ -171,10 +169,8 @@ def gate_reason(report: Report, unit: str) -> str:
     """The notes of the stage gates that judged the unit's parts 不合格 (criteria with parts only)."""
     kind, note = LINE_FIELDS.index("lines_kind"), LINE_FIELDS.index("note")
     failed = label("kind_gate_fail", report.data["meta"]["lang"])
-    for rec in report.scan.records:
-        if rec.unit == unit:
-            return "；".join(line[note] for line in rec.lines if line[kind] == failed)
-    return ""
+    rec = report.scan.record_of(unit)
+    return "；".join(line[note] for line in rec.lines if line[kind] == failed) if rec else ""
 
 
 def criticism(report: Report, as_of: str) -> list[str]:
@@ -184,7 +180,8 @@ def criticism(report: Report, as_of: str) -> list[str]:
     out = []
     # With parts, a unit is also placed as failed when a stage gate judged it 不合格 (低于60分): no veto line.
     gated = gate_failed(report)
-    vetoed = [r for r in rows if r["veto"] and r not in gated]
+    gated_units = {r["unit"] for r in gated}
+    vetoed = [r for r in rows if r["veto"] and r["unit"] not in gated_units]
     if vetoed:
         reasons = [f"{r['name']}（{veto_reason(report, r['unit']) or '一票否决'}）" for r in vetoed]
         out.append(f"以下{len(vetoed)}个单位存在一票否决情形，考核等次确定为不合格：{listing(reasons)}。")
