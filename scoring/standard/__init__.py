@@ -8,8 +8,9 @@ standards are under `shipped/`, one folder each, in the layout `scoring criteria
 # What the package offers is loaded on first use (PEP 562), not when any module of it is imported: a command
 # that needs one light module (vocabulary, words) does not pay for the loader, pydantic's models and PyYAML
 # (issue 17: every command's startup).
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from scoring import loaded_on_first_use
 
 if TYPE_CHECKING:
     from scoring.standard.loader import load_default, load_standard
@@ -19,12 +20,4 @@ __all__ = ["Standard", "StandardError", "load_default", "load_standard"]
 
 _HOMES = {"load_default": "scoring.standard.loader", "load_standard": "scoring.standard.loader",
           "Standard": "scoring.standard.model", "StandardError": "scoring.standard.model"}
-
-
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value  # once loaded, a plain attribute
-    return value
+__getattr__ = loaded_on_first_use(__name__, _HOMES)
