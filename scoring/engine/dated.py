@@ -9,7 +9,6 @@ gets its facts back untouched.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 from scoring.engine.matches import engine_fields, fact_kinds_read
 from scoring.standard import Standard
 from scoring.standard.dates import Derived, derived_names, derived_value, evaluate_named
+from scoring.standard.memo import per_standard
 from scoring.store.periods import Period
 
 DATED_KINDS = ("record", "period")
@@ -33,18 +33,11 @@ class _DatePlan:
         return not self.period_fact and not any(self.derived.values())
 
 
-_plans: dict[int, tuple[Any, _DatePlan]] = {}
-
-
+@per_standard
 def _plan(standard: Standard) -> _DatePlan:
-    cached = _plans.get(id(standard))
-    if cached is not None and cached[0]() is standard:
-        return cached[1]
     fields = engine_fields(standard)
     uses_period = "period" in fact_kinds_read(standard)
-    plan = _DatePlan({kind: tuple(derived_names(fields.get(kind, ()))) for kind in DATED_KINDS}, uses_period)
-    _plans[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _plans.pop(key, None)), plan)
-    return plan
+    return _DatePlan({kind: tuple(derived_names(fields.get(kind, ()))) for kind in DATED_KINDS}, uses_period)
 
 
 def reads_as_of(standard: Standard) -> bool:

@@ -7,12 +7,12 @@ plus the internal selection rules of their aggregates.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any, NamedTuple
 
 from scoring.rectify.items import GROUPABLE
 from scoring.standard import Standard
 from scoring.standard.schema import Op, Pattern
+from scoring.standard.memo import per_standard
 
 # An internal rule selecting the facts an aggregate counts: RULE~agg~alias (its numerator, for a
 # share: RULE~agg~alias~where). Its matches go to scoring.engine.aggregates, never to the tally.
@@ -148,19 +148,11 @@ def items_aggregable(standard: Standard) -> bool:
     return item_group_key(standard) is not None
 
 
-_item_keys: dict[int, tuple[Any, tuple[str, ...] | None]] = {}
-
-
+@per_standard
 def item_group_key(standard: Standard) -> tuple[str, ...] | None:
-    """The fields a run groups a unit's rectification items by, or None: one fact an item.
-
-    Cached while the standard lives (keyed by identity, checked by weak reference): a run asks once a unit."""
-    cached = _item_keys.get(id(standard))
-    if cached is not None and cached[0]() is standard:
-        return cached[1]
-    key = _item_group_key(standard)
-    _item_keys[id(standard)] = (weakref.ref(standard, lambda _, k=id(standard): _item_keys.pop(k, None)), key)
-    return key
+    """The fields a run groups a unit's rectification items by, or None: one fact an item (worked out once
+    while the standard lives: a run asks once a unit)."""
+    return _item_group_key(standard)
 
 
 def _item_group_key(standard: Standard) -> tuple[str, ...] | None:

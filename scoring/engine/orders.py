@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import weakref
 from datetime import date
 from typing import Any, Iterable
 
@@ -28,13 +27,13 @@ from scoring.engine.tally import canonical, deduction_target, not_applicable, pl
 from scoring.rectify.items import deadline, item_id
 from scoring.standard import Standard
 from scoring.standard.schema import Rectify
+from scoring.standard.memo import per_standard
 from scoring.store import Store
 from scoring.store.lifecycle import locked_periods
 from scoring.store.periods import Period, parse_period
 
-_cuts: dict[int, tuple[Any, Standard]] = {}
 
-
+@per_standard
 def ordering_rules(standard: Standard) -> Standard:
     """The standard cut to the rules whose matches decide the items it orders: those that order rectification,
     and those that take an indicator out (a finding on it orders nothing). Cached while the standard lives.
@@ -43,13 +42,8 @@ def ordering_rules(standard: Standard) -> Standard:
     (the engine only reports them, and an aggregate is its own rule's), so deductions, bonuses, scores and
     flags never change an item. The facts built are then only the kinds these rules read (matches.fact_kinds_read):
     on the default standard findings, the unit and its metrics, of 43 rules 17."""
-    cached = _cuts.get(id(standard))
-    if cached is not None and cached[0]() is standard:
-        return cached[1]
     kept = tuple(src for src in standard.rules if src.rule.then.rectify or src.rule.then.not_applicable)
-    cut = dataclasses.replace(standard, rules=kept)
-    _cuts[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _cuts.pop(key, None)), cut)
-    return cut
+    return dataclasses.replace(standard, rules=kept)
 
 
 # A finding's date and its rule's deadline -> the deadline as stored: a province's findings fall on a few

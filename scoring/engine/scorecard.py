@@ -6,12 +6,12 @@ the reports read. Numbers are decimal strings so nothing is lost to floating poi
 
 from __future__ import annotations
 
-import weakref
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from scoring.engine.ranking import Placement
 from scoring.standard import Standard
+from scoring.standard.memo import per_standard
 from scoring.engine.tally import Line, UnitScore, dimension_points, round2
 
 
@@ -58,20 +58,11 @@ ENGINE_LINE_TITLES = {"FLOOR": ("扣完为止", "Floor: an indicator never goes 
                       "OVERFLOW": ("超出扣分计入上级", "Loss beyond a node's limit, taken from its parent"),
                       "EARN_CAP": ("得分封顶", "Earned points capped at the node's max")}
 
-_title_tables: dict[int, tuple[Any, dict[str, tuple[str, str]]]] = {}
-
-
+@per_standard
 def _titles(standard: Standard) -> dict[str, tuple[str, str]]:
-    """Every line's title by rule id, made once per standard (a document has a few hundred lines); cached while
-    the standard lives, keyed by identity and checked by weak reference, as tally.plan_for is."""
-    cached = _title_tables.get(id(standard))
-    if cached is not None and cached[0]() is standard:
-        return cached[1]
-    table = {**ENGINE_LINE_TITLES, **PART_LINE_TITLES,
-             **{rule.id: (rule.title, rule.title_en) for rule in standard.rules_by_id.values()}}
-    _title_tables[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _title_tables.pop(key, None)),
-                                   table)
-    return table
+    """Every line's title by rule id, made once per standard (a document has a few hundred lines)."""
+    return {**ENGINE_LINE_TITLES, **PART_LINE_TITLES,
+            **{rule.id: (rule.title, rule.title_en) for rule in standard.rules_by_id.values()}}
 
 
 def line_doc(standard: Standard, line: Line) -> dict[str, Any]:

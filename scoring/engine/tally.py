@@ -6,7 +6,6 @@ the matches are put in a canonical order so that the order of input rows never m
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any, Iterable
@@ -21,6 +20,7 @@ from scoring.standard import Standard
 from scoring.engine.deductions import Grouped, deduction_target, deductions, earnings, multipliers  # noqa: F401
 from scoring.engine.tree import Tree
 from scoring.standard.schema import TOTAL
+from scoring.standard.memo import per_standard
 
 @dataclass
 class UnitScore:
@@ -81,17 +81,10 @@ class _Plan:
         return dict(known)
 
 
-_plans: dict[int, tuple[Any, _Plan]] = {}
-
-
+@per_standard
 def plan_for(standard: Standard) -> _Plan:
-    """The plan of a standard, cached while the standard lives (keyed by identity, checked by weak reference)."""
-    cached = _plans.get(id(standard))
-    if cached is not None and cached[0]() is standard:
-        return cached[1]
-    plan = _Plan(standard)
-    _plans[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _plans.pop(key, None)), plan)
-    return plan
+    """The plan of a standard, made once while the standard lives."""
+    return _Plan(standard)
 
 
 

@@ -10,7 +10,6 @@ leaf `score = start + Σ lines`, group `score = Σ children + Σ own lines`, and
 
 from __future__ import annotations
 
-import weakref
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -19,6 +18,7 @@ from scoring.engine.notes import note
 from scoring.engine.points import ZERO, IndicatorScore, Line
 from scoring.standard import Standard
 from scoring.standard.schema import Indicator, for_type
+from scoring.standard.memo import per_standard
 
 Lines = dict[str, list[Line]]
 
@@ -142,15 +142,14 @@ class Shape(NamedTuple):
     limit: Decimal | None  # its own limit for the type (None: its max)
 
 
-_shapes: dict[int, tuple[Any, dict[str, dict[str, Shape]]]] = {}
+@per_standard
+def _shapes_by_type(standard: Standard) -> dict[str, dict[str, Shape]]:
+    return {}  # filled per unit type by shapes_for
 
 
 def shapes_for(standard: Standard, unit_type: str) -> dict[str, Shape]:
-    """Every node's Shape for a unit type, worked out once per standard and type (cached as tally.plan_for is)."""
-    cached = _shapes.get(id(standard))
-    if cached is None or cached[0]() is not standard:
-        cached = _shapes[id(standard)] = (weakref.ref(standard, lambda _, key=id(standard): _shapes.pop(key, None)), {})
-    by_type = cached[1]
+    """Every node's Shape for a unit type, worked out once per standard and type."""
+    by_type = _shapes_by_type(standard)
     shapes = by_type.get(unit_type)
     if shapes is None:
         shapes = by_type[unit_type] = {code: _shape(node, unit_type) for code, node in standard.indicators.items()}
