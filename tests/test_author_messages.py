@@ -213,3 +213,11 @@ def test_a_date_no_calendar_has_is_refused_with_its_line_not_a_crash(tmp_path):
     assert en == ["Error: the standard has problems:",
                   "rules/zz.yml: 2025-13-01 on line 3 is not a date that exists; write a real date (YYYY-MM-DD), or "
                   "put the value in quotes"]
+
+
+def test_a_grade_may_not_take_the_code_of_a_unit_with_nothing_scored(tmp_path):
+    # no_grade is what the ranking gives a unit with no object of any part's kinds (数据不全): a standard's own
+    # grade with that code would read as one in every ranking, report and 通报.
+    zh, en = both(broken(tmp_path, DEFAULT, ("criteria.yml", "{code: fail, name: 不合格", "{code: no_grade, name: 不合格")))
+    assert any("等次代码「no_grade」留给没有任何可评分内容的单位（数据不全）：请给这个等次另取一个代码" in line for line in zh), zh
+    assert any("the grade code 'no_grade' is kept for units with nothing scored" in line for line in en), en

@@ -7,7 +7,7 @@ from decimal import ROUND_FLOOR, Decimal
 from operator import attrgetter
 from typing import Any, NamedTuple, Sequence
 
-from scoring.standard.schema import Criteria, ExcellenceQuota, Grade
+from scoring.standard.schema import NO_GRADE_CODE, Criteria, ExcellenceQuota, Grade
 from scoring.engine.tally import round2
 
 
@@ -28,7 +28,7 @@ class Placement:
 
 # No grade: a unit with nothing scored (no object of any part's kinds: scoring.engine.objects) is ranked by its
 # 0 but graded neither 合格 nor 不合格, and earns no feed points. Not one of the standard's grades.
-NO_GRADE = Grade(code="no_grade", name="数据不全", name_en="data incomplete", min=Decimal(0))
+NO_GRADE = Grade.model_construct(code=NO_GRADE_CODE, name="数据不全", name_en="data incomplete", min=Decimal(0))
 
 
 def ungraded_placement(placement: Placement) -> Placement:

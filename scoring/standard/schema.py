@@ -66,11 +66,24 @@ class Scale(Strict):
         return self
 
 
+# The grade of a unit with nothing scored (数据不全: no object of any part's kinds), set by the ranking and not
+# one of a standard's grades: a standard's own grade may not take its code.
+NO_GRADE_CODE = "no_grade"
+
+
 class Grade(Strict):
     code: str
     name: str
     name_en: str
     min: Decimal
+
+    @field_validator("code")
+    @classmethod
+    def _not_reserved(cls, code: str) -> str:
+        if code == NO_GRADE_CODE:
+            raise ValueError(_("the grade code {code!r} is kept for units with nothing scored (数据不全): "
+                               "give this grade another code", code=code))
+        return code
 
 
 class ExcellenceQuota(Strict):
