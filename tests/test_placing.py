@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.engine.placing import StoredGroup, by_bisection, by_ranking, place_one
-from scoring.engine.ranking import Standing, ranks_and_grades
+from scoring.engine.ranking import NO_GRADE, Standing, ranks_and_grades
 from scoring.standard import load_default
 from scoring.standard.schema import ExcellenceQuota, Grade
 
@@ -99,3 +99,16 @@ def test_grades_out_of_order_or_a_unit_new_to_its_group_are_ranked_again():
     group = stored(CRITERIA, [("A", "99", False), ("B", "85", False)], 0)
     assert by_bisection(CRITERIA, group, "NEW", D("90"), False) is None
     assert place_one(CRITERIA, group, "NEW", D("90"), False).rank == 2
+
+
+@pytest.mark.parametrize("place", [by_ranking, by_bisection], ids=["by_ranking", "by_bisection"])
+def test_a_member_with_nothing_scored_keeps_no_grade_and_is_not_reported_as_changed(place):
+    # D3 has no object of any part's kinds: stored 数据不全 at 0. Re-scoring D1 down to 0 ties it with D3 (rank 3 → 2),
+    # but D3's grade is not the scale's 丁 now: it has nothing scored, whoever else is re-scored.
+    criteria = CRITERIA.model_copy(update={"grades": tuple(GRADES), "excellence_quota": None})
+    group = StoredGroup(["D1", "D2", "D3"], [1, 2, 3], ["95", "80", "0"], ["甲", "乙", NO_GRADE.name], [0, 0, 0])
+    moved = place(criteria, group, "D1", D("0"), False)
+    assert [(c["unit"], c["rank"], c["grade_before"], c["grade"]) for c in moved.changed] == [
+        ("D2", 1, "乙", "乙"), ("D3", 2, NO_GRADE.name, NO_GRADE.name)]
+    moved = place(criteria, group, "D2", D("50"), False)
+    assert moved.changed == []

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from scoring.standard.schema import Criteria
-from scoring.engine.ranking import Standing, grade_index, quota_allowed, ranks_and_grades
+from scoring.engine.ranking import NO_GRADE, Standing, grade_index, quota_allowed, ranks_and_grades
 
 
 class StoredGroup(NamedTuple):
@@ -54,8 +54,9 @@ def by_ranking(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal
     changed = []
     for i in others:
         rank, grade = placed[group.units[i]]
-        if rank != group.ranks[i] or grade.name != group.grades[i]:
-            changed.append(_change(group, i, rank, grade.name))
+        name = _grade_name(group, i, grade.name)
+        if rank != group.ranks[i] or name != group.grades[i]:
+            changed.append(_change(group, i, rank, name))
     return Moved(*placed[unit], sorted(changed, key=lambda c: c["unit"]))
 
 
@@ -81,8 +82,9 @@ def by_bisection(criteria: Criteria, group: StoredGroup, unit: str, score: Decim
         rank = ahead + 1 + (new < key)
         grade = quota.demoted if quota.holds(i) and i >= new_cut else scale[others.grade(i)]
         stored = others.stored(i)
-        if rank != group.ranks[stored] or grade.name != group.grades[stored]:
-            changed.append(_change(group, stored, rank, grade.name))
+        name = _grade_name(group, stored, grade.name)
+        if rank != group.ranks[stored] or name != group.grades[stored]:
+            changed.append(_change(group, stored, rank, name))
     grade = quota.demoted if unit_demoted else scale[grade_index(criteria, score, veto)]
     return Moved(bisect_left(others, new) + 1, grade, sorted(changed, key=lambda c: c["unit"]))
 
@@ -99,6 +101,11 @@ def _walk(others: _Others, ascending: list[int]):
             ahead = i
         yield i, key, ahead
         previous, previous_key = i, key
+
+
+def _grade_name(group: StoredGroup, i: int, grade: str) -> str:
+    """A member placed with no grade (nothing scored: ranking.NO_GRADE) keeps it whoever else is re-scored."""
+    return group.grades[i] if group.grades[i] == NO_GRADE.name else grade
 
 
 def _change(group: StoredGroup, i: int, rank: int, grade: str) -> dict[str, Any]:
