@@ -87,7 +87,7 @@ LABELS = label_table(
     NP_("report.no_previous", "No earlier scored period: no change shown"),
     NP_("report.chart_scores", "Scores by unit"),
     NP_("report.chart_lost", "Average points lost by dimension (where the weakness is)"),
-    NP_("report.chart_radar", "Nine dimensions, share of maximum"),
+    NP_("report.chart_radar", "Share of maximum, by dimension"),
     NP_("report.group_average", "Group average"),
     NP_("report.frequent_findings", "Most frequent findings"),
     NP_("report.code", "Code"),
