@@ -147,3 +147,20 @@ def test_the_web_scorecard_shows_each_object_by_kind_and_name_and_a_unit_with_no
     empty = browser.get("/unit/D3/scorecard?period=2025").text
     for expected in ("数据不全", "不评等次", "没有任何部分的对象，无可评分内容（数据不全）", "未计分的数据"):
         assert expected in empty, expected
+
+
+def test_the_tongbao_averages_only_units_with_something_scored_and_claims_no_grade_the_scale_lacks(
+        new_workspace, tmp_path):
+    ws = _workspace(new_workspace, tmp_path, [["F-1", "D1", "2025", "DEFECT", "WD1", "5", "2025-05-01", "WEB-1"],
+                                              ["F-2", "D2", "2025", "DEFECT", "WD1", "5", "2025-05-01", "WEB-2"]])
+    ws.invoke("run", "--period", "2025")
+    out = tmp_path / "report"
+    ws.invoke("report", "--period", "2025", "--out", out)
+    text = "\n".join(p.text for p in Document(str(out / "通报-2025.docx")).paragraphs)
+    # D3 (no website, no account) scored 0 for want of data: the average is D1's and D2's alone, and says so
+    assert "参评单位平均得分96.75分（不含数据不全的1个单位）" in text and "区直单位平均96.75分" in text
+    # this standard grades 合格 / 不合格 only: the best units are praised by rank, never called 优秀
+    assert "以下单位考核得分在本组排名前列，予以通报表扬：\n区直单位：区政务服务局（98.50分）。" in text
+    assert "优秀" not in text
+    # a veto dimension (maximum 0) has no rate to be weak in
+    assert "单项否决（" not in text

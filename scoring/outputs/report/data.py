@@ -200,9 +200,14 @@ def _dimension_sums(records: list[Record]) -> dict[str, list]:
     return sums
 
 
+def average_score(records: list[Record]) -> str:
+    """The units' average score, leaving out units with nothing scored (数据不全): their 0 reflects no work."""
+    scored = [Decimal(r.score) for r in records if r.grade_code != NO_GRADE.code]
+    return two(sum(scored, Decimal(0)) / len(scored)) if scored else "0.00"
+
+
 def summary(standard: Standard, records: list[Record], lang: str) -> dict[str, Any]:
     grades = Counter(r.grade_code for r in records)
-    total = sum((Decimal(r.score) for r in records), Decimal(0))
     n = Decimal(len(records))
     sums = _dimension_sums(records)
     dims = []
@@ -213,7 +218,7 @@ def summary(standard: Standard, records: list[Record], lang: str) -> dict[str, A
                      "average": two(got / k), "average_max": two(top / k), "rate": percent(got, top),
                      "average_lost": two((top - got) / k)})
     out = {
-        "units": len(records), "average_score": two(total / n) if records else "0.00",
+        "units": len(records), "average_score": average_score(records),
         "vetoed": sum(1 for r in records if r.veto),
         "grades": [{"code": g.code, "name": grade_name(standard, g.code, lang), "count": grades[g.code],
                     "share": percent(Decimal(grades[g.code]), n)} for g in standard.criteria.grades],
@@ -289,9 +294,8 @@ def group_summary(standard: Standard, records: list[Record], rates: dict[str, di
     out = []
     for group, members in _by_group(records).items():
         grades = Counter(r.grade_code for r in members)
-        total = sum((Decimal(r.score) for r in members), Decimal(0))
         out.append({"group": group, "name": type_name(standard, group, lang), "units": len(members),
-                    "average_score": two(total / len(members)), "vetoed": sum(1 for r in members if r.veto),
+                    "average_score": average_score(members), "vetoed": sum(1 for r in members if r.veto),
                     "grades": {g.code: grades[g.code] for g in standard.criteria.grades},
                     "rates": rates[group], "count": sum(len(r.items) for r in members),
                     "open": sum(r.open for r in members), "overdue": sum(r.overdue for r in members),

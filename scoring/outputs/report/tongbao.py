@@ -72,16 +72,19 @@ def overview(data: dict[str, Any], when: str, gated: int = 0) -> list[str]:
     sizes = listing([f"{g['name']}{g['units']}个" for g in data["group_summary"]])
     grades = "，".join([f"{g['name']}{g['count']}个" for g in summary["grades"]]
                       + ([f"数据不全、未评定等次{summary['ungraded']}个"] if summary.get("ungraded") else []))
-    first = (f"{when}共有{summary['units']}个单位参加考核，其中{sizes}。参评单位平均得分{summary['average_score']}分；"
-             f"考核等次评定为{grades}。")
+    apart = f"（不含数据不全的{summary['ungraded']}个单位）" if summary.get("ungraded") else ""
+    first = (f"{when}共有{summary['units']}个单位参加考核，其中{sizes}。参评单位平均得分{summary['average_score']}分"
+             f"{apart}；考核等次评定为{grades}。")
     if summary["vetoed"] - gated:
         first += f"其中{summary['vetoed'] - gated}个单位因存在一票否决情形，考核等次直接确定为不合格。"
     if gated:
         first += f"{gated}个单位经判定为不合格。"
     averages = listing([f"{g['name']}平均{g['average_score']}分" for g in data["group_summary"]])
-    weakest = sorted(summary["dimensions"], key=lambda d: Decimal(d["rate"]))[:2]
-    second = (f"分组看，{averages}。从各方面得分率看，"
-              f"{listing([d['name'] + '（' + d['rate'] + '%）' for d in weakest])}相对薄弱。")
+    # A dimension with no points to lose (a veto dimension: maximum 0) has no rate to be weak in.
+    weakest = sorted((d for d in summary["dimensions"] if Decimal(d["average_max"])),
+                     key=lambda d: Decimal(d["rate"]))[:2]
+    second = f"分组看，{averages}。" + (f"从各方面得分率看，{listing([d['name'] + '（' + d['rate'] + '%）' for d in weakest])}"
+                                      "相对薄弱。" if weakest else "")
     return [first, second, *movement(data)]
 
 
@@ -137,8 +140,10 @@ def movement(data: dict[str, Any]) -> list[str]:
 
 
 def praise(data: dict[str, Any]) -> list[str]:
-    """Per group, its best units graded 优秀: a fifth of the group, at least one and at most five."""
-    best_grade = data["summary"]["grades"][0]["code"]
+    """Per group, its best units of the best grade (优秀): a fifth of the group, at least one and at most five.
+    A scale of only two grades (合格, 不合格) has no grade above passing: the best-ranked passing units then."""
+    grades = data["summary"]["grades"]
+    best_grade, best_name = grades[0]["code"], grades[0]["name"]
     out = []
     for group in data["groups"]:
         room = min(5, max(1, len(group["rows"]) // 5))
@@ -146,8 +151,10 @@ def praise(data: dict[str, Any]) -> list[str]:
         if best:
             out.append(f"{group['name']}：" + listing([f"{r['name']}（{r['score']}分）" for r in best]) + "。")
     if not out:
-        return ["本期无考核等次为优秀的单位。"]
-    return ["以下单位考核等次为优秀且在本组排名前列，予以通报表扬：", *out,
+        return [f"本期无考核等次为{best_name}的单位。"]
+    head = (f"以下单位考核等次为{best_name}且在本组排名前列，予以通报表扬：" if len(grades) > 2
+            else "以下单位考核得分在本组排名前列，予以通报表扬：")
+    return [head, *out,
             "希望受到表扬的单位再接再厉，发挥示范带动作用。"]
 
 
