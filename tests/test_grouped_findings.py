@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.engine.backends import Engine, EngineUnavailable, backend
+from scoring.engine.backends import Engine, installed
 from scoring.engine.matches import findings_aggregable
 from scoring.engine.tally import tally
 from scoring.standard import load_default
@@ -20,14 +20,6 @@ STANDARD = load_default()
 CODES = sorted(STANDARD.criteria.finding_codes)[:12]
 INDICATORS = ["T1", "T2", "C3", "M1", "S2"]
 CLAIMS = ["compliant", "partial", "noncompliant"]
-
-
-def _runs(key: str) -> bool:
-    try:
-        backend(key)
-    except EngineUnavailable:
-        return False
-    return True
 
 
 @st.composite
@@ -79,7 +71,7 @@ def test_the_default_standard_s_findings_may_be_grouped():
     assert findings_aggregable(STANDARD)
 
 
-@pytest.mark.parametrize("engine", [e for e in ("clips", "durable") if _runs(e)])
+@pytest.mark.parametrize("engine", [e for e in ("clips", "durable") if installed(e)])
 @settings(max_examples=80, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(facts=units())
@@ -108,7 +100,7 @@ PER_MATCH = _with(
 )
 
 
-@pytest.mark.parametrize("engine", [e for e in ("clips", "durable") if _runs(e)])
+@pytest.mark.parametrize("engine", [e for e in ("clips", "durable") if installed(e)])
 @settings(max_examples=60, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(facts=units())

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.engine import chunks
-from scoring.engine.backends import Engine, EngineUnavailable, backend
+from scoring.engine.backends import Engine, installed
 from scoring.engine.facts import UnitFacts
 from scoring.engine.matches import item_group_key, items_aggregable
 from scoring.rectify.items import grouped_rectification_facts, rectification_facts
@@ -36,15 +36,7 @@ DEADLINES = ["2024-11-30", "2025-01-01", "2025-03-31", "2025-06-30", "2025-07-01
 AS_OF = ["2025-03-31", "2025-06-30", "2025-12-31", "2026-01-20"]
 
 
-def _runs(key: str) -> bool:
-    try:
-        backend(key)
-    except EngineUnavailable:
-        return False
-    return True
-
-
-ENGINES = [e for e in ("clips", "durable") if _runs(e)]
+ENGINES = [e for e in ("clips", "durable") if installed(e)]
 
 
 def _with(*rules: dict) -> Standard:

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from scoring.engine.backends import EngineUnavailable, backend
+from scoring.engine.backends import installed
 from tests.conftest import Workspace
 
 # A unit an incremental run reused references the document of the run that scored it (document_run).
@@ -22,15 +22,7 @@ CODES = ("CONTENT_STALE", "NOT_DISCLOSED:C3", "NO_RESULT", "WEBSITE_BROKEN", "BO
          "DEMO_SITE_CITY", "PRACTICE_PROMOTED")  # CODE:indicator where the code needs one
 
 
-def _runs(key: str) -> bool:
-    try:
-        backend(key)
-    except EngineUnavailable:
-        return False
-    return True
-
-
-ENGINES = tuple(key for key in ("clips", "durable") if _runs(key))
+ENGINES = tuple(key for key in ("clips", "durable") if installed(key))
 
 
 def stored(db: Path, run: int) -> list[tuple]:

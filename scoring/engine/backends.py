@@ -60,12 +60,13 @@ def backend(name: str | None = None) -> Backend:
     """The backend that runs for a choice (see `requested`); auto prefers durable_rules where it imports."""
     choice = requested(name)
     if choice == "auto":
-        choice = "durable" if _importable("durable") else "clips"
+        choice = "durable" if installed("durable") else "clips"
     _module(choice)  # fail now, with a clear message, rather than inside a worker process
     return Backend(choice, RECORDED[choice], _version(choice))
 
 
-def _importable(key: str) -> bool:
+def installed(key: str) -> bool:
+    """Whether the engine `key` (clips, durable) imports here: durable_rules is an extra, and fails on 3.13+."""
     try:
         _module(key)
     except EngineUnavailable:
