@@ -62,8 +62,13 @@ _day = lru_cache(maxsize=4096)(date.fromisoformat)
 
 def is_overdue(item: dict[str, Any], status: str, period: Period, as_of: date) -> bool:
     """Overdue in P as of D: deadline on or before D and inside P, and not rectified or verified."""
-    due = _day(item["deadline"])
-    return due <= as_of and period.contains(due) and status not in DONE
+    return fallen_due(item["deadline"], period, as_of) and status not in DONE
+
+
+def fallen_due(deadline: str, period: Period, as_of: date) -> bool:
+    """The deadline has come by D, inside P (an item then is overdue unless rectified or verified)."""
+    day = _day(deadline)
+    return day <= as_of and period.contains(day)
 
 
 def days_late(item: dict[str, Any]) -> int:
@@ -104,8 +109,8 @@ def grouped_rectification_facts(items: list[dict[str, Any]], period: Period, as_
         status = item.get("status") or "open"
         due = come.get(item["deadline"])
         if due is None:
-            day = _day(item["deadline"])
-            due = come[item["deadline"]] = day <= as_of and period.contains(day)
+            due = come[item["deadline"]] = fallen_due(item["deadline"], period, as_of)
+        # overdue as is_overdue decides it, each deadline's part once
         values = (due and status not in DONE, status, item["indicator"], item["rule"], item["period"])
         group = groups.get(pick(values))
         if group is None:
