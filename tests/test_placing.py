@@ -101,14 +101,22 @@ def test_grades_out_of_order_or_a_unit_new_to_its_group_are_ranked_again():
     assert place_one(CRITERIA, group, "NEW", D("90"), False).rank == 2
 
 
-@pytest.mark.parametrize("place", [by_ranking, by_bisection], ids=["by_ranking", "by_bisection"])
-def test_a_member_with_nothing_scored_keeps_no_grade_and_is_not_reported_as_changed(place):
-    # D3 has no object of any part's kinds: stored 数据不全 at 0. Re-scoring D1 down to 0 ties it with D3 (rank 3 → 2),
-    # but D3's grade is not the scale's 丁 now: it has nothing scored, whoever else is re-scored.
+@pytest.mark.parametrize("place", [by_ranking, place_one], ids=["by_ranking", "place_one"])
+def test_a_member_with_nothing_scored_stays_last_with_no_grade_whoever_is_re_scored(place):
+    # D3 has no object of any part's kinds: stored 数据不全, ranked after the scored members. Re-scoring D1 down
+    # to 0 puts it behind D2 but still before D3, whose 0 is no score; D3 moves neither rank nor grade.
     criteria = CRITERIA.model_copy(update={"grades": tuple(GRADES), "excellence_quota": None})
     group = StoredGroup(["D1", "D2", "D3"], [1, 2, 3], ["95", "80", "0"], ["甲", "乙", NO_GRADE.name], [0, 0, 0])
     moved = place(criteria, group, "D1", D("0"), False)
-    assert [(c["unit"], c["rank"], c["grade_before"], c["grade"]) for c in moved.changed] == [
-        ("D2", 1, "乙", "乙"), ("D3", 2, NO_GRADE.name, NO_GRADE.name)]
-    moved = place(criteria, group, "D2", D("50"), False)
-    assert moved.changed == []
+    assert (moved.rank, moved.grade.name) == (2, "丁")
+    assert [(c["unit"], c["rank"], c["grade_before"], c["grade"]) for c in moved.changed] == [("D2", 1, "乙", "乙")]
+    assert place(criteria, group, "D2", D("50"), False).changed == []
+    assert by_bisection(criteria, group, "D2", D("50"), False) is None  # ranked again: the shortcut assumes none
+
+
+def test_a_unit_re_scored_with_nothing_scored_goes_behind_every_scored_member_even_vetoed_ones():
+    criteria = CRITERIA.model_copy(update={"grades": tuple(GRADES), "excellence_quota": None})
+    group = stored(criteria, [("A", "95", False), ("B", "80", False), ("C", "70", True)], 0)
+    moved = place_one(criteria, group, "A", D("0"), False, ungraded=True)
+    assert (moved.rank, moved.grade) == (3, NO_GRADE)
+    assert [(c["unit"], c["rank_before"], c["rank"]) for c in moved.changed] == [("B", 2, 1), ("C", 3, 2)]

@@ -637,6 +637,29 @@ def test_place_veto_fails_ranks_last_and_feeds_nothing():
     assert got["V2"] == got["V3"] == (5, "不合格", "0.00")
 
 
+def test_place_unit_with_nothing_scored_ranks_after_vetoed_units_and_widens_no_quota():
+    # Five scored units let one keep 优秀 (a fifth); a sixth with nothing scored (数据不全) must not let a second.
+    scored = [standing("A", "99"), standing("B", "95"), standing("C", "93"), standing("D", "70"),
+              standing("V", "80", veto=True)]
+    got = {u: (p.rank, p.grade, format(p.feed, "f"))
+           for u, p in place(CRITERIA, scored + [standing("N", "0")], ungraded=frozenset({"N"})).items()}
+    assert got["N"] == (6, "数据不全", "0.00")
+    assert got["V"] == (5, "不合格", "0.00")
+    assert [got[u][1] for u in "ABCD"] == ["优秀", "良好", "良好", "合格"]
+
+
+@settings(PROPS, max_examples=100)
+@given(st.lists(st.tuples(st.sampled_from(["99", "95", "90", "85", "60", "0"]), st.booleans()), max_size=12),
+       st.lists(st.sampled_from(["0", "50"]), min_size=1, max_size=4))
+def test_place_units_with_nothing_scored_change_no_scored_unit_s_rank_or_grade(rows, nothing):
+    scored = [standing(f"U{i:02d}", s, veto) for i, (s, veto) in enumerate(rows)]
+    ungraded = [standing(f"N{i}", s) for i, s in enumerate(nothing)]
+    alone = place(CRITERIA, scored)
+    together = place(CRITERIA, scored + ungraded, ungraded=frozenset(s.unit for s in ungraded))
+    assert {u: together[u] for u in alone} == alone
+    assert {(together[s.unit].rank, together[s.unit].grade) for s in ungraded} == {(len(scored) + 1, "数据不全")}
+
+
 def test_place_grade_thresholds():
     # One unit per group, so the quota never bites.
     cases = {"100": "优秀", "90": "优秀", "89.99": "良好", "80": "良好", "79.99": "合格", "60": "合格",

@@ -11,8 +11,9 @@ townships), and no sort.
 `by_ranking` places the unit by ranking the whole group again (`ranking.ranks_and_grades`, the definition);
 `by_bisection` must give the same answer, which tests/test_placing.py checks on random groups. It relies on
 what a run stores being a placement of the stored standings (runs are written once by `ranking.place` and never
-changed), and falls back to `by_ranking` where its shortcuts do not hold: the unit not in the stored group, or
-grades whose minimums are not in descending order or share a code.
+changed), and falls back to `by_ranking` where its shortcuts do not hold: the unit not in the stored group,
+grades whose minimums are not in descending order or share a code, or a group with a member (or the unit) that
+has nothing scored (ranking.NO_GRADE: ranked after the rest and outside the quota's group size; rare).
 """
 
 from __future__ import annotations
@@ -40,31 +41,39 @@ class Moved(NamedTuple):
     changed: list[dict[str, Any]]  # members whose rank or grade moves, by unit code
 
 
-def place_one(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal, veto: bool) -> Moved:
-    """The unit with its new score placed among the group's other members, and whose rank or grade that moves."""
-    return by_bisection(criteria, group, unit, score, veto) or by_ranking(criteria, group, unit, score, veto)
+def place_one(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal, veto: bool,
+              ungraded: bool = False) -> Moved:
+    """The unit with its new score placed among the group's other members, and whose rank or grade that moves.
+    `ungraded`: the unit has nothing scored (ranking.NO_GRADE)."""
+    return (by_bisection(criteria, group, unit, score, veto, ungraded)
+            or by_ranking(criteria, group, unit, score, veto, ungraded))
 
 
-def by_ranking(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal, veto: bool) -> Moved:
-    """Every member's Decimal, the group ranked again, every member compared with its stored rank and grade."""
+def by_ranking(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal, veto: bool,
+               ungraded: bool = False) -> Moved:
+    """Every member's Decimal, the group ranked again, every member compared with its stored rank and grade.
+    A member stored with no grade had nothing scored, and still has: re-scoring another unit changes no objects."""
     others = [i for i, u in enumerate(group.units) if u != unit]
     decimals = {points: Decimal(points) for points in {group.scores[i] for i in others}}  # members share scores
-    standings = [Standing(group.units[i], "", decimals[group.scores[i]], bool(group.vetoes[i])) for i in others]
-    placed = ranks_and_grades(criteria, standings + [Standing(unit, "", score, veto)])
+    standings = [Standing(group.units[i], "", decimals[group.scores[i]], bool(group.vetoes[i]),
+                          group.grades[i] == NO_GRADE.name) for i in others]
+    placed = ranks_and_grades(criteria, standings + [Standing(unit, "", score, veto, ungraded)])
     changed = []
     for i in others:
         rank, grade = placed[group.units[i]]
-        name = _grade_name(group, i, grade.name)
-        if rank != group.ranks[i] or name != group.grades[i]:
-            changed.append(_change(group, i, rank, name))
+        if rank != group.ranks[i] or grade.name != group.grades[i]:
+            changed.append(_change(group, i, rank, grade.name))
     return Moved(*placed[unit], sorted(changed, key=lambda c: c["unit"]))
 
 
-def by_bisection(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal, veto: bool) -> Moved | None:
+def by_bisection(criteria: Criteria, group: StoredGroup, unit: str, score: Decimal, veto: bool,
+                 ungraded: bool = False) -> Moved | None:
     """The same as by_ranking, looking only at the members between the unit's old and new standings and between
     the quota's old and new boundaries; None where those shortcuts do not hold (see the module's docstring)."""
     scale = criteria.grades
     if any(a.min < b.min for a, b in zip(scale, scale[1:])) or len({g.code for g in scale}) < len(scale):
+        return None
+    if ungraded or NO_GRADE.name in group.grades:
         return None
     try:
         at = group.units.index(unit)
@@ -82,9 +91,8 @@ def by_bisection(criteria: Criteria, group: StoredGroup, unit: str, score: Decim
         rank = ahead + 1 + (new < key)
         grade = quota.demoted if quota.holds(i) and i >= new_cut else scale[others.grade(i)]
         stored = others.stored(i)
-        name = _grade_name(group, stored, grade.name)
-        if rank != group.ranks[stored] or name != group.grades[stored]:
-            changed.append(_change(group, stored, rank, name))
+        if rank != group.ranks[stored] or grade.name != group.grades[stored]:
+            changed.append(_change(group, stored, rank, grade.name))
     grade = quota.demoted if unit_demoted else scale[grade_index(criteria, score, veto)]
     return Moved(bisect_left(others, new) + 1, grade, sorted(changed, key=lambda c: c["unit"]))
 
@@ -101,11 +109,6 @@ def _walk(others: _Others, ascending: list[int]):
             ahead = i
         yield i, key, ahead
         previous, previous_key = i, key
-
-
-def _grade_name(group: StoredGroup, i: int, grade: str) -> str:
-    """A member placed with no grade (nothing scored: ranking.NO_GRADE) keeps it whoever else is re-scored."""
-    return group.grades[i] if group.grades[i] == NO_GRADE.name else grade
 
 
 def _change(group: StoredGroup, i: int, rank: int, grade: str) -> dict[str, Any]:

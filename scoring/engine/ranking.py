@@ -16,6 +16,7 @@ class Standing(NamedTuple):  # a tuple, not a frozen dataclass: a province's gro
     group: str
     score: Decimal  # the final score as rounded: what everyone sees
     veto: bool
+    ungraded: bool = False  # nothing scored (NO_GRADE): ranked after every scored unit, outside the quota
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class Placement:
     feed: Decimal
 
 
-# No grade: a unit with nothing scored (no object of any part's kinds: scoring.engine.objects) is ranked by its
-# 0 but graded neither 合格 nor 不合格, and earns no feed points. Not one of the standard's grades.
+# No grade: a unit with nothing scored (no object of any part's kinds: scoring.engine.objects) is graded neither
+# 合格 nor 不合格 and earns no feed points. Its 0 is no score: it ranks after every scored unit of its group (vetoed
+# ones too) and does not count in the group's size for the excellence quota. Not one of the standard's grades.
 NO_GRADE = Grade.model_construct(code=NO_GRADE_CODE, name="数据不全", name_en="data incomplete", min=Decimal(0))
 
 
@@ -63,8 +65,10 @@ def feed_points(criteria: Criteria, score: Decimal, veto: bool) -> Decimal:
 
 
 def place(criteria: Criteria, standings: Sequence[Standing], ungraded: frozenset[str] = frozenset()) -> dict[str, Placement]:
-    """Rank every group separately: units without a veto by score, then vetoed units by score. The `ungraded`
-    units (nothing scored) keep their rank by score but take NO_GRADE."""
+    """Rank every group separately: units without a veto by score, then vetoed units by score, then the
+    `ungraded` units (nothing scored), which take NO_GRADE."""
+    if ungraded:
+        standings = [s._replace(ungraded=True) if s.unit in ungraded else s for s in standings]
     by_unit = {s.unit: s for s in standings}
     placed = {unit: Placement(rank, g.code, g.name, feed_points(criteria, by_unit[unit].score, by_unit[unit].veto))
               for unit, (rank, g) in ranks_and_grades(criteria, standings).items()}
@@ -90,23 +94,28 @@ def ranks_and_grades(criteria: Criteria, standings: Sequence[Standing]) -> dict[
 
 
 def best_first(members: Sequence[Standing]) -> list[Standing]:
-    """Units without a veto by score, best first, then vetoed units by score; equal scores by unit code.
-    Three stable sorts on plain attributes: a key negating each Decimal costs more than the sorts."""
+    """Units without a veto by score, best first, then vetoed units by score, then ungraded units by score; equal
+    scores by unit code. Stable sorts on plain attributes: a key negating each Decimal costs more than the sorts."""
     ordered = sorted(members, key=attrgetter("unit"))
     ordered.sort(key=attrgetter("score"), reverse=True)  # reverse keeps equal scores in unit order
     ordered.sort(key=attrgetter("veto"))
+    ordered.sort(key=attrgetter("ungraded"))
     return ordered
 
 
 def _ranks(ordered: list[Standing]) -> list[int]:
-    """Competition ranks over units sorted by best_first: vetoed units rank after every unit without a veto."""
+    """Competition ranks over units sorted by best_first: vetoed units rank after every unit without a veto, and
+    ungraded units after both, all sharing one rank (none has a score to stand before another)."""
     ranks: list[int] = []
-    previous: tuple[bool, Decimal] | None = None
+    previous: tuple | None = None
     for i, s in enumerate(ordered):
-        key = (s.veto, s.score)
+        key = _UNGRADED if s.ungraded else (s.veto, s.score)
         ranks.append(ranks[-1] if key == previous else i + 1)
         previous = key
     return ranks
+
+
+_UNGRADED = (True, True, None)  # no (veto, score) equals it
 
 
 def _grades(criteria: Criteria, ordered: list[Standing]) -> list[Any]:
@@ -114,10 +123,13 @@ def _grades(criteria: Criteria, ordered: list[Standing]) -> list[Any]:
     Members come best first, so where the grades' minimums descend a pointer walks down them once."""
     scale = criteria.grades
     if any(a.min < b.min for a, b in zip(scale, scale[1:])):  # minimums out of order: look each score up
-        return [_grade_for(criteria, s.score, s.veto) for s in ordered]
+        return [NO_GRADE if s.ungraded else _grade_for(criteria, s.score, s.veto) for s in ordered]
     grades: list[Any] = []
     at = 0
     for s in ordered:
+        if s.ungraded:
+            grades.append(NO_GRADE)
+            continue
         if s.veto:
             grades.append(scale[-1])
             continue
@@ -133,11 +145,12 @@ def quota_allowed(quota: ExcellenceQuota, size: int) -> int:
 
 
 def _apply_quota(criteria: Criteria, ranks: list[int], grades: list[Any]) -> None:
-    """At most share × group size (rounded down, at least minimum) keep the top grade; ties at the boundary keep it."""
+    """At most share × group size (rounded down, at least minimum) keep the top grade; ties at the boundary keep it.
+    The group's size counts its graded units: one with nothing scored widens nobody's quota."""
     quota = criteria.excellence_quota
     if quota is None:
         return
-    allowed = quota_allowed(quota, len(ranks))
+    allowed = quota_allowed(quota, sum(g is not NO_GRADE for g in grades))
     holders = [i for i, g in enumerate(grades) if g.code == quota.grade]
     if len(holders) <= allowed:
         return

@@ -273,6 +273,7 @@ def _close_kept() -> None:
 def _replaced(store: Store, standard: Standard, run_id: int, unit: str, score: UnitScore):
     """The unit's placement among its group's other standings in the run, and whose rank or grade that moves."""
     group = StoredGroup(*store.run_group(run_id, score.unit["group"]))
-    rank, grade, changed = place_one(standard.criteria, group, unit, score.final, score.veto)
+    ungraded = NO_OBJECTS in score.flags
+    rank, grade, changed = place_one(standard.criteria, group, unit, score.final, score.veto, ungraded)
     placement = Placement(rank, grade.code, grade.name, feed_points(standard.criteria, score.final, score.veto))
-    return (ungraded_placement(placement) if NO_OBJECTS in score.flags else placement), changed
+    return (ungraded_placement(placement) if ungraded else placement), changed
