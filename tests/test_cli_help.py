@@ -32,6 +32,13 @@ def test_every_command_shows_chinese_help_by_default_and_english_on_request():
         assert "显示本帮助" not in english.output
 
 
+def test_an_english_command_leaves_the_next_invocation_in_the_same_process_chinese():
+    # `--help` is handled before `--lang`'s callback: the top-level help once stayed in the previous command's language.
+    assert run("--lang", "en", "rank", "--help").output.startswith("Usage: scoring")
+    assert run("--help").output.startswith("用法: scoring")
+    assert run("--help", env={"SCORING_LANG": "en"}).output.startswith("Usage: scoring")
+
+
 def test_top_level_help_in_chinese_names_each_command_by_its_first_sentence():
     shown = run("--lang", "zh", "--help")
     assert shown.exit_code == 0
