@@ -10,6 +10,7 @@ from scoring.i18n import use_lang, use_surface
 from scoring.inputs.models import FindingRow
 from scoring.inputs.importing import HEADERS
 from scoring.inputs.reasons import reason
+from scoring.standard.validation import sentence
 
 ZH = {"SCORING_LANG": None, "SCORING_DB": None, "SCORING_USER": "pytest"}
 
@@ -85,3 +86,17 @@ def test_the_web_names_the_page_to_use_not_a_command(tmp_path):
         store.close()
     assert said == "本工作区还没有单位：请在“导入数据”页面导入被考核单位名单"
     assert "scoring" not in said
+
+
+def test_an_error_of_a_kind_no_sentence_covers_still_names_the_column_in_chinese():
+    # A pydantic error type the catalog has no sentence for (a future model's URL field, say): the user still
+    # reads which column and that it is wrong in their language, with pydantic's text as the detail.
+    error = {"type": "url_parsing", "loc": ("count",), "msg": "Input should be a valid URL"}
+    try:
+        use_lang("zh")
+        assert reason(error, HEADERS["findings"]) == "数量填写有误：Input should be a valid URL"
+        assert sentence(error) == "填写有误：Input should be a valid URL"
+        use_lang("en")
+        assert reason(error, HEADERS["findings"]) == "count is not valid: Input should be a valid URL"
+    finally:
+        use_lang(None)

@@ -1,6 +1,7 @@
 """pydantic's validation errors as sentences a person reads, in their language, naming the column
 by the header they know (数量, not count). The error's type picks the sentence; a validator's own
-message (already translated where it was raised) is kept; an unforeseen type keeps pydantic's text."""
+message (already translated where it was raised) is kept; an unforeseen type says which column in the user's
+language, with pydantic's own (English) text as the detail."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ SENTENCES: dict[str, str] = {
     "list_type": N_("{field} must be a list"),
     "tuple_type": N_("{field} must be a list"),
 }
+OTHER = N_("{field} is not valid: {detail}")
 CONTEXT_KEYS = ("ge", "gt", "le", "lt", "max_length", "expected", "pattern", "min_length")
 
 
@@ -57,9 +59,9 @@ def reason(err: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> 
     """One pydantic error (from `ValidationError.errors()`) as a sentence in the current language."""
     if err["type"] == "value_error":  # a validator's own message, translated where it was raised
         return str(err["msg"]).removeprefix("Value error, ")
+    field = str(err["loc"][-1]) if err.get("loc") else "row"
     sentence = SENTENCES.get(err["type"])
     if sentence is None:
-        return str(err["msg"])
-    field = str(err["loc"][-1]) if err.get("loc") else "row"
+        return _(OTHER, field=field_label(field, headers), detail=str(err["msg"]))
     context = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
     return _(sentence, field=field_label(field, headers), **{k: context.get(k, "") for k in CONTEXT_KEYS})

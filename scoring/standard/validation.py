@@ -52,6 +52,7 @@ PATTERNS = {
     NAME: N_("must be lower-case words joined by single underscores (for example report_deadline)"),
 }
 OTHER_PATTERN = N_("must match the pattern {pattern}")
+OTHER_ERROR = N_("is not valid: {detail}")
 # What each alternative of a union accepts, named for the one-line "none fits" message.
 KINDS = {"bool": N_("true or false"), "int": N_("a whole number"), "float": N_("a number"),
          "decimal": N_("a number"), "str": N_("text"), "model": N_("key: value lines"), "list": N_("a list")}
@@ -168,8 +169,8 @@ def sentence(err: dict[str, Any]) -> str:
     if kind == "too_short" and ctx.get("min_length") == 1:
         return _(SENTENCES["string_too_short"])
     known = SENTENCES.get(kind)
-    if known is None:
-        return str(err["msg"])
+    if known is None:  # unforeseen: said in the user's language, pydantic's own (English) text as the detail
+        return _(OTHER_ERROR, detail=str(err["msg"]))
     values = {k: v for k, v in ctx.items() if isinstance(v, (str, int, float))}
     if "expected" in values:
         values["expected"] = str(values["expected"]).replace("' or '", "', '")
