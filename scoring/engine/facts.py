@@ -52,7 +52,7 @@ _SELF = f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
     'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,
     'applicable', {_BOOL.format('a.indicator is not null')})"""
 _SURVEY = """json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
-    'favourable', sum(a.answer in ('satisfied', 'basically_satisfied')),
+    'favourable', sum(a.answer = 'satisfied') + sum(a.answer = 'basically_satisfied'),
     'satisfied', sum(a.answer = 'satisfied'), 'basically_satisfied', sum(a.answer = 'basically_satisfied'),
     'unsatisfied', sum(a.answer = 'unsatisfied'), 'dont_know', sum(a.answer = 'dont_know'),
     'respondents', count(distinct a.respondent), 'issued', i.issued,
@@ -109,7 +109,8 @@ cross join units u on u.code = cu.code
 cross join self_assessments s on s.period = :period and s.unit = cu.code
 left join temp.applicable a on a.indicator = s.indicator and a.type = u.type
 group by cu.rowid""",
-    # The number issued looked up once a unit, not once an answer.
+    # The number issued looked up once a unit, not once an answer; `favourable` adds up two sums SQLite works
+    # out anyway (the same rows are NULL in both), one aggregate less an answer.
     "survey": f"""
 select cu.code, json_array({_SURVEY})
 from temp.chunk_units cu
