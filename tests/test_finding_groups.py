@@ -1,4 +1,5 @@
-"""Findings grouped in Python (scoring.engine.finding_groups) give exactly the facts SQL grouping gave.
+"""Facts built in Python from each unit's rows (scoring.engine.finding_groups, facts._self_facts) are exactly
+the facts SQL built.
 
 The facts SQL once grouped a unit's findings itself; now it hands each unit's rows to Python. Here random
 rows, with the values a workspace written by hand could hold (no indicator, an empty one, a code the
@@ -9,6 +10,8 @@ whole: which groups, in which order, their counts, members, ids and dates. SQLit
 from __future__ import annotations
 
 import sqlite3
+
+import orjson
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,3 +79,19 @@ def test_last_period_s_findings_group_as_sql_groups_them(rows):
         expected.append(fact)
     grouped = group_previous(_rows(conn, "id, code, indicator, count, date"))
     assert previous_facts(grouped, KINDS) == expected
+
+
+def test_self_assessment_facts_are_the_ones_sql_wrote():
+    """Rows without an indicator or a claim (a workspace edited by hand) lose those fields, as in SQL's JSON."""
+    from scoring.engine.facts import _self_facts
+
+    rows = [["T1", "compliant"], ["T2", None], [None, "partial"], [None, None], ["T3", "noncompliant"]]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table s (indicator text, claim text)")
+    conn.executemany("insert into s values (?, ?)", rows)
+    expected = [{k: v for k, v in fact.items() if v is not None} for fact in (orjson.loads(text) for (text,) in conn.execute(
+        """select json_object('fact', 'self_assessment', 'id', 'self:' || indicator, 'ref', 'SA-' || indicator,
+           'indicator', indicator, 'claim', claim,
+           'applicable', json(case when indicator in ('T1', 'T2') then 'true' else 'false' end)) from s order by rowid"""))]
+    assert _self_facts(rows, frozenset({"T1", "T2"})) == expected
+    assert [list(fact) for fact in _self_facts(rows, frozenset())] == [list(fact) for fact in expected]  # key order too

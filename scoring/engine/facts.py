@@ -48,9 +48,6 @@ _FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f
 _FINDING = f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
     'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
     'applicable', {_BOOL.format('a.indicator is not null')}, 'object', f.object)"""
-_SELF = f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
-    'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,
-    'applicable', {_BOOL.format('a.indicator is not null')})"""
 _SURVEY = """json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
     'favourable', sum(a.answer = 'satisfied') + sum(a.answer = 'basically_satisfied'),
     'satisfied', sum(a.answer = 'satisfied'), 'basically_satisfied', sum(a.answer = 'basically_satisfied'),
@@ -79,6 +76,11 @@ from temp.chunk_units cu
 cross join findings f on f.period = :period and f.unit = cu.code
 where not exists (select 1 from finding_withdrawals w where w.finding = f.id)
 group by cu.rowid"""
+_SELF_ROWS = """
+select cu.code, json_group_array(json_array(s.indicator, s.claim))
+from temp.chunk_units cu
+cross join self_assessments s on s.period = :period and s.unit = cu.code
+group by cu.rowid"""
 _PREVIOUS_ROWS = """
 select cu.code, json_group_array(json_array(f.id, f.code, f.indicator, f.count, f.date))
 from temp.chunk_units cu
@@ -102,13 +104,7 @@ group by cu.rowid""",
     # One fact per (code, indicator) found last period (finding_groups.previous_facts): the rules ask whether it
     # was found, and a fact per finding would make a repeat join fire once per pair of findings.
     "previous_finding": _PREVIOUS_ROWS,
-    "self_assessment": f"""
-select cu.code, json_group_array({_SELF})
-from temp.chunk_units cu
-cross join units u on u.code = cu.code
-cross join self_assessments s on s.period = :period and s.unit = cu.code
-left join temp.applicable a on a.indicator = s.indicator and a.type = u.type
-group by cu.rowid""",
+    "self_assessment": _SELF_ROWS,
     # The number issued looked up once a unit, not once an answer; `favourable` adds up two sums SQLite works
     # out anyway (the same rows are NULL in both), one aggregate less an answer.
     "survey": f"""
@@ -212,6 +208,22 @@ from temp.chunk_units cu cross join units u on u.code = cu.code
 order by u.code"""
 
 
+def _self_facts(rows: list[list], applies: frozenset[str]) -> list[dict[str, Any]]:
+    """A unit's self-assessment ([indicator, claim] a row) as facts: as the SQL that once wrote them did, a field
+    without a value (no claim; no indicator, and so no id or ref) is left out."""
+    facts = []
+    for indicator, claim in rows:
+        if indicator is None or claim is None:
+            named = indicator is not None
+            fact = {"fact": "self_assessment", "id": f"self:{indicator}" if named else None,
+                    "ref": f"SA-{indicator}" if named else None, "indicator": indicator, "claim": claim}
+            facts.append({**{k: v for k, v in fact.items() if v is not None}, "applicable": indicator in applies})
+            continue
+        facts.append({"fact": "self_assessment", "id": f"self:{indicator}", "ref": f"SA-{indicator}",
+                      "indicator": indicator, "claim": claim, "applicable": indicator in applies})
+    return facts
+
+
 def _without_nulls(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # The C engine is only ever handed JSON we shaped: an absent field, never a null. Few facts
     # hold one (an event's indicator), so only those are rebuilt.
@@ -286,12 +298,16 @@ def _chunk_facts(store: Store, standard: Standard, period: Period, params: dict[
     units = store.query(_UNITS, params)
     kinds, applicable = _criteria(standard)
     per_unit: dict[str, list[dict[str, Any]]] = {}
+    types = {unit["code"]: unit["type"] for unit in units}
     for sql in queries:
         if sql is _GROUPED_ROWS:
-            types = {unit["code"]: unit["type"] for unit in units}
             for code, array in store.execute(sql, params):
                 facts = finding_facts(group_findings(orjson.loads(array)), kinds,
                                       applicable.get(types.get(code), _NONE_APPLY))
+                per_unit.setdefault(code, []).extend(facts)
+        elif sql is _SELF_ROWS:
+            for code, array in store.execute(sql, params):
+                facts = _self_facts(orjson.loads(array), applicable.get(types.get(code), _NONE_APPLY))
                 per_unit.setdefault(code, []).extend(facts)
         elif sql is _PREVIOUS_ROWS:
             for code, array in store.execute(sql, params):
