@@ -70,8 +70,8 @@ def test_last_period_s_findings_group_as_sql_groups_them(rows):
             select f.code, coalesce(f.indicator, ''), group_concat(f.id), sum(f.count), max(f.date)
             from f join kinds k on k.code = f.code and k.kind = 'defect'
             group by f.code, f.indicator order by f.code, f.indicator"""):
-        fact = {"fact": "previous_finding", "id": f"previous:{code}:{indicator}", "ref": "、".join(sorted(ids.split(","))),
-                "code": code, "kind": "defect", "indicator": indicator}
+        fact = {"fact": "previous_finding", "id": f"previous:{code}:{indicator}",
+                "ref": "、".join(sorted(ids.split(","))), "code": code, "kind": "defect", "indicator": indicator}
         if total is not None:
             fact["count"] = total
         if last is not None:
@@ -89,9 +89,9 @@ def test_self_assessment_facts_are_the_ones_sql_wrote():
     conn = sqlite3.connect(":memory:")
     conn.execute("create table s (indicator text, claim text)")
     conn.executemany("insert into s values (?, ?)", rows)
-    expected = [{k: v for k, v in fact.items() if v is not None} for fact in (orjson.loads(text) for (text,) in conn.execute(
-        """select json_object('fact', 'self_assessment', 'id', 'self:' || indicator, 'ref', 'SA-' || indicator,
-           'indicator', indicator, 'claim', claim,
-           'applicable', json(case when indicator in ('T1', 'T2') then 'true' else 'false' end)) from s order by rowid"""))]
+    written = conn.execute("""select json_object('fact', 'self_assessment', 'id', 'self:' || indicator,
+        'ref', 'SA-' || indicator, 'indicator', indicator, 'claim', claim,
+        'applicable', json(case when indicator in ('T1', 'T2') then 'true' else 'false' end)) from s order by rowid""")
+    expected = [{k: v for k, v in orjson.loads(text).items() if v is not None} for (text,) in written]
     assert _self_facts(rows, frozenset({"T1", "T2"})) == expected
-    assert [list(fact) for fact in _self_facts(rows, frozenset())] == [list(fact) for fact in expected]  # key order too
+    assert [list(fact) for fact in _self_facts(rows, frozenset())] == [list(fact) for fact in expected]  # key order
