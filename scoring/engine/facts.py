@@ -1,8 +1,10 @@
 """Per-unit facts, built in SQL: what the rules see of one unit in one period.
 
 Each query groups one kind of input by unit and returns a JSON array per unit, so Python
-only parses and merges; the criteria (finding-code kinds, which indicators apply to which
-unit type) are joined in from temporary tables. Every query is driven by the chunk's units
+only parses and merges; findings, self-assessments and the register's items come as arrays of
+rows, which Python groups (scoring.engine.finding_groups) or turns into facts and dicts. The
+criteria (finding-code kinds, which indicators apply to which unit type) are looked up in Python,
+or joined in from temporary tables. Every query is driven by the chunk's units
 (`temp.chunk_units cu cross join ...`, which fixes the join order): left to itself, SQLite
 scans the whole period for each chunk, and a province costs chunks × rows.
 """
@@ -10,10 +12,12 @@ scans the whole period for each chunk, and a province costs chunks × rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from operator import itemgetter
+from typing import Any, Iterator, NamedTuple
 
 import orjson
 
+from scoring.engine.finding_groups import finding_facts, group_findings, group_previous, previous_facts
 from scoring.engine.matches import fact_kinds_read, findings_aggregable
 from scoring.store.periods import Period
 from scoring.standard import Standard
@@ -32,6 +36,9 @@ class UnitFacts:
     items: list[dict[str, Any]] = field(default_factory=list)
     carried_items: list[dict[str, Any]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # finding id -> its note, for rectification items
+    # The items as read: [id, period, finding, ...] (facts._ITEM_COLUMNS without the unit), this period's and then
+    # the carried, each in id order; the fingerprint hashes them instead of the dicts. None: hash the dicts.
+    item_rows: list[list] | None = None
 
 
 _BOOL = "json(CASE WHEN {} THEN 'true' ELSE 'false' END)"
@@ -42,13 +49,8 @@ _FINDING_FIELDS = """'ref', f.id, 'code', f.code, 'kind', c.kind, 'indicator', f
 _FINDING = f"""json_object('fact', 'finding', 'id', 'finding:' || f.id, {_FINDING_FIELDS},
     'inspector', f.inspector, 'corrected_on_spot', {_BOOL.format('f.corrected_on_spot')},
     'applicable', {_BOOL.format('a.indicator is not null')}, 'object', f.object)"""
-_PREVIOUS = """json_object('fact', 'previous_finding', 'id', 'previous:' || code || ':' || indicator,
-    'ref', refs, 'code', code, 'kind', 'defect', 'indicator', indicator, 'count', total, 'date', last_date)"""
-_SELF = f"""json_object('fact', 'self_assessment', 'id', 'self:' || s.indicator,
-    'ref', 'SA-' || s.indicator, 'indicator', s.indicator, 'claim', s.claim,
-    'applicable', {_BOOL.format('a.indicator is not null')})"""
 _SURVEY = """json_object('fact', 'survey', 'id', 'survey', 'answers', count(*),
-    'favourable', sum(a.answer in ('satisfied', 'basically_satisfied')),
+    'favourable', sum(a.answer = 'satisfied') + sum(a.answer = 'basically_satisfied'),
     'satisfied', sum(a.answer = 'satisfied'), 'basically_satisfied', sum(a.answer = 'basically_satisfied'),
     'unsatisfied', sum(a.answer = 'unsatisfied'), 'dont_know', sum(a.answer = 'dont_know'),
     'respondents', count(distinct a.respondent), 'issued', i.issued,
@@ -67,94 +69,124 @@ _OBJECT = f"""json_object('fact', 'object', 'id', 'object:' || o.code, 'ref', o.
 _JUDGED = """json_object('fact', 'judged', 'id', 'judged:' || j.indicator || ':' || j.object, 'ref', j.id,
     'indicator', j.indicator, 'object', j.object, 'points', cast(j.points as numeric), 'assessor', j.assessor)"""
 
-# One fact per group of findings alike in every field a rule compares (matches.FINDING_GROUP): the
-# engine sees ≈37 finding facts a unit instead of ≈100. It carries the summed count, how many findings
-# (members, which the tally multiplies per-match amounts by) and every finding's id (refs, which
-# explanations cite); its id is its first finding's, so matches sort as the findings' would. The rows
-# are grouped in Python (_grouped_findings): ≈2x cheaper than grouping them and writing JSON in SQL.
-_GROUPED_ROWS = """
-select f.unit, u.type, f.id, f.code, f.indicator, f.corrected_on_spot, f.count
+def _finding_rows(period: str, columns: str) -> str:
+    """Each unit's findings of a period (withdrawn ones left out) as one JSON array of rows of these columns."""
+    return f"""
+select cu.code, json_group_array(json_array({columns}))
 from temp.chunk_units cu
-cross join units u on u.code = cu.code
-cross join findings f on f.period = :period and f.unit = cu.code
-where not exists (select 1 from finding_withdrawals w where w.finding = f.id)"""
+cross join findings f on f.period = {period} and f.unit = cu.code
+where not exists (select 1 from finding_withdrawals w where w.finding = f.id)
+group by cu.rowid"""
 
+
+# One fact per group of findings alike in every field a rule compares (scoring.engine.finding_groups): the
+# engine sees ≈37 finding facts a unit instead of ≈100. The findings come as each unit's JSON array of narrow
+# rows, grouped in Python: one string a unit costs ≈ a third of reading the same values a row at a time
+# through sqlite3, and grouping them in SQL sorts every row first.
+_GROUPED_ROWS = _finding_rows(":period", "f.id, f.code, f.indicator, f.corrected_on_spot, f.count")
+_PREVIOUS_ROWS = _finding_rows(":previous", "f.id, f.code, f.indicator, f.count, f.date")
+_SELF_ROWS = """
+select cu.code, json_group_array(json_array(s.indicator, s.claim))
+from temp.chunk_units cu
+cross join self_assessments s on s.period = :period and s.unit = cu.code
+group by cu.rowid"""
+
+# Each query groups by the chunk's row (cu.rowid), the order SQLite reads the chunk's units in: grouped by
+# the unit's code, it sorted every row first (≈ a third of the survey's and the self-assessments' cost).
 _QUERIES: dict[str, str] = {
     "finding": f"""
-select f.unit, json_group_array({_FINDING})
+select cu.code, json_group_array({_FINDING})
 from temp.chunk_units cu
 cross join units u on u.code = cu.code
 cross join findings f on f.period = :period and f.unit = cu.code
 join temp.finding_codes c on c.code = f.code
 left join temp.applicable a on a.indicator = f.indicator and a.type = u.type
 where not exists (select 1 from finding_withdrawals w where w.finding = f.id)
-group by f.unit""",
+group by cu.rowid""",
     "grouped_finding": _GROUPED_ROWS,
-    # One fact per (code, indicator) found last period: the rules ask whether it was found, and a
-    # fact per finding would make a repeat join fire once per pair of findings.
-    "previous_finding": f"""
-select unit, json_group_array({_PREVIOUS})
-from (select f.unit, f.code, coalesce(f.indicator, '') as indicator, group_concat(f.id, '、') as refs,
-        sum(f.count) as total, max(f.date) as last_date
-      from (select f.* from temp.chunk_units cu
-            cross join findings f on f.period = :previous and f.unit = cu.code
-            where not exists (select 1 from finding_withdrawals w where w.finding = f.id) order by f.id) f
-      join temp.finding_codes c on c.code = f.code and c.kind = 'defect'
-      group by f.unit, f.code, f.indicator)
-group by unit""",
-    "self_assessment": f"""
-select s.unit, json_group_array({_SELF})
-from temp.chunk_units cu
-cross join units u on u.code = cu.code
-cross join self_assessments s on s.period = :period and s.unit = cu.code
-left join temp.applicable a on a.indicator = s.indicator and a.type = u.type
-group by s.unit""",
+    # One fact per (code, indicator) found last period (finding_groups.previous_facts): the rules ask whether it
+    # was found, and a fact per finding would make a repeat join fire once per pair of findings.
+    "previous_finding": _PREVIOUS_ROWS,
+    "self_assessment": _SELF_ROWS,
+    # The number issued looked up once a unit, not once an answer; `favourable` adds up two sums SQLite works
+    # out anyway (the same rows are NULL in both), one aggregate less an answer.
     "survey": f"""
-select a.unit, json_array({_SURVEY})
+select cu.code, json_array({_SURVEY})
 from temp.chunk_units cu
+left join survey_issued i on i.unit = cu.code and i.period = :period
 cross join survey_answers a on a.period = :period and a.unit = cu.code
-left join survey_issued i on i.unit = a.unit and i.period = a.period
-group by a.unit""",
+group by cu.rowid""",
     "metrics": f"""
-select m.unit, json_array({_METRICS})
+select cu.code, json_array({_METRICS})
 from temp.chunk_units cu
 cross join metrics m on m.period = :period and m.unit = cu.code
-group by m.unit""",
+group by cu.rowid""",
     "record": f"""
-select r.unit, json_group_array({_RECORD})
+select cu.code, json_group_array({_RECORD})
 from temp.chunk_units cu
 cross join records r on r.period = :period and r.unit = cu.code
-group by r.unit""",
+group by cu.rowid""",
     "object": f"""
 select o.unit, json_group_array({_OBJECT})
 from (select o.* from temp.chunk_units cu
       cross join objects o on o.unit = cu.code and o.active = 1 order by o.code) o
 group by o.unit""",
     "judged": f"""
-select j.unit, json_group_array({_JUDGED})
+select cu.code, json_group_array({_JUDGED})
 from temp.chunk_units cu
 cross join judged j on j.period = :period and j.unit = cu.code
-group by j.unit""",
+group by cu.rowid""",
 }
 # Kinds of facts built only for a standard whose rules read them (older workspaces and standards never do).
 _ON_DEMAND = frozenset({"record", "object", "judged"})
 
 # What scoring reads of a rectification item (scoring.rectify.items: the facts, the listed items, days late).
 _ITEM_COLUMNS = ("id", "unit", "period", "finding", "rule", "indicator", "title", "deadline", "status", "rectified_on")
+# Each unit's items as one JSON array of rows, each without the unit (the same for all): see _GROUPED_ROWS.
+_ITEMS = f"""select cu.code, json_group_array(json_array({", ".join(f"r.{c}" for c in _ITEM_COLUMNS if c != "unit")}))
+    from temp.chunk_units cu cross join rectifications r on r.unit = cu.code
+    where (r.period = :period or (r.period is not null and r.deadline between :start and :end))
+    and r.status != 'withdrawn'
+    group by cu.rowid"""
 
 
-def _items_by_unit(store: Store, params: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], ...]:
-    """The chunk's items in the register (withdrawn ones left out), per unit, in id order: this period's, and
-    other periods' falling due in it. One query for both: each unit's items are read once (≈ −10 %)."""
-    items: dict[str, list[dict[str, Any]]] = {}
-    carried: dict[str, list[dict[str, Any]]] = {}
-    columns = ", ".join(f"r.{c}" for c in _ITEM_COLUMNS)
+class _Items(NamedTuple):
+    """A unit's items in the register, in id order: this period's, other periods' falling due in it, and both
+    as rows ([id, period, finding, ...]: _ITEM_COLUMNS without the unit), which the fingerprint hashes."""
+
+    items: list[dict[str, Any]]
+    carried: list[dict[str, Any]]
+    rows: list[list]
+
+
+def _items_by_unit(store: Store, params: dict[str, Any]) -> dict[str, _Items]:
+    """The chunk's items in the register (withdrawn ones left out), per unit: this period's, and other periods'
+    falling due in it. One query for both: each unit's items are read once (≈ −10 %)."""
     period = params["period"]
-    for row in store.execute(f"""select {columns} from temp.chunk_units cu cross join rectifications r
-            on r.unit = cu.code where (r.period = :period or (r.period is not null and r.deadline between :start and :end))
-            and r.status != 'withdrawn' order by r.id""", params):
-        (items if row[2] == period else carried).setdefault(row[1], []).append(dict(zip(_ITEM_COLUMNS, row)))
-    return items, carried
+    out = {}
+    for unit, array in store.execute(_ITEMS, params):
+        rows = _by_id(orjson.loads(array))
+        own = [row for row in rows if row[1] == period]
+        carried = [row for row in rows if row[1] != period] if len(own) < len(rows) else []
+        out[unit] = _Items(_item_dicts(unit, own), _item_dicts(unit, carried), own + carried)
+    return out
+
+
+def _item_dicts(unit: str, rows: list[list]) -> list[dict[str, Any]]:
+    return [{"id": ident, "unit": unit, "period": period, "finding": finding, "rule": rule, "indicator": indicator,
+             "title": title, "deadline": deadline, "status": status, "rectified_on": rectified_on}
+            for ident, period, finding, rule, indicator, title, deadline, status, rectified_on in rows]
+
+
+def _by_id(rows: list[list]) -> list[list]:
+    try:
+        rows.sort(key=_FIRST)  # ids are unique
+    except TypeError:  # a NULL id (never written by scoring): SQLite's order, NULL first
+        rows.sort(key=lambda row: (row[0] is not None, row[0] or ""))
+    return rows
+
+
+_FIRST = itemgetter(0)
 
 
 def _name_objects(store: Store, items: dict[str, list[dict[str, Any]]]) -> None:
@@ -178,83 +210,40 @@ from temp.chunk_units cu cross join units u on u.code = cu.code
 order by u.code"""
 
 
+def _self_facts(rows: list[list], applies: frozenset[str]) -> list[dict[str, Any]]:
+    """A unit's self-assessment ([indicator, claim] a row) as facts: as the SQL that once wrote them did, a field
+    without a value (no claim; no indicator, and so no id or ref) is left out."""
+    facts = []
+    for indicator, claim in rows:
+        if indicator is None or claim is None:
+            named = indicator is not None
+            fact = {"fact": "self_assessment", "id": f"self:{indicator}" if named else None,
+                    "ref": f"SA-{indicator}" if named else None, "indicator": indicator, "claim": claim}
+            facts.append({**{k: v for k, v in fact.items() if v is not None}, "applicable": indicator in applies})
+            continue
+        facts.append({"fact": "self_assessment", "id": f"self:{indicator}", "ref": f"SA-{indicator}",
+                      "indicator": indicator, "claim": claim, "applicable": indicator in applies})
+    return facts
+
+
 def _without_nulls(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # The C engine is only ever handed JSON we shaped: an absent field, never a null. Few facts
     # hold one (an event's indicator), so only those are rebuilt.
     return [{k: v for k, v in f.items() if v is not None} if None in f.values() else f for f in facts]
 
 
-_criteria_of: dict[str, tuple[dict[str, str], frozenset[tuple[str, str]]]] = {}
+_criteria_of: dict[str, tuple[dict[str, str], dict[str, frozenset[str]]]] = {}
+_NONE_APPLY: frozenset[str] = frozenset()  # a unit type the criteria do not know
 
 
-def _criteria(standard: Standard) -> tuple[dict[str, str], frozenset[tuple[str, str]]]:
-    """Finding code -> kind, and the (indicator, unit type) pairs that apply: the criteria temp tables, in Python."""
+def _criteria(standard: Standard) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Finding code -> kind, and unit type -> the indicators that apply to it: the criteria temp tables, in Python."""
     if standard.content_hash not in _criteria_of:
         kinds = {code: fc.kind for code, fc in standard.criteria.finding_codes.items()}
-        applicable = frozenset((code, unit_type) for code in standard.indicators
-                               for unit_type in standard.criteria.unit_types if standard.applies(code, unit_type))
+        applicable = {unit_type: frozenset(code for code in standard.indicators if standard.applies(code, unit_type))
+                      for unit_type in standard.criteria.unit_types}
         _criteria_of[standard.content_hash] = (kinds, applicable)
     return _criteria_of[standard.content_hash]
-
-
-def _grouped_findings(rows: Iterable[tuple], kinds: dict[str, str],
-                      applicable: frozenset[tuple[str, str]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Each unit's findings as one fact per group alike in code, indicator, corrected_on_spot and applicability.
-
-    As the SQL that grouped them did: findings of a code the criteria do not know are left out; groups in
-    (code, indicator, corrected_on_spot, applicable) order, NULL first; a group's refs in id order, its id
-    its first finding's; a count only where some finding has one."""
-    groups: dict[str, dict[tuple, list]] = {}
-    for unit, unit_type, ident, code, indicator, on_spot, count in rows:
-        kind = kinds.get(code)
-        if kind is None:
-            continue
-        key = (code, indicator, on_spot, (indicator, unit_type) in applicable)
-        group = groups.setdefault(unit, {}).get(key)
-        if group is None:
-            groups[unit][key] = group = [[], None, kind]
-        group[0].append(ident)
-        if count is not None:
-            group[1] = count if group[1] is None else group[1] + count
-    for unit, by_key in groups.items():
-        facts = []
-        for key in sorted(by_key, key=_group_order):
-            (code, indicator, on_spot, is_applicable), (refs, total, kind) = key, by_key[key]
-            refs.sort()
-            fact = {"fact": "finding", "id": "finding:" + refs[0], "ref": refs[0], "refs": refs, "members": len(refs),
-                    "code": code, "kind": kind}
-            if indicator is not None:
-                fact["indicator"] = indicator
-            if total is not None:
-                fact["count"] = total
-            fact["corrected_on_spot"] = _sql_true(on_spot)
-            fact["applicable"] = is_applicable
-            facts.append(fact)
-        yield unit, facts
-
-
-def _group_order(key: tuple) -> tuple:
-    # SQLite's order: NULL before numbers before text.
-    code, indicator, on_spot, is_applicable = key
-    return (code, indicator is not None, indicator or "", _sql_rank(on_spot), is_applicable)
-
-
-def _sql_rank(value: Any) -> tuple:
-    if value is None:
-        return (0, 0)
-    return (1, value) if isinstance(value, (int, float)) else (2, str(value))
-
-
-def _sql_true(value: Any) -> bool:
-    """SQLite's truth of a value (CASE WHEN value): a non-zero number, or text that reads as one."""
-    if value is None:
-        return False
-    if isinstance(value, (int, float)):
-        return value != 0
-    try:
-        return float(str(value).strip()) != 0
-    except ValueError:
-        return False
 
 
 def _load_criteria_tables(store: Store, standard: Standard) -> None:
@@ -308,26 +297,42 @@ def _queries(standard: Standard, grouped: bool, kinds: frozenset[str] | None = N
 
 def _chunk_facts(store: Store, standard: Standard, period: Period, params: dict[str, Any], queries: list[str],
                  with_notes: bool, with_items: bool = True) -> Iterator[UnitFacts]:
+    units = store.query(_UNITS, params)
+    kinds, applicable = _criteria(standard)
     per_unit: dict[str, list[dict[str, Any]]] = {}
+    types = {unit["code"]: unit["type"] for unit in units}
     for sql in queries:
         if sql is _GROUPED_ROWS:
-            for unit, facts in _grouped_findings(store.execute(sql, params), *_criteria(standard)):
-                per_unit.setdefault(unit, []).extend(facts)
-            continue
-        for unit, array in store.execute(sql, params):
-            per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
-    items, carried = _items_by_unit(store, params) if with_items else ({}, {})
-    if carried and any(part.objects for part in standard.criteria.parts):
+            for code, array in store.execute(sql, params):
+                facts = finding_facts(group_findings(orjson.loads(array)), kinds,
+                                      applicable.get(types.get(code), _NONE_APPLY))
+                per_unit.setdefault(code, []).extend(facts)
+        elif sql is _SELF_ROWS:
+            for code, array in store.execute(sql, params):
+                facts = _self_facts(orjson.loads(array), applicable.get(types.get(code), _NONE_APPLY))
+                per_unit.setdefault(code, []).extend(facts)
+        elif sql is _PREVIOUS_ROWS:
+            for code, array in store.execute(sql, params):
+                per_unit.setdefault(code, []).extend(previous_facts(group_previous(orjson.loads(array)), kinds))
+        else:
+            for unit, array in store.execute(sql, params):
+                per_unit.setdefault(unit, []).extend(_without_nulls(orjson.loads(array)))
+    items = _items_by_unit(store, params) if with_items else {}
+    objects = any(part.objects for part in standard.criteria.parts)
+    carried = {unit: own.carried for unit, own in items.items() if own.carried}
+    if carried and objects:
         _name_objects(store, carried)
     notes: dict[str, dict[str, str]] = {}
     for unit, finding, note in store.execute("""select f.unit, f.id, f.note from temp.chunk_units cu
             cross join findings f on f.period = :period and f.unit = cu.code where f.note != ''""",
                                              params) if with_notes else ():
         notes.setdefault(unit, {})[finding] = note
-    for unit in store.query(_UNITS, params):
-        fact = {"fact": "unit", "id": "unit", "code": unit["code"], "type": unit["type"], "group": unit["group"],
+    for unit in units:
+        code = unit["code"]
+        fact = {"fact": "unit", "id": "unit", "code": code, "type": unit["type"], "group": unit["group"],
                 "period_months": period.months, "self_assessment_rows": unit["self_rows"]}
-        yield UnitFacts(unit=unit, facts=[fact, *per_unit.get(unit["code"], [])],
-                        items=items.get(unit["code"], []), carried_items=carried.get(unit["code"], []),
-                        notes=notes.get(unit["code"], {}))
+        own = items.get(code) or _Items([], [], [])
+        # The rows as read, unless the items may have been given their objects since (then their dicts are hashed).
+        yield UnitFacts(unit=unit, facts=[fact, *per_unit.get(code, [])], items=own.items, carried_items=own.carried,
+                        notes=notes.get(code, {}), item_rows=None if objects else own.rows)
 
