@@ -19,13 +19,13 @@ class BackgroundFailed(RuntimeError):
     pass
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def start(work: Callable[[], None], what: str) -> Callable[[], None]:
     """Begin `work`; the function returned waits for it and raises BackgroundFailed if it failed."""
-    if not _can_fork():
+    if not can_fork():
         work()
         return lambda: None
     child = multiprocessing.get_context("fork").Process(target=work, name=what, daemon=True)

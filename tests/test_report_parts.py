@@ -1,0 +1,95 @@
+"""A big run's report scans its documents in two processes (scoring/outputs/report/parts.py): every file it
+writes is the same, byte for byte, as the report scanned in one process — with the halves' rows kept as
+tuples, laid out as CSV text and trimmed, with scorecards shown, and when the child process fails.
+
+Forced on the demo's city (95 units) by lowering the thresholds the province reaches by itself.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scoring.outputs.report import Selection, background, parts, tables, tongbao, write_report
+from scoring.store import Store
+from test_report import demo  # noqa: F401  (the session's demo workspace, built once)
+
+pytestmark = pytest.mark.skipif(not background.can_fork(), reason="forks only where it can (one thread, fork)")
+
+
+def written(out: Path) -> dict[str, bytes]:
+    """Every file of a report: CSV and HTML as bytes, the workbook's parts but its timestamps, the 通报's text."""
+    files = {}
+    for path in sorted(out.iterdir()):
+        if path.suffix in (".xlsx", ".docx"):
+            with zipfile.ZipFile(path) as book:
+                for name in book.namelist():
+                    if name != "docProps/core.xml":  # when the file was made
+                        files[f"{path.name}/{name}"] = book.read(name)
+        else:
+            files[path.name] = path.read_bytes()
+    return files
+
+
+def report(db: Path, out: Path, monkeypatch, halves: bool, selection: Selection = Selection()) -> dict[str, bytes]:
+    started = []
+    real = parts.Halves.__init__
+
+    def spy(self, *args, **kwargs):
+        started.append(True)
+        real(self, *args, **kwargs)
+    monkeypatch.setattr(parts.Halves, "__init__", spy)
+    monkeypatch.setattr(parts, "SPLIT_UNITS", 1 if halves else 10**9)
+    store = Store(db)
+    try:
+        write_report(store, "2025", out, summary=True, selection=selection)  # summary: not every item laid out
+    finally:
+        store.close()
+    assert bool(started) == halves
+    return written(out)
+
+
+def test_halves_write_the_same_files(demo, tmp_path, monkeypatch):
+    out, _ = demo
+    one = report(out / "demo.db", tmp_path / "one", monkeypatch, halves=False)
+    two = report(out / "demo.db", tmp_path / "two", monkeypatch, halves=True)
+    assert one.keys() == two.keys() and "report-2025-lines.csv" in one and "通报-2025.docx/word/document.xml" in one
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+@pytest.mark.parametrize("listed", [10**6, 0], ids=["open items listed", "open items counted"])
+def test_trimmed_halves_write_the_same_files(demo, tmp_path, monkeypatch, listed):
+    """Rows kept only as CSV text: the detail tables leave the workbook, the 通报 still names vetoes and lists
+    (or counts) the open items, a selected unit's scorecard still lists its items."""
+    out, _ = demo
+    monkeypatch.setattr(tables, "DETAIL_ROWS_IN_WORKBOOK", 10)
+    monkeypatch.setattr(tongbao, "ITEMS_IN_DOCUMENT", listed)
+    store = Store(out / "demo.db")
+    unit = store.execute("select unit from run_units order by unit limit 1").fetchone()[0]
+    store.close()
+    shown = Selection(units=frozenset({unit}))
+    one = report(out / "demo.db", tmp_path / "one", monkeypatch, halves=False, selection=shown)
+    monkeypatch.setattr(parts, "DETAIL_ROWS_IN_WORKBOOK", 10)
+    monkeypatch.setattr(parts, "ITEMS_IN_DOCUMENT", listed)
+    cut = []
+    real_cut = parts.Trim._cut
+    monkeypatch.setattr(parts.Trim, "_cut", lambda self, rec: cut.append(rec.unit) or real_cut(self, rec))
+    two = report(out / "demo.db", tmp_path / "two", monkeypatch, halves=True, selection=shown)
+    assert cut, "this process's half was not trimmed"
+    assert "得分明细".encode() not in two["report-2025.xlsx/xl/workbook.xml"]  # the lines are in the CSV file only
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+    assert unit.encode() in one["report-2025.html"]
+
+
+def test_a_failed_child_leaves_its_half_to_the_parent(demo, tmp_path, monkeypatch):
+    out, _ = demo
+    one = report(out / "demo.db", tmp_path / "one", monkeypatch, halves=False)
+
+    def broken(path):
+        raise OSError("the child cannot open the workspace")
+    monkeypatch.setattr(parts, "Store", broken)  # only the child opens a Store of its own
+    two = report(out / "demo.db", tmp_path / "two", monkeypatch, halves=True)
+    assert [name for name in one if one[name] != two[name]] == []
