@@ -7,6 +7,7 @@ Forced on the demo's city (95 units) by lowering the thresholds the province rea
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -84,12 +85,46 @@ def test_trimmed_halves_write_the_same_files(demo, tmp_path, monkeypatch, listed
     assert unit.encode() in one["report-2025.html"]
 
 
-def test_a_failed_child_leaves_its_half_to_the_parent(demo, tmp_path, monkeypatch):
+@pytest.mark.parametrize("pinned", [False, True], ids=["dies at once", "dies while scanning"])
+def test_a_failed_child_leaves_its_half_to_the_parent(demo, tmp_path, monkeypatch, pinned):
     out, _ = demo
     one = report(out / "demo.db", tmp_path / "one", monkeypatch, halves=False)
 
-    def broken(path):
-        raise OSError("the child cannot open the workspace")
-    monkeypatch.setattr(parts, "Store", broken)  # only the child opens a Store of its own
+    def dies(send, *args):
+        if pinned:
+            send.send(("pinned", None))
+        os._exit(3)
+    monkeypatch.setattr(parts, "_child", dies)
     two = report(out / "demo.db", tmp_path / "two", monkeypatch, halves=True)
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_a_commit_before_the_child_fixed_its_snapshot_leaves_both_halves_to_the_parent(demo, tmp_path, monkeypatch):
+    """The child's snapshot must be the report's: if anyone may have committed in between, it is let go."""
+    out, _ = demo
+    one = report(out / "demo.db", tmp_path / "one", monkeypatch, halves=False)
+    let_go = []
+    real = parts.Halves._let_go
+    monkeypatch.setattr(parts.Watch, "changed", lambda self: True)
+    monkeypatch.setattr(parts.Halves, "_let_go", lambda self: let_go.append(True) or real(self))
+    two = report(out / "demo.db", tmp_path / "two", monkeypatch, halves=True)
+    assert let_go and [name for name in one if one[name] != two[name]] == []
+
+
+def test_watch_sees_another_connections_commit(tmp_path):
+    store = Store(tmp_path / "w.db", create=True)
+    store.execute("create table t (x)")
+    other = Store(tmp_path / "w.db")
+    try:
+        with parts.watching(store) as watch:
+            assert watch is not None and not watch.changed()
+            with store.snapshot():
+                assert not watch.changed()
+                other.execute("insert into t values (1)")  # committed (autocommit) by someone else
+                assert watch.changed()
+        with store.transaction():
+            with parts.watching(store) as inside:
+                assert inside is None  # a transaction's writes are not committed: a child would not see them
+    finally:
+        other.close()
+        store.close()

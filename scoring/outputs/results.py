@@ -66,12 +66,13 @@ def run_unit_codes(store: Store, run_id: int) -> list[str]:
     return [unit for (unit,) in store.execute("select unit from run_units where run = ? order by unit", [run_id])]
 
 
-def documents_of(store: Store, run_id: int, units: list[str], page: int = 500) -> Iterator[dict[str, Any]]:
-    """The run's scorecard documents of these units, `page` units' rows read at a time (a page of a province:
-    ≈2.5 MB packed, ≈16 MB for runs stored before schema 3), in no particular order."""
+def document_pages(store: Store, run_id: int, units: list[str],
+                   page: int = 500) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+    """The run's scorecard documents of these units, `page` units at a time (a page of a province: ≈2.5 MB
+    packed, ≈16 MB for runs stored before schema 3): each page's units and their documents, in no order."""
     for start in range(0, len(units), page):
+        codes = units[start:start + page]
         cursor = store.execute(RUN_UNITS + " where ru.run = ? and ru.unit in (select value from json_each(?))",
-                               [run_id, json.dumps(units[start:start + page])])
+                               [run_id, json.dumps(codes)])
         names = [d[0] for d in cursor.description]
-        for row in cursor.fetchall():
-            yield decode_document(dict(zip(names, row)))
+        yield codes, [decode_document(dict(zip(names, row))) for row in cursor.fetchall()]

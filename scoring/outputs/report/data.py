@@ -96,22 +96,22 @@ def assemble(store: Store, period: str, lang: str = "zh", previous: str | None =
 
     All read in one snapshot: an import or a status change committed meanwhile is either all in or out.
     `summary`: lay out a small run as a big one's summary (the edition leaders print: ≈20 A4 pages)."""
-    with store.snapshot():
-        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary)
+    with parts.watching(store) as watch, store.snapshot():
+        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary, watch)
 
 
 def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of: date | None, run_id: int | None,
-              progress: Progress | None, selection: Selection, summary_chosen: bool) -> Report:
+              progress: Progress | None, selection: Selection, summary_chosen: bool,
+              watch: parts.Watch | None) -> Report:
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
     full = is_full(run["units"]) and not summary_chosen
     as_of = as_of or date.fromisoformat(run["as_of"])
     keep = selection.wants if selection else (lambda doc: full)
-    held = register(store)
-    halves = parts.start(store, run, standard, held, as_of.isoformat(), lang, keep, full)  # forks: before any thread
+    halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch)  # forks: before any thread
     counted = count_findings(store, period)  # SQLite counts while the documents are read
     scanned = (halves.finish(progress) if halves
-               else scan(documents(store, run, standard), held, as_of.isoformat(), lang, keep, progress))
+               else scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress))
     records = scanned.records
     order = {group: group_order(standard, group) for group in {r.group for r in records}}
     records.sort(key=lambda r: (order[r.group], r.veto, r.rank, r.unit))

@@ -3,22 +3,26 @@
 Reading a province's 10,000 documents and turning them into the report's rows is most of the report's
 time, and the rows are most of its memory: ≈1.2 million score lines and rectification items, which only
 the CSV files list in full. So each half's scan lays its units' lines and items out as the CSV files have
-them (csvfiles.render, a block of text a unit) and keeps as tuples only what the report reads besides:
-the lines the 通报 names (veto and stage-gate lines), the open items when the 通报 can list them, every row
-of a half small enough for the workbook (DETAIL_ROWS_IN_WORKBOOK), and a shown scorecard's items.
+them (csvfiles.render, a block of text a unit) and keeps as tuples only what the report reads besides
+(Trim). It reads the documents a page of units at a time, with those units' rows of the rectification
+register (their items' statuses now), not the whole register (≈650,000 rows, ≈360 MB as Python objects).
 
-The second half is scanned in a forked child while this process scans the first: the child has this
-process's memory as it is at the fork (the register as read in the report's snapshot), reads the run's
-documents (never changed once stored) through its own connection, and sends back its records, which are
-small now. Where forking is impossible or unsafe (Windows, or a process with threads: the web server),
-and for runs too small to gain, the report scans in one process as it always did (scan.scan).
+The second half is scanned in a forked child while this process scans the first. The child reads through
+its own connection, in its own snapshot, which must be the report's: it says when it has fixed it, and
+if anyone committed to the workspace from before the report's snapshot until then (Watch: SQLite's
+data_version), the child is let go and this process scans both halves. Where forking is impossible or
+unsafe (Windows, or a process with threads: the web server), inside a transaction, and for runs too small
+to gain, the report scans in one process as it always did (scan.scan).
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import traceback
-from typing import Any, Callable
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Any, Callable, Iterator
 
 from scoring.outputs.limits import ITEMS_IN_DOCUMENT
 from scoring.outputs.report import background
@@ -27,46 +31,85 @@ from scoring.outputs.report.csvfiles import render
 from scoring.outputs.report.findings import losses
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import ITEM, LINE_FIELDS, Record, Scan, Texts, collector_paused, record
-from scoring.outputs.results import documents_of, run_unit_codes
+from scoring.outputs.results import document_pages, run_unit_codes
 from scoring.rectify.items import DONE
 from scoring.standard import Standard
 from scoring.store import Store
 
 # Fewer units than this are scanned in one process: forking and sending the records back would cost about
-# what the second core saves (a run of 1,000 units: ≈0.6 s of scanning).
+# what the second core saves.
 SPLIT_UNITS = 1000
 Register = dict[str, tuple[str, str, str, str]]
+REGISTER = "select id, status, note, rule from rectifications"
+
+
+class Watch:
+    """Whether anyone has committed to the workspace since this was made (before the report's snapshot)."""
+
+    def __init__(self, store: Store):
+        self.store = Store(store.path)  # a connection outside any transaction sees others' commits
+        self.version = self._version()
+
+    def _version(self) -> int:
+        return self.store.execute("pragma data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        return self._version() != self.version
+
+
+@contextmanager
+def watching(store: Store) -> Iterator[Watch | None]:
+    """A Watch begun before the report's snapshot, where a scan in two processes is possible at all."""
+    if store.conn.in_transaction or str(store.path) == ":memory:" or not background.can_fork():
+        yield None  # a snapshot begun earlier, or writes not committed yet, which a child would not see
+        return
+    watch = Watch(store)
+    try:
+        yield watch
+    finally:
+        watch.store.close()
 
 
 class Halves:
     """The two halves of a run's scan under way: `finish` scans the first here and joins the second."""
 
-    def __init__(self, scan_half: Callable[[Store, list[str]], Scan], store: Store, first: list[str],
-                 second: list[str]):
+    def __init__(self, scan_half: Callable[..., Scan], store: Store, first: list[str], second: list[str],
+                 watch: Watch):
         self.scan_half, self.store, self.first, self.second = scan_half, store, first, second
         self.receive, send = multiprocessing.Pipe(duplex=False)
         self.child = multiprocessing.get_context("fork").Process(
             target=_child, args=(send, scan_half, str(store.path), second), name="report scan", daemon=True)
         self.child.start()
         send.close()  # the child's end: its exit without a word then reads as end of file here
+        if self._message()[0] != "pinned" or watch.changed():  # its snapshot may not be the report's
+            self._let_go()
 
     def finish(self, progress: Callable[[int], None] | None) -> Scan:
         mine = self.scan_half(self.store, self.first, progress)
         theirs = self._received()
-        if theirs is None:  # the child failed: its half here (an error in its documents is raised here then)
+        if theirs is None:  # no child, or it failed: its half here (an error in its documents is raised here then)
             theirs = self.scan_half(self.store, self.second, None)
         if progress:
             progress(len(theirs.records))
         return joined(mine, theirs)
 
-    def _received(self) -> Scan | None:
+    def _message(self) -> tuple[str, Any]:
         try:
-            status, found = self.receive.recv()
+            return self.receive.recv()
         except (EOFError, OSError):
-            status, found = "failed", None
-        finally:
-            self.receive.close()
-            self.child.join()
+            return "failed", None
+
+    def _let_go(self) -> None:
+        self.child.terminate()
+        self.child.join()
+        self.child = None
+
+    def _received(self) -> Scan | None:
+        if self.child is None:
+            return None
+        status, found = self._message()
+        self.receive.close()
+        self.child.join()
         return found if status == "ok" else None
 
 
@@ -74,7 +117,10 @@ def _child(send: Any, scan_half: Callable[..., Scan], path: str, units: list[str
     try:
         store = Store(path)
         try:
-            send.send(("ok", scan_half(store, units, None)))
+            with store.snapshot():
+                send.send(("pinned", None))
+                found = scan_half(store, units, None)
+            send.send(("ok", found))
         finally:
             store.close()
     except BaseException:
@@ -83,12 +129,12 @@ def _child(send: Any, scan_half: Callable[..., Scan], path: str, units: list[str
         send.close()
 
 
-def start(store: Store, run: dict[str, Any], standard: Standard, register: Register, as_of: str, lang: str,
-          keep: Callable[[dict[str, Any]], bool], full: bool) -> Halves | None:
+def start(store: Store, run: dict[str, Any], standard: Standard, as_of: str, lang: str,
+          keep: Callable[[dict[str, Any]], bool], full: bool, watch: Watch | None) -> Halves | None:
     """The run's scan begun in two halves, the second in a child process; None where it is not worth it or
     forking is impossible (scan in one process then). Call before starting any thread (background.can_fork).
     `full`: the report lays out every item (data.rectification_groups), so the records must keep them all."""
-    if full or run["units"] < SPLIT_UNITS or str(store.path) == ":memory:" or not background.can_fork():
+    if watch is None or full or run["units"] < SPLIT_UNITS or not background.can_fork():
         return None
     codes = run_unit_codes(store, run["id"])
     if len(codes) < 2:
@@ -96,11 +142,11 @@ def start(store: Store, run: dict[str, Any], standard: Standard, register: Regis
     middle = len(codes) // 2
 
     def scan_half(where: Store, units: list[str], progress: Callable[[int], None] | None = None) -> Scan:
-        return scan_part(where, run["id"], units, register, as_of, lang, keep, standard, progress)
-    return Halves(scan_half, store, codes[:middle], codes[middle:])
+        return scan_part(where, run["id"], units, as_of, lang, keep, standard, progress)
+    return Halves(scan_half, store, codes[:middle], codes[middle:], watch)
 
 
-def scan_part(store: Store, run_id: int, units: list[str], register: Register, as_of: str, lang: str,
+def scan_part(store: Store, run_id: int, units: list[str], as_of: str, lang: str,
               keep: Callable[[dict[str, Any]], bool], standard: Standard,
               progress: Callable[[int], None] | None) -> Scan:
     """These units' records, their lines and items laid out as CSV text (Record.csv) and trimmed (Trim)."""
@@ -109,19 +155,33 @@ def scan_part(store: Store, run_id: int, units: list[str], register: Register, a
     lost_in = losses(standard.criteria.finding_codes, lang)
     trim = Trim(out, lang)
     with collector_paused():
-        for doc in documents_of(store, run_id, units):
-            rec = record(doc, register, as_of, texts)
-            rec.csv = (render(lines_columns, rec.lines, lang), render(items_columns, list(map(item_as_row, rec.items)),
-                                                                     lang))
-            rec.lost = lost_in(rec.lines)
-            out.records.append(rec)
-            out.criteria = out.criteria or doc["criteria"]
-            if keep(doc):
-                out.docs[doc["unit"]] = doc
-            trim.add(rec)
-            if progress:
-                progress(1)
+        for page, docs in document_pages(store, run_id, units):
+            register = register_of(store, page, docs)
+            for doc in docs:
+                rec = record(doc, register, as_of, texts)
+                rec.csv = (render(lines_columns, rec.lines, lang),
+                           render(items_columns, list(map(item_as_row, rec.items)), lang))
+                rec.lost = lost_in(rec.lines)
+                out.records.append(rec)
+                out.criteria = out.criteria or doc["criteria"]
+                if keep(doc):
+                    out.docs[doc["unit"]] = doc
+                trim.add(rec)
+                if progress:
+                    progress(1)
     return out
+
+
+def register_of(store: Store, units: list[str], docs: list[dict[str, Any]]) -> Register:
+    """Item id → (id, status, note, rule) as the register has them now (data.register), for these units'
+    documents' items: the units' rows, and by id any item recorded under another unit."""
+    rows = store.execute(REGISTER + " where unit in (select value from json_each(?))", [json.dumps(units)]).fetchall()
+    found = dict(zip(map(itemgetter(0), rows), rows))
+    elsewhere = [item["id"] for doc in docs for item in doc["rectifications"] if item["id"] not in found]
+    if elsewhere:
+        more = store.execute(REGISTER + " where id in (select value from json_each(?))", [json.dumps(elsewhere)])
+        found.update((row[0], row) for row in more)
+    return found
 
 
 class Trim:
