@@ -1,5 +1,5 @@
-"""Work done in a forked child process while the parent goes on: the report's workbook and HTML are
-written while the parent writes the CSV files and the 通报, on the second core.
+"""Work done in a forked child process while the parent goes on: the report's workbook is written while
+the parent writes the CSV files, the 通报 and the HTML, on the second core.
 
 The child gets the parent's memory as it is at the fork (the report's tables), so nothing is
 pickled; pages it only reads stay shared. It forks only from a single-threaded process on a

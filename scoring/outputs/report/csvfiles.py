@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from scoring.exports import safe_cell
 from scoring.outputs.report.columns import Column, Table
@@ -63,8 +63,10 @@ def render(columns: tuple[Column, ...], rows: list[tuple], lang: str) -> bytes:
     The same bytes as write_csv's for these rows among others: a cell is made text (safe_cell) in a column
     where any cell starts like a formula, and safe_cell leaves every other cell as it is, so checking
     the column over these rows or over the whole table changes nothing."""
+    table = Table("", "", columns, rows)
+    fixes = _fixes(table, lang)
     out = io.StringIO()
-    _write_rows(out, _cells(Table("", "", columns, rows), lang), len(columns))
+    _write_rows(out, _fixed(rows, fixes) if fixes else rows, len(columns))
     return out.getvalue().encode("utf-8")
 
 
@@ -72,17 +74,20 @@ def csv_rows(table: Table, lang: str) -> Iterable[Sequence[Any]]:
     """A table's header and rows as CSV cells: booleans as 是/否, None as empty (csv's own way), and text a
     spreadsheet would run as a formula made text (scoring.exports.safe_cell; numbers stay numbers)."""
     yield [safe_cell(c.header) for c in table.columns]
-    yield from _cells(table, lang)
+    fixes = _fixes(table, lang)
+    yield from _fixed(table.rows, fixes) if fixes else table.rows
 
 
-def _cells(table: Table, lang: str) -> Iterable[Sequence[Any]]:
+def _fixes(table: Table, lang: str) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(column, what its cells become): booleans as 是/否, and safe_cell in a column with formula-like text."""
     yes, no = label("yes", lang), label("no", lang)
-    fixes = [(i, lambda v: yes if v else no) for i, c in enumerate(table.columns) if c.kind == "bool"]
-    fixes += [(i, safe_cell) for i in _risky_columns(table)]
-    if not fixes:
-        yield from table.rows
-        return
-    for row in table.rows:
+    fixes: list[tuple[int, Callable[[Any], Any]]] = [(i, lambda v: yes if v else no)
+                                                     for i, c in enumerate(table.columns) if c.kind == "bool"]
+    return fixes + [(i, safe_cell) for i in _risky_columns(table)]
+
+
+def _fixed(rows: Iterable[Sequence[Any]], fixes: list[tuple[int, Callable[[Any], Any]]]) -> Iterable[list[Any]]:
+    for row in rows:
         cells = list(row)
         for i, fix in fixes:
             cells[i] = fix(cells[i])
