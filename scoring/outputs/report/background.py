@@ -36,3 +36,27 @@ def start(work: Callable[[], None], what: str) -> Callable[[], None]:
         if child.exitcode != 0:
             raise BackgroundFailed(f"writing the {what} failed in a child process (exit code {child.exitcode})")
     return wait
+
+
+def in_thread(work: Callable[[], object], what: str) -> Callable[[], None]:
+    """Begin `work` in a thread of this process; the function returned waits for it and raises what it raised.
+
+    For work that waits on something else than the interpreter (SQLite, which lets go of it) or that must
+    not hold the caller's frames: an import that catches an exception keeps the frames of its traceback,
+    so matplotlib imported from deep inside the report kept the report's data alive (see write_report)."""
+    found: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the waiting thread
+            found["error"] = error
+
+    thread = threading.Thread(target=run, name=what, daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if "error" in found:
+            raise found["error"]
+    return wait

@@ -30,7 +30,7 @@ from scoring.outputs.report.cards import item_dicts, percent, two, type_name, un
 from scoring.outputs.report.findings import count_findings, frequent_findings
 from scoring.outputs.report.clock import local_time, office_zone
 from scoring.outputs.report.labels import label, period_text
-from scoring.outputs.report import parts
+from scoring.outputs.report import background, parts
 from scoring.outputs.report.scan import Record, Scan, scan
 from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
@@ -91,18 +91,21 @@ def build(store: Store, period: str, lang: str = "zh", previous: str | None = No
 
 def assemble(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
              run_id: int | None = None, progress: Progress | None = None,
-             selection: Selection = Selection(), summary: bool = False) -> Report:
+             selection: Selection = Selection(), summary: bool = False,
+             meanwhile: Callable[[], Any] | None = None) -> Report:
     """The report's data and the per-unit records the tables are made of, from one pass over the run.
 
     All read in one snapshot: an import or a status change committed meanwhile is either all in or out.
-    `summary`: lay out a small run as a big one's summary (the edition leaders print: ≈20 A4 pages)."""
+    `summary`: lay out a small run as a big one's summary (the edition leaders print: ≈20 A4 pages).
+    `meanwhile`: work done in a thread while the documents are read (once the scan has forked, if it does)."""
     with parts.watching(store) as watch, store.snapshot():
-        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary, watch)
+        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary, watch,
+                         meanwhile)
 
 
 def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of: date | None, run_id: int | None,
               progress: Progress | None, selection: Selection, summary_chosen: bool,
-              watch: parts.Watch | None) -> Report:
+              watch: parts.Watch | None, meanwhile: Callable[[], Any] | None) -> Report:
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
     full = is_full(run["units"]) and not summary_chosen
@@ -110,8 +113,11 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
     keep = selection.wants if selection else (lambda doc: full)
     halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch)  # forks: before any thread
     counted = count_findings(store, period)  # SQLite counts while the documents are read
+    done_meanwhile = background.in_thread(meanwhile, "meanwhile") if meanwhile else None
     scanned = (halves.finish(progress) if halves
                else scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress))
+    if done_meanwhile:
+        done_meanwhile()
     records = scanned.records
     order = {group: group_order(standard, group) for group in {r.group for r in records}}
     records.sort(key=lambda r: (order[r.group], r.veto, r.rank, r.unit))
