@@ -17,7 +17,7 @@ from scoring.outputs.report import Selection, background, parts, tables, tongbao
 from scoring.store import Store
 from test_report import demo  # noqa: F401  (the session's demo workspace, built once)
 
-pytestmark = pytest.mark.skipif(not background.can_fork(), reason="forks only where it can (one thread, fork)")
+forks = pytest.mark.skipif(not background.can_fork(), reason="forks only where it can (one thread, fork)")
 
 
 def written(out: Path) -> dict[str, bytes]:
@@ -52,6 +52,7 @@ def report(db: Path, out: Path, monkeypatch, halves: bool, selection: Selection 
     return written(out)
 
 
+@forks
 def test_halves_write_the_same_files(demo, tmp_path, monkeypatch):
     out, _ = demo
     one = report(out / "demo.db", tmp_path / "one", monkeypatch, halves=False)
@@ -60,6 +61,7 @@ def test_halves_write_the_same_files(demo, tmp_path, monkeypatch):
     assert [name for name in one if one[name] != two[name]] == []
 
 
+@forks
 @pytest.mark.parametrize("listed", [10**6, 0], ids=["open items listed", "open items counted"])
 def test_trimmed_halves_write_the_same_files(demo, tmp_path, monkeypatch, listed):
     """Rows kept only as CSV text: the detail tables leave the workbook, the 通报 still names vetoes and lists
@@ -85,6 +87,7 @@ def test_trimmed_halves_write_the_same_files(demo, tmp_path, monkeypatch, listed
     assert unit.encode() in one["report-2025.html"]
 
 
+@forks
 @pytest.mark.parametrize("pinned", [False, True], ids=["dies at once", "dies while scanning"])
 def test_a_failed_child_leaves_its_half_to_the_parent(demo, tmp_path, monkeypatch, pinned):
     out, _ = demo
@@ -99,6 +102,7 @@ def test_a_failed_child_leaves_its_half_to_the_parent(demo, tmp_path, monkeypatc
     assert [name for name in one if one[name] != two[name]] == []
 
 
+@forks
 def test_a_commit_before_the_child_fixed_its_snapshot_leaves_both_halves_to_the_parent(demo, tmp_path, monkeypatch):
     """The child's snapshot must be the report's: if anyone may have committed in between, it is let go."""
     out, _ = demo
@@ -111,6 +115,7 @@ def test_a_commit_before_the_child_fixed_its_snapshot_leaves_both_halves_to_the_
     assert let_go and [name for name in one if one[name] != two[name]] == []
 
 
+@forks
 def test_watch_sees_another_connections_commit(tmp_path):
     store = Store(tmp_path / "w.db", create=True)
     store.execute("create table t (x)")
@@ -128,3 +133,36 @@ def test_watch_sees_another_connections_commit(tmp_path):
     finally:
         other.close()
         store.close()
+
+
+def test_a_tables_rows_laid_out_in_blocks_are_its_csv_file(tmp_path):
+    """csvfiles.render: a unit's rows as CSV text, so that the blocks joined are the file write_csv writes from
+    the rows, whichever rows are checked together for formula-like text (a column with one is made text)."""
+    import random
+
+    from scoring.outputs.report.columns import Column, Table
+    from scoring.outputs.report.csvfiles import Blocks, render, write_csv
+
+    texts = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "-1.5", "+2", "a,b", 'say "hi"', "two\nlines", "cr\r", "plain", "",
+             "中文", None]
+    columns = (Column("a", "=A"), Column("b", "B", "points"), Column("c", "C", "bool"), Column("d", "D"))
+    pick = random.Random(17)
+    rows = [(pick.choice(texts), pick.choice(texts), pick.choice([True, False]), pick.choice(texts[-5:]))
+            for _ in range(3000)]
+    rows += [("a", "-1.00", False, "中文")] * 2000  # plain rows: the joined fast path
+    cuts = sorted(pick.sample(range(1, len(rows)), 300))
+    blocks = [render(columns, rows[a:b], "zh") for a, b in zip([0, *cuts], [*cuts, len(rows)])]
+    whole = write_csv(Table("t", "表", columns, rows), "zh", tmp_path / "whole.csv").read_bytes()
+    laid_out = write_csv(Table("t", "表", columns, Blocks(blocks, len(rows))), "zh", tmp_path / "blocks.csv")
+    assert laid_out.read_bytes() == whole and b"'=1+1" in whole and b'"say ""hi"""' in whole
+
+
+def test_work_in_a_thread_is_waited_for_and_its_failure_raised():
+    done = []
+    background.in_thread(lambda: done.append(1), "test")()
+    assert done == [1]
+
+    def fail() -> None:
+        raise OSError("disk full")
+    with pytest.raises(OSError, match="disk full"):
+        background.in_thread(fail, "test")()
