@@ -78,7 +78,7 @@ class Halves:
                  watch: Watch):
         self.scan_half, self.store, self.first, self.second = scan_half, store, first, second
         self.receive, send = multiprocessing.Pipe(duplex=False)
-        self.child = multiprocessing.get_context("fork").Process(
+        self.child: Any = multiprocessing.get_context("fork").Process(
             target=_child, args=(send, scan_half, str(store.path), second), name="report scan", daemon=True)
         self.child.start()
         send.close()  # the child's end: its exit without a word then reads as end of file here
@@ -86,7 +86,12 @@ class Halves:
             self._let_go()
 
     def finish(self, progress: Callable[[int], None] | None) -> Scan:
-        mine = self.scan_half(self.store, self.first, progress)
+        try:
+            mine = self.scan_half(self.store, self.first, progress)
+        except BaseException:  # the report stops: so does the child
+            if self.child is not None:
+                self._let_go()
+            raise
         theirs = self._received()
         if theirs is None:  # no child, or it failed: its half here (an error in its documents is raised here then)
             theirs = self.scan_half(self.store, self.second, None)
@@ -103,6 +108,7 @@ class Halves:
     def _let_go(self) -> None:
         self.child.terminate()
         self.child.join()
+        self.receive.close()
         self.child = None
 
     def _received(self) -> Scan | None:
