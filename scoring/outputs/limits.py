@@ -7,3 +7,6 @@ cites it without importing the report's writers (issue 17: every command's start
 # 75 KB (the benchmark province's, ≈120 lines and items a unit), so 200 make at most ≈15 MB, about
 # what a phone still opens; a province's 10,000 made a 756 MB page. Above it the HTML is a summary.
 FULL_REPORT_UNITS = 200
+
+# The 通报 lists the open rectification items up to this many; more (a province) are in the workbook and CSV files.
+ITEMS_IN_DOCUMENT = 500

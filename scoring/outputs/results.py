@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Iterator
 
 from scoring.store import Store
+from scoring.store.rundocs import RUN_UNITS, decode_document
 from scoring.store.lifecycle import state_of
 from scoring.i18n import N_, _, said
 
@@ -57,3 +59,20 @@ def feed_rows(store: Store, period: str, run: int | None = None) -> list[dict[st
         rows.append({"unit": doc["unit"], "name": doc["name"], "group": doc["group"], "score": doc["score"],
                      "grade": doc["grade"], "rank": doc["rank"], "feed_points": doc["feed_points"]})
     return sorted(rows, key=lambda r: (r["group"], r["rank"], r["unit"]))
+
+
+def run_unit_codes(store: Store, run_id: int) -> list[str]:
+    """The codes of a run's units, in order (the run_units key: no document read)."""
+    return [unit for (unit,) in store.execute("select unit from run_units where run = ? order by unit", [run_id])]
+
+
+def document_pages(store: Store, run_id: int, units: list[str],
+                   page: int = 500) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+    """The run's scorecard documents of these units, `page` units at a time (a page of a province: ≈2.5 MB
+    packed, ≈16 MB for runs stored before schema 3): each page's units and their documents, in no order."""
+    for start in range(0, len(units), page):
+        codes = units[start:start + page]
+        cursor = store.execute(RUN_UNITS + " where ru.run = ? and ru.unit in (select value from json_each(?))",
+                               [run_id, json.dumps(codes)])
+        names = [d[0] for d in cursor.description]
+        yield codes, [decode_document(dict(zip(names, row))) for row in cursor.fetchall()]

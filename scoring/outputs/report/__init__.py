@@ -72,12 +72,13 @@ def write_report(store: Store, period: str, out: Path, lang: str = "zh", previou
     """report-PERIOD.html, report-PERIOD.xlsx, report-PERIOD-TABLE.csv (UTF-8 with BOM) and the 通报
     通报-PERIOD.docx (from `template`, default templates/tongbao.docx, with `issue`'s issuer, number, date) in `out`.
     `summary`: the HTML is the summary edition whatever the run's size."""
-    # matplotlib (≈0.35 s, only for commands that draw) is imported here, before the report's data
-    # exists: imported deeper (in render) it left a cycle through a caught exception's traceback that
-    # held _write's frame, and so the whole report, until the collector freed it (1.7 s, province).
-    # So are the writers of the 通报 (python-docx, docxtpl), the HTML (Jinja) and the workbook (XlsxWriter):
-    # ≈0.3 s that `scoring rank` and the other readers of a run, which import this package, do not pay.
-    import_module("scoring.outputs.report.charts")
+    # matplotlib (≈0.35–0.8 s, only for commands that draw) is imported in a thread while the report's data
+    # is read (data.assemble's `meanwhile`, once a big run's scan has forked: the child starts that much
+    # earlier): imported deeper in this thread (in render) it left a cycle through a caught exception's
+    # traceback that held _write's frame, and so the whole report, until the collector freed it (1.7 s,
+    # province); a thread's frames hold none of it. The writers of the 通报 (python-docx, docxtpl), the HTML
+    # (Jinja) and the workbook (XlsxWriter) are imported here, before the report's data exists: ≈0.3 s that
+    # `scoring rank` and the other readers of a run, which import this package, do not pay.
     from scoring.outputs.report.docx import open_template
     import_module("scoring.outputs.report.html")
     import_module("scoring.outputs.report.xlsx")
@@ -97,7 +98,8 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
     from scoring.outputs.report.html import render
     from scoring.outputs.report.xlsx import write_xlsx
 
-    report = assemble(store, period, lang, previous, as_of, run_id, step, selection, summary)
+    report = assemble(store, period, lang, previous, as_of, run_id, step, selection, summary,
+                      meanwhile=lambda: import_module("scoring.outputs.report.charts"))
     stem = f"report-{period}"
     html, xlsx = out / f"{stem}.html", out / f"{stem}.xlsx"
     out.mkdir(parents=True, exist_ok=True)
@@ -105,21 +107,19 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
     in_book = details_fit_workbook(tables)
     sheets = [t for t in tables if in_book or not t.detail]
     notes = draft_note(report) + ([] if in_book else details_note(report, tables, stem))
-    # The workbook and the HTML (its charts and template: ≈0.5 s whatever the size) beside the CSV files
-    # and the 通报, on the second core: the two halves take about as long (a province: ≈3 s each of CPU).
-    def book_and_page() -> None:
-        write_xlsx(sheets, report.data["meta"], xlsx, notes)
-        html.write_text(render(report.data, details_in_workbook=in_book), encoding="utf-8")
-
-    wait_for_book_and_page = background.start(book_and_page, "workbook and HTML")
+    # The workbook on the second core, beside the CSV files, the 通报 and the HTML (its charts and template:
+    # ≈0.4 s whatever the size): the two take about as long (a province: ≈1.5 s each of CPU, its detail
+    # tables' CSV text made by the scan, report/parts.py).
+    wait_for_book = background.start(lambda: write_xlsx(sheets, report.data["meta"], xlsx, notes), "workbook")
     try:
         csvs = write_csvs(tables, lang, out, stem)
         step(1)
         # The 通报 is a Chinese official document: an English report (names and grades in English) has none.
         docx = write_docx(context(report, issue), out / f"通报-{period}.docx", word) if lang == "zh" else None
         step(1)
+        html.write_text(render(report.data, details_in_workbook=in_book), encoding="utf-8")
     finally:
-        wait_for_book_and_page()
+        wait_for_book()
     step(2)
     return ReportFiles(html, xlsx, csvs, units=len(report.scan.records), docx=docx)
 

@@ -7,14 +7,16 @@ Python, so the checks run a column at a time in C and plain rows skip the csv mo
 from __future__ import annotations
 
 import csv
+import io
+from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from scoring.exports import safe_cell
+from scoring.outputs.report.columns import Column, Table
 from scoring.outputs.report.labels import label
-from scoring.outputs.report.tables import Table
 
 FORMULA_START = ("=", "+", "-", "@")
 BATCH = 5000  # rows joined and written at once
@@ -44,17 +46,48 @@ def _risky_columns(table: Table) -> list[int]:
     return out
 
 
+@dataclass(frozen=True)
+class Blocks:
+    """A big run's detail table as its CSV file has it, unit by unit: each block the UTF-8 text of a unit's
+    rows (`render`), in the table's order; `rows` counts them (a table's len is its number of rows)."""
+    blocks: list[bytes]
+    rows: int
+
+    def __len__(self) -> int:
+        return self.rows
+
+
+def render(columns: tuple[Column, ...], rows: list[tuple], lang: str) -> bytes:
+    """Some rows of a table as its CSV file has them (UTF-8), so that a file's blocks joined are the file.
+
+    The same bytes as write_csv's for these rows among others: a cell is made text (safe_cell) in a column
+    where any cell starts like a formula, and safe_cell leaves every other cell as it is, so checking
+    the column over these rows or over the whole table changes nothing."""
+    table = Table("", "", columns, rows)
+    fixes = _fixes(table, lang)
+    out = io.StringIO()
+    _write_rows(out, _fixed(rows, fixes) if fixes else rows, len(columns))
+    return out.getvalue().encode("utf-8")
+
+
 def csv_rows(table: Table, lang: str) -> Iterable[Sequence[Any]]:
     """A table's header and rows as CSV cells: booleans as 是/否, None as empty (csv's own way), and text a
     spreadsheet would run as a formula made text (scoring.exports.safe_cell; numbers stay numbers)."""
-    yes, no = label("yes", lang), label("no", lang)
-    fixes = [(i, lambda v: yes if v else no) for i, c in enumerate(table.columns) if c.kind == "bool"]
-    fixes += [(i, safe_cell) for i in _risky_columns(table)]
     yield [safe_cell(c.header) for c in table.columns]
-    if not fixes:
-        yield from table.rows
-        return
-    for row in table.rows:
+    fixes = _fixes(table, lang)
+    yield from _fixed(table.rows, fixes) if fixes else table.rows
+
+
+def _fixes(table: Table, lang: str) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(column, what its cells become): booleans as 是/否, and safe_cell in a column with formula-like text."""
+    yes, no = label("yes", lang), label("no", lang)
+    fixes: list[tuple[int, Callable[[Any], Any]]] = [(i, lambda v: yes if v else no)
+                                                     for i, c in enumerate(table.columns) if c.kind == "bool"]
+    return fixes + [(i, safe_cell) for i in _risky_columns(table)]
+
+
+def _fixed(rows: Iterable[Sequence[Any]], fixes: list[tuple[int, Callable[[Any], Any]]]) -> Iterable[list[Any]]:
+    for row in rows:
         cells = list(row)
         for i, fix in fixes:
             cells[i] = fix(cells[i])
@@ -63,6 +96,13 @@ def csv_rows(table: Table, lang: str) -> Iterable[Sequence[Any]]:
 
 def write_csv(table: Table, lang: str, path: Path) -> Path:
     """UTF-8 with BOM, so Excel and WPS on Chinese Windows open it as UTF-8."""
+    if isinstance(table.rows, Blocks):
+        head = io.StringIO()
+        _write_rows(head, csv_rows(Table("", "", table.columns, ()), lang), len(table.columns))
+        with path.open("wb") as raw:
+            raw.write(head.getvalue().encode("utf-8-sig"))
+            raw.writelines(table.rows.blocks)
+        return path
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         _write_rows(f, csv_rows(table, lang), len(table.columns))
     return path

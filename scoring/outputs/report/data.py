@@ -30,6 +30,7 @@ from scoring.outputs.report.cards import item_dicts, percent, two, type_name, un
 from scoring.outputs.report.findings import count_findings, frequent_findings
 from scoring.outputs.report.clock import local_time, office_zone
 from scoring.outputs.report.labels import label, period_text
+from scoring.outputs.report import background, parts
 from scoring.outputs.report.scan import Record, Scan, scan
 from scoring.outputs.results import run_for
 from scoring.standard import Standard, load_default
@@ -90,24 +91,33 @@ def build(store: Store, period: str, lang: str = "zh", previous: str | None = No
 
 def assemble(store: Store, period: str, lang: str = "zh", previous: str | None = None, as_of: date | None = None,
              run_id: int | None = None, progress: Progress | None = None,
-             selection: Selection = Selection(), summary: bool = False) -> Report:
+             selection: Selection = Selection(), summary: bool = False,
+             meanwhile: Callable[[], Any] | None = None) -> Report:
     """The report's data and the per-unit records the tables are made of, from one pass over the run.
 
     All read in one snapshot: an import or a status change committed meanwhile is either all in or out.
-    `summary`: lay out a small run as a big one's summary (the edition leaders print: ≈20 A4 pages)."""
-    with store.snapshot():
-        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary)
+    `summary`: lay out a small run as a big one's summary (the edition leaders print: ≈20 A4 pages).
+    `meanwhile`: work done in a thread while the documents are read (once the scan has forked, if it does)."""
+    with parts.watching(store) as watch, store.snapshot():
+        return _assemble(store, period, lang, previous, as_of, run_id, progress, selection, summary, watch,
+                         meanwhile)
 
 
 def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of: date | None, run_id: int | None,
-              progress: Progress | None, selection: Selection, summary_chosen: bool) -> Report:
+              progress: Progress | None, selection: Selection, summary_chosen: bool,
+              watch: parts.Watch | None, meanwhile: Callable[[], Any] | None) -> Report:
     run = run_for(store, period, run_id)
     standard = standard_of_run(store, run)
     full = is_full(run["units"]) and not summary_chosen
     as_of = as_of or date.fromisoformat(run["as_of"])
     keep = selection.wants if selection else (lambda doc: full)
+    halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch)  # forks: before any thread
     counted = count_findings(store, period)  # SQLite counts while the documents are read
-    scanned = scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress)
+    done_meanwhile = background.in_thread(meanwhile, "meanwhile") if meanwhile else None
+    scanned = (halves.finish(progress) if halves
+               else scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress))
+    if done_meanwhile:
+        done_meanwhile()
     records = scanned.records
     order = {group: group_order(standard, group) for group in {r.group for r in records}}
     records.sort(key=lambda r: (order[r.group], r.veto, r.rank, r.unit))
@@ -297,7 +307,7 @@ def group_summary(standard: Standard, records: list[Record], rates: dict[str, di
         out.append({"group": group, "name": type_name(standard, group, lang), "units": len(members),
                     "average_score": average_score(members), "vetoed": sum(1 for r in members if r.veto),
                     "grades": {g.code: grades[g.code] for g in standard.criteria.grades},
-                    "rates": rates[group], "count": sum(len(r.items) for r in members),
+                    "rates": rates[group], "count": sum(r.item_count for r in members),
                     "open": sum(r.open for r in members), "overdue": sum(r.overdue for r in members),
                     "units_overdue": sum(1 for r in members if r.overdue)})
     return out
@@ -308,14 +318,14 @@ def rectification_groups(standard: Standard, records: list[Record], lang: str, f
     full report (a province has ≈650,000: they are in the CSV files)."""
     out: dict[str, dict[str, Any]] = {}
     for rec in sorted(records, key=lambda r: (group_order(standard, r.type), r.unit)):
-        if not rec.items:
+        if not rec.item_count:
             continue
         group = out.setdefault(rec.type, {"type": rec.type, "name": type_name(standard, rec.type, lang),
                                           "items": [], "count": 0, "open": 0, "overdue": 0, "units": 0,
                                           "units_overdue": 0})
         if full:
             group["items"].extend(item_dicts(rec.items))
-        group["count"] += len(rec.items)
+        group["count"] += rec.item_count
         group["open"] += rec.open
         group["overdue"] += rec.overdue
         group["units"] += 1
@@ -327,4 +337,4 @@ def overdue_units(standard: Standard, records: list[Record], lang: str) -> list[
     """The units with most overdue items (then most open), for 督办: who is behind on rectification."""
     behind = sorted((r for r in records if r.overdue), key=lambda r: (-r.overdue, -r.open, r.unit))
     return [{"unit": r.unit, "name": r.name, "group_name": type_name(standard, r.group, lang), "rank": r.rank,
-             "count": len(r.items), "open": r.open, "overdue": r.overdue} for r in behind[:TOP_OVERDUE_UNITS]]
+             "count": r.item_count, "open": r.open, "overdue": r.overdue} for r in behind[:TOP_OVERDUE_UNITS]]

@@ -78,13 +78,24 @@ def frequent_findings(standard: Standard, records: list[Record], counts: Counts,
 def points_lost(records: list[Record], codes: dict[str, Any], lang: str) -> Counter[str]:
     """rule → points its deductions took, over the indicators' lines (the unit's bonus and veto lines have
     no indicator)."""
+    lost_in = losses(codes, lang)
+    lost: Counter[str] = Counter()
+    for rec in records:
+        lost.update(rec.lost if rec.lost is not None else lost_in(rec.lines))  # a big run's: counted by the scan
+    return lost
+
+
+def losses(codes: dict[str, Any], lang: str) -> Callable[[list[tuple]], dict[str, Decimal]]:
+    """A function from a unit's lines to rule → points its deductions took there (exact: sums in any order agree)."""
     deduct, adjust = label("kind_deduct", lang), label("kind_adjust", lang)
     rule_at, kind_at, points_at, indicator_at = (LINE_FIELDS.index(k) for k in ("rule", "lines_kind", "points",
                                                                                 "indicator"))
-    lost: Counter[str] = Counter()
-    for rec in records:
-        for line in rec.lines:
+
+    def lost_in(lines: list[tuple]) -> dict[str, Decimal]:
+        lost: dict[str, Decimal] = {}
+        for line in lines:
             taken = (line[kind_at] == deduct and line[indicator_at]) or line[kind_at] == adjust  # adjust: from the total
             if taken and line[rule_at] in codes:
-                lost[line[rule_at]] += -Decimal(line[points_at])
-    return lost
+                lost[line[rule_at]] = lost.get(line[rule_at], 0) + -Decimal(line[points_at])
+        return lost
+    return lost_in

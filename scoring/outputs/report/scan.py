@@ -55,6 +55,13 @@ class Record:
     flags: tuple[str, ...] = ()
     # Parts scored per object (criteria with object parts only): (part code, kind, object name, score, outcome).
     objects: tuple[tuple[str, str, str, str, str], ...] = ()
+    line_count: int = 0  # how many lines and items the unit has (a big run's records keep only some: parts.py)
+    item_count: int = 0
+    # A big run's (report/parts.py): the unit's lines and items as the CSV files have them, and the points
+    # each rule's deductions took from it (findings.points_lost); then `lines` and `items` hold only the rows
+    # the report reads beside the CSV files (Scan.complete says whether they hold all).
+    csv: tuple[bytes, bytes] = (b"", b"")
+    lost: dict[str, Any] | None = None
 
 
 @dataclass
@@ -62,6 +69,7 @@ class Scan:
     records: list[Record] = field(default_factory=list)
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # unit → document, for shown scorecards only
     criteria: str = ""  # the standard's label as the run's documents name it (the same in every one)
+    complete: bool = True  # every record's lines and items hold all its rows (else: a big run's, see Record.csv)
     _by_unit: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
 
     def record_of(self, unit: str) -> Record | None:
@@ -75,8 +83,11 @@ class Texts:
     """Names that repeat across units, looked up once per distinct value: a kind's or status's label, an
     indicator's name and a rule's title by code (every document of a run comes from the same standard)."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, share: Callable[[str], str] = intern):
         self.lang = lang
+        # How a value that repeats across rows is kept: interned, one string for all rows that hold it; `str`
+        # (the string itself) where the rows live only until laid out as CSV text (report/parts.py).
+        self.share = share
         self.kinds: dict[str, str] = {}
         self.statuses: dict[str, str] = {}
         self.names: dict[str, str] = {}
@@ -173,6 +184,7 @@ def record(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], 
                  lines(doc, texts), items(doc, register, as_of, texts), flags=tuple(doc["flags"]),
                  objects=tuple((p["code"], o["kind"], o["name"] or o["code"], o["score"], o["outcome"])
                                for p in doc.get("parts", ()) for o in p.get("objects", ())))
+    rec.line_count, rec.item_count = len(rec.lines), len(rec.items)
     status, overdue = ITEM["status"], ITEM["overdue"]
     for item in rec.items:
         if item[status] not in DONE:
@@ -186,15 +198,15 @@ def lines(doc: dict[str, Any], texts: Texts) -> list[tuple]:
     unit, name, kind, title = doc["unit"], doc["name"], texts.kind, texts.title
     kinds, titles, facts, note = texts.kinds, texts.titles, texts.facts, texts.note  # read inline: ≈560,000 lines in a province
     # A line's rule and points repeat across lines: interned (see items)
-    rows = []
+    share, rows = texts.share, []
     for dim in doc["dimensions"]:
         for ind in all_nodes(dim["indicators"]):
             if not ind["lines"]:
                 continue
             head = (unit, name, dim["code"], ind["code"], texts.name(ind), ind["score"], ind["max"])
             for line in ind["lines"]:
-                rows.append(head + (intern(line["rule"]), titles.get(line["rule"]) or title(line),
-                                    kinds.get(line["kind"]) or kind(line["kind"]), intern(line["points"]),
+                rows.append(head + (share(line["rule"]), titles.get(line["rule"]) or title(line),
+                                    kinds.get(line["kind"]) or kind(line["kind"]), share(line["points"]),
                                     facts(line["facts"]), note(line.get("note", ""))))
     # No indicator: its score and maximum are empty text, not None, so the row stays all text (fast CSV).
     for line in doc["bonus_lines"] + doc["veto_lines"] + doc.get("adjust_lines", []):
@@ -222,14 +234,14 @@ def items(doc: dict[str, Any], register: dict[str, tuple[str, str, str, str]], a
     across items (period, indicator, rule, title, deadline, status) are interned: one string each
     instead of one per item, ≈0.3 GB less for a province."""
     unit, name, kind, names, unknown = doc["unit"], doc["name"], doc["type"], texts.statuses, ("", "", "", "")
-    rows = []
+    rows, share = [], texts.share
     for item in doc["rectifications"]:
         _, live_status, note, rule = register.get(item["id"], unknown)
         status = live_status or item["status"]
-        deadline = intern(item["deadline"])
-        rows.append((item["id"], unit, name, kind, intern(item["period"]), intern(item["indicator"]), item["finding"],
-                     intern(item.get("rule") or rule or ""), intern(item["title"]), note or "", deadline,
-                     intern(status), names.get(status) or texts.status(status),
+        deadline = share(item["deadline"])
+        rows.append((item["id"], unit, name, kind, share(item["period"]), share(item["indicator"]), item["finding"],
+                     share(item.get("rule") or rule or ""), share(item["title"]), note or "", deadline,
+                     share(status), names.get(status) or texts.status(status),
                      deadline <= as_of and status not in DONE))
     rows.sort(key=BY_DEADLINE)
     return rows

@@ -11,39 +11,18 @@ and to filter in a spreadsheet (DETAIL_ROWS_IN_WORKBOOK).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from operator import itemgetter
-from typing import Any, Sequence
+from typing import Any
 
 from scoring.outputs.report.cards import type_name
+from scoring.outputs.report.columns import (DETAIL_ROWS_IN_WORKBOOK, Column, Table, column, item_columns, item_row,
+                                            line_columns)
+from scoring.outputs.report.csvfiles import Blocks
 from scoring.outputs.report.data import Report
 from scoring.outputs.report.labels import label
-from scoring.outputs.report.scan import ITEM, LINE_FIELDS
-
-# Writing a row of a dozen cells costs ≈80 µs with XlsxWriter on the reference machine, so 100,000
-# rows are ≈8 s; a city of a few hundred units stays under it, a province (1.2 million) is far over.
-DETAIL_ROWS_IN_WORKBOOK = 100_000
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "text"  # text | int | score (2 places) | change (signed) | points (exact) | date | bool
-    width: int = 12
 
-
-@dataclass(frozen=True)
-class Table:
-    key: str  # file name part: report-PERIOD-KEY.csv
-    title: str  # sheet name (at most 31 characters, no []:*?/\)
-    columns: tuple[Column, ...]
-    rows: Sequence[tuple]
-    detail: bool = False
-
-
-def _c(key: str, lang: str, kind: str = "text", width: int = 12, header: str | None = None) -> Column:
-    return Column(key, header or label(key, lang), kind, width)
+_c = column
 
 
 def _from_dicts(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> list[tuple]:
@@ -97,14 +76,12 @@ def indicators(report: Report, lang: str) -> Table:
 
 
 def lines(report: Report, lang: str) -> Table:
-    columns = (_c("unit", lang, width=10), _c("name", lang, width=24), _c("dimension", lang, width=7),
-               _c("indicator", lang, width=7), _c("indicator_name", lang, width=24),
-               _c("indicator_score", lang, "score", 9), _c("max", lang, "score", 7), _c("rule", lang, width=24),
-               _c("title", lang, width=28), _c("lines_kind", lang, width=8), _c("points", lang, "points", 9),
-               _c("facts", lang, width=30), _c("note", lang, width=24))
-    assert tuple(c.key for c in columns) == LINE_FIELDS  # the scan's tuples are the rows as they are
-    rows = [line for rec in report.scan.records for line in rec.lines]
-    return Table("lines", label("lines_sheet", lang), columns, rows, detail=True)
+    records = report.scan.records
+    if report.scan.complete:  # the scan's tuples are the rows as they are
+        rows: Any = [line for rec in records for line in rec.lines]
+    else:  # a big run's: laid out as CSV text by the scan, unit by unit (report/parts.py)
+        rows = Blocks([rec.csv[0] for rec in records], sum(rec.line_count for rec in records))
+    return Table("lines", label("lines_sheet", lang), line_columns(lang), rows, detail=True)
 
 
 def rectification_units(report: Report, lang: str) -> Table:
@@ -113,33 +90,30 @@ def rectification_units(report: Report, lang: str) -> Table:
     columns = (*head, _c("all_items", lang, "int", 9), _c("open_items", lang, "int", 9),
                _c("overdue_items", lang, "int", 11))
     for i, rec in enumerate(report.scan.records):
-        rows[i] += (len(rec.items), rec.open, rec.overdue)
+        rows[i] += (rec.item_count, rec.open, rec.overdue)
     return Table("rectification-units", label("rectification_units_sheet", lang), columns, rows)
-
-
-ITEM_COLUMNS = ("unit", "name", "id", "period", "indicator", "rule", "title", "note", "deadline", "status_name",
-                "overdue", "finding")
 
 
 def rectifications(report: Report, lang: str) -> list[Table]:
     """One table per unit type, items sorted by unit, then deadline."""
-    columns = (_c("unit", lang, width=10), _c("name", lang, width=24), _c("id", lang, width=16),
-               _c("period", lang, width=8), _c("indicator", lang, width=7), _c("rule", lang, width=22),
-               _c("title", lang, width=28), _c("note", lang, width=30), _c("deadline", lang, "date", 12),
-               _c("status", lang, width=9), _c("overdue", lang, width=6), _c("finding", lang, width=14))
-    head, finding, overdue = itemgetter(*(ITEM[key] for key in ITEM_COLUMNS[:-2])), ITEM["finding"], ITEM["overdue"]
-    answer = {True: label("yes", lang), False: label("no", lang)}  # as a bool column shows it, made once here
-
-    def row(item: tuple) -> tuple:
-        return head(item) + (answer[item[overdue]], item[finding])
-
-    by_type: dict[str, list[tuple]] = {g["type"]: [] for g in report.data["rectification_groups"]}
-    for rec in sorted(report.scan.records, key=lambda r: r.unit):
-        if rec.items:
-            by_type[rec.type].extend(map(row, rec.items))
+    columns, row = item_columns(lang), item_row(lang)
+    by_type: dict[str, list[Any]] = {g["type"]: [] for g in report.data["rectification_groups"]}
+    by_unit = sorted(report.scan.records, key=lambda r: r.unit)
+    if report.scan.complete:
+        for rec in by_unit:
+            if rec.items:
+                by_type[rec.type].extend(map(row, rec.items))
+        tables = by_type
+    else:  # a big run's: laid out as CSV text by the scan, unit by unit (report/parts.py)
+        counts = dict.fromkeys(by_type, 0)
+        for rec in by_unit:
+            if rec.item_count:
+                by_type[rec.type].append(rec.csv[1])
+                counts[rec.type] += rec.item_count
+        tables = {t: Blocks(blocks, counts[t]) for t, blocks in by_type.items()}
     title = label("rectifications_sheet", lang)
     return [Table(f"rectifications-{t}", f"{title}-{type_name(report.standard, t, lang)}", columns, rows,
-                  detail=True) for t, rows in by_type.items()]
+                  detail=True) for t, rows in tables.items()]
 
 
 def feed(data: dict[str, Any], lang: str) -> Table:
@@ -158,4 +132,6 @@ def all_tables(report: Report) -> list[Table]:
 
 
 def details_fit_workbook(tables: list[Table]) -> bool:
-    return sum(len(t.rows) for t in tables if t.detail) <= DETAIL_ROWS_IN_WORKBOOK
+    details = [t for t in tables if t.detail]
+    return (sum(len(t.rows) for t in details) <= DETAIL_ROWS_IN_WORKBOOK
+            and not any(isinstance(t.rows, Blocks) for t in details))  # CSV text is for the CSV files only

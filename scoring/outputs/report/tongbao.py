@@ -19,6 +19,7 @@ from scoring.outputs.report.cards import two
 from scoring.outputs.report.data import RANKING_HEAD, RANKING_TAIL, Report
 from scoring.outputs.report.labels import NUMERALS, chinese_date, label, period_text
 from scoring.outputs.report.scan import ITEM, LINE_FIELDS
+from scoring.outputs.limits import ITEMS_IN_DOCUMENT
 from scoring.rectify.items import DONE
 from scoring.store.settings import DEFAULT_ISSUER  # noqa: F401 (the workspace setting's default)
 
@@ -260,17 +261,17 @@ def ranking_tables(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-ITEMS_IN_DOCUMENT = 500  # more open items than this (a province) are listed in the workbook and CSV files instead
 
 
 def items_table(report: Report) -> dict[str, Any]:
     """The open rectification items, by unit then deadline; overdue ones marked."""
     status, deadline, title, note, overdue = (ITEM[k] for k in ("status_name", "deadline", "title", "note", "overdue"))
+    still_open = sum(rec.open for rec in report.scan.records)  # a big run's records keep only some items
+    if still_open > ITEMS_IN_DOCUMENT:
+        return {"items": [], "items_note": f"未完成整改事项共{still_open}项，明细见考核报告工作簿和CSV文件。"}
     open_items = [(rec.name, item) for rec in report.scan.records for item in rec.items
                   if item[ITEM["status"]] not in DONE]
     open_items.sort(key=lambda pair: (pair[1][ITEM["unit"]], pair[1][deadline]))
-    if len(open_items) > ITEMS_IN_DOCUMENT:
-        return {"items": [], "items_note": f"未完成整改事项共{len(open_items)}项，明细见考核报告工作簿和CSV文件。"}
     rows = [{"number": i + 1, "name": name, "problem": f"{item[title]}：{item[note]}" if item[note] else item[title],
              "deadline": item[deadline], "status": item[status] + ("（超期）" if item[overdue] else "")}
             for i, (name, item) in enumerate(open_items)]

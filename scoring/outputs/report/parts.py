@@ -1,0 +1,234 @@
+"""A big run's documents read and scanned in two processes, a half of the units each.
+
+Reading a province's 10,000 documents and turning them into the report's rows is most of the report's
+time, and the rows are most of its memory: ≈1.2 million score lines and rectification items, which only
+the CSV files list in full. So each half's scan lays its units' lines and items out as the CSV files have
+them (csvfiles.render, a block of text a unit) and keeps as tuples only what the report reads besides
+(Trim). It reads the documents a page of units at a time, with those units' rows of the rectification
+register (their items' statuses now), not the whole register (≈650,000 rows, ≈360 MB as Python objects).
+
+The second half is scanned in a forked child while this process scans the first. The child reads through
+its own connection, in its own snapshot, which must be the report's: it says when it has fixed it, and
+if anyone committed to the workspace from before the report's snapshot until then (Watch: SQLite's
+data_version), the child is let go and this process scans both halves. Where forking is impossible or
+unsafe (Windows, or a process with threads: the web server), inside a transaction, and for runs too small
+to gain, the report scans in one process as it always did (scan.scan).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import traceback
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Any, Callable, Iterator
+
+from scoring.outputs.limits import ITEMS_IN_DOCUMENT
+from scoring.outputs.report import background
+from scoring.outputs.report.columns import DETAIL_ROWS_IN_WORKBOOK, item_columns, item_row, line_columns
+from scoring.outputs.report.csvfiles import render
+from scoring.outputs.report.findings import losses
+from scoring.outputs.report.labels import label
+from scoring.outputs.report.scan import ITEM, LINE_FIELDS, Record, Scan, Texts, collector_paused, record
+from scoring.outputs.results import document_pages, run_unit_codes
+from scoring.rectify.items import DONE
+from scoring.standard import Standard
+from scoring.store import Store
+
+# Fewer units than this are scanned in one process: a half of fewer than ≈1,000 units is often small
+# enough for the workbook, so it keeps and sends back all its rows, and on a shared machine that cost more
+# than the second core saved (1,000 units: +0.5 s CPU, no wall time saved).
+SPLIT_UNITS = 2000
+Register = dict[str, tuple[str, str, str, str]]
+REGISTER = "select id, status, note, rule from rectifications"
+
+
+class Watch:
+    """Whether anyone has committed to the workspace since this was made (before the report's snapshot)."""
+
+    def __init__(self, store: Store):
+        self.store = Store(store.path)  # a connection outside any transaction sees others' commits
+        self.version = self._version()
+
+    def _version(self) -> int:
+        return self.store.execute("pragma data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        return self._version() != self.version
+
+
+@contextmanager
+def watching(store: Store) -> Iterator[Watch | None]:
+    """A Watch begun before the report's snapshot, where a scan in two processes is possible at all."""
+    if store.conn.in_transaction or str(store.path) == ":memory:" or not background.can_fork():
+        yield None  # a snapshot begun earlier, or writes not committed yet, which a child would not see
+        return
+    watch = Watch(store)
+    try:
+        yield watch
+    finally:
+        watch.store.close()
+
+
+class Halves:
+    """The two halves of a run's scan under way: `finish` scans the first here and joins the second."""
+
+    def __init__(self, scan_half: Callable[..., Scan], store: Store, first: list[str], second: list[str],
+                 watch: Watch):
+        self.scan_half, self.store, self.first, self.second = scan_half, store, first, second
+        self.receive, send = multiprocessing.Pipe(duplex=False)
+        self.child: Any = multiprocessing.get_context("fork").Process(
+            target=_child, args=(send, scan_half, str(store.path), second), name="report scan", daemon=True)
+        self.child.start()
+        send.close()  # the child's end: its exit without a word then reads as end of file here
+        if self._message()[0] != "pinned" or watch.changed():  # its snapshot may not be the report's
+            self._let_go()
+
+    def finish(self, progress: Callable[[int], None] | None) -> Scan:
+        try:
+            mine = self.scan_half(self.store, self.first, progress)
+        except BaseException:  # the report stops: so does the child
+            if self.child is not None:
+                self._let_go()
+            raise
+        theirs = self._received()
+        if theirs is None:  # no child, or it failed: its half here (an error in its documents is raised here then)
+            theirs = self.scan_half(self.store, self.second, None)
+        if progress:
+            progress(len(theirs.records))
+        return joined(mine, theirs)
+
+    def _message(self) -> tuple[str, Any]:
+        try:
+            return self.receive.recv()
+        except (EOFError, OSError):
+            return "failed", None
+
+    def _let_go(self) -> None:
+        self.child.terminate()
+        self.child.join()
+        self.receive.close()
+        self.child = None
+
+    def _received(self) -> Scan | None:
+        if self.child is None:
+            return None
+        status, found = self._message()
+        self.receive.close()
+        self.child.join()
+        return found if status == "ok" else None
+
+
+def _child(send: Any, scan_half: Callable[..., Scan], path: str, units: list[str]) -> None:
+    try:
+        store = Store(path)
+        try:
+            with store.snapshot():
+                send.send(("pinned", None))
+                found = scan_half(store, units, None)
+            send.send(("ok", found))
+        finally:
+            store.close()
+    except BaseException:
+        send.send(("failed", traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def start(store: Store, run: dict[str, Any], standard: Standard, as_of: str, lang: str,
+          keep: Callable[[dict[str, Any]], bool], full: bool, watch: Watch | None) -> Halves | None:
+    """The run's scan begun in two halves, the second in a child process; None where it is not worth it or
+    forking is impossible (scan in one process then). Call before starting any thread (background.can_fork).
+    `full`: the report lays out every item (data.rectification_groups), so the records must keep them all."""
+    if watch is None or full or run["units"] < SPLIT_UNITS or not background.can_fork():
+        return None
+    codes = run_unit_codes(store, run["id"])
+    if len(codes) < 2:
+        return None
+    middle = len(codes) // 2
+
+    def scan_half(where: Store, units: list[str], progress: Callable[[int], None] | None = None) -> Scan:
+        return scan_part(where, run["id"], units, as_of, lang, keep, standard, progress)
+    return Halves(scan_half, store, codes[:middle], codes[middle:], watch)
+
+
+def scan_part(store: Store, run_id: int, units: list[str], as_of: str, lang: str,
+              keep: Callable[[dict[str, Any]], bool], standard: Standard,
+              progress: Callable[[int], None] | None) -> Scan:
+    """These units' records, their lines and items laid out as CSV text (Record.csv) and trimmed (Trim)."""
+    texts, out = Texts(lang, share=str), Scan()  # rows laid out as text at once: nothing to share
+    lines_columns, items_columns, item_as_row = line_columns(lang), item_columns(lang), item_row(lang)
+    lost_in = losses(standard.criteria.finding_codes, lang)
+    trim = Trim(out, lang)
+    with collector_paused():
+        for page, docs in document_pages(store, run_id, units):
+            register = register_of(store, page, docs)
+            for doc in docs:
+                rec = record(doc, register, as_of, texts)
+                rec.csv = (render(lines_columns, rec.lines, lang),
+                           render(items_columns, list(map(item_as_row, rec.items)), lang))
+                rec.lost = lost_in(rec.lines)
+                out.records.append(rec)
+                out.criteria = out.criteria or doc["criteria"]
+                if keep(doc):
+                    out.docs[doc["unit"]] = doc
+                trim.add(rec)
+                if progress:
+                    progress(1)
+    return out
+
+
+def register_of(store: Store, units: list[str], docs: list[dict[str, Any]]) -> Register:
+    """Item id → (id, status, note, rule) as the register has them now (data.register), for these units'
+    documents' items: the units' rows, and by id any item recorded under another unit."""
+    rows = store.execute(REGISTER + " where unit in (select value from json_each(?))", [json.dumps(units)]).fetchall()
+    found = dict(zip(map(itemgetter(0), rows), rows))
+    ids = {item["id"] for doc in docs for item in doc["rectifications"]}
+    if not ids <= found.keys():
+        elsewhere = [item for item in ids if item not in found]
+        more = store.execute(REGISTER + " where id in (select value from json_each(?))", [json.dumps(elsewhere)])
+        found.update((row[0], row) for row in more)
+    return found
+
+
+class Trim:
+    """Keeps of a half's lines and items only what the report reads beside the CSV files, unless the half is
+    small enough for the workbook (then both halves of a run whose details go in the workbook keep every row):
+    the lines the 通报 names (tongbao.veto_reason, gate_reason), the open items while the 通报 can list them
+    (tongbao.items_table), a shown scorecard's items (cards.unit_card). Trimmed as the records come, so a
+    half holds at most DETAIL_ROWS_IN_WORKBOOK rows' tuples at a time."""
+
+    def __init__(self, part: Scan, lang: str):
+        self.part, self.rows, self.open = part, 0, 0
+        self.named = (label("kind_veto", lang), label("kind_gate_fail", lang))
+        self.kind, self.status = LINE_FIELDS.index("lines_kind"), ITEM["status"]
+
+    def add(self, rec: Record) -> None:
+        self.rows += rec.line_count + rec.item_count
+        listed = self.open <= ITEMS_IN_DOCUMENT
+        self.open += rec.open
+        if self.part.complete and self.rows > DETAIL_ROWS_IN_WORKBOOK:
+            self.part.complete = False
+            for earlier in self.part.records:
+                self._cut(earlier)
+        elif not self.part.complete:
+            if listed and self.open > ITEMS_IN_DOCUMENT:  # too many open items to list: none kept any more
+                for earlier in self.part.records:
+                    if earlier.unit not in self.part.docs:
+                        earlier.items = []
+            self._cut(rec)
+
+    def _cut(self, rec: Record) -> None:
+        if rec.unit in self.part.docs:
+            return
+        rec.lines = [line for line in rec.lines if line[self.kind] in self.named]
+        if self.open > ITEMS_IN_DOCUMENT:
+            rec.items = []
+        else:
+            rec.items = [item for item in rec.items if item[self.status] not in DONE]
+
+
+def joined(first: Scan, second: Scan) -> Scan:
+    return Scan(first.records + second.records, {**first.docs, **second.docs}, first.criteria or second.criteria,
+                first.complete and second.complete)
