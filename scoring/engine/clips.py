@@ -46,7 +46,7 @@ MATCHES, TAKE = "?*matches*", "take-matches"
 _RECORDER = [f"(defglobal {MATCHES} = (create$))",
              f"(deffunction {TAKE} () (bind ?text (implode$ {MATCHES})) (bind {MATCHES} (create$)) ?text)"]
 # Rules fired between two takes: each firing copies the list so far, so a slice bounds that copying.
-_SLICE = 256
+_SLICE = 32
 
 
 def _number(value: Any) -> int | float:
@@ -204,6 +204,31 @@ def compile_constructs(standard: Standard) -> tuple[list[str], dict[str, dict[st
     return constructs, slots
 
 
+class _Session(Session):
+    """A unit's facts in CLIPS. Its facts carry its sid only when it was started while another unit's session was
+    live (`tagged`): the only live session needs none (its facts keep the slot's default, the symbol nil, which no
+    sid is, as sids are STRINGs), and at most one untagged session is ever live, so rules that join facts on the
+    sid never join two units' facts. A run scores one unit at a time: its facts never carry a sid."""
+
+    def __init__(self, tagged: bool) -> None:
+        super().__init__()
+        self.tagged = tagged
+
+
+class _Quiet(clips.Router):
+    """Takes what CLIPS writes to stdout and drops it: the only such text is Run's "rule firing limit reached"
+    when a slice of firings ends (ClipsEngine._harvest), which must never reach a command's output."""
+
+    def __init__(self) -> None:
+        super().__init__("scoring-quiet", 30)
+
+    def query(self, name: str) -> bool:
+        return name == "stdout"
+
+    def write(self, name: str, message: str) -> None:
+        pass
+
+
 class ClipsEngine:
     """A private CLIPS environment for one scoring job. Not thread-safe; use one per process."""
 
@@ -226,6 +251,8 @@ class ClipsEngine:
             except clips.CLIPSError as exc:
                 raise ValueError(f"CLIPS refused a compiled construct: {construct}") from exc
         self._check_constants(standard)
+        # Added last: a router is asked about every character CLIPS reads while building constructs.
+        self._env.add_router(_Quiet())
         self._c = self._env._env  # the C environment pointer
         self._builders = {kind: lib.CreateFactBuilder(self._c, template(kind).encode()) for kind in slots}
         # kind -> its fact builder and (field, slot) pairs: one lookup a fact
@@ -233,7 +260,8 @@ class ClipsEngine:
                        for kind, names in slots.items()}
         self._value = ffi.new("CLIPSValue *")
         self._null = lib.CreateSymbol(self._c, NULL.encode())
-        self._sessions: dict[str, Session] = {}
+        self._sessions: dict[str, _Session] = {}
+        self._templates = {template(kind) for kind in slots}
         self._take = lib.CreateFunctionCallBuilder(self._c, 0)
 
     def _check_constants(self, standard: Standard) -> None:
@@ -250,22 +278,25 @@ class ClipsEngine:
         """Assert a unit's facts and return every new match (one per rule and distinct facts)."""
         if not facts:
             return []
-        session = self._sessions.setdefault(sid, Session())
+        session = self._sessions.get(sid)
+        if session is None:
+            session = self._sessions[sid] = _Session(tagged=bool(self._sessions))
         start = session.add(sid, facts)
-        c, value, put, plans = self._c, self._value, lib.FBPutSlot, self._plans
+        c, value, put, plans, integer, asserted = self._c, self._value, lib.FBPutSlot, self._plans, lib.CreateInteger, lib.FBAssert
         # Strings repeat within a unit (codes, indicators, statuses): each is made once per batch. A value
         # made here is held by the facts it was put into, so it stays valid while this batch asserts them.
         made: dict[str, Any] = {}
-        sid_value = lib.CreateString(c, sid.encode())
+        tag = lib.CreateString(c, sid.encode()) if session.tagged else None
         true, false = lib.CreateBoolean(c, True), lib.CreateBoolean(c, False)
         for position, fact in enumerate(facts, start):
             plan = plans.get(fact["fact"])
             if plan is None:
                 continue  # a kind no rule names can match nothing
             builder, slots = plan
-            value.value = sid_value
-            put(builder, b"sid", value)
-            value.value = lib.CreateInteger(c, position)
+            if tag is not None:
+                value.value = tag
+                put(builder, b"sid", value)
+            value.value = integer(c, position)
             put(builder, b"id", value)
             for field, slot in slots:
                 if field in fact:
@@ -282,7 +313,7 @@ class ClipsEngine:
                     else:
                         value.value = self._clips(item, sid, fact)
                     put(builder, slot, value)
-            if lib.FBAssert(builder) == ffi.NULL:
+            if asserted(builder) == ffi.NULL:
                 raise RuntimeError(f"CLIPS could not assert fact {fact.get('id')!r} of unit {sid}")
         return self._harvest(session.facts)
 
@@ -330,13 +361,16 @@ class ClipsEngine:
 
     def forget(self, sid: str) -> None:
         """Drop a unit's facts: all of them at once when it is the only live unit, as it is when scoring."""
-        if self._sessions.pop(sid, None) is None:
+        session = self._sessions.pop(sid, None)
+        if session is None:
             return
         if not self._sessions:
             lib.Reset(self._c)  # retracts every fact; no deffacts, so nothing is asserted back
             return
-        env = self._env
-        for fact in [f for f in env.facts() if f.template.name in self._builders and f["sid"] == sid]:
+        tag = sid if session.tagged else MISSING  # a STRING, or the untagged session's symbol nil
+        kind = str if session.tagged else clips.Symbol
+        for fact in [f for f in self._env.facts() if f.template.name in self._templates
+                     and type(f["sid"]) is kind and f["sid"] == tag]:
             fact.retract()
 
     def close(self) -> None:

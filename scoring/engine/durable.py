@@ -143,10 +143,13 @@ class Engine:
         fields, batch = self._fields, []
         for position, fact in enumerate(facts, start):
             kind = fact["fact"]
-            shown = fields.get(kind)
-            if shown is None:
+            names = fields.get(kind)
+            if names is None:
                 continue  # a kind no rule names can match nothing
-            shown = {"fact": kind, "id": position, "sid": sid, **{name: fact[name] for name in shown if name in fact}}
+            shown = {"fact": kind, "id": position, "sid": sid}
+            for name in names:
+                if name in fact:
+                    shown[name] = fact[name]
             batch.append(shown)
         if not batch:
             return []
