@@ -47,6 +47,7 @@ _RECORDER = [f"(defglobal {MATCHES} = (create$))",
              f"(deffunction {TAKE} () (bind ?text (implode$ {MATCHES})) (bind {MATCHES} (create$)) ?text)"]
 # Rules fired between two takes: each firing copies the list so far, so a slice bounds that copying.
 _SLICE = 32
+_TAKE = TAKE.encode()
 
 
 def _number(value: Any) -> int | float:
@@ -329,7 +330,7 @@ class ClipsEngine:
         while True:
             fired = lib.Run(c, _SLICE)
             if fired:
-                if lib.FCBCall(take, TAKE.encode(), value) != lib.FCBE_NO_ERROR:
+                if lib.FCBCall(take, _TAKE, value) != lib.FCBE_NO_ERROR:
                     raise RuntimeError("CLIPS could not hand over the matches its rules recorded")
                 recorded = map(int, ffi.string(value.lexemeValue.contents).split())
                 for number in recorded:

@@ -71,7 +71,7 @@ def _pattern(pattern: Pattern) -> dict[str, Any]:
 
 PROBE = "~unless~"
 # A fact's position in its unit's session, as a match lists it: every fact reaches the engine as
-# {"fact":KIND,"id":POSITION,"sid":...} (Engine._projected), and a quote inside a string value is
+# {"fact":KIND,"id":POSITION,"sid":...} (Engine.fire), and a quote inside a string value is
 # always escaped, so `"id":` followed by digits and `,"sid"` is only ever that key.
 _IDS = re.compile(r'"id":(\d+),"sid"')
 
