@@ -86,3 +86,61 @@ def test_a_join_on_a_field_the_other_pattern_fixes_compiles_and_matches(fixed):
     with Engine(standard, "clips") as engine:
         found = engine.fire("U1", unit({"code": "A"}, {"code": "A"}, {"code": "C"}, {}))
     assert sorted((m.facts["a"]["id"], m.facts["b"]["id"]) for m in found) == [("f0", "f1"), ("f1", "f0")]
+
+
+def test_a_unit_forgotten_while_another_lives_leaves_that_ones_facts_and_joins():
+    """CLIPS tags a unit's facts with its sid only when another unit is live: forgetting the untagged one must
+    retract exactly its facts, and the other unit's later facts still join only with its own. (CLIPS only:
+    durable_rules 2.0.28 crashes the process when a unit is fired into after another live unit was deleted,
+    which is why it scores one unit at a time.)"""
+    standard = one_rule({"a": {"fact": "finding", "code": "A"}, "b": {"fact": "finding", "code": "B"}})
+    with Engine(standard, "clips") as engine:
+        assert engine.fire("U1", unit({"code": "A"})) == []  # started alone
+        assert engine.fire("U2", unit({"code": "A"})) == []  # started beside U1
+        engine.forget("U1")
+        assert sorted(f["id"] for f in engine._engine._env.facts()) == [0, 1]  # U2's unit and finding, U1's gone
+        found = engine.fire("U2", [{"fact": "finding", "id": "b", "code": "B"}])
+        assert [(m.facts["a"]["id"], m.facts["b"]["id"]) for m in found] == [("f0", "b")]  # U2's A, once: U1's is gone
+        assert engine.fire("U3", unit({"code": "B"})) == []  # started beside U2: U2's A is not U3's
+        engine.forget("U2")
+        engine.forget("U3")
+        assert engine.fire("U4", unit({"code": "A"}, {"code": "B"})) != []  # alone again, after both
+
+
+@pytest.mark.parametrize("engine_name", ["clips", "durable"])
+def test_more_matches_than_a_slice_all_come_back_and_nothing_is_printed(engine_name, capfd):
+    """CLIPS reads matches a slice of firings at a time (it then writes "rule firing limit reached" to stdout,
+    which must never reach a command's output); durable_rules reads them by position from each message."""
+    if engine_name == "durable":
+        pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    standard = one_rule({"a": {"fact": "finding", "code": "A"}, "b": {"fact": "finding", "code": "B"}})
+    facts = unit(*[{"code": "A"}] * 40, *[{"code": "B"}] * 3)
+    with Engine(standard, engine_name) as engine:
+        found = engine.fire("U1", facts)
+        engine.forget("U1")
+    pairs = sorted((m.facts["a"]["id"], m.facts["b"]["id"]) for m in found)
+    assert pairs == sorted((f"f{a}", f"f{b}") for a in range(40) for b in range(40, 43))
+    assert capfd.readouterr() == ("", "")
+
+
+def test_durable_reads_fact_positions_only_where_they_are_keys():
+    """A compared field holding the very text durable_rules' messages are read by stays data."""
+    pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    tricky = '{"fact":"finding","id":0,"sid":"U1"}'
+    standard = one_rule({"f": {"fact": "finding", "code": "A"}, "g": {"fact": "finding", "inspector": {"ne": "X"}}})
+    with Engine(standard, "durable") as engine:
+        found = engine.fire("U1", unit({"code": "A", "inspector": "X"}, {"code": "B", "inspector": tricky}))
+        engine.forget("U1")
+    assert [(m.facts["f"]["id"], m.facts["g"]["id"]) for m in found] == [("f0", "f1")]
+
+
+def test_durable_forgets_a_unit_it_never_held():
+    """No fact of a kind a rule names reached the engine: forgetting the unit is a no-op, never an engine error."""
+    pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed (the [durable] extra)")
+    standard = one_rule({"f": {"fact": "finding", "code": "A"}})
+    with Engine(standard, "durable") as engine:
+        assert engine.fire("U1", [{"fact": "record", "id": "r1", "kind": "x"}]) == []
+        engine.forget("U1")
+        engine.forget("never-fired")
+        assert [m.rule for m in engine.fire("U1", unit({"code": "A"}))] == ["PROBE"]
+        engine.forget("U1")

@@ -93,8 +93,8 @@ def _version(key: str) -> str:
         return "unknown"
 
 
-def unique(matches: list[Match]) -> list[Match]:
-    """Each (rule, facts) once, in first-seen order.
+def unique(matches: list[Match], repeating: frozenset[str] | None = None) -> list[Match]:
+    """Each (rule, facts) once, in first-seen order (only the `repeating` rules' matches checked, when named).
 
     durable_rules reports a fact that meets two `any:` alternatives once per alternative; CLIPS once.
     A match is one finding of the rule whatever the reason, so both backends hand up each once and
@@ -102,6 +102,9 @@ def unique(matches: list[Match]) -> list[Match]:
     seen: set[tuple] = set()
     out = []
     for match in matches:
+        if repeating is not None and match.rule not in repeating:
+            out.append(match)  # a rule that never reports one match twice
+            continue
         key = (match.rule, tuple(fact["id"] for fact in match.facts.values()))
         if key not in seen:
             seen.add(key)
@@ -123,7 +126,7 @@ class Engine:
         # Only a backend's `repeating` rules can report a match twice (see `unique`): the rest need no check.
         repeating = self._engine.repeating
         if repeating and any(match.rule in repeating for match in matches):
-            return unique(matches)
+            return unique(matches, repeating)
         return matches
 
     def forget(self, sid: str) -> None:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable, Iterator
 
@@ -102,7 +103,14 @@ def item_facts(standard: Standard, items: list[dict[str, Any]], period: Period, 
     key = item_group_key(standard)
     if key is None:
         return rectification_facts(items, {}, period, as_of)
-    return grouped_rectification_facts(items, period, as_of, key)
+    return grouped_rectification_facts(items, period, as_of, key, _deadlines_come(period, as_of))
+
+
+@lru_cache(maxsize=4)
+def _deadlines_come(period: Period, as_of: date) -> dict[str, bool]:
+    """Deadline -> whether it has come by as_of inside the period, shared by a run's units (a province's items
+    fall due on a few hundred days; grouped_rectification_facts fills it)."""
+    return {}
 
 
 def _listed_items(items: list[dict[str, Any]], period: Period, as_of: date) -> list[dict]:

@@ -21,15 +21,15 @@ What each rule-language piece becomes:
 - a missing field is the slot default `nil`, a JSON null is the symbol `null` (user text is always
   a STRING, so neither can collide with data): `exists` is `~nil`, and every comparison is false on
   both, as in durable_rules.
-Rules have no right-hand side: after each batch the agenda is read (each activation names its rule
-and the CLIPS facts it matched) and cleared, and the Match carries the unit's own fact dicts, so every
-value the tally computes with is the one the facts builder made (Decimal stays Decimal).
+A rule's right-hand side only records the match (its number and its facts' positions in the unit's
+session) in a global list, read as one text after each batch's activations have fired; the Match
+carries the unit's own fact dicts, so every value the tally computes with is the one the facts
+builder made (Decimal stays Decimal).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -41,8 +41,13 @@ from scoring.standard import Standard
 from scoring.standard.schema import FACT_KINDS, Condition, Op, Pattern
 
 MISSING, NULL = "nil", "null"  # symbols: a slot never set, and a JSON null
-# An activation's text, one a line: its salience, spaces, "r<rule number>: " and its facts (f-12,f-40,*).
-_ACTIVATION = re.compile(r"^-?\d+ +r(\d+): ([^\n]*)$", re.MULTILINE)
+# Where the rules record their matches, and the function that hands them over as text and empties it.
+MATCHES, TAKE = "?*matches*", "take-matches"
+_RECORDER = [f"(defglobal {MATCHES} = (create$))",
+             f"(deffunction {TAKE} () (bind ?text (implode$ {MATCHES})) (bind {MATCHES} (create$)) ?text)"]
+# Rules fired between two takes: each firing copies the list so far, so a slice bounds that copying.
+_SLICE = 32
+_TAKE = TAKE.encode()
 
 
 def _number(value: Any) -> int | float:
@@ -96,7 +101,9 @@ class _RuleText:
             # non-joining one alone, where the rule's own fact may be the one that is present.
             distinct = self._distinct_from(alias, when=False) if joins else []
             parts.append(f"(not {self.pattern(alias, pattern, True, distinct)})")
-        return f"(defrule {self.name} {' '.join(parts)} =>)"  # never run: read from the agenda
+        # The right-hand side records the match: the rule's number and its `when` facts' positions (see ClipsEngine._harvest).
+        ids = " ".join(f"?p{self.aliases[alias]}_id" for alias in self.rule.when)
+        return f"(defrule {self.name} {' '.join(parts)} => (bind {MATCHES} (create$ {MATCHES} {number} {ids})))"
 
     def _distinct_from(self, alias: str, when: bool) -> list[str]:
         """durable_rules never binds one fact to two aliases of a rule: earlier facts of the same kind."""
@@ -192,10 +199,35 @@ def compile_constructs(standard: Standard) -> tuple[list[str], dict[str, dict[st
     slots = {kind: {f: f"s{i}" for i, f in enumerate(sorted(fields.get(kind, ())))} for kind in FACT_KINDS}
     constructs = [f"(deftemplate {template(kind)} (slot sid) (slot id) "
                   + " ".join(f"(slot {s} (default {MISSING}))" for s in names.values()) + ")"
-                  for kind, names in slots.items()]
+                  for kind, names in slots.items()] + _RECORDER
     for number, rule in enumerate(engine_rules(standard)):
         constructs.append(_RuleText(rule, number, slots).text(number))
     return constructs, slots
+
+
+class _Session(Session):
+    """A unit's facts in CLIPS. Its facts carry its sid only when it was started while another unit's session was
+    live (`tagged`): the only live session needs none (its facts keep the slot's default, the symbol nil, which no
+    sid is, as sids are STRINGs), and at most one untagged session is ever live, so rules that join facts on the
+    sid never join two units' facts. A run scores one unit at a time: its facts never carry a sid."""
+
+    def __init__(self, tagged: bool) -> None:
+        super().__init__()
+        self.tagged = tagged
+
+
+class _Quiet(clips.Router):
+    """Takes what CLIPS writes to stdout and drops it: the only such text is Run's "rule firing limit reached"
+    when a slice of firings ends (ClipsEngine._harvest), which must never reach a command's output."""
+
+    def __init__(self) -> None:
+        super().__init__("scoring-quiet", 30)
+
+    def query(self, name: str) -> bool:
+        return name == "stdout"
+
+    def write(self, name: str, message: str) -> None:
+        pass
 
 
 class ClipsEngine:
@@ -220,6 +252,8 @@ class ClipsEngine:
             except clips.CLIPSError as exc:
                 raise ValueError(f"CLIPS refused a compiled construct: {construct}") from exc
         self._check_constants(standard)
+        # Added last: a router is asked about every character CLIPS reads while building constructs.
+        self._env.add_router(_Quiet())
         self._c = self._env._env  # the C environment pointer
         self._builders = {kind: lib.CreateFactBuilder(self._c, template(kind).encode()) for kind in slots}
         # kind -> its fact builder and (field, slot) pairs: one lookup a fact
@@ -227,9 +261,9 @@ class ClipsEngine:
                        for kind, names in slots.items()}
         self._value = ffi.new("CLIPSValue *")
         self._null = lib.CreateSymbol(self._c, NULL.encode())
-        self._sessions: dict[str, Session] = {}
-        self._positions: dict[int, int] = {}  # CLIPS fact index -> position in its unit's session
-        self._text = lib.CreateStringBuilder(self._c, 64)
+        self._sessions: dict[str, _Session] = {}
+        self._templates = {template(kind) for kind in slots}
+        self._take = lib.CreateFunctionCallBuilder(self._c, 0)
 
     def _check_constants(self, standard: Standard) -> None:
         """Every string constant, read back by CLIPS, is itself: quoting can never change a rule."""
@@ -245,21 +279,25 @@ class ClipsEngine:
         """Assert a unit's facts and return every new match (one per rule and distinct facts)."""
         if not facts:
             return []
-        session = self._sessions.setdefault(sid, Session())
+        session = self._sessions.get(sid)
+        if session is None:
+            session = self._sessions[sid] = _Session(tagged=bool(self._sessions))
         start = session.add(sid, facts)
-        c, value, put, plans, positions = self._c, self._value, lib.FBPutSlot, self._plans, self._positions
+        c, value, put, plans, integer, asserted = self._c, self._value, lib.FBPutSlot, self._plans, lib.CreateInteger, lib.FBAssert
         # Strings repeat within a unit (codes, indicators, statuses): each is made once per batch. A value
         # made here is held by the facts it was put into, so it stays valid while this batch asserts them.
         made: dict[str, Any] = {}
-        sid_value = lib.CreateString(c, sid.encode())
+        tag = lib.CreateString(c, sid.encode()) if session.tagged else None
+        true, false = lib.CreateBoolean(c, True), lib.CreateBoolean(c, False)
         for position, fact in enumerate(facts, start):
             plan = plans.get(fact["fact"])
             if plan is None:
                 continue  # a kind no rule names can match nothing
             builder, slots = plan
-            value.value = sid_value
-            put(builder, b"sid", value)
-            value.value = lib.CreateInteger(c, position)
+            if tag is not None:
+                value.value = tag
+                put(builder, b"sid", value)
+            value.value = integer(c, position)
             put(builder, b"id", value)
             for field, slot in slots:
                 if field in fact:
@@ -269,41 +307,40 @@ class ClipsEngine:
                         if made_value is None:
                             made_value = made[item] = self._clips(item, sid, fact)
                         value.value = made_value
+                    elif item is True:
+                        value.value = true
+                    elif item is False:
+                        value.value = false
                     else:
                         value.value = self._clips(item, sid, fact)
                     put(builder, slot, value)
-            asserted = lib.FBAssert(builder)
-            if asserted == ffi.NULL:
+            if asserted(builder) == ffi.NULL:
                 raise RuntimeError(f"CLIPS could not assert fact {fact.get('id')!r} of unit {sid}")
-            positions[lib.FactIndex(asserted)] = position
         return self._harvest(session.facts)
 
     def _harvest(self, known: list[dict[str, Any]]) -> list[Match]:
-        """Read every activation as "0      r3: f-12,f-40,*" (salience, rule, facts, `not` as *) and delete them all.
+        """Fire every activation, in agenda order, and read what the rules recorded: per match the rule's number
+        and its `when` facts' positions in the unit's session, as one text a slice of firings.
 
-        Firing the rules would cost a Python callback per match (~15 µs each in clipspy): reading the
-        agenda is 5x cheaper. The activations' texts are joined and parsed once (a CLIPS string builder
-        that is appended to grows quadratically, so each is read on its own). Deleted activations never
+        A rule's right-hand side only appends to a global list (no Python callback, which costs ~15 µs a match
+        in clipspy, and no fact changes, so firing leaves the agenda's order as it was). Fired activations never
         come back (refraction), so the next batch of the same unit yields only its new matches, as with
         durable_rules."""
-        c, text, texts = self._c, self._text, []
-        activation = lib.GetNextActivation(c, ffi.NULL)
-        while activation != ffi.NULL:
-            lib.SBReset(text)
-            lib.ActivationPPForm(activation, text)
-            texts.append(ffi.string(text.contents))
-            activation = lib.GetNextActivation(c, activation)
-        if not texts:
-            return []
-        lib.DeleteAllActivations(lib.GetCurrentModule(c))  # (clipspy's delete_activations passes the wrong arguments)
-        listed = _ACTIVATION.findall(b"\n".join(texts).decode())
-        if len(listed) != len(texts):
-            raise RuntimeError(f"CLIPS listed {len(texts)} activations in an unexpected form: {texts[:2]!r}")
-        positions, rules, whens, out = self._positions, self._rules, self._whens, []
-        for number, basis in listed:
-            facts = [known[positions[int(f[2:])]] for f in basis.split(",") if f != "*"]
-            out.append(Match(rules[int(number)], dict(zip(whens[int(number)], facts))))
-        return out
+        c, take, value, rules, whens, new, out = self._c, self._take, self._value, self._rules, self._whens, tuple.__new__, []
+        while True:
+            fired = lib.Run(c, _SLICE)
+            if fired:
+                if lib.FCBCall(take, _TAKE, value) != lib.FCBE_NO_ERROR:
+                    raise RuntimeError("CLIPS could not hand over the matches its rules recorded")
+                recorded = map(int, ffi.string(value.lexemeValue.contents).split())
+                for number in recorded:
+                    aliases = whens[number]
+                    if len(aliases) == 1:
+                        out.append(new(Match, (rules[number], {aliases[0]: known[next(recorded)]})))
+                    else:
+                        out.append(new(Match, (rules[number], {alias: known[next(recorded)] for alias in aliases})))
+            if fired < _SLICE:
+                return out
 
     def _clips(self, value: Any, sid: str, fact: dict[str, Any]):
         """One fact value as a CLIPS value, built by the API (never parsed): str is always a STRING."""
@@ -325,21 +362,23 @@ class ClipsEngine:
 
     def forget(self, sid: str) -> None:
         """Drop a unit's facts: all of them at once when it is the only live unit, as it is when scoring."""
-        if self._sessions.pop(sid, None) is None:
+        session = self._sessions.pop(sid, None)
+        if session is None:
             return
         if not self._sessions:
             lib.Reset(self._c)  # retracts every fact; no deffacts, so nothing is asserted back
-            self._positions.clear()
             return
-        env = self._env
-        for fact in [f for f in env.facts() if f.template.name in self._builders and f["sid"] == sid]:
+        tag = sid if session.tagged else MISSING  # a STRING, or the untagged session's symbol nil
+        kind = str if session.tagged else clips.Symbol
+        for fact in [f for f in self._env.facts() if f.template.name in self._templates
+                     and type(f["sid"]) is kind and f["sid"] == tag]:
             fact.retract()
 
     def close(self) -> None:
         if self._env is not None:
             for builder in self._builders.values():
                 lib.FBDispose(builder)
-            lib.SBDispose(self._text)
+            lib.FCBDispose(self._take)
             self._builders, self._plans, self._env = {}, {}, None
 
     def __enter__(self) -> "ClipsEngine":

@@ -25,6 +25,7 @@ the same `when` facts. Same meaning, and every comparison still runs in the engi
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +70,10 @@ def _pattern(pattern: Pattern) -> dict[str, Any]:
 
 
 PROBE = "~unless~"
+# A fact's position in its unit's session, as a match lists it: every fact reaches the engine as
+# {"fact":KIND,"id":POSITION,"sid":...} (Engine.fire), and a quote inside a string value is
+# always escaped, so `"id":` followed by digits and `,"sid"` is only ever that key.
+_IDS = re.compile(r'"id":(\d+),"sid"')
 
 
 def _joins(pattern: Pattern) -> bool:
@@ -116,9 +121,12 @@ class Engine:
         rules = engine_rules(standard)
         self._whens = {rule.id: tuple(rule.when) for rule in rules}
         self._unless = {rule.id: rule.unless for rule in rules}
-        self._fields = {kind: tuple(sorted(names)) for kind, names in engine_fields(standard).items()}
-        # durable_rules rule name -> (rule id, probe kind): "" a rule, "exists" or "join" a probe
-        self._names = {name: _name_kind(name, self._unless) for name in self.definition}
+        # What the engine is shown of a fact, by kind: the fields some rule compares; a kind no rule names is not shown.
+        compared = engine_fields(standard)
+        self._fields = {kind: tuple(sorted(compared.get(kind, ()))) for kind in _kinds_named(self.definition)}
+        # durable_rules rule name -> (rule id, probe kind, aliases of a match): probe kind "" a rule, "exists" or
+        # "join" a probe, "anchor" the internal rule; the aliases in the order a match lists its facts
+        self._names = {name: _name_kind(name, self._unless, self.definition[name]) for name in self.definition}
         # Rules that can report one (rule, facts) twice: those with alternatives (`any:`, `in:` become `$or`),
         # which durable_rules reports once per alternative met (backends.unique drops the repeats).
         self.repeating = frozenset(rule.id for rule in rules if "$or" in fastjson.dumps(compile_rule(rule)).decode())
@@ -132,40 +140,53 @@ class Engine:
             return []
         session = self._sessions.setdefault(sid, _Session())
         start = session.add(sid, facts)
-        batch = [self._projected(fact, start + i, sid) for i, fact in enumerate(facts)]
+        fields, batch = self._fields, []
+        for position, fact in enumerate(facts, start):
+            kind = fact["fact"]
+            names = fields.get(kind)
+            if names is None:
+                continue  # a kind no rule names can match nothing
+            shown = {"fact": kind, "id": position, "sid": sid}
+            for name in names:
+                if name in fact:
+                    shown[name] = fact[name]
+            batch.append(shown)
+        if not batch:
+            return []
         _dre.assert_facts(self._handle, fastjson.dumps(batch).decode())
+        session.in_engine = True
         return self._drain(session)
-
-    def _projected(self, fact: dict[str, Any], position: int, sid: str) -> dict[str, Any]:
-        kind = fact["fact"]
-        shown = {"fact": kind, "id": position, "sid": sid}
-        for name in self._fields.get(kind, ()):
-            if name in fact:
-                shown[name] = fact[name]
-        return shown
 
     def _drain(self, unit: "_Session") -> list[Match]:
         matches: list[Match] = []
         session, present = unit.facts, unit.present  # present: rules whose `unless` fact exists (existence probes)
         joined: set[tuple] = set()  # (rule, when fact ids) that a joined probe matched
-        names, handle = self._names, self._handle
+        names, handle, ids_in, new = self._names, self._handle, _IDS.findall, tuple.__new__
         started = _dre.start_action(handle)
         while started:
             state_handle, text = started[2], started[1]
             while text:
-                for name, frames in fastjson.loads(text).items():
-                    rule_id, probe = names[name]
-                    if probe == "anchor":
-                        continue
-                    if probe == "exists":
-                        present.add(rule_id)
-                        continue
-                    for frame in frames if isinstance(frames, list) else (frames,):
-                        facts = {alias: session[f["id"]] for alias, f in frame.items()}
-                        if probe:
-                            joined.add(self._when_key(rule_id, facts))
-                        else:
-                            matches.append(Match(rule_id, facts))
+                # A message is one rule's matches: {"NAME":[{"alias":{fact},...},...]}. Only the rule's name and
+                # the facts' positions are read (see _IDS): no JSON is parsed, and a probe's facts are not read at all.
+                rule_id, probe, aliases = names[text[2:text.index('"', 2)]]
+                if probe == "exists":
+                    present.add(rule_id)
+                elif probe != "anchor":
+                    facts = list(map(session.__getitem__, map(int, ids_in(text))))
+                    width = len(aliases)
+                    if width == 1:
+                        (alias,) = aliases
+                        found = [new(Match, (rule_id, {alias: fact})) for fact in facts]
+                    elif len(facts) % width:
+                        raise RuntimeError(f"durable_rules reported {len(facts)} facts for {width}-fact matches: "
+                                           f"{text[:200]!r}")
+                    else:
+                        found = [new(Match, (rule_id, dict(zip(aliases, facts[start:start + width]))))
+                                 for start in range(0, len(facts), width)]
+                    if probe:
+                        joined.update(self._when_key(rule_id, match.facts) for match in found)
+                    else:
+                        matches.extend(found)
                 text = _dre.complete_and_start_action(handle, state_handle)
             started = _dre.start_action(handle)
         if present:
@@ -179,8 +200,9 @@ class Engine:
 
     def forget(self, sid: str) -> None:
         """Drop a unit's facts: the engine never returns memory of live sessions otherwise."""
-        _dre.delete_state(self._handle, sid)
-        self._sessions.pop(sid, None)
+        session = self._sessions.pop(sid, None)
+        if session is not None and session.in_engine:  # durable_rules refuses to delete a state it never had
+            _dre.delete_state(self._handle, sid)
 
     def close(self) -> None:
         if self._handle is not None:
@@ -200,12 +222,21 @@ class _Session(Session):
     def __init__(self) -> None:
         super().__init__()
         self.present: set[str] = set()
+        self.in_engine = False  # whether any of its facts reached the engine (a state exists there)
 
 
-def _name_kind(name: str, unless: dict[str, dict[str, Pattern]]) -> tuple[str, str]:
+def _kinds_named(definition: dict[str, Any]) -> set[str]:
+    """Every fact kind some compiled pattern (a rule's, a probe's, the anchor's) names."""
+    return {term["fact"] for entry in definition.values() for pattern in entry["all"] for alias in pattern
+            for term in pattern[alias]["$and"] if "fact" in term}
+
+
+def _name_kind(name: str, unless: dict[str, dict[str, Pattern]], compiled: dict[str, Any]) -> tuple[str, str, tuple]:
+    # A match lists its facts in the order of the rule's `all` (each join adds its fact after the facts before it).
+    aliases = tuple(alias for entry in compiled["all"] for alias in entry)
     if name == ANCHOR:
-        return "", "anchor"
+        return "", "anchor", aliases
     rule_id, probe, alias = name.partition(PROBE)
     if not probe:
-        return rule_id, ""
-    return rule_id, "join" if _joins(unless[rule_id][alias]) else "exists"
+        return rule_id, "", aliases
+    return rule_id, "join" if _joins(unless[rule_id][alias]) else "exists", aliases

@@ -7,6 +7,7 @@ plus the internal selection rules of their aggregates.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from scoring.rectify.items import GROUPABLE
@@ -195,6 +196,9 @@ def fact_kinds_read(standard: Standard) -> set[str]:
     return read | {"object"} if any(part.objects for part in standard.criteria.parts) else read
 
 
+_ID = itemgetter("id")
+
+
 class Session:
     """One unit's facts as asserted so far: every backend knows each fact by its position here."""
 
@@ -205,7 +209,7 @@ class Session:
     def add(self, sid: str, facts: list[dict[str, Any]]) -> int:
         """Append facts and return the position of the first; their own ids must be unique in the unit."""
         before = len(self.ids)
-        self.ids.update(fact["id"] for fact in facts)
+        self.ids.update(map(_ID, facts))
         if len(self.ids) != before + len(facts):
             raise ValueError(f"unit {sid}: two facts share an id; every fact needs its own")
         start = len(self.facts)

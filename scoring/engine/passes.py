@@ -16,17 +16,22 @@ from scoring.engine.backends import Engine
 from scoring.engine.dated import with_dates
 from scoring.engine.matches import Match
 from scoring.standard import Standard
+from scoring.standard.memo import per_standard
 from scoring.store.periods import Period
 
 
 def fire_passes(engine: Engine, standard: Standard, period: Period, as_of: date, code: str,
                 facts: list[dict[str, Any]], later: list[dict[str, Any]] = ()) -> tuple[list[Match], list[Match]]:
     """The rules' own matches of each pass (the aggregates' selections go to the aggregates, never up)."""
-    first, selected = selections(engine.fire(code, with_dates(standard, facts, period, as_of)))
-    computed = aggregate_facts(standard, selected, period) if selected or has_aggregates(standard) else []
-    second = engine.fire(code, list(later) + computed)
+    first = engine.fire(code, with_dates(standard, facts, period, as_of))
+    computed = []
+    if has_aggregates(standard):  # else no rule selects for an aggregate: every match is the rules' own
+        first, selected = selections(first)
+        computed = aggregate_facts(standard, selected, period)
+    second = engine.fire(code, [*later, *computed])
     return first, second
 
 
+@per_standard
 def has_aggregates(standard: Standard) -> bool:
     return any(src.rule.aggregates for src in standard.rules)

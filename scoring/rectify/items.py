@@ -97,13 +97,16 @@ GROUPABLE = ("overdue", "status", "indicator", "rule", "period")
 
 
 def grouped_rectification_facts(items: list[dict[str, Any]], period: Period, as_of: date,
-                                key: tuple[str, ...]) -> list[dict[str, Any]]:
+                                key: tuple[str, ...], come: dict[str, bool] | None = None) -> list[dict[str, Any]]:
     """The items as one fact per group alike in the `key` fields (some of GROUPABLE), as findings are grouped: a
     group's fact holds those fields as each item's own fact (rectification_facts) would, how many items
     (`members`, and `count`, which per-match and per-count amounts are multiplied by) and every item's id in
-    order (`refs`, which explanations cite); its id is its first item's, so matches sort as the items' would."""
+    order (`refs`, which explanations cite); its id is its first item's, so matches sort as the items' would.
+
+    `come`: deadline -> whether it has come, inside the period, by as_of (is_overdue's part of it), filled as
+    deadlines are met; a caller grouping many units' items for one period and as-of date may share one."""
     pick = itemgetter(*(GROUPABLE.index(name) for name in key)) if key else (lambda values: ())
-    come: dict[str, bool] = {}  # deadline -> whether it has come, inside the period, by as_of (is_overdue)
+    come = {} if come is None else come
     groups: dict[Any, tuple[tuple, list[str]]] = {}
     for item in items:
         status = item.get("status") or "open"
@@ -112,9 +115,10 @@ def grouped_rectification_facts(items: list[dict[str, Any]], period: Period, as_
             due = come[item["deadline"]] = fallen_due(item["deadline"], period, as_of)
         # overdue as is_overdue decides it, each deadline's part once
         values = (due and status not in DONE, status, item["indicator"], item["rule"], item["period"])
-        group = groups.get(pick(values))
+        group_key = pick(values)
+        group = groups.get(group_key)
         if group is None:
-            group = groups[pick(values)] = (values, [])
+            group = groups[group_key] = (values, [])
         group[1].append(item["id"])
     facts = []
     for values, refs in groups.values():
