@@ -247,7 +247,7 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     unit_type = unit["type"]
     excluded = _excluded(standard, plan, unit_type, [r for r in plan.not_applicable if r in groups])
     groups = _still_applicable(plan, groups, excluded)
-    taken = deductions(standard, plan.deduct, plan.multiply, groups, excluded, unit_type)
+    taken = deductions(standard, groups, excluded, unit_type)
     adjust_lines = taken.pop(TOTAL, [])
     scores, clamped_on = _scores(standard, groups, excluded, unit_type)
     flags, on_indicator = _flags(standard, groups, excluded)
