@@ -30,12 +30,24 @@ def multipliers(standard: Standard, rule_ids: list[str], groups: Grouped) -> dic
     """fact id -> (factor, refs of the facts that caused it, rule id). A fact is multiplied once."""
     out: dict[str, tuple[Decimal, list[str], str]] = {}
     for rule_id in rule_ids:
-        effect = standard.rules_by_id[rule_id].then.multiply
-        for m in groups.get(rule_id, ()):
-            target = m.facts[effect.fact]
-            factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
-            causes += [r for a, f in m.facts.items() if a != effect.fact for r in fact_refs(f)]
-            out[target["id"]] = (max(factor, effect.factor), causes, rule)
+        matches = groups.get(rule_id)
+        if not matches:
+            continue
+        rule = standard.rules_by_id[rule_id]
+        effect = rule.then.multiply
+        alias, factor_of_rule = effect.fact, effect.factor
+        for m in matches:
+            facts = m.facts
+            target_id = facts[alias]["id"]
+            factor, causes, by_rule = out.get(target_id) or (factor_of_rule, [], m.rule)
+            for a, f in facts.items():  # the other facts' citations (matches.fact_refs), in alias order
+                if a != alias:
+                    refs = f.get("refs")
+                    if refs:
+                        causes.extend(map(str, refs))
+                    else:
+                        causes.append(fact_ref(f))
+            out[target_id] = (max(factor, factor_of_rule), causes, by_rule)
     return out
 
 
@@ -237,8 +249,8 @@ def _deduct_one_fact(standard: Standard, rule: _DeductRule, matches: list[Match]
             count = primary.get("count", 1)
             if count != 1:
                 amount *= int(count)
-        if not once_per:  # a once_per key counts once, however many findings share it
-            n = times(facts, alias, per_count)
+        elif not once_per:  # times() of the one fact: its group's size, unless the amount is per count
+            n = primary.get("members", 1)
             if n != 1:
                 amount *= n
         if halves and primary.get("corrected_on_spot"):

@@ -105,8 +105,15 @@ def grouped(matches: Iterable[Match], plan: _Plan) -> Grouped:
             if alias is not None:
                 ms.sort(key=lambda m: m.facts[alias]["id"])
             else:
-                ms.sort(key=lambda m: sorted(f["id"] for f in m.facts.values()))
+                ms.sort(key=_sorted_ids)
     return out
+
+
+def _sorted_ids(m: Match) -> list[str]:
+    """A match's fact ids in sorted order (its sort key among its rule's matches)."""
+    ids = [f["id"] for f in m.facts.values()]
+    ids.sort()
+    return ids
 
 
 def canonical(matches: Iterable[Match], standard: Standard) -> list[Match]:
