@@ -109,7 +109,7 @@ class _DeductRule:
     once per unit: its target, its amount before counts (by target, filled as targets are met), its options."""
 
     __slots__ = ("id", "rule", "indicator", "alias", "fixed", "per_count", "halves", "once_per", "points", "share",
-                 "one_fact", "amounts")
+                 "one_fact", "amounts", "target_ref", "once_ref")
 
     def __init__(self, rule: Rule, points: Decimal | None):
         d = rule.then.deduct
@@ -121,6 +121,9 @@ class _DeductRule:
         self.once_per = d.once_per
         self.points, self.share = points, d.share_of_max
         self.one_fact = len(rule.when) == 1
+        # A target or once_per key a fact names (s.indicator): its (alias, field), read without resolve()'s split.
+        self.target_ref = _ref(d.indicator) if not self.fixed and d.indicator else None
+        self.once_ref = _ref(d.once_per) if d.once_per else None
         self.amounts: dict[str, Decimal | None] = {}  # target -> amount before counts; None: it takes nothing
 
 
@@ -186,7 +189,7 @@ def _deduct_rule(standard: Standard, rule: _DeductRule, matches: list[Match], ex
     for m in matches:
         facts = m.facts
         primary = facts[primary_alias]
-        target = fixed or deduction_target(rule.rule, rule.indicator, facts)
+        target = fixed or _target(rule, facts)
         if target in excluded and target != TOTAL:
             continue
         amount = _amount(standard, rule, target, unit_type)
@@ -204,7 +207,7 @@ def _deduct_rule(standard: Standard, rule: _DeductRule, matches: list[Match], ex
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER) if mults else _NO_MULTIPLIER
-        key = resolve(once_per, facts) if once_per else tuple(sorted(f["id"] for f in facts.values()))
+        key = _named(rule.once_ref, facts) if once_per else tuple(sorted(f["id"] for f in facts.values()))
         t = taken.get((rule.id, target))
         if t is None:
             t = taken[(rule.id, target)] = _Taken()
@@ -237,7 +240,7 @@ def _deduct_one_fact(standard: Standard, rule: _DeductRule, matches: list[Match]
         facts = m.facts
         primary = facts[alias]
         if not fixed:
-            target = deduction_target(rule.rule, rule.indicator, facts)
+            target = _target(rule, facts)
             slot = slots.get(target, _UNSEEN)
             if slot is _UNSEEN:
                 slot = slots[target] = _slot(standard, rule, target, excluded, taken, unit_type)
@@ -257,7 +260,7 @@ def _deduct_one_fact(standard: Standard, rule: _DeductRule, matches: list[Match]
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER) if mults else _NO_MULTIPLIER
         if once_per:
-            t.add(resolve(once_per, facts), amount, factor)
+            t.add(_named(rule.once_ref, facts), amount, factor)
         else:  # keyed by its one fact: no key repeats (_Taken.add without the key)
             t.total += amount if factor is ONE else amount * factor
             if t.factor is None or factor > t.factor:
@@ -274,6 +277,24 @@ def _deduct_one_fact(standard: Standard, rule: _DeductRule, matches: list[Match]
 
 
 _UNSEEN: Any = object()
+
+
+def _ref(ref: str) -> tuple[str, str, str]:
+    alias, field = ref.split(".", 1)
+    return alias, field, ref
+
+
+def _named(ref: tuple[str, str, str], facts: dict[str, dict[str, Any]]) -> Any:
+    """resolve(ref, facts) for a ref split once per standard: the value, or resolve's error when it is missing."""
+    value = facts[ref[0]].get(ref[1])
+    return value if value is not None else resolve(ref[2], facts)
+
+
+def _target(rule: _DeductRule, facts: dict[str, dict[str, Any]]) -> str:
+    """deduction_target of a rule without a fixed target: the indicator a fact names, or its primary fact's."""
+    if rule.target_ref is not None:
+        return str(_named(rule.target_ref, facts))
+    return facts[rule.alias]["indicator"]
 
 
 def _slot(standard: Standard, rule: _DeductRule, target: str, excluded: dict[str, str],
