@@ -266,9 +266,14 @@ def _still_applicable(plan: _Plan, groups: Grouped, excluded: dict[str, str]) ->
         return groups
     out = dict(groups)
     for rule_id, aliases in plan.applicable.items():
-        if rule_id in out:
-            out[rule_id] = [m for m in out[rule_id]
-                            if not any(m.facts[a].get("indicator") in excluded for a in aliases)]
+        matched = out.get(rule_id)
+        if matched is None:
+            continue
+        if len(aliases) == 1:  # most such rules: one fact had to be applicable
+            alias = aliases[0]
+            out[rule_id] = [m for m in matched if m.facts[alias].get("indicator") not in excluded]
+        else:
+            out[rule_id] = [m for m in matched if not any(m.facts[a].get("indicator") in excluded for a in aliases)]
     return out
 
 

@@ -125,9 +125,12 @@ class Tree:
         """A group's (or a dimension's) score from its children and own lines, within its limit.
 
         Returns the OVERFLOW lines for its parent (a node) — or, for a dimension, its own lines."""
-        applicable = [c for c in children if c.applicable]
-        top = sum((c.max for c in applicable), ZERO)
-        raw = sum((c.score for c in applicable), ZERO) + sum((line.points for line in own), ZERO)
+        top = scored = ZERO
+        for c in children:  # Σ max and Σ score of the applicable children, in order, as sum() adds them
+            if c.applicable:
+                top += c.max
+                scored += c.score
+        raw = scored + sum((line.points for line in own), ZERO)
         lost = top - raw
         explicit = for_type(node.limit, self.unit_type)
         limit = top if explicit is None or explicit >= top else explicit
