@@ -186,15 +186,26 @@ def _deduct_rule(standard: Standard, rule: _DeductRule, matches: list[Match], ex
     per_count = rule.per_count
     halves = rule.halves
     once_per = rule.once_per
+    if fixed:  # every match on one target: its _Taken and amount looked up once
+        slot = _slot(standard, rule, fixed, excluded, taken, unit_type)
+        if slot is None:
+            return
+        t, base = slot
     for m in matches:
         facts = m.facts
         primary = facts[primary_alias]
-        target = fixed or _target(rule, facts)
-        if target in excluded and target != TOTAL:
-            continue
-        amount = _amount(standard, rule, target, unit_type)
-        if amount is None:
-            continue
+        if fixed:
+            amount = base
+        else:
+            target = _target(rule, facts)
+            if target in excluded and target != TOTAL:
+                continue
+            amount = _amount(standard, rule, target, unit_type)
+            if amount is None:
+                continue
+            t = taken.get((rule.id, target))
+            if t is None:
+                t = taken[(rule.id, target)] = _Taken()
         # Multiplying a Decimal by 1 changes neither its digits nor its exponent: those products are skipped.
         if per_count:
             count = primary.get("count", 1)
@@ -207,11 +218,8 @@ def _deduct_rule(standard: Standard, rule: _DeductRule, matches: list[Match], ex
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER) if mults else _NO_MULTIPLIER
-        key = _named(rule.once_ref, facts) if once_per else tuple(sorted(f["id"] for f in facts.values()))
-        t = taken.get((rule.id, target))
-        if t is None:
-            t = taken[(rule.id, target)] = _Taken()
-        t.add(key, amount, factor)
+        t.add(_named(rule.once_ref, facts) if once_per else tuple(sorted(f["id"] for f in facts.values())),
+              amount, factor)
         _cite(t.refs, facts)
         if causes:
             t.refs.update(causes)
