@@ -227,14 +227,14 @@ def _flags(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> tup
     unit_flags: set[str] = set()
     on_indicator: dict[str, set[str]] = {}
     escalations: dict[str, set[str]] = {}
-    for rule_id, code, target, (alias, field), escalate, primary in plan_for(standard).flags:
+    for rule_id, code, target, (alias, name), escalate, primary in plan_for(standard).flags:
         matched = groups.get(rule_id)
         if not matched:
             continue
         for m in matched:
             if alias:  # the indicator a fact names (s.indicator): resolve() unless it is there
-                value = m.facts[alias].get(field)
-                target = str(value if value is not None else resolve(f"{alias}.{field}", m.facts))
+                value = m.facts[alias].get(name)
+                target = str(value if value is not None else resolve(f"{alias}.{name}", m.facts))
             if target in excluded:
                 continue
             unit_flags.add(code)
