@@ -14,6 +14,7 @@ from scoring.engine.matches import Match, fact_ref, fact_refs, times
 from scoring.engine.notes import CAPPED, MULTIPLIED, note as _note
 from scoring.engine.points import HALF, ONE, ZERO, Line
 from scoring.standard import Standard
+from scoring.standard.memo import per_standard
 from scoring.standard.schema import TOTAL, Rule, for_type
 
 Grouped = dict[str, list[Match]]  # rule id -> its matches in canonical order; rules in standard order
@@ -29,12 +30,24 @@ def multipliers(standard: Standard, rule_ids: list[str], groups: Grouped) -> dic
     """fact id -> (factor, refs of the facts that caused it, rule id). A fact is multiplied once."""
     out: dict[str, tuple[Decimal, list[str], str]] = {}
     for rule_id in rule_ids:
-        effect = standard.rules_by_id[rule_id].then.multiply
-        for m in groups.get(rule_id, ()):
-            target = m.facts[effect.fact]
-            factor, causes, rule = out.get(target["id"], (effect.factor, [], m.rule))
-            causes += [r for a, f in m.facts.items() if a != effect.fact for r in fact_refs(f)]
-            out[target["id"]] = (max(factor, effect.factor), causes, rule)
+        matches = groups.get(rule_id)
+        if not matches:
+            continue
+        rule = standard.rules_by_id[rule_id]
+        effect = rule.then.multiply
+        alias, factor_of_rule = effect.fact, effect.factor
+        for m in matches:
+            facts = m.facts
+            target_id = facts[alias]["id"]
+            factor, causes, by_rule = out.get(target_id) or (factor_of_rule, [], m.rule)
+            for a, f in facts.items():  # the other facts' citations (matches.fact_refs), in alias order
+                if a != alias:
+                    refs = f.get("refs")
+                    if refs:
+                        causes.extend(map(str, refs))
+                    else:
+                        causes.append(fact_ref(f))
+            out[target_id] = (max(factor, factor_of_rule), causes, by_rule)
     return out
 
 
@@ -61,79 +74,152 @@ class _Taken:
             self.factor = factor
 
 
-def deductions(standard: Standard, rule_ids: list[str], multiply_ids: list[str], groups: Grouped,
-               excluded: dict[str, str], unit_type: str) -> dict[str, list[Line]]:
+def deductions(standard: Standard, groups: Grouped, excluded: dict[str, str], unit_type: str) -> dict[str, list[Line]]:
     """node code (or `total`) -> one `deduct` line per rule, in rule order."""
-    mults = multipliers(standard, multiply_ids, groups)
+    compiled = _deduct_rules(standard, unit_type)
+    mults = multipliers(standard, compiled.multiply, groups) if compiled.multiply else {}
     taken: dict[tuple[str, str], _Taken] = {}
-    for rule_id in rule_ids:
-        if rule_id in groups:
-            _deduct_rule(standard, standard.rules_by_id[rule_id], groups[rule_id], excluded, mults, taken, unit_type)
+    for rule in compiled.rules:
+        matches = groups.get(rule.id)
+        if matches:
+            if rule.one_fact:
+                _deduct_one_fact(standard, rule, matches, excluded, mults, taken, unit_type)
+            else:
+                _deduct_rule(standard, rule, matches, excluded, mults, taken, unit_type)
     lines: dict[str, list[Line]] = {}
+    caps = compiled.caps
     for (rule_id, target), t in taken.items():
-        d = standard.rules_by_id[rule_id].then.deduct
         total, factor = t.total, t.factor
-        notes = sorted(t.notes)
-        note = _note(MULTIPLIED, factor=factor, rules="、".join(notes)) if notes else ""
-        if d.cap is not None and total > d.cap * factor:
-            note = (note + " " if note else "") + _note(CAPPED, cap=d.cap * factor, lost=total)
-            total = d.cap * factor
-        kind = "adjust" if target == TOTAL else "deduct"
-        lines.setdefault(target, []).append(Line(rule_id, -total, tuple(sorted(t.refs)), kind, note))
+        note = _note(MULTIPLIED, factor=factor, rules="、".join(sorted(t.notes))) if t.notes else ""
+        cap = caps[rule_id]
+        if cap is not None and total > cap * factor:
+            note = (note + " " if note else "") + _note(CAPPED, cap=cap * factor, lost=total)
+            total = cap * factor
+        refs = t.refs
+        found = lines.get(target)
+        if found is None:
+            found = lines[target] = []
+        found.append(Line(rule_id, -total, tuple(sorted(refs)) if len(refs) > 1 else tuple(refs),
+                          "adjust" if target == TOTAL else "deduct", note))
     return lines
 
 
-def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
-                 taken: dict[tuple[str, str], _Taken], unit_type: str) -> None:
-    """A rule's deductions, each under its (rule, indicator) and its key (once_per, or its facts' ids).
+class _DeductRule:
+    """What one `deduct` rule does for units of one type, worked out once per standard and type instead of
+    once per unit: its target, its amount before counts (by target, filled as targets are met), its options."""
 
-    A one-fact rule without once_per keys every match by its own fact, so no key can repeat.
-    """
-    d = rule.then.deduct
-    points = for_type(d.points, unit_type)
-    if d.points is not None and points is None:
-        return  # points by unit type, none for this type: the rule does not deduct from it
-    if len(rule.when) == 1:
-        _deduct_one_fact(standard, rule, matches, excluded, mults, taken, unit_type, points)
-        return
-    primary_alias = rule.primary
-    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
-    per_count = d.per == "count"
-    halves = d.on_the_spot == "half"
-    indicators = standard.indicators
-    share_amounts: dict[str, Decimal] = {}  # target -> its share of the max: the same for every match
+    __slots__ = ("id", "rule", "indicator", "alias", "fixed", "per_count", "halves", "once_per", "points", "share",
+                 "one_fact", "amounts", "target_ref", "once_ref")
+
+    def __init__(self, rule: Rule, points: Decimal | None):
+        d = rule.then.deduct
+        self.id, self.rule, self.indicator = rule.id, rule, d.indicator
+        self.alias = rule.primary
+        self.fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
+        self.per_count = d.per == "count"
+        self.halves = d.on_the_spot == "half"
+        self.once_per = d.once_per
+        self.points, self.share = points, d.share_of_max
+        self.one_fact = len(rule.when) == 1
+        # A target or once_per key a fact names (s.indicator): its (alias, field), read without resolve()'s split.
+        self.target_ref = _ref(d.indicator) if not self.fixed and d.indicator else None
+        self.once_ref = _ref(d.once_per) if d.once_per else None
+        self.amounts: dict[str, Decimal | None] = {}  # target -> amount before counts; None: it takes nothing
+
+
+class _Compiled:
+    """A standard's deduct rules (in rule order) and multiply rules for one unit type, and each rule's cap."""
+
+    __slots__ = ("rules", "multiply", "caps")
+
+    def __init__(self, standard: Standard, unit_type: str):
+        self.rules: list[_DeductRule] = []
+        self.multiply: list[str] = []
+        self.caps: dict[str, Decimal | None] = {}
+        for src in standard.rules:
+            rule = src.rule
+            if rule.then.multiply:
+                self.multiply.append(rule.id)
+            d = rule.then.deduct
+            if not d:
+                continue
+            self.caps[rule.id] = d.cap
+            points = for_type(d.points, unit_type)
+            if d.points is not None and points is None:
+                continue  # points by unit type, none for this type: the rule does not deduct from it
+            self.rules.append(_DeductRule(rule, points))
+
+
+@per_standard
+def _compiled_by_type(standard: Standard) -> dict[str, _Compiled]:
+    return {}  # filled per unit type by _deduct_rules
+
+
+def _deduct_rules(standard: Standard, unit_type: str) -> _Compiled:
+    by_type = _compiled_by_type(standard)
+    found = by_type.get(unit_type)
+    if found is None:
+        found = by_type[unit_type] = _Compiled(standard, unit_type)
+    return found
+
+
+def _amount(standard: Standard, rule: _DeductRule, target: str, unit_type: str) -> Decimal | None:
+    """A rule's amount on `target` before counts (the same for every unit of the type); None: it takes nothing."""
+    amounts = rule.amounts
+    if target in amounts:
+        return amounts[target]
+    if target == TOTAL:
+        amount = rule.points  # a share of the total's max means nothing (lint says so): None
+    elif target not in standard.indicators:
+        amount = None
+    else:
+        amount = rule.points if rule.points is not None else rule.share * standard.max_for(target, unit_type)
+    amounts[target] = amount
+    return amount
+
+
+def _deduct_rule(standard: Standard, rule: _DeductRule, matches: list[Match], excluded: dict[str, str], mults: dict,
+                 taken: dict[tuple[str, str], _Taken], unit_type: str) -> None:
+    """A rule's deductions, each under its (rule, indicator) and its key (once_per, or its facts' ids)."""
+    primary_alias = rule.alias
+    fixed = rule.fixed
+    per_count = rule.per_count
+    halves = rule.halves
+    once_per = rule.once_per
+    if fixed:  # every match on one target: its _Taken and amount looked up once
+        slot = _slot(standard, rule, fixed, excluded, taken, unit_type)
+        if slot is None:
+            return
+        t, base = slot
     for m in matches:
         facts = m.facts
         primary = facts[primary_alias]
-        target = fixed or deduction_target(rule, d.indicator, facts)
-        if target == TOTAL:
-            if points is None:
-                continue  # a share of the total's max means nothing (lint says so)
-        elif target in excluded or target not in indicators:
-            continue
-        if points is not None:
-            amount = points
+        if fixed:
+            amount = base
         else:
-            amount = share_amounts.get(target)
+            target = _target(rule, facts)
+            if target in excluded and target != TOTAL:
+                continue
+            amount = _amount(standard, rule, target, unit_type)
             if amount is None:
-                amount = share_amounts[target] = d.share_of_max * standard.max_for(target, unit_type)
+                continue
+            t = taken.get((rule.id, target))
+            if t is None:
+                t = taken[(rule.id, target)] = _Taken()
         # Multiplying a Decimal by 1 changes neither its digits nor its exponent: those products are skipped.
         if per_count:
             count = primary.get("count", 1)
             if count != 1:
                 amount *= int(count)
-        if not d.once_per:  # a once_per key counts once, however many findings share it
+        if not once_per:  # a once_per key counts once, however many findings share it
             n = times(facts, primary_alias, per_count)
             if n != 1:
                 amount *= n
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
-        factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER)
-        key = resolve(d.once_per, facts) if d.once_per else tuple(sorted(f["id"] for f in facts.values()))
-        t = taken.get((rule.id, target))
-        if t is None:
-            t = taken[(rule.id, target)] = _Taken()
-        t.add(key, amount, factor)
+        factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER) if mults else _NO_MULTIPLIER
+        t.add(_named(rule.once_ref, facts) if once_per else tuple(sorted(f["id"] for f in facts.values())),
+              amount, factor)
         _cite(t.refs, facts)
         if causes:
             t.refs.update(causes)
@@ -141,20 +227,20 @@ def _deduct_rule(standard: Standard, rule: Rule, matches: list[Match], excluded:
             t.notes.add(by_rule)
 
 
-def _deduct_one_fact(standard: Standard, rule: Rule, matches: list[Match], excluded: dict[str, str], mults: dict,
-                     taken: dict[tuple[str, str], _Taken], unit_type: str, points: Decimal | None) -> None:
+def _deduct_one_fact(standard: Standard, rule: _DeductRule, matches: list[Match], excluded: dict[str, str],
+                     mults: dict, taken: dict[tuple[str, str], _Taken], unit_type: str) -> None:
     """_deduct_rule for a rule of one fact (most rules; a unit's findings and rectification items make most
     matches): the same amounts, added in the same order, with what is the same for every match of a target
-    (its _Taken, its amount before counts) looked up once per target instead of once per match."""
-    d = rule.then.deduct
-    alias = rule.primary
-    fixed = None if (d.indicator and "." in d.indicator) else (d.indicator or rule.indicator)
-    per_count = d.per == "count"
-    halves = d.on_the_spot == "half"
-    once_per = d.once_per
+    (its _Taken, its amount before counts) looked up once per target instead of once per match.
+    A one-fact rule without once_per keys every match by its own fact, so no key can repeat."""
+    alias = rule.alias
+    fixed = rule.fixed
+    per_count = rule.per_count
+    halves = rule.halves
+    once_per = rule.once_per
     slots: dict[str, tuple[_Taken, Decimal] | None] = {}
-    if fixed and matches:  # every match on one target
-        slot = _slot(standard, rule.id, d, fixed, points, excluded, taken, unit_type)
+    if fixed:  # every match on one target
+        slot = _slot(standard, rule, fixed, excluded, taken, unit_type)
         if slot is None:
             return
         t, base = slot
@@ -162,10 +248,10 @@ def _deduct_one_fact(standard: Standard, rule: Rule, matches: list[Match], exclu
         facts = m.facts
         primary = facts[alias]
         if not fixed:
-            target = deduction_target(rule, d.indicator, facts)
+            target = _target(rule, facts)
             slot = slots.get(target, _UNSEEN)
             if slot is _UNSEEN:
-                slot = slots[target] = _slot(standard, rule.id, d, target, points, excluded, taken, unit_type)
+                slot = slots[target] = _slot(standard, rule, target, excluded, taken, unit_type)
             if slot is None:
                 continue
             t, base = slot
@@ -174,15 +260,15 @@ def _deduct_one_fact(standard: Standard, rule: Rule, matches: list[Match], exclu
             count = primary.get("count", 1)
             if count != 1:
                 amount *= int(count)
-        if not once_per:  # a once_per key counts once, however many findings share it
-            n = times(facts, alias, per_count)
+        elif not once_per:  # times() of the one fact: its group's size, unless the amount is per count
+            n = primary.get("members", 1)
             if n != 1:
                 amount *= n
         if halves and primary.get("corrected_on_spot"):
             amount *= HALF
         factor, causes, by_rule = mults.get(primary["id"], _NO_MULTIPLIER) if mults else _NO_MULTIPLIER
         if once_per:
-            t.add(resolve(once_per, facts), amount, factor)
+            t.add(_named(rule.once_ref, facts), amount, factor)
         else:  # keyed by its one fact: no key repeats (_Taken.add without the key)
             t.total += amount if factor is ONE else amount * factor
             if t.factor is None or factor > t.factor:
@@ -201,18 +287,35 @@ def _deduct_one_fact(standard: Standard, rule: Rule, matches: list[Match], exclu
 _UNSEEN: Any = object()
 
 
-def _slot(standard: Standard, rule_id: str, d: Any, target: str, points: Decimal | None, excluded: dict[str, str],
+def _ref(ref: str) -> tuple[str, str, str]:
+    alias, field = ref.split(".", 1)
+    return alias, field, ref
+
+
+def _named(ref: tuple[str, str, str], facts: dict[str, dict[str, Any]]) -> Any:
+    """resolve(ref, facts) for a ref split once per standard: the value, or resolve's error when it is missing."""
+    value = facts[ref[0]].get(ref[1])
+    return value if value is not None else resolve(ref[2], facts)
+
+
+def _target(rule: _DeductRule, facts: dict[str, dict[str, Any]]) -> str:
+    """deduction_target of a rule without a fixed target: the indicator a fact names, or its primary fact's."""
+    if rule.target_ref is not None:
+        return str(_named(rule.target_ref, facts))
+    return facts[rule.alias]["indicator"]
+
+
+def _slot(standard: Standard, rule: _DeductRule, target: str, excluded: dict[str, str],
           taken: dict[tuple[str, str], _Taken], unit_type: str) -> tuple[_Taken, Decimal] | None:
     """Where a rule's matches on `target` go and their amount before counts; None: the target takes nothing."""
-    if target == TOTAL:
-        if points is None:
-            return None  # a share of the total's max means nothing (lint says so)
-    elif target in excluded or target not in standard.indicators:
+    if target in excluded and target != TOTAL:
         return None
-    amount = points if points is not None else d.share_of_max * standard.max_for(target, unit_type)
-    t = taken.get((rule_id, target))
+    amount = _amount(standard, rule, target, unit_type)
+    if amount is None:
+        return None
+    t = taken.get((rule.id, target))
     if t is None:
-        t = taken[(rule_id, target)] = _Taken()
+        t = taken[(rule.id, target)] = _Taken()
     return t, amount
 
 

@@ -81,12 +81,13 @@ def _line_doc(titles: dict[str, tuple[str, str]], line: Line) -> dict[str, Any]:
 def _dimension_doc(standard: Standard, score: UnitScore, dim) -> dict[str, Any]:
     points = dimension_points(standard, score, dim.code)
     own = score.dimension_lines.get(dim.code, [])
+    heads, titles, indicators = _heads(standard), _titles(standard), score.indicators
     doc = {
         "code": dim.code, "name": dim.name, "name_en": dim.name_en,
         "score": score_text(points[0]) if points else None,
         "max": points_text(points[1] if points else Decimal(0)),
         "applicable": bool(points),
-        "indicators": [_indicator_doc(standard, score, score.indicators[i.code]) for i in dim.indicators],
+        "indicators": [_node_doc(heads, titles, indicators, indicators[i.code]) for i in dim.indicators],
     }
     if own:  # only when a dimension has a pool or takes overflow: old scorecards read as before
         doc["lines"] = [line_doc(standard, line) for line in own]
@@ -229,19 +230,26 @@ def _part_line_doc(standard: Standard, line: Line) -> dict[str, Any]:
     return doc
 
 
-def _indicator_doc(standard: Standard, score: UnitScore, result) -> dict[str, Any]:
-    ind = standard.indicators[result.code]
-    titles = _titles(standard)
-    doc = {"code": ind.code, "name": ind.name, "name_en": ind.name_en, "method": ind.method,
-           "score": score_text(result.score) if result.applicable else None,
-           "max": points_text(result.max), "applicable": result.applicable,
+@per_standard
+def _heads(standard: Standard) -> dict[str, tuple[str, str, str, str]]:
+    """Every node's code, names and method as its document shows them (a group's method: group), once per standard."""
+    return {code: (ind.code, ind.name, ind.name_en, "group" if ind.indicators else ind.method)
+            for code, ind in standard.indicators.items()}
+
+
+def _node_doc(heads: dict[str, tuple[str, str, str, str]], titles: dict[str, tuple[str, str]],
+              indicators: dict[str, Any], result) -> dict[str, Any]:
+    code, name, name_en, method = heads[result.code]
+    applicable = result.applicable
+    doc = {"code": code, "name": name, "name_en": name_en, "method": method,
+           "score": score_text(result.score) if applicable else None,
+           "max": points_text(result.max), "applicable": applicable,
            "lines": [_line_doc(titles, line) for line in result.lines] if result.lines else []}
     if result.children:  # a group: its nodes below it, each as a node of its own
-        doc["method"] = "group"
-        doc["indicators"] = [_indicator_doc(standard, score, score.indicators[c]) for c in result.children]
+        doc["indicators"] = [_node_doc(heads, titles, indicators, indicators[c]) for c in result.children]
     if result.flags:
         doc["flags"] = result.flags
-    if not result.applicable:
+    if not applicable:
         doc["not_applicable_by"] = result.not_applicable_by
     return doc
 

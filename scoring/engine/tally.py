@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from scoring.engine import notes
 from scoring.engine.matches import Match, fact_ref, fact_refs, times
@@ -55,14 +55,15 @@ class _Plan:
     def __init__(self, standard: Standard):
         rules = [src.rule for src in standard.rules]
         self.order = {r.id: i for i, r in enumerate(rules)}
-        # A rule's matches all bind the same aliases; with one, its fact id alone is the sort key.
-        self.single = {r.id: next(iter(r.when)) if len(r.when) == 1 else None for r in rules}
+        # A rule's matches all bind the same aliases: the sort key of its matches, their fact ids in sorted order.
+        self.sort_key = {r.id: _sort_key(tuple(r.when)) for r in rules}
         self.not_applicable = [r.id for r in rules if r.then.not_applicable]
         self.multiply = [r.id for r in rules if r.then.multiply]
         self.deduct = [r.id for r in rules if r.then.deduct]
         self.earn = [r.id for r in rules if r.then.earn]
         self.score = [r.id for r in rules if r.then.score]
         self.flag = [r.id for r in rules if r.then.flag]
+        self.flags = [_flag_spec(r) for r in rules if r.then.flag]
         self.bonus = [r.id for r in rules if r.then.bonus]
         self.veto = [r.id for r in rules if r.then.veto]
         self.rectify = frozenset(r.id for r in rules if r.then.rectify)
@@ -101,12 +102,30 @@ def grouped(matches: Iterable[Match], plan: _Plan) -> Grouped:
     for rule_id in sorted(groups, key=plan.order.__getitem__):
         ms = out[rule_id] = groups[rule_id]  # sorted in place (stable, as sorted() is): the list is ours
         if len(ms) > 1:
-            alias = plan.single[rule_id]
-            if alias is not None:
-                ms.sort(key=lambda m: m.facts[alias]["id"])
-            else:
-                ms.sort(key=lambda m: sorted(f["id"] for f in m.facts.values()))
+            ms.sort(key=plan.sort_key[rule_id])
     return out
+
+
+def _sort_key(aliases: tuple[str, ...]) -> Callable[[Match], Any]:
+    """The sort key of a rule's matches: their facts' ids in sorted order (with one fact, its id alone; with two,
+    the pair as a tuple, which sorts as the sorted list would)."""
+    if len(aliases) == 1:
+        alias = aliases[0]
+        return lambda m: m.facts[alias]["id"]
+    if len(aliases) == 2:
+        first, second = aliases
+
+        def pair(m: Match) -> tuple[str, str]:
+            x, y = m.facts[first]["id"], m.facts[second]["id"]
+            return (x, y) if x <= y else (y, x)
+        return pair
+    return _sorted_ids
+
+
+def _sorted_ids(m: Match) -> list[str]:
+    ids = [f["id"] for f in m.facts.values()]
+    ids.sort()
+    return ids
 
 
 def canonical(matches: Iterable[Match], standard: Standard) -> list[Match]:
@@ -208,25 +227,37 @@ def _flags(standard: Standard, groups: Grouped, excluded: dict[str, str]) -> tup
     unit_flags: set[str] = set()
     on_indicator: dict[str, set[str]] = {}
     escalations: dict[str, set[str]] = {}
-    for rule_id in plan_for(standard).flag:
-        rule = standard.rules_by_id[rule_id]
-        flag = rule.then.flag
-        for m in groups.get(rule_id, ()):
-            target = flag.indicator or rule.indicator
-            if target and "." in target:
-                target = str(resolve(target, m.facts))
+    for rule_id, code, target, (alias, name), escalate, primary in plan_for(standard).flags:
+        matched = groups.get(rule_id)
+        if not matched:
+            continue
+        for m in matched:
+            if alias:  # the indicator a fact names (s.indicator): resolve() unless it is there
+                value = m.facts[alias].get(name)
+                target = str(value if value is not None else resolve(f"{alias}.{name}", m.facts))
             if target in excluded:
                 continue
-            unit_flags.add(flag.code)
+            unit_flags.add(code)
             if target:
-                on_indicator.setdefault(target, set()).add(flag.code)
-            if rule.then.escalate:
-                escalations.setdefault(rule.id, set()).add(target or fact_ref(m.facts[rule.primary]))
+                found = on_indicator.get(target)
+                if found is None:
+                    on_indicator[target] = {code}
+                else:
+                    found.add(code)
+            if escalate:
+                escalations.setdefault(rule_id, set()).add(target or fact_ref(m.facts[primary]))
     for rule_id, keys in escalations.items():
         escalate = standard.rules_by_id[rule_id].then.escalate
         if len(keys) >= escalate.at_least:
             unit_flags.add(escalate.flag)
     return sorted(unit_flags), on_indicator
+
+
+def _flag_spec(rule: Any) -> tuple[str, str, str | None, tuple[str, str] | tuple[None, None], bool, str]:
+    """What _flags needs of a flagging rule: its id, flag, target (or the alias and field naming it), escalation."""
+    target = rule.then.flag.indicator or rule.indicator
+    ref = tuple(target.split(".", 1)) if target and "." in target else (None, None)
+    return rule.id, rule.then.flag.code, target, ref, bool(rule.then.escalate), rule.primary
 
 
 def _still_applicable(plan: _Plan, groups: Grouped, excluded: dict[str, str]) -> Grouped:
@@ -235,9 +266,14 @@ def _still_applicable(plan: _Plan, groups: Grouped, excluded: dict[str, str]) ->
         return groups
     out = dict(groups)
     for rule_id, aliases in plan.applicable.items():
-        if rule_id in out:
-            out[rule_id] = [m for m in out[rule_id]
-                            if not any(m.facts[a].get("indicator") in excluded for a in aliases)]
+        matched = out.get(rule_id)
+        if matched is None:
+            continue
+        if len(aliases) == 1:  # most such rules: one fact had to be applicable
+            alias = aliases[0]
+            out[rule_id] = [m for m in matched if m.facts[alias].get("indicator") not in excluded]
+        else:
+            out[rule_id] = [m for m in matched if not any(m.facts[a].get("indicator") in excluded for a in aliases)]
     return out
 
 
@@ -247,7 +283,7 @@ def tally(standard: Standard, unit: dict[str, Any], matches: Iterable[Match]) ->
     unit_type = unit["type"]
     excluded = _excluded(standard, plan, unit_type, [r for r in plan.not_applicable if r in groups])
     groups = _still_applicable(plan, groups, excluded)
-    taken = deductions(standard, plan.deduct, plan.multiply, groups, excluded, unit_type)
+    taken = deductions(standard, groups, excluded, unit_type)
     adjust_lines = taken.pop(TOTAL, [])
     scores, clamped_on = _scores(standard, groups, excluded, unit_type)
     flags, on_indicator = _flags(standard, groups, excluded)
