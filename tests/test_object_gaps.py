@@ -10,6 +10,7 @@ periods'. The hand-worked examples of these rules run on both engines in tests/t
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from docx import Document
@@ -164,3 +165,7 @@ def test_the_tongbao_averages_only_units_with_something_scored_and_claims_no_gra
     assert "优秀" not in text
     # a veto dimension (maximum 0) has no rate to be weak in
     assert "单项否决（" not in text
+    # nor a rate or a share of its maximum lost in the HTML: it read 0.0% on a scorecard and 100.0% lost in the chart
+    html = (out / "report-2025.html").read_text(encoding="utf-8")
+    assert re.search(r'<td>网站单项否决</td><td class="n">0\.00</td>\s*<td class="n">0</td><td class="n"></td>', html)
+    assert ">0.00（100.0%）" not in html and ">0.00</text>" in html and ">20.00（100.0%）" in html  # the bonus dimension keeps its share

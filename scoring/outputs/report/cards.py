@@ -71,7 +71,8 @@ def unit_card(standard: Standard, doc: dict[str, Any], group_rates: dict[str, st
     dims, explained = [], []
     for dim in doc["dimensions"]:
         dims.append({"code": dim["code"], "name": pick(dim, "name", lang), "score": dim["score"], "max": dim["max"],
-                     "rate": percent(Decimal(dim["score"]), Decimal(dim["max"])) if dim["applicable"] else None,
+                     "rate": percent(Decimal(dim["score"]), Decimal(dim["max"]))
+                     if dim["applicable"] and Decimal(dim["max"]) else None,  # a veto dimension (max 0): no rate
                      "group_rate": group_rates.get(dim["code"])})
         for ind in all_nodes(dim["indicators"]):
             # Like `scoring explain`: an indicator at full marks with nothing flagged has nothing to explain.

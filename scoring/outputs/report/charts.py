@@ -133,8 +133,9 @@ def points_lost(dimensions: Sequence[dict[str, Any]]) -> str:
         y = list(range(len(dimensions)))
         ax.barh(y, lost, color=[SECOND if v == worst and v > 0 else ACCENT for v in lost], height=0.65)
         for i, d in enumerate(dimensions):
-            share = 100 - float(d["rate"])
-            ax.text(lost[i] + worst * 0.02, i, f"{d['average_lost']}（{share:.1f}%）", va="center", ha="left",
+            # a veto dimension (maximum 0) has no share of a maximum to lose
+            share = "" if d["rate"] is None else f"（{100 - float(d['rate']):.1f}%）"
+            ax.text(lost[i] + worst * 0.02, i, f"{d['average_lost']}{share}", va="center", ha="left",
                     fontsize=FONT - 1)
         ax.set_yticks(y, labels)
         ax.set_ylim(len(dimensions) - 0.5, -0.5)

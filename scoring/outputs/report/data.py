@@ -225,7 +225,7 @@ def summary(standard: Standard, records: list[Record], lang: str) -> dict[str, A
         got, top, units = sums.get(dim.code, (Decimal(0), Decimal(0), 0))
         k = Decimal(units or 1)
         dims.append({"code": dim.code, "name": pick(dim.model_dump(), "name", lang), "units": units,
-                     "average": two(got / k), "average_max": two(top / k), "rate": percent(got, top),
+                     "average": two(got / k), "average_max": two(top / k), "rate": percent(got, top) if top else None,
                      "average_lost": two((top - got) / k)})
     out = {
         "units": len(records), "average_score": average_score(records),
@@ -292,8 +292,9 @@ def moves(store: Store, standard: Standard, period: str, previous: str,
 
 
 def group_dimension_rates(records: list[Record]) -> dict[str, dict[str, str]]:
-    """group → dimension → the group's share of maximum (percent), for the radar's comparison line."""
-    return {group: {code: percent(got, top) for code, (got, top, _) in _dimension_sums(members).items()}
+    """group → dimension → the group's share of maximum (percent), for the radar's comparison line; none for a
+    dimension with no maximum (a veto dimension)."""
+    return {group: {code: percent(got, top) for code, (got, top, _) in _dimension_sums(members).items() if top}
             for group, members in _by_group(records).items()}
 
 
