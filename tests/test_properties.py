@@ -642,7 +642,7 @@ def test_place_unit_with_nothing_scored_ranks_after_vetoed_units_and_widens_no_q
     scored = [standing("A", "99"), standing("B", "95"), standing("C", "93"), standing("D", "70"),
               standing("V", "80", veto=True)]
     got = {u: (p.rank, p.grade, format(p.feed, "f"))
-           for u, p in place(CRITERIA, scored + [standing("N", "0")], ungraded=frozenset({"N"})).items()}
+           for u, p in place(CRITERIA, scored + [standing("N", "0")._replace(ungraded=True)]).items()}
     assert got["N"] == (6, "数据不全", "0.00")
     assert got["V"] == (5, "不合格", "0.00")
     assert [got[u][1] for u in "ABCD"] == ["优秀", "良好", "良好", "合格"]
@@ -653,9 +653,9 @@ def test_place_unit_with_nothing_scored_ranks_after_vetoed_units_and_widens_no_q
        st.lists(st.sampled_from(["0", "50"]), min_size=1, max_size=4))
 def test_place_units_with_nothing_scored_change_no_scored_unit_s_rank_or_grade(rows, nothing):
     scored = [standing(f"U{i:02d}", s, veto) for i, (s, veto) in enumerate(rows)]
-    ungraded = [standing(f"N{i}", s) for i, s in enumerate(nothing)]
+    ungraded = [standing(f"N{i}", s)._replace(ungraded=True) for i, s in enumerate(nothing)]
     alone = place(CRITERIA, scored)
-    together = place(CRITERIA, scored + ungraded, ungraded=frozenset(s.unit for s in ungraded))
+    together = place(CRITERIA, scored + ungraded)
     assert {u: together[u] for u in alone} == alone
     assert {(together[s.unit].rank, together[s.unit].grade) for s in ungraded} == {(len(scored) + 1, "数据不全")}
 

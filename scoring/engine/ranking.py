@@ -33,8 +33,11 @@ class Placement:
 NO_GRADE = Grade.model_construct(code=NO_GRADE_CODE, name="数据不全", name_en="data incomplete", min=Decimal(0))
 
 
+NO_FEED = Decimal("0.00")  # the feed points of a unit with nothing scored
+
+
 def ungraded_placement(placement: Placement) -> Placement:
-    return Placement(placement.rank, NO_GRADE.code, NO_GRADE.name, Decimal("0.00"))
+    return Placement(placement.rank, NO_GRADE.code, NO_GRADE.name, NO_FEED)
 
 
 def competition_ranks(scores: Sequence[Decimal]) -> list[int]:
@@ -64,16 +67,15 @@ def feed_points(criteria: Criteria, score: Decimal, veto: bool) -> Decimal:
     return round2(criteria.feed.points * min(score, criteria.feed.score_cap) / criteria.feed.score_cap)
 
 
-def place(criteria: Criteria, standings: Sequence[Standing], ungraded: frozenset[str] = frozenset()) -> dict[str, Placement]:
+def place(criteria: Criteria, standings: Sequence[Standing]) -> dict[str, Placement]:
     """Rank every group separately: units without a veto by score, then vetoed units by score, then the
-    `ungraded` units (nothing scored), which take NO_GRADE."""
-    if ungraded:
-        standings = [s._replace(ungraded=True) if s.unit in ungraded else s for s in standings]
+    ungraded units (nothing scored), which take NO_GRADE and no feed points."""
     by_unit = {s.unit: s for s in standings}
-    placed = {unit: Placement(rank, g.code, g.name, feed_points(criteria, by_unit[unit].score, by_unit[unit].veto))
-              for unit, (rank, g) in ranks_and_grades(criteria, standings).items()}
-    for unit in ungraded & placed.keys():
-        placed[unit] = ungraded_placement(placed[unit])
+    placed = {}
+    for unit, (rank, grade) in ranks_and_grades(criteria, standings).items():
+        s = by_unit[unit]
+        feed = NO_FEED if s.ungraded else feed_points(criteria, s.score, s.veto)
+        placed[unit] = Placement(rank, grade.code, grade.name, feed)
     return placed
 
 

@@ -81,8 +81,8 @@ def score_all(store: Store, standard: Standard, period: Period, as_of: date,
 
 
 def documents(standard: Standard, period: Period, scores: list[UnitScore]) -> list[dict[str, Any]]:
-    standings = [Standing(s.unit["code"], s.unit["group"], s.final, s.veto) for s in scores]
-    placements = place(standard.criteria, standings, frozenset(s.unit["code"] for s in scores if NO_OBJECTS in s.flags))
+    standings = [Standing(s.unit["code"], s.unit["group"], s.final, s.veto, NO_OBJECTS in s.flags) for s in scores]
+    placements = place(standard.criteria, standings)
     return [document(standard, period.code, s, placements[s.unit["code"]]) for s in scores]
 
 
@@ -178,8 +178,7 @@ def _reusable_and_todo(store: Store, base: incremental.Base | None, key: str, as
 def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
     """Place every unit, then store each packed document beside its placement, a chunk at a time, and each
     ranking group's standings in one row (what re-scoring one unit reads: scoring.store.standings)."""
-    placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto) for s in scored],
-                       frozenset(s.unit for s in scored if s.ungraded))
+    placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto, s.ungraded) for s in scored])
     for start in range(0, len(scored), CHUNK):
         store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
                                "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
