@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from scoring.engine import chunks, grouped_rows
+from scoring.engine import chunks, grouped_rows, runner
 from scoring.engine.ranking import NO_GRADE, Standing, place
 from scoring.engine.runner import run_period
 from scoring.engine.scorecard import score_text
@@ -131,3 +132,29 @@ def test_a_worker_dying_fails_the_run_and_stores_nothing(store, monkeypatch):
     with pytest.raises(Exception, match="terminated abruptly|process pool"):
         run_period(store, load_default(), "2025", workers=2)
     assert nothing_stored(store)
+
+
+def test_the_workers_start_scoring_before_the_completeness_check(store, monkeypatch):
+    """The check reads under the run's lock while the workers score: they are handed their chunks first."""
+    events = []
+    real_chunk, real_check = chunks._worker_chunk, runner.check_period
+
+    def chunk(codes):  # in a worker: says so in the parent's list through a file, read back when the check runs
+        open(os.path.join(os.environ["CHUNK_SEEN"], f"{os.getpid()}-{codes[0]}"), "w").close()
+        return real_chunk(codes)
+
+    def check(store_, standard, period):
+        deadline = time.monotonic() + 60
+        while not os.listdir(os.environ["CHUNK_SEEN"]) and time.monotonic() < deadline:
+            time.sleep(0.01)  # synchronised on a worker's file, bounded: fails (not hangs) if none ever comes
+        events.append(bool(os.listdir(os.environ["CHUNK_SEEN"])))
+        return real_check(store_, standard, period)
+
+    chunk.__module__, chunk.__qualname__ = real_chunk.__module__, real_chunk.__qualname__
+    seen = store.path.parent / "seen"
+    seen.mkdir()
+    monkeypatch.setenv("CHUNK_SEEN", str(seen))
+    monkeypatch.setattr(chunks, "_worker_chunk", chunk)
+    monkeypatch.setattr(runner, "check_period", check)
+    run_period(store, load_default(), "2025", workers=2)
+    assert events == [True]

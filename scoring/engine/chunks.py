@@ -209,15 +209,16 @@ def chunk_scorer(job: ScoringJob, workers: int, store: Store, units: int) -> Ite
         # once its manager thread runs could deadlock a child): this no-op makes that happen now. Other
         # start methods start fresh interpreters, which inherit no connection whenever they start.
         pool.submit(_started)
-
-        def pooled(codes: list[str]) -> Iterator[Chunk]:
-            yield from pool.map(_worker_chunk, _split(codes, workers))
-            # Every chunk is in: the workers exit while the caller stores the run (joined when the context closes).
-            pool.shutdown(wait=False)
-
-        yield pooled
+        # Every chunk is handed out at the call (the workers start at once), its results read in order after.
+        yield lambda codes: _then_ended(pool.map(_worker_chunk, _split(codes, workers)), pool)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _then_ended(results: Iterator[Chunk], pool: ProcessPoolExecutor) -> Iterator[Chunk]:
+    yield from results
+    # Every chunk is in: the workers exit while the caller stores the run (joined when chunk_scorer closes).
+    pool.shutdown(wait=False)
 
 
 # The smallest chunk a pool is handed at the end of a run (≈0.15 s of a worker's CPU with durable_rules).
