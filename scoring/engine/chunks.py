@@ -231,8 +231,8 @@ def _split(codes: list[str], workers: int = 1) -> list[list[str]]:
     A pool hands each chunk to the first worker free, so when the last chunk is handed out the other
     workers are busy for at most one chunk's time, then idle until it is done (≈1.5 s of CPU at 500 units
     with durable_rules: half of it idle on average, with one of two cores). So each chunk is at most a
-    (2 × workers)th of the units left, down to LAST_CHUNK: a run of 10,000 units on two workers takes 16
-    chunks of 500 and then 12 of 500 down to 49. Per chunk a worker spends only a few queries more."""
+    (2 × workers)th of the units left, down to LAST_CHUNK: a run of 10,000 units on two workers takes 17
+    chunks of 500, then 11 from 375 down to 49. Per chunk a worker spends only a few queries more."""
     chunks, start = [], 0
     while start < len(codes):
         left = len(codes) - start
