@@ -158,3 +158,18 @@ def test_the_workers_start_scoring_before_the_completeness_check(store, monkeypa
     monkeypatch.setattr(runner, "check_period", check)
     run_period(store, load_default(), "2025", workers=2)
     assert events == [True]
+
+
+def test_the_timeline_says_where_a_run_spent_its_wall_time_outside_its_workers(workload, tmp_path):
+    """bench/timeline.py, which RESULTS.md's measurements of this come from, on a small workspace."""
+    import subprocess
+
+    db = tmp_path / "timeline.db"
+    db.write_bytes(workload.read_bytes())
+    done = subprocess.run([sys.executable, str(BENCH / "timeline.py"), str(db), "--events", "--chunk", "10"], capture_output=True,
+                          text=True, env={**os.environ, "SCORING_USER": "pytest"}, check=True)
+    lines = done.stdout.splitlines()
+    assert sum(" chunk begin" in line for line in lines) == sum(" chunk end" in line for line in lines) >= 2
+    assert len({line.split()[1] for line in lines if " chunk begin" in line}) == 2  # both workers scored
+    assert lines[-1].startswith("run ") and "outside every worker scoring" in lines[-1]
+    assert Store(db).execute("select count(*) from run_units").fetchone()[0] == 50
