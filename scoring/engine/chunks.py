@@ -194,8 +194,9 @@ def chunk_scorer(job: ScoringJob, workers: int, store: Store, units: int) -> Ite
     workers = min(workers, -(-units // CHUNK))
     if workers <= 1 or store.conn.in_transaction:  # in a transaction already: never fork
         with Engine(job.standard, job.backend) as engine:
-            # Every chunk is scored at the call, before the caller's transaction writes anything.
-            yield lambda codes: iter([score_chunk(job, store, engine, chunk) for chunk in _split(codes)])
+            # Each chunk is scored as the caller asks for it, so its progress shows a chunk at a time. Scoring
+            # reads nothing the caller writes meanwhile (its run row, the standard): a pool's workers cannot.
+            yield lambda codes: (score_chunk(job, store, engine, chunk) for chunk in _split(codes))
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -208,13 +209,37 @@ def chunk_scorer(job: ScoringJob, workers: int, store: Store, units: int) -> Ite
         # once its manager thread runs could deadlock a child): this no-op makes that happen now. Other
         # start methods start fresh interpreters, which inherit no connection whenever they start.
         pool.submit(_started)
-        yield lambda codes: pool.map(_worker_chunk, _split(codes))
+        # Every chunk is handed out at the call (the workers start at once), its results read in order after.
+        yield lambda codes: _then_ended(pool.map(_worker_chunk, _split(codes, workers)), pool)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _split(codes: list[str]) -> list[list[str]]:
-    return [codes[i:i + CHUNK] for i in range(0, len(codes), CHUNK)]
+def _then_ended(results: Iterator[Chunk], pool: ProcessPoolExecutor) -> Iterator[Chunk]:
+    yield from results
+    # Every chunk is in: the workers exit while the caller stores the run (joined when chunk_scorer closes).
+    pool.shutdown(wait=False)
+
+
+# The smallest chunk a pool is handed at the end of a run (≈0.15 s of a worker's CPU with durable_rules).
+LAST_CHUNK = 50
+
+
+def _split(codes: list[str], workers: int = 1) -> list[list[str]]:
+    """Chunks of CHUNK units; for a pool, smaller ones towards the end, so that its workers finish together.
+
+    A pool hands each chunk to the first worker free, so when the last chunk is handed out the other
+    workers are busy for at most one chunk's time, then idle until it is done (≈1.5 s of CPU at 500 units
+    with durable_rules: half of it idle on average, with one of two cores). So each chunk is at most a
+    (2 × workers)th of the units left, down to LAST_CHUNK: a run of 10,000 units on two workers takes 17
+    chunks of 500, then 11 from 375 down to 49. Per chunk a worker spends only a few queries more."""
+    chunks, start = [], 0
+    while start < len(codes):
+        left = len(codes) - start
+        size = CHUNK if workers <= 1 else min(CHUNK, max(LAST_CHUNK, -(-left // (2 * workers))))
+        chunks.append(codes[start:start + size])
+        start += size
+    return chunks
 
 
 def _started() -> None:

@@ -18,11 +18,12 @@ from datetime import date
 from typing import Any, Callable, Iterator
 
 from scoring.engine import incremental
-from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, placement_members, reused, score_unit
+from scoring.engine.chunks import Scored, ScoringJob, chunk_scorer, gc_paused, reused, score_unit
+from scoring.engine.grouped_rows import UNIT_GROUPS, GroupRows, by_group, group_sizes
 from scoring import fastjson
 from scoring.engine.backends import Backend, Engine, backend
 from scoring.engine.completeness import Completeness, check_period
-from scoring.engine.facts import CHUNK, build_facts
+from scoring.engine.facts import build_facts
 from scoring.store.periods import Period, parse_period
 from scoring.engine.placing import StoredGroup, place_one
 from scoring.engine.objects import NO_OBJECTS
@@ -108,8 +109,9 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     (here, or by workers in their own connections) is the last commit before it, whatever waits
     meanwhile (WAL readers never see another connection's uncommitted writes, nor this run's).
     An import that commits before the lock is wholly seen; one that comes later waits and is wholly
-    unseen. What data is missing (scoring.engine.completeness) is checked under the lock too, handed
-    to `warn` before any unit is scored, and recorded with the run for its report. Worker processes
+    unseen. What data is missing (scoring.engine.completeness) is checked under the lock too (while worker
+    processes score their first units), handed to `warn` before any unit's result is taken in (or, in
+    one process, before any is scored), and recorded with the run for its report. Worker processes
     are started before the lock (never fork inside a transaction) and are handed units only under it. Nothing but the lock is needed: no extra query, copy or check per
     chunk (comparing a change counter instead would have to fail or redo a run that overlapped an
     import). Parallel runs held the lock while their workers scored before, too; a single-process run
@@ -132,28 +134,32 @@ def run_period(store: Store, standard: Standard, period_code: str, as_of: date |
     job = ScoringJob(str(store.path), standard, period, as_of, engine, base.id if base else None)
     with chunk_scorer(job, workers, store, scoring) as score:
         with store.transaction():
+            group_of = dict(store.execute(UNIT_GROUPS).fetchall())
+            codes = list(group_of)
+            kept, todo = _reusable_and_todo(store, base, key, as_of, codes)
+            # A group at a time, so that each group's rows are stored while the next ones are scored (grouped_rows).
+            chunks = score(by_group(todo, group_of, kept))  # a pool's workers start now (one process: in the loop)
+            # Checked while the workers score, under the same lock: a province's data takes ≈0.3 s of a core
+            # to check, which kept both workers waiting when it came before their first chunk.
             gaps = check_period(store, standard, period.code)
             if warn is not None:
                 warn(gaps)
-            codes = [row[0] for row in store.execute("select code from units order by code")]
-            kept, todo = _reusable_and_todo(store, base, key, as_of, codes)
-            chunks = score(todo)
-            if progress and len(kept):
-                progress(len(kept))
             store.save_standard(standard.content_hash, standard.criteria.id, standard.criteria.version,
                                 standard.label, standard.files)
             run_id = store.create_run(period.code, as_of.isoformat(), standard.content_hash, standard.criteria.id,
                                       standard.criteria.version, len(codes), job.backend.name, job.backend.version,
                                       fastjson.dumps(gaps.as_dict()).decode(), key)
-            fresh: dict[str, Scored] = {}
-            for units in chunks:  # stored as they come, while workers go on scoring
-                fresh.update((s.unit, s) for s in units)
+            store.ensure_standings_index()
+            rows = GroupRows(store, standard, run_id, group_sizes(todo, group_of, kept), group_of)
+            rows.add(kept.values(), fresh=False)  # a group with no unit to score is stored now
+            if progress and len(kept):
+                progress(len(kept))
+            for units in chunks:  # each group stored once its last unit is in, while workers go on scoring
+                rows.add(units)
                 if progress:
                     progress(len(units))
-            scored = [fresh[code] if code in fresh else kept[code] for code in codes]
-            store.ensure_standings_index()
-            _save_run_units(store, standard, run_id, scored)
-            reused_units = sum(s.reused for s in scored)
+            rows.finish()
+            reused_units = rows.reused
             store.audit("run", target=period.code, sha256=standard.content_hash, run=run_id, as_of=as_of.isoformat(),
                         units=len(codes), criteria=standard.label, engine=job.backend.label,
                         **({"reused": reused_units, "base_run": base.id} if base is not None else {}),
@@ -173,19 +179,6 @@ def _reusable_and_todo(store: Store, base: incremental.Base | None, key: str, as
     before = incremental.reusable(store, base.id)
     kept = {code: reused(code, before[code]) for code in codes if code in before and code not in check}
     return kept, [code for code in codes if code not in kept]
-
-
-def _save_run_units(store: Store, standard: Standard, run_id: int, scored: list[Scored]) -> None:
-    """Place every unit, then store each packed document beside its placement, a chunk at a time, and each
-    ranking group's standings in one row (what re-scoring one unit reads: scoring.store.standings)."""
-    placements = place(standard.criteria, [Standing(s.unit, s.group, s.final, s.veto, s.ungraded) for s in scored])
-    for start in range(0, len(scored), CHUNK):
-        store.save_run_units([{"run": run_id, "unit": s.unit, "ranking_group": s.group, "score": s.score,
-                               "veto": int(s.veto), **placement_members(placements[s.unit]), "document": s.packed,
-                               "fingerprint": s.fingerprint, "document_run": s.origin}
-                              for s in scored[start:start + CHUNK]])
-    store.save_run_groups(run_id, ((s.group, s.unit, placements[s.unit].rank, s.score, placements[s.unit].grade,
-                                    int(s.veto)) for s in scored))
 
 
 # ---------------------------------------------------------------- one unit, interactively
