@@ -104,7 +104,7 @@ def run(period: str, as_of, unit: str | None, workers: int, rerun_id: int | None
 
 
 def _warn(gaps: Completeness) -> None:
-    """Missing data, before any unit is scored: to stderr, one line a kind, with counts."""
+    """Missing data, before any unit's result is taken in: to stderr, one line a kind, with counts."""
     for line in gaps.lines(current_lang()):
         info(_("warning, data missing: {line}", line=line))
 
