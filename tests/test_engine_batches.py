@@ -132,3 +132,23 @@ def test_a_kind_a_rule_names_twice_is_always_sent_fact_by_fact():
     # Sent once, the two alike findings could never be paired: each is, both ways.
     assert ("TWICE", (("f", "finding:F1"), ("g", "finding:F2"))) in found
     assert ("TWICE", (("f", "finding:F2"), ("g", "finding:F1"))) in found
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("durable_rules_engine"),
+                    reason="durable_rules is not installed")
+def test_rules_alike_in_patterns_are_one_durable_rule_and_each_matches():
+    from scoring.engine import durable
+
+    engine = durable.Engine(DEFAULT)
+    try:
+        # The default standard's five rules on the unit fact alone, and the anchor, are one rule in the engine.
+        assert len(engine._names) == len(engine.definition) - 5
+        found = _keys(engine.fire("U1", [UNIT]))
+        engine.forget("U1")
+    finally:
+        engine.close()
+    with Engine(DEFAULT, "clips") as clips:
+        assert found == _keys(clips.fire("U1", [UNIT]))
+        clips.forget("U1")
+    assert {rule for rule, _ in found} == {"INFO_SUBMISSIONS_MISSING", "CONTACTS_MISSING", "SELF_ASSESSMENT_MISSING",
+                                           "SURVEY_MISSING", "WINDOW_RATINGS_NONE"}

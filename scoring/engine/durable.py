@@ -134,15 +134,19 @@ class Engine:
         self._fields = {kind: tuple(sorted(compared.get(kind, ()))) for kind in _kinds_named(self.definition)}
         # The kinds whose alike facts are sent once (see the module's doc): those no rule names twice.
         self._mergeable = frozenset(self._fields) - _named_twice(rules)
-        # durable_rules rule name -> (rule id, probe kind, aliases of a match): probe kind "" a rule, "exists" or
-        # "join" a probe, "anchor" the internal rule; the aliases in the order a match lists its facts
-        self._names = {name: _name_kind(name, self._unless, self.definition[name]) for name in self.definition}
+        # durable_rules rule name -> what its matches are, for each rule it stands for (see _shared): (rule id, probe
+        # kind, aliases of a match), probe kind "" a rule, "exists" or "join" a probe, "anchor" the internal rule; the
+        # aliases in the order a match lists its facts
+        shared = _shared(self.definition)
+        self._names = {name: tuple(_name_kind(one, self._unless, self.definition[one]) for one in names)
+                       for name, names in shared.items()}
         # Rules that can report one (rule, facts) twice: those with alternatives (`any:`, `in:` become `$or`),
         # which durable_rules reports once per alternative met (backends.unique drops the repeats).
         self.repeating = frozenset(rule.id for rule in rules if "$or" in fastjson.dumps(compile_rule(rule)).decode())
         self._sessions: dict[str, _Session] = {}
         self._name = f"scoring_{next(_names)}"
-        self._handle = _dre.create_ruleset(self._name, fastjson.dumps(self.definition).decode())
+        self._handle = _dre.create_ruleset(self._name, fastjson.dumps({name: self.definition[name]
+                                                                      for name in shared}).decode())
 
     def fire(self, sid: str, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert facts for a unit as one batch and return every match, in firing order."""
@@ -185,13 +189,17 @@ class Engine:
         while started:
             state_handle, text = started[2], started[1]
             while text:
-                # A message is one rule's matches: {"NAME":[{"alias":{fact},...},...]}. Only the rule's name and
+                # A message is one durable_rules rule's matches: {"NAME":[{"alias":{fact},...},...]}. Only its name and
                 # the facts' positions are read (see _IDS): no JSON is parsed, and a probe's facts are not read at all.
-                rule_id, probe, aliases = names[text[2:text.index('"', 2)]]
-                if probe == "exists":
-                    present.add(rule_id)
-                elif probe != "anchor":
-                    sent = list(map(members.__getitem__, map(int, ids_in(text))))  # each: the facts it stands for
+                sent = None
+                for rule_id, probe, aliases in names[text[2:text.index('"', 2)]]:
+                    if probe == "exists":
+                        present.add(rule_id)
+                        continue
+                    if probe == "anchor":
+                        continue
+                    if sent is None:  # each: the facts it stands for
+                        sent = list(map(members.__getitem__, map(int, ids_in(text))))
                     width = len(aliases)
                     if width == 1:
                         (alias,) = aliases
@@ -244,6 +252,18 @@ class _Session(Session):
         self.present: set[str] = set()
         self.in_engine = False  # whether any of its facts reached the engine (a state exists there)
         self.members: dict[int, list[dict[str, Any]]] = {}  # position of a fact sent -> the facts it stands for
+
+
+def _shared(definition: dict[str, Any]) -> dict[str, list[str]]:
+    """durable_rules rule name -> the names of every compiled rule alike in patterns and aliases (itself first).
+
+    Alike rules match the same facts: one durable_rules rule stands for them all (the default standard's five
+    rules on the unit fact alone and the anchor are one), its matches handed up once for each. The engine's
+    work and its messages are per rule: a unit's state holds a node per rule, every unit fact passes each."""
+    shared: dict[bytes, list[str]] = {}
+    for name, entry in definition.items():
+        shared.setdefault(fastjson.dumps(entry, sort_keys=True), []).append(name)
+    return {names[0]: names for names in shared.values()}
 
 
 def _same_types(compared: dict[str, Any], last: dict[str, Any]) -> bool:
