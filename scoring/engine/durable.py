@@ -12,6 +12,13 @@ unit's session) and only the fields some rule compares. Every comparison still r
 engine, on the same values; a match's message is then only read for those ids, which lead
 back to the full facts in Python. Smaller JSON both ways is most of the engine's cost.
 
+A fact the engine would see exactly as the fact just before it (the same kind and the same compared
+fields: findings grouped apart only by a field the tally reads, which the facts builder puts next to
+each other) is not sent again: the engine's work is per fact, and every match of the one sent stands
+for the same match of each of them, which the drain hands up (every combination, for a rule of several
+facts). Never for a kind that two patterns of one rule name: durable_rules binds a fact to one pattern
+of a match at most, so two alike facts could match such a rule together where one sent could not.
+
 Absence (`unless`) is not compiled to durable_rules' `$not`: in durable_rules 2.0.28 a `$not`
 beside other rules misfires and can crash the process (free(): invalid pointer). Instead each
 `unless` pattern becomes a positive probe rule. A pattern that joins nothing to the `when`
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -71,7 +79,7 @@ def _pattern(pattern: Pattern) -> dict[str, Any]:
 
 PROBE = "~unless~"
 # A fact's position in its unit's session, as a match lists it: every fact reaches the engine as
-# {"fact":KIND,"id":POSITION,"sid":...} (Engine.fire), and a quote inside a string value is
+# {"fact":KIND,...,"id":POSITION,"sid":...} (Engine.fire), and a quote inside a string value is
 # always escaped, so `"id":` followed by digits and `,"sid"` is only ever that key.
 _IDS = re.compile(r'"id":(\d+),"sid"')
 
@@ -124,15 +132,21 @@ class Engine:
         # What the engine is shown of a fact, by kind: the fields some rule compares; a kind no rule names is not shown.
         compared = engine_fields(standard)
         self._fields = {kind: tuple(sorted(compared.get(kind, ()))) for kind in _kinds_named(self.definition)}
-        # durable_rules rule name -> (rule id, probe kind, aliases of a match): probe kind "" a rule, "exists" or
-        # "join" a probe, "anchor" the internal rule; the aliases in the order a match lists its facts
-        self._names = {name: _name_kind(name, self._unless, self.definition[name]) for name in self.definition}
+        # The kinds whose alike facts are sent once (see the module's doc): those no rule names twice.
+        self._mergeable = frozenset(self._fields) - _named_twice(rules)
+        # durable_rules rule name -> what its matches are, for each rule it stands for (see _shared): (rule id, probe
+        # kind, aliases of a match), probe kind "" a rule, "exists" or "join" a probe, "anchor" the internal rule; the
+        # aliases in the order a match lists its facts
+        shared = _shared(self.definition)
+        self._names = {name: tuple(_name_kind(one, self._unless, self.definition[one]) for one in names)
+                       for name, names in shared.items()}
         # Rules that can report one (rule, facts) twice: those with alternatives (`any:`, `in:` become `$or`),
         # which durable_rules reports once per alternative met (backends.unique drops the repeats).
         self.repeating = frozenset(rule.id for rule in rules if "$or" in fastjson.dumps(compile_rule(rule)).decode())
         self._sessions: dict[str, _Session] = {}
         self._name = f"scoring_{next(_names)}"
-        self._handle = _dre.create_ruleset(self._name, fastjson.dumps(self.definition).decode())
+        self._handle = _dre.create_ruleset(self._name, fastjson.dumps({name: self.definition[name]
+                                                                      for name in shared}).decode())
 
     def fire(self, sid: str, facts: list[dict[str, Any]]) -> list[Match]:
         """Assert facts for a unit as one batch and return every match, in firing order."""
@@ -140,16 +154,25 @@ class Engine:
             return []
         session = self._sessions.setdefault(sid, _Session())
         start = session.add(sid, facts)
-        fields, batch = self._fields, []
+        fields, mergeable, members, batch = self._fields, self._mergeable, session.members, []
+        last: dict[str, Any] = {}  # the compared fields of the fact the engine was last shown
         for position, fact in enumerate(facts, start):
             kind = fact["fact"]
             names = fields.get(kind)
             if names is None:
                 continue  # a kind no rule names can match nothing
-            shown = {"fact": kind, "id": position, "sid": sid}
+            compared = {"fact": kind}
             for name in names:
                 if name in fact:
-                    shown[name] = fact[name]
+                    compared[name] = fact[name]
+            if compared == last and kind in mergeable and _same_types(compared, last):
+                group.append(fact)  # the engine has seen it: the fact before stands for it
+                continue
+            members[position] = group = [fact]
+            last = compared
+            shown = compared.copy()
+            shown["id"] = position
+            shown["sid"] = sid
             batch.append(shown)
         if not batch:
             return []
@@ -159,30 +182,35 @@ class Engine:
 
     def _drain(self, unit: "_Session") -> list[Match]:
         matches: list[Match] = []
-        session, present = unit.facts, unit.present  # present: rules whose `unless` fact exists (existence probes)
+        members, present = unit.members, unit.present  # present: rules whose `unless` fact exists (existence probes)
         joined: set[tuple] = set()  # (rule, when fact ids) that a joined probe matched
         names, handle, ids_in, new = self._names, self._handle, _IDS.findall, tuple.__new__
         started = _dre.start_action(handle)
         while started:
             state_handle, text = started[2], started[1]
             while text:
-                # A message is one rule's matches: {"NAME":[{"alias":{fact},...},...]}. Only the rule's name and
+                # A message is one durable_rules rule's matches: {"NAME":[{"alias":{fact},...},...]}. Only its name and
                 # the facts' positions are read (see _IDS): no JSON is parsed, and a probe's facts are not read at all.
-                rule_id, probe, aliases = names[text[2:text.index('"', 2)]]
-                if probe == "exists":
-                    present.add(rule_id)
-                elif probe != "anchor":
-                    facts = list(map(session.__getitem__, map(int, ids_in(text))))
+                sent = None
+                for rule_id, probe, aliases in names[text[2:text.index('"', 2)]]:
+                    if probe == "exists":
+                        present.add(rule_id)
+                        continue
+                    if probe == "anchor":
+                        continue
+                    if sent is None:  # each: the facts it stands for
+                        sent = list(map(members.__getitem__, map(int, ids_in(text))))
                     width = len(aliases)
                     if width == 1:
                         (alias,) = aliases
-                        found = [new(Match, (rule_id, {alias: fact})) for fact in facts]
-                    elif len(facts) % width:
-                        raise RuntimeError(f"durable_rules reported {len(facts)} facts for {width}-fact matches: "
+                        found = [new(Match, (rule_id, {alias: fact})) for group in sent for fact in group]
+                    elif len(sent) % width:
+                        raise RuntimeError(f"durable_rules reported {len(sent)} facts for {width}-fact matches: "
                                            f"{text[:200]!r}")
                     else:
-                        found = [new(Match, (rule_id, dict(zip(aliases, facts[start:start + width]))))
-                                 for start in range(0, len(facts), width)]
+                        found = [new(Match, (rule_id, dict(zip(aliases, facts))))
+                                 for start in range(0, len(sent), width)
+                                 for facts in itertools.product(*sent[start:start + width])]
                     if probe:
                         joined.update(self._when_key(rule_id, match.facts) for match in found)
                     else:
@@ -223,6 +251,31 @@ class _Session(Session):
         super().__init__()
         self.present: set[str] = set()
         self.in_engine = False  # whether any of its facts reached the engine (a state exists there)
+        self.members: dict[int, list[dict[str, Any]]] = {}  # position of a fact sent -> the facts it stands for
+
+
+def _shared(definition: dict[str, Any]) -> dict[str, list[str]]:
+    """durable_rules rule name -> the names of every compiled rule alike in patterns and aliases (itself first).
+
+    Alike rules match the same facts: one durable_rules rule stands for them all (the default standard's five
+    rules on the unit fact alone and the anchor are one), its matches handed up once for each. The engine's
+    work and its messages are per rule: a unit's state holds a node per rule, every unit fact passes each."""
+    shared: dict[bytes, list[str]] = {}
+    for name, entry in definition.items():
+        shared.setdefault(fastjson.dumps(entry, sort_keys=True), []).append(name)
+    return {names[0]: names for names in shared.values()}
+
+
+def _same_types(compared: dict[str, Any], last: dict[str, Any]) -> bool:
+    """Whether two equal sets of compared fields hold values of the same types (True == 1 in Python, not in JSON)."""
+    return all(type(value) is type(last[name]) for name, value in compared.items())
+
+
+def _named_twice(rules: list[EngineRule]) -> frozenset[str]:
+    """The kinds some rule names in two patterns (its `when` and `unless` together: a joined probe has both)."""
+    return frozenset(kind for rule in rules
+                     for kind, n in Counter(p.fact for p in (*rule.when.values(), *rule.unless.values())).items()
+                     if n > 1)
 
 
 def _kinds_named(definition: dict[str, Any]) -> set[str]:
