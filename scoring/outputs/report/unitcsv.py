@@ -62,6 +62,7 @@ class Layout:
         self.named = (label("kind_veto", lang), label("kind_gate_fail", lang))  # parts.Trim keeps these lines
         self.kinds: dict[str, tuple[str, str, bool, bool, bool]] = {}
         self.rules: dict[str, str] = {}
+        self.pairs: dict[tuple[str, str], tuple[str, str, bool, bool]] = {}
         self.heads: dict[tuple[str, str], str] = {}
         self.minus: dict[str, Decimal] = {}
         self.statuses: dict[str, tuple[str, str]] = {}
@@ -84,6 +85,16 @@ class Layout:
         found = self.rules.get(line["rule"])
         if found is None:
             found = self.rules[line["rule"]] = f"{cell(line['rule'])},{cell(self.texts.title(line))},"
+        return found
+
+    def pair(self, line: dict[str, Any]) -> tuple[str, str, bool, bool]:
+        """An indicator line's rule and kind: the rule's, title's and kind's cells with their commas, the kind
+        shown, whether its points count as lost (findings.losses) and whether parts.Trim keeps the line."""
+        key = (line["rule"], line["kind"])
+        found = self.pairs.get(key)
+        if found is None:
+            shown, kind_cell, taken, _, named = self.kind(line["kind"])
+            found = self.pairs[key] = (self.rule(line) + kind_cell, shown, taken and key[0] in self.codes, named)
         return found
 
     def head(self, dim: str, ind: dict[str, Any]) -> str:
@@ -157,7 +168,7 @@ def _text(rows: list[str]) -> bytes:
 def _lines(doc: dict[str, Any], head: str, layout: Layout, full: bool,
            own: list[str]) -> tuple[list[str], list[tuple], dict]:
     """Rows as scan.lines has them (indicator by indicator, then the unit's bonus, veto and adjust lines)."""
-    texts, kinds, rules, notes, codes = layout.texts, layout.kinds, layout.rules, layout.line_notes, layout.codes
+    texts, pairs, notes, minus, codes = layout.texts, layout.pairs, layout.line_notes, layout.minus, layout.codes
     facts_of, titles = texts.facts, texts.titles
     unit, name = doc["unit"], doc["name"]
     out: list[str] = []
@@ -173,15 +184,15 @@ def _lines(doc: dict[str, Any], head: str, layout: Layout, full: bool,
             start = f"{head}{layout.head(code, ind)}{score},{most},"
             for line in ind["lines"]:
                 rule, points, kind, facts = LINE(line)
-                shown, kind_cell, taken, _, named = kinds.get(kind) or layout.kind(kind)
+                cells, shown, counted, named = pairs.get((rule, kind)) or layout.pair(line)
                 facts = facts_of(facts)
                 note = line.get("note", "")
                 note, note_cell = notes.get(note) or layout.line_note(note)
                 own += (points, facts)
-                out.append(f"{start}{rules.get(rule) or layout.rule(line)}{kind_cell}{points},"
+                out.append(f"{start}{cells}{points},"
                            f"{safe_cell(facts) if facts.startswith(FORMULA_START) else facts},{note_cell}")
-                if taken and rule in codes:
-                    lost[rule] = lost.get(rule, 0) + (layout.minus.get(points) or layout.lost(points))
+                if counted:
+                    lost[rule] = lost.get(rule, 0) + (minus.get(points) or layout.lost(points))
                 if full or named:
                     rows.append((unit, name, code, ind["code"], texts.name(ind), score, most, rule, titles[rule],
                                  shown, points, facts, note))
