@@ -4,8 +4,8 @@ Reading a province's 10,000 documents and turning them into the report's rows is
 time, and the rows are most of its memory: ≈1.2 million score lines and rectification items, which only
 the CSV files list in full. So each half's scan lays its units' lines and items out as the CSV files have
 them (csvfiles.render, a block of text a unit) and keeps as tuples only what the report reads besides
-(Trim). It reads the documents a page of units at a time, with those units' rows of the rectification
-register (their items' statuses now), not the whole register (≈650,000 rows, ≈360 MB as Python objects).
+(Trim). It reads the documents a page of units at a time, with the rectification register's rows of the
+items they list (their statuses now), not the whole register (≈650,000 rows, ≈360 MB as Python objects).
 
 The second half is scanned in a forked child while this process scans the first. The child reads through
 its own connection, in its own snapshot, which must be the report's: it says when it has fixed it, and
@@ -17,12 +17,12 @@ to gain, the report scans in one process as it always did (scan.scan).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from scoring import fastjson
 from scoring.outputs.limits import ITEMS_IN_DOCUMENT
 from scoring.outputs.report import background
 from scoring.outputs.report.columns import DETAIL_ROWS_IN_WORKBOOK, item_columns, item_row, line_columns
@@ -180,7 +180,7 @@ def scan_part(store: Store, run_id: int, units: list[str], as_of: str, lang: str
 
 class Generic:
     """A unit laid out the generic way (scan.record's tuples, csvfiles.render), where unitcsv.laid_out cannot:
-    criteria with parts, or a cell to quote."""
+    criteria with parts, or a row's own cell (facts, points, an item's number) that csv would quote."""
 
     def __init__(self, texts: Texts, lang: str, standard: Standard, as_of: str):
         self.texts, self.lang, self.as_of = texts, lang, as_of
@@ -202,7 +202,7 @@ def register_of(store: Store, docs: list[dict[str, Any]]) -> list[Status]:
     rows they name, by id, the register's key (a unit's rows of every period cost a third more)."""
     ids = [item["id"] for doc in docs for item in doc["rectifications"]]
     return store.execute("select r.status, r.note, r.rule from json_each(?) j left join rectifications r "
-                         "on r.id = j.value order by j.key", [json.dumps(ids)]).fetchall()
+                         "on r.id = j.value order by j.key", [fastjson.dumps(ids).decode()]).fetchall()
 
 
 class Trim:

@@ -64,8 +64,8 @@ class Record:
     lost: dict[str, Any] | None = None
 
     def __reduce__(self) -> tuple[type, tuple]:
-        """Pickled as its fields in order (a big run's child sends ≈5,000 records): half the time of the
-        slots' default, which names every field of every record."""
+        """Pickled as its fields in order (a big run's child sends ≈5,000 records): read back in ≈40 % less
+        time than the slots' default, which names every field of every record."""
         return Record, tuple(getattr(self, name) for name in RECORD_FIELDS)
 
 
