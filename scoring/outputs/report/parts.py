@@ -4,8 +4,8 @@ Reading a province's 10,000 documents and turning them into the report's rows is
 time, and the rows are most of its memory: ≈1.2 million score lines and rectification items, which only
 the CSV files list in full. So each half's scan lays its units' lines and items out as the CSV files have
 them (csvfiles.render, a block of text a unit) and keeps as tuples only what the report reads besides
-(Trim). It reads the documents a page of units at a time, with those units' rows of the rectification
-register (their items' statuses now), not the whole register (≈650,000 rows, ≈360 MB as Python objects).
+(Trim). It reads the documents a page of units at a time, with the rectification register's rows of the
+items they list (their statuses now), not the whole register (≈650,000 rows, ≈360 MB as Python objects).
 
 The second half is scanned in a forked child while this process scans the first. The child reads through
 its own connection, in its own snapshot, which must be the report's: it says when it has fixed it, and
@@ -17,13 +17,12 @@ to gain, the report scans in one process as it always did (scan.scan).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import traceback
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import Any, Callable, Iterator
 
+from scoring import fastjson
 from scoring.outputs.limits import ITEMS_IN_DOCUMENT
 from scoring.outputs.report import background
 from scoring.outputs.report.columns import DETAIL_ROWS_IN_WORKBOOK, item_columns, item_row, line_columns
@@ -31,6 +30,7 @@ from scoring.outputs.report.csvfiles import render
 from scoring.outputs.report.findings import losses
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import ITEM, LINE_FIELDS, Record, Scan, Texts, collector_paused, record
+from scoring.outputs.report.unitcsv import Layout, Status, laid_out
 from scoring.outputs.results import document_pages, run_unit_codes
 from scoring.rectify.items import DONE
 from scoring.standard import Standard
@@ -40,8 +40,6 @@ from scoring.store import Store
 # enough for the workbook, so it keeps and sends back all its rows, and on a shared machine that cost more
 # than the second core saved (1,000 units: +0.5 s CPU, no wall time saved).
 SPLIT_UNITS = 2000
-Register = dict[str, tuple[str, str, str, str]]
-REGISTER = "select id, status, note, rule from rectifications"
 
 
 class Watch:
@@ -158,20 +156,21 @@ def scan_part(store: Store, run_id: int, units: list[str], as_of: str, lang: str
               progress: Callable[[int], None] | None) -> Scan:
     """These units' records, their lines and items laid out as CSV text (Record.csv) and trimmed (Trim)."""
     texts, out = Texts(lang, share=str), Scan()  # rows laid out as text at once: nothing to share
-    lines_columns, items_columns, item_as_row = line_columns(lang), item_columns(lang), item_row(lang)
-    lost_in = losses(standard.criteria.finding_codes, lang)
+    layout = Layout(texts, lang, standard.criteria.finding_codes)
+    generic = Generic(texts, lang, standard, as_of)
     trim = Trim(out, lang)
     with collector_paused():
-        for page, docs in document_pages(store, run_id, units):
-            register = register_of(store, page, docs)
+        for _, docs in document_pages(store, run_id, units):
+            statuses, at = register_of(store, docs), 0
             for doc in docs:
-                rec = record(doc, register, as_of, texts)
-                rec.csv = (render(lines_columns, rec.lines, lang),
-                           render(items_columns, list(map(item_as_row, rec.items)), lang))
-                rec.lost = lost_in(rec.lines)
+                mine = statuses[at:at + len(doc["rectifications"])]
+                at += len(mine)
+                kept = keep(doc)
+                rec = (laid_out(doc, mine, as_of, layout, kept or out.complete, trim.lists_open())
+                       or generic.record(doc, mine))
                 out.records.append(rec)
                 out.criteria = out.criteria or doc["criteria"]
-                if keep(doc):
+                if kept:
                     out.docs[doc["unit"]] = doc
                 trim.add(rec)
                 if progress:
@@ -179,17 +178,31 @@ def scan_part(store: Store, run_id: int, units: list[str], as_of: str, lang: str
     return out
 
 
-def register_of(store: Store, units: list[str], docs: list[dict[str, Any]]) -> Register:
-    """Item id → (id, status, note, rule) as the register has them now (data.register), for these units'
-    documents' items: the units' rows, and by id any item recorded under another unit."""
-    rows = store.execute(REGISTER + " where unit in (select value from json_each(?))", [json.dumps(units)]).fetchall()
-    found = dict(zip(map(itemgetter(0), rows), rows))
-    ids = {item["id"] for doc in docs for item in doc["rectifications"]}
-    if not ids <= found.keys():
-        elsewhere = [item for item in ids if item not in found]
-        more = store.execute(REGISTER + " where id in (select value from json_each(?))", [json.dumps(elsewhere)])
-        found.update((row[0], row) for row in more)
-    return found
+class Generic:
+    """A unit laid out the generic way (scan.record's tuples, csvfiles.render), where unitcsv.laid_out cannot:
+    criteria with parts, or a row's own cell (facts, points, an item's number) that csv would quote."""
+
+    def __init__(self, texts: Texts, lang: str, standard: Standard, as_of: str):
+        self.texts, self.lang, self.as_of = texts, lang, as_of
+        self.lines_columns, self.items_columns, self.item_as_row = line_columns(lang), item_columns(lang), item_row(lang)
+        self.lost_in = losses(standard.criteria.finding_codes, lang)
+
+    def record(self, doc: dict[str, Any], statuses: list[Status]) -> Record:
+        register = {item["id"]: (item["id"], *now) for item, now in zip(doc["rectifications"], statuses)}
+        rec = record(doc, register, self.as_of, self.texts)
+        rec.csv = (render(self.lines_columns, rec.lines, self.lang),
+                   render(self.items_columns, list(map(self.item_as_row, rec.items)), self.lang))
+        rec.lost = self.lost_in(rec.lines)
+        return rec
+
+
+def register_of(store: Store, docs: list[dict[str, Any]]) -> list[Status]:
+    """(status, note, rule) as the register has them now (data.register) of every item these documents list,
+    in their order (documents, then items; (None, None, None) for an item not in the register): only the
+    rows they name, by id, the register's key (a unit's rows of every period cost a third more)."""
+    ids = [item["id"] for doc in docs for item in doc["rectifications"]]
+    return store.execute("select r.status, r.note, r.rule from json_each(?) j left join rectifications r "
+                         "on r.id = j.value order by j.key", [fastjson.dumps(ids).decode()]).fetchall()
 
 
 class Trim:
@@ -203,6 +216,10 @@ class Trim:
         self.part, self.rows, self.open = part, 0, 0
         self.named = (label("kind_veto", lang), label("kind_gate_fail", lang))
         self.kind, self.status = LINE_FIELDS.index("lines_kind"), ITEM["status"]
+
+    def lists_open(self) -> bool:
+        """Whether a record trimmed now keeps its open items (the 通报 still lists them all)."""
+        return self.open <= ITEMS_IN_DOCUMENT
 
     def add(self, rec: Record) -> None:
         self.rows += rec.line_count + rec.item_count
