@@ -138,7 +138,8 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
         "groups": groups(standard, records, moves(store, standard, period, previous, records) if previous else {},
                          lang, full),
         "group_summary": group_summary(standard, records, group_rates, lang),
-        "findings": frequent_findings(standard, records, counted(), lang),
+        "findings": frequent_findings(standard, records, counted(), lang,
+                                      scanned.lost if isinstance(scanned, parts.Part) else None),
         "units": [unit_card(standard, scanned.docs[r.unit], group_rates[r.group], r.items, lang)
                   for r in records if r.unit in scanned.docs],
         "rectification_groups": rectification_groups(standard, records, lang, full),
