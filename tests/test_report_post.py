@@ -5,19 +5,30 @@
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 from scoring.outputs.report import parts
-from scoring.outputs.report.findings import count_findings
+from scoring.outputs.report.findings import EXAMPLES, TOP_FINDINGS, count_findings
 from scoring.outputs.report.scan import Record, Scan
 from scoring.store import Store
 from test_report import demo  # noqa: F401  (the session's demo workspace, built once)
 
-# The query the counts were made by before: withdrawals probed once a finding (a correlated NOT EXISTS).
+# The query the counts were made by before: withdrawals probed once a finding (a correlated NOT EXISTS), each
+# (code, unit) count added up in Python.
 PROBED = ("select code, unit, sum(coalesce(count, 1)) from findings f where period = ? and not exists "
           "(select 1 from finding_withdrawals w where w.finding = f.id) group by code, unit")
+
+
+def probed(store: Store, run: int) -> list[tuple[str, int, int, str]]:
+    """COUNTS's rows as Python made them from PROBED's (findings.frequent_findings before)."""
+    units = {unit for (unit,) in store.execute("select unit from run_units where run = ?", [run])}
+    at: dict[str, list[tuple[int, str]]] = {}
+    for code, unit, n in store.execute(PROBED, ["2025"]):
+        if unit in units:
+            at.setdefault(code, []).append((-n, unit))
+    return [(code, -sum(n for n, _ in at[code]), len(at[code]), unit)
+            for code in sorted(at) for _, unit in sorted(at[code])[:EXAMPLES]]
 
 
 def test_withdrawn_findings_are_not_counted_and_the_rest_are_as_before(demo, tmp_path):
@@ -26,16 +37,16 @@ def test_withdrawn_findings_are_not_counted_and_the_rest_are_as_before(demo, tmp
     shutil.copy(out / "demo.db", db)
     store = Store(db)
     try:
-        counted = Counter({(code, unit): n for code, unit, n in count_findings(store, "2025")()})
-        assert sorted(counted.items()) == sorted(((c, u), n) for c, u, n in store.execute(PROBED, ["2025"]))
-        finding, code, unit, n = store.execute("select id, code, unit, coalesce(count, 1) from findings "
-                                               "where period = '2025' order by id limit 1").fetchone()
+        run = store.execute("select max(id) from runs where period = '2025'").fetchone()[0]
+        counted = count_findings(store, "2025", run)()
+        assert counted == probed(store, run) and len({code for code, *_ in counted}) > TOP_FINDINGS
+        code, findings, units, example = counted[0]
+        finding, n = store.execute("select id, coalesce(count, 1) from findings where period = '2025' and "
+                                   "code = ? and unit = ? order by id limit 1", [code, example]).fetchone()
         store.execute("insert into finding_withdrawals (finding, reason) values (?, '申诉成立')", [finding])
         store.execute("insert into finding_withdrawals (finding, reason) values (null, '无')")  # NOT IN's trap
-        withdrawn = Counter({(c, u): m for c, u, m in count_findings(store, "2025")()})
-        assert sorted(withdrawn.items()) == sorted(((c, u), m) for c, u, m in store.execute(PROBED, ["2025"]))
-        counted[(code, unit)] -= n
-        assert +withdrawn == +counted and sum(withdrawn.values()) == sum(counted.values()) > 0
+        withdrawn = count_findings(store, "2025", run)()
+        assert withdrawn == probed(store, run) and withdrawn[0][:2] == (code, findings - n)
     finally:
         store.close()
 
