@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
-from scoring.outputs.report import parts
+import pytest
+
+from scoring.outputs.report import background, build, data, parts
 from scoring.outputs.report.findings import EXAMPLES, TOP_FINDINGS, count_findings
 from scoring.outputs.report.scan import Record, Scan
 from scoring.store import Store
@@ -63,3 +65,20 @@ def test_a_halfs_points_lost_are_summed_exactly_keeping_sums_of_zero_or_less():
     whole = parts.joined(first, second)
     assert whole.lost == {"R1": Decimal("1.75"), "R2": Decimal("0"), "R3": Decimal("-0.5")}
     assert [rec.unit for rec in whole.records] == ["A", "B", "C"]
+
+
+@pytest.mark.skipif(not background.can_fork(), reason="forks only where it can (one thread, fork)")
+@pytest.mark.parametrize("child_dies", [False, True], ids=["counted by the child", "child dies: counted here"])
+def test_a_split_reports_findings_are_counted_by_its_halves_not_a_thread(demo, tmp_path, monkeypatch, child_dies):
+    out, _ = demo
+    store = Store(out / "demo.db")
+    try:
+        whole = build(store, "2025", summary=True)["findings"]
+        monkeypatch.setattr(parts, "SPLIT_UNITS", 1)
+        monkeypatch.setattr(data, "count_findings", lambda *args: pytest.fail("counted in a thread"))
+        if child_dies:
+            monkeypatch.setattr(parts, "_child", lambda send, *args: os._exit(3))
+        split = build(store, "2025", summary=True)["findings"]
+    finally:
+        store.close()
+    assert split == whole and len(whole) == TOP_FINDINGS and all(row["examples"] for row in whole)

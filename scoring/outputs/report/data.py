@@ -27,7 +27,7 @@ from scoring.outputs.explain import grade_name
 from scoring.engine.ranking import NO_GRADE
 from scoring.i18n import pick
 from scoring.outputs.report.cards import item_dicts, percent, two, type_name, unit_card
-from scoring.outputs.report.findings import count_findings, frequent_findings
+from scoring.outputs.report.findings import count_findings, counts_now, frequent_findings
 from scoring.outputs.report.clock import local_time, office_zone
 from scoring.outputs.report.labels import label, period_text
 from scoring.outputs.report import background, parts
@@ -111,8 +111,10 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
     full = is_full(run["units"]) and not summary_chosen
     as_of = as_of or date.fromisoformat(run["as_of"])
     keep = selection.wants if selection else (lambda doc: full)
-    halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch)  # forks: before any thread
-    counted = count_findings(store, period, run["id"])  # SQLite counts while the documents are read
+    halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch,  # forks: before any thread
+                         lambda where: counts_now(where, period, run["id"]))
+    # SQLite counts while the documents are read: in a thread here, or in the child after its half.
+    counted = None if halves else count_findings(store, period, run["id"])
     done_meanwhile = background.in_thread(meanwhile, "meanwhile") if meanwhile else None
     scanned = (halves.finish(progress) if halves
                else scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress))
@@ -139,7 +141,7 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
         "groups": groups(standard, records, moves(store, standard, period, previous, records) if previous else {},
                          lang, full),
         "group_summary": group_summary(standard, records, group_rates, lang),
-        "findings": frequent_findings(standard, records, counted(), lang,
+        "findings": frequent_findings(standard, records, counted() if counted else halves.counts, lang,
                                       scanned.lost if isinstance(scanned, parts.Part) else None),
         "units": [unit_card(standard, scanned.docs[r.unit], group_rates[r.group], r.items, lang)
                   for r in records if r.unit in scanned.docs],

@@ -43,19 +43,23 @@ select code, recorded, units, unit from ranked where k <= ? order by code, k"""
 Counts = list[tuple[str, int, int, str]]  # (code, findings recorded, units, an example unit), examples in order
 
 
+def counts_now(store: Store, period: str, run_id: int) -> Counts:
+    """The period's findings at the run's units counted by code (COUNTS), through this connection."""
+    return store.execute(COUNTS, [period, run_id, EXAMPLES]).fetchall()
+
+
 def count_findings(store: Store, period: str, run_id: int) -> Callable[[], Counts]:
-    """Start counting the period's findings at the run's units by code (COUNTS); the function returned waits
-    for the counts."""
-    arguments = [period, run_id, EXAMPLES]
+    """Start counting the period's findings at the run's units by code (COUNTS) in a thread; the function
+    returned waits for the counts."""
     if str(store.path) == ":memory:":  # no second connection sees it: count now
-        rows = store.execute(COUNTS, arguments).fetchall()
+        rows = counts_now(store, period, run_id)
         return lambda: rows
     found: dict[str, Any] = {}
 
     def work() -> None:
         other = Store(store.path)
         try:
-            found["rows"] = other.execute(COUNTS, arguments).fetchall()
+            found["rows"] = counts_now(other, period, run_id)
         except BaseException as error:  # handed to the waiting thread
             found["error"] = error
         finally:

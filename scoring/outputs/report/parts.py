@@ -29,7 +29,7 @@ from scoring.outputs.limits import ITEMS_IN_DOCUMENT
 from scoring.outputs.report import background
 from scoring.outputs.report.columns import DETAIL_ROWS_IN_WORKBOOK, item_columns, item_row, line_columns
 from scoring.outputs.report.csvfiles import render
-from scoring.outputs.report.findings import losses
+from scoring.outputs.report.findings import Counts, losses
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import ITEM, LINE_FIELDS, Record, Scan, Texts, collector_paused, record
 from scoring.outputs.report.unitcsv import Layout, Status, laid_out
@@ -72,14 +72,19 @@ def watching(store: Store) -> Iterator[Watch | None]:
 
 
 class Halves:
-    """The two halves of a run's scan under way: `finish` scans the first here and joins the second."""
+    """The two halves of a run's scan under way: `finish` scans the first here and joins the second.
 
-    def __init__(self, scan_half: Callable[..., Part], store: Store, first: list[str], second: list[str],
-                 watch: Watch):
-        self.scan_half, self.store, self.first, self.second = scan_half, store, first, second
+    The child also counts the period's findings (`count`, findings.COUNTS: ≈1.2 s of a province's SQLite),
+    after its half, in its snapshot: this process has the HTML's charts to import (data.assemble's
+    `meanwhile`) and the progress to show beside its half, so the two end their work about together."""
+
+    def __init__(self, scan_half: Callable[..., Part], count: Callable[[Store], Counts], store: Store,
+                 first: list[str], second: list[str], watch: Watch):
+        self.scan_half, self.count, self.store, self.first, self.second = scan_half, count, store, first, second
+        self.counts: Counts = []  # by `finish`
         self.receive, send = multiprocessing.Pipe(duplex=False)
         self.child: Any = multiprocessing.get_context("fork").Process(
-            target=_child, args=(send, scan_half, str(store.path), second), name="report scan", daemon=True)
+            target=_child, args=(send, scan_half, count, str(store.path), second), name="report scan", daemon=True)
         self.child.start()
         send.close()  # the child's end: its exit without a word then reads as end of file here
         if self._message()[0] != "pinned" or watch.changed():  # its snapshot may not be the report's
@@ -92,9 +97,11 @@ class Halves:
             if self.child is not None:
                 self._let_go()
             raise
-        theirs = self._received()
-        if theirs is None:  # no child, or it failed: its half here (an error in its documents is raised here then)
-            theirs = self.scan_half(self.store, self.second, None)
+        received = self._received()
+        if received is None:  # no child, or it failed: its work here (an error in its documents is raised here then)
+            theirs, self.counts = self.scan_half(self.store, self.second, None), self.count(self.store)
+        else:
+            theirs, self.counts = received
         if progress:
             progress(len(theirs.records))
         return joined(mine, theirs)
@@ -111,7 +118,7 @@ class Halves:
         self.receive.close()
         self.child = None
 
-    def _received(self) -> Part | None:
+    def _received(self) -> tuple[Part, Counts] | None:
         if self.child is None:
             return None
         status, found = self._message()
@@ -120,13 +127,14 @@ class Halves:
         return found if status == "ok" else None
 
 
-def _child(send: Any, scan_half: Callable[..., Part], path: str, units: list[str]) -> None:
+def _child(send: Any, scan_half: Callable[..., Part], count: Callable[[Store], Counts], path: str,
+           units: list[str]) -> None:
     try:
         store = Store(path)
         try:
             with store.snapshot():
                 send.send(("pinned", None))
-                found = scan_half(store, units, None)
+                found = scan_half(store, units, None), count(store)
             send.send(("ok", found))
         finally:
             store.close()
@@ -137,10 +145,12 @@ def _child(send: Any, scan_half: Callable[..., Part], path: str, units: list[str
 
 
 def start(store: Store, run: dict[str, Any], standard: Standard, as_of: str, lang: str,
-          keep: Callable[[dict[str, Any]], bool], full: bool, watch: Watch | None) -> Halves | None:
+          keep: Callable[[dict[str, Any]], bool], full: bool, watch: Watch | None,
+          count: Callable[[Store], Counts]) -> Halves | None:
     """The run's scan begun in two halves, the second in a child process; None where it is not worth it or
     forking is impossible (scan in one process then). Call before starting any thread (background.can_fork).
-    `full`: the report lays out every item (data.rectification_groups), so the records must keep them all."""
+    `full`: the report lays out every item (data.rectification_groups), so the records must keep them all.
+    `count`: the finding counts (findings.counts_now), made in the child after its half (Halves.counts)."""
     if watch is None or full or run["units"] < SPLIT_UNITS or not background.can_fork():
         return None
     codes = run_unit_codes(store, run["id"])
@@ -150,7 +160,7 @@ def start(store: Store, run: dict[str, Any], standard: Standard, as_of: str, lan
 
     def scan_half(where: Store, units: list[str], progress: Callable[[int], None] | None = None) -> Part:
         return summed(scan_part(where, run["id"], units, as_of, lang, keep, standard, progress))
-    return Halves(scan_half, store, codes[:middle], codes[middle:], watch)
+    return Halves(scan_half, count, store, codes[:middle], codes[middle:], watch)
 
 
 def scan_part(store: Store, run_id: int, units: list[str], as_of: str, lang: str,
