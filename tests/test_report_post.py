@@ -82,3 +82,28 @@ def test_a_split_reports_findings_are_counted_by_its_halves_not_a_thread(demo, t
     finally:
         store.close()
     assert split == whole and len(whole) == TOP_FINDINGS and all(row["examples"] for row in whole)
+
+
+def test_blocks_in_a_file_are_written_as_blocks_in_memory(tmp_path):
+    """A child's half of a detail table's CSV text is read from the file it spilled it to (parts.spilled):
+    the same file as from the text itself, whatever blocks are where, empty ones included."""
+    import tempfile
+
+    from scoring.outputs.report.columns import Column, Table
+    from scoring.outputs.report.csvfiles import Blocks, render, write_csv
+
+    columns = (Column("a", "甲"), Column("b", "B", "points"), Column("c", "C", "bool"))
+    rows = [(f"单位{i:03d}", f"-{i % 7}.5", i % 3 == 0) for i in range(400)]
+    cuts = [0, 1, 1, 50, 51, 200, 399, 400]  # an empty block, one-row blocks, the last row alone
+    texts = [render(columns, rows[a:b], "zh") for a, b in zip(cuts, cuts[1:])]
+    whole = write_csv(Table("t", "表", columns, rows), "zh", tmp_path / "whole.csv").read_bytes()
+    with tempfile.TemporaryFile() as spill:
+        part = parts.Part([record(f"U{i}", {}) for i in range(len(texts))])
+        for rec, (i, text) in zip(part.records, enumerate(texts)):
+            rec.csv = (text, b"") if i % 2 else (b"", text)
+        parts.spilled(part, spill.fileno())
+        assert all(rec.csv[0].__class__ is not bytes for rec in part.records)
+        blocks = [rec.csv[i % 2 == 0] for i, rec in enumerate(part.records)]
+        blocks[3] = texts[3]  # some blocks in memory (the parent's half), some in the file
+        laid_out = write_csv(Table("t", "表", columns, Blocks(blocks, len(rows), spill)), "zh", tmp_path / "b.csv")
+        assert laid_out.read_bytes() == whole
