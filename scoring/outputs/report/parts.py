@@ -10,9 +10,12 @@ items they list (their statuses now), not the whole register (â‰ˆ650,000 rows, â
 The second half is scanned in a forked child while this process scans the first. The child reads through
 its own connection, in its own snapshot, which must be the report's: it says when it has fixed it, and
 if anyone committed to the workspace from before the report's snapshot until then (Watch: SQLite's
-data_version), the child is let go and this process scans both halves. Where forking is impossible or
-unsafe (Windows, or a process with threads: the web server), inside a transaction, and for runs too small
-to gain, the report scans in one process as it always did (scan.scan).
+data_version), the child is let go and this process scans both halves. The child then counts the period's
+findings (findings.COUNTS), writes its units' CSV text to an unlinked temporary file (spilled: the CSV
+writers copy it from there) and sends back its records, the counts and the points its units' rules took
+(Part). Where forking is impossible or unsafe (Windows, or a process with threads: the web server), inside
+a transaction, and for runs too small to gain, the report scans in one process as it always did
+(scan.scan), the findings counted in a thread beside it.
 """
 
 from __future__ import annotations
