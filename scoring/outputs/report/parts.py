@@ -10,12 +10,13 @@ items they list (their statuses now), not the whole register (≈650,000 rows, �
 The second half is scanned in a forked child while this process scans the first. The child reads through
 its own connection, in its own snapshot, which must be the report's: it says when it has fixed it, and
 if anyone committed to the workspace from before the report's snapshot until then (Watch: SQLite's
-data_version), the child is let go and this process scans both halves. The child then counts the period's
-findings (findings.COUNTS), writes its units' CSV text to an unlinked temporary file (spilled: the CSV
-writers copy it from there) and sends back its records, the counts and the points its units' rules took
-(Part). Where forking is impossible or unsafe (Windows, or a process with threads: the web server), inside
-a transaction, and for runs too small to gain, the report scans in one process as it always did
-(scan.scan), the findings counted in a thread beside it.
+data_version), the child is let go and this process scans both halves. The child also counts the period's
+findings (findings.COUNTS, in a thread beside its scan, in the report's snapshot too), writes its units' CSV
+text to an unlinked temporary file (spilled: the CSV writers copy it from there) and sends back its
+records, the counts and the points its units' rules took (Part). Where forking is impossible or unsafe
+(Windows, or a process with threads: the web server), inside a transaction, and for runs too small to
+gain, the report scans in one process as it always did (scan.scan), the findings counted in a thread
+beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import tempfile
+import threading
 import traceback
 from collections import Counter
 from contextlib import contextmanager
@@ -80,9 +82,10 @@ def watching(store: Store) -> Iterator[Watch | None]:
 class Halves:
     """The two halves of a run's scan under way: `finish` scans the first here and joins the second.
 
-    The child also counts the period's findings (`count`, findings.COUNTS: ≈1.2 s of a province's SQLite),
-    after its half, in its snapshot: this process has the HTML's charts to import (data.assemble's
-    `meanwhile`) and the progress to show beside its half, so the two end their work about together."""
+    The child also counts the period's findings (`count`, findings.COUNTS: ≈1.2 s of a province's SQLite) in
+    a thread beside its half, in a snapshot fixed before it says it has pinned its own (so the report's):
+    this process has the HTML's charts to import (data.assemble's `meanwhile`) and the progress to show
+    beside its half. (Counted after the child's half, this process waited ≈2.5 s for them.)"""
 
     def __init__(self, scan_half: Callable[..., Part], count: Callable[[Store], Counts], store: Store,
                  first: list[str], second: list[str], watch: Watch):
@@ -144,8 +147,9 @@ def _child(send: Any, scan_half: Callable[..., Part], count: Callable[[Store], C
         store = Store(path)
         try:
             with store.snapshot():
+                counted = _counting(count, path)  # its snapshot fixed, as this one, before the parent checks
                 send.send(("pinned", None))
-                found = spilled(scan_half(store, units, None), spill), count(store)
+                found = spilled(scan_half(store, units, None), spill), counted()
             send.send(("ok", found))
         finally:
             store.close()
@@ -153,6 +157,38 @@ def _child(send: Any, scan_half: Callable[..., Part], count: Callable[[Store], C
         send.send(("failed", traceback.format_exc()))
     finally:
         send.close()
+
+
+def _counting(count: Callable[[Store], Counts], path: str) -> Callable[[], Counts]:
+    """`count` begun in a thread on its own connection (SQLite lets go of the interpreter: it runs beside the
+    half's scan, the cores' time shared out by the system, not after it), its snapshot fixed before this
+    returns; the function returned waits for the counts and raises what the count raised."""
+    fixed, found = threading.Event(), {}
+
+    def work() -> None:
+        try:
+            other = Store(path)
+            try:
+                with other.snapshot():
+                    fixed.set()
+                    found["rows"] = count(other)
+            finally:
+                other.close()
+        except BaseException as error:  # handed to the waiting thread
+            found["error"] = error
+        finally:
+            fixed.set()
+
+    thread = threading.Thread(target=work, name="finding counts", daemon=True)
+    thread.start()
+    fixed.wait()
+
+    def wait() -> Counts:
+        thread.join()
+        if "error" in found:
+            raise found["error"]
+        return found["rows"]
+    return wait
 
 
 def start(store: Store, run: dict[str, Any], standard: Standard, as_of: str, lang: str,
