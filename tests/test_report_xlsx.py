@@ -37,18 +37,23 @@ def parts(path: Path) -> dict[str, bytes]:
 def both_ways(tmp_path: Path, tables: list[Table], monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
     fast = parts(write_xlsx(tables, META, tmp_path / "fast.xlsx", [("说明", "草稿")]))
     with monkeypatch.context() as m:
-        m.setattr(xlsx.FastRows, "write", lambda self, r, values: False)
+        m.setattr(xlsx.FastRows, "write", lambda self, r0, rows: ((r0 + i, row) for i, row in enumerate(rows)))
         slow = parts(write_xlsx(tables, META, tmp_path / "slow.xlsx", [("说明", "草稿")]))
     return fast, slow
 
 
-def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("chunk", [xlsx.CHUNK, 3], ids=["one chunk", "chunks of 3 rows"])
+def test_fast_rows_write_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch, chunk):
+    """Formats first used late, by a later column first, in a row XlsxWriter writes, or across chunks of rows
+    laid out a column at a time: numbered in the same order."""
+    monkeypatch.setattr(xlsx, "CHUNK", chunk)
     rows = [(text, "85.50", 3, "-1.25", "-0.5", "2025-06-30", i % 2 == 0, "备注")
             for i, text in enumerate(AWKWARD_TEXT)]
     rows += [(None, None, None, None, None, None, None, None), ("", "", "", "", "", "", "", ""),  # rows without cells
              ("only text", None, None, None, None, None, None, None), (None, None, None, None, None, None, None, "末列")]
     # A table whose number formats are first used late, and one where the first data row is not plain.
-    late = [("a", None, None, None, None, None, None, None), ("b", "1", 2, "+3.00", "4", "2026-01-01", True, "x")]
+    late = [("a", None, None, None, None, None, None, None), (None, None, None, None, "4", None, None, None),
+            ("<b>", None, 5, None, None, None, None, None), ("b", "1", 2, "+3.00", "4", "2026-01-01", True, "x")]
     first_awkward = [("<x>", "1", 1, "0", "0", "2025-01-01", False, ""), ("plain", "2", 2, "0", "0", "2025-01-02", True, "")]
     tables = [Table("t", "表", COLUMNS, rows), Table("late", "晚", COLUMNS, late),
               Table("first", "首", COLUMNS, first_awkward), Table("empty", "空", COLUMNS, [])]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from scoring.outputs.report import background
-from scoring.outputs.report.csvfiles import csv_rows, write_csv, write_csvs
+from scoring.outputs.report.csvfiles import csv_rows, write_csv
 from scoring.outputs.report.data import Report, Selection, assemble, build
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import collector_paused
@@ -107,21 +107,37 @@ def _write(store: Store, period: str, out: Path, lang: str, previous: str | None
     in_book = details_fit_workbook(tables)
     sheets = [t for t in tables if in_book or not t.detail]
     notes = draft_note(report) + ([] if in_book else details_note(report, tables, stem))
-    # The workbook on the second core, beside the CSV files, the 通报 and the HTML (its charts and template:
-    # ≈0.4 s whatever the size): the two take about as long (a province: ≈1.5 s each of CPU, its detail
-    # tables' CSV text made by the scan, report/parts.py).
-    wait_for_book = background.start(lambda: write_xlsx(sheets, report.data["meta"], xlsx, notes), "workbook")
+    csvs = [out / f"{stem}-{table.key}.csv" for table in tables]
+    theirs = [i for i, table in enumerate(tables) if table.key.startswith("rectifications-")]
+    mine = [i for i in range(len(tables)) if i not in theirs]
+    # The workbook and the rectification items' CSV files on the second core, beside the other CSV files, the
+    # 通报 and the HTML (its charts and template: ≈0.4 s whatever the size); a province: ≈1.5 s of CPU on each
+    # side (the workbook ≈1.2 s; the detail tables' CSV text was made by the scan, report/parts.py, and writing
+    # it is ≈0.5 s, the items a little less than half). The child's copy of the report is its own (fork): this
+    # process lets go of its own once its files are written (≈0.4 s to free a province's), before waiting.
+    book = {"sheets": sheets, "notes": notes, "csv": [(tables[i], csvs[i]) for i in theirs]}
+    meta = report.data["meta"]
+
+    def in_background() -> None:
+        write_xlsx(book["sheets"], meta, xlsx, book["notes"])
+        for table, path in book["csv"]:
+            write_csv(table, lang, path)
+    wait_for_book = background.start(in_background, "workbook and rectification CSV files")
+    book.clear()
+    units = len(report.scan.records)
     try:
-        csvs = write_csvs(tables, lang, out, stem)
+        for i in mine:
+            write_csv(tables[i], lang, csvs[i])
         step(1)
         # The 通报 is a Chinese official document: an English report (names and grades in English) has none.
         docx = write_docx(context(report, issue), out / f"通报-{period}.docx", word) if lang == "zh" else None
         step(1)
         html.write_text(render(report.data, details_in_workbook=in_book), encoding="utf-8")
+        del report, tables, sheets, notes
     finally:
         wait_for_book()
     step(2)
-    return ReportFiles(html, xlsx, csvs, units=len(report.scan.records), docx=docx)
+    return ReportFiles(html, xlsx, csvs, units=units, docx=docx)
 
 
 def draft_note(report: Report) -> list[tuple[str, str]]:

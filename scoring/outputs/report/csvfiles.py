@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TextIO
+from typing import Any, BinaryIO, Callable, Iterable, NamedTuple, Sequence, TextIO
 
 from scoring.exports import safe_cell
 from scoring.outputs.report.columns import Column, Table
@@ -46,15 +48,35 @@ def _risky_columns(table: Table) -> list[int]:
     return out
 
 
+class Span(NamedTuple):
+    """A block's text in a file (Blocks.source), not in memory: where it starts there, how many bytes."""
+    start: int
+    size: int
+
+
 @dataclass(frozen=True)
 class Blocks:
     """A big run's detail table as its CSV file has it, unit by unit: each block the UTF-8 text of a unit's
-    rows (`render`), in the table's order; `rows` counts them (a table's len is its number of rows)."""
-    blocks: list[bytes]
+    rows (`render`), in the table's order, or where that text is in `source` (a Span: the half of the units
+    a child process scanned, report/parts.py); `rows` counts them (a table's len is its number of rows)."""
+    blocks: list[bytes | Span]
     rows: int
+    source: BinaryIO | None = None
 
     def __len__(self) -> int:
         return self.rows
+
+    def write_to(self, raw: BinaryIO) -> None:
+        if self.source is None or not os.fstat(self.source.fileno()).st_size:
+            raw.writelines(block for block in self.blocks if block.__class__ is bytes)  # a Span there is empty
+            return
+        with mmap.mmap(self.source.fileno(), 0, access=mmap.ACCESS_READ) as text:
+            for block in self.blocks:
+                if block.__class__ is bytes:
+                    raw.write(block)
+                elif block.size:
+                    with memoryview(text)[block.start:block.start + block.size] as view:
+                        raw.write(view)
 
 
 def render(columns: tuple[Column, ...], rows: list[tuple], lang: str) -> bytes:
@@ -101,7 +123,7 @@ def write_csv(table: Table, lang: str, path: Path) -> Path:
         _write_rows(head, csv_rows(Table("", "", table.columns, ()), lang), len(table.columns))
         with path.open("wb") as raw:
             raw.write(head.getvalue().encode("utf-8-sig"))
-            raw.writelines(table.rows.blocks)
+            table.rows.write_to(raw)
         return path
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         _write_rows(f, csv_rows(table, lang), len(table.columns))

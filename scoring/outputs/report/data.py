@@ -27,7 +27,7 @@ from scoring.outputs.explain import grade_name
 from scoring.engine.ranking import NO_GRADE
 from scoring.i18n import pick
 from scoring.outputs.report.cards import item_dicts, percent, two, type_name, unit_card
-from scoring.outputs.report.findings import count_findings, frequent_findings
+from scoring.outputs.report.findings import count_findings, counts_now, frequent_findings
 from scoring.outputs.report.clock import local_time, office_zone
 from scoring.outputs.report.labels import label, period_text
 from scoring.outputs.report import background, parts
@@ -111,8 +111,10 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
     full = is_full(run["units"]) and not summary_chosen
     as_of = as_of or date.fromisoformat(run["as_of"])
     keep = selection.wants if selection else (lambda doc: full)
-    halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch)  # forks: before any thread
-    counted = count_findings(store, period)  # SQLite counts while the documents are read
+    halves = parts.start(store, run, standard, as_of.isoformat(), lang, keep, full, watch,  # forks: before any thread
+                         lambda where: counts_now(where, period, run["id"]))
+    # SQLite counts while the documents are read: in a thread here, or in the child after its half.
+    counted = None if halves else count_findings(store, period, run["id"])
     done_meanwhile = background.in_thread(meanwhile, "meanwhile") if meanwhile else None
     scanned = (halves.finish(progress) if halves
                else scan(documents(store, run, standard), register(store), as_of.isoformat(), lang, keep, progress))
@@ -123,7 +125,8 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
     records.sort(key=lambda r: (order[r.group], r.veto, r.rank, r.unit))
     previous = previous if previous is not None else previous_period(store, period)
     title_key = "report_title" if period.isdigit() else "report_title_period"
-    group_rates = group_dimension_rates(records)
+    sums_by_group = dimension_sums_by_group(records)  # once, for the groups' rates and the whole run's averages
+    group_rates = group_dimension_rates(records, sums_by_group)
     data = {
         "meta": {"period": period, "previous": previous, "run": run["id"], "as_of": as_of.isoformat(),
                  "scored_as_of": run["as_of"], "criteria": scanned.criteria or standard.label,
@@ -134,11 +137,12 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
         "layout": {"full": full, "summary_chosen": summary_chosen,
                    "scorecards": "selected" if selection else ("all" if full else "none"),
                    "full_report_units": FULL_REPORT_UNITS, "head": RANKING_HEAD, "tail": RANKING_TAIL},
-        "summary": summary(standard, records, lang),
+        "summary": summary(standard, records, lang, sums_by_group),
         "groups": groups(standard, records, moves(store, standard, period, previous, records) if previous else {},
                          lang, full),
         "group_summary": group_summary(standard, records, group_rates, lang),
-        "findings": frequent_findings(standard, records, counted(), lang),
+        "findings": frequent_findings(standard, records, counted() if counted else halves.counts, lang,
+                                      scanned.lost if isinstance(scanned, parts.Part) else None),
         "units": [unit_card(standard, scanned.docs[r.unit], group_rates[r.group], r.items, lang)
                   for r in records if r.unit in scanned.docs],
         "rectification_groups": rectification_groups(standard, records, lang, full),
@@ -200,13 +204,30 @@ def group_order(standard: Standard, group: str) -> tuple[int, str]:
 def _dimension_sums(records: list[Record]) -> dict[str, list]:
     """dimension → [points, maximum, units] over the applicable dimensions of these records."""
     sums: dict[str, list] = {}
+    number: dict[Any, Decimal] = {}  # each distinct score and maximum read once (they repeat: "6.00", "10")
     for rec in records:
         for code, score, top, applicable in rec.dimensions:
             if applicable:
                 found = sums.setdefault(code, [Decimal(0), Decimal(0), 0])
-                found[0] += Decimal(score)
-                found[1] += Decimal(top)
+                found[0] += number[score] if score in number else number.setdefault(score, Decimal(score))
+                found[1] += number[top] if top in number else number.setdefault(top, Decimal(top))
                 found[2] += 1
+    return sums
+
+
+def dimension_sums_by_group(records: list[Record]) -> dict[str, dict[str, list]]:
+    """group → _dimension_sums of its records; the whole run's are their sums (exact: Decimals)."""
+    return {group: _dimension_sums(members) for group, members in _by_group(records).items()}
+
+
+def _all_groups(by_group: dict[str, dict[str, list]]) -> dict[str, list]:
+    sums: dict[str, list] = {}
+    for group_sums in by_group.values():
+        for code, (got, top, units) in group_sums.items():
+            found = sums.setdefault(code, [Decimal(0), Decimal(0), 0])
+            found[0] += got
+            found[1] += top
+            found[2] += units
     return sums
 
 
@@ -216,10 +237,12 @@ def average_score(records: list[Record]) -> str:
     return two(sum(scored, Decimal(0)) / len(scored)) if scored else "0.00"
 
 
-def summary(standard: Standard, records: list[Record], lang: str) -> dict[str, Any]:
+def summary(standard: Standard, records: list[Record], lang: str,
+            by_group: dict[str, dict[str, list]] | None = None) -> dict[str, Any]:
+    """`by_group`: the records' dimension_sums_by_group, where the caller has them."""
     grades = Counter(r.grade_code for r in records)
     n = Decimal(len(records))
-    sums = _dimension_sums(records)
+    sums = _all_groups(by_group) if by_group is not None else _dimension_sums(records)
     dims = []
     for dim in standard.criteria.dimensions:
         got, top, units = sums.get(dim.code, (Decimal(0), Decimal(0), 0))
@@ -291,11 +314,13 @@ def moves(store: Store, standard: Standard, period: str, previous: str,
     return out
 
 
-def group_dimension_rates(records: list[Record]) -> dict[str, dict[str, str]]:
+def group_dimension_rates(records: list[Record], by_group: dict[str, dict[str, list]] | None = None
+                          ) -> dict[str, dict[str, str]]:
     """group → dimension → the group's share of maximum (percent), for the radar's comparison line; none for a
-    dimension with no maximum (a veto dimension)."""
-    return {group: {code: percent(got, top) for code, (got, top, _) in _dimension_sums(members).items() if top}
-            for group, members in _by_group(records).items()}
+    dimension with no maximum (a veto dimension). `by_group`: the records' dimension_sums_by_group, if made."""
+    by_group = dimension_sums_by_group(records) if by_group is None else by_group
+    return {group: {code: percent(got, top) for code, (got, top, _) in sums.items() if top}
+            for group, sums in by_group.items()}
 
 
 def group_summary(standard: Standard, records: list[Record], rates: dict[str, dict[str, str]],

@@ -75,12 +75,17 @@ def indicators(report: Report, lang: str) -> Table:
     return Table("indicators", label("indicators_sheet", lang), columns, rows)
 
 
+def spill(report: Report) -> Any:
+    """The file holding the CSV text of the units a child process scanned (parts.Part.spill), if any."""
+    return getattr(report.scan, "spill", None)
+
+
 def lines(report: Report, lang: str) -> Table:
     records = report.scan.records
     if report.scan.complete:  # the scan's tuples are the rows as they are
         rows: Any = [line for rec in records for line in rec.lines]
     else:  # a big run's: laid out as CSV text by the scan, unit by unit (report/parts.py)
-        rows = Blocks([rec.csv[0] for rec in records], sum(rec.line_count for rec in records))
+        rows = Blocks([rec.csv[0] for rec in records], sum(rec.line_count for rec in records), spill(report))
     return Table("lines", label("lines_sheet", lang), line_columns(lang), rows, detail=True)
 
 
@@ -110,7 +115,7 @@ def rectifications(report: Report, lang: str) -> list[Table]:
             if rec.item_count:
                 by_type[rec.type].append(rec.csv[1])
                 counts[rec.type] += rec.item_count
-        tables = {t: Blocks(blocks, counts[t]) for t, blocks in by_type.items()}
+        tables = {t: Blocks(blocks, counts[t], spill(report)) for t, blocks in by_type.items()}
     title = label("rectifications_sheet", lang)
     return [Table(f"rectifications-{t}", f"{title}-{type_name(report.standard, t, lang)}", columns, rows,
                   detail=True) for t, rows in tables.items()]
