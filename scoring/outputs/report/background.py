@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from typing import Callable
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
 
 
 class BackgroundFailed(RuntimeError):
@@ -38,25 +40,27 @@ def start(work: Callable[[], None], what: str) -> Callable[[], None]:
     return wait
 
 
-def in_thread(work: Callable[[], object], what: str) -> Callable[[], None]:
-    """Begin `work` in a thread of this process; the function returned waits for it and raises what it raised.
+def in_thread(work: Callable[[], T], what: str) -> Callable[[], T]:
+    """Begin `work` in a thread of this process; the function returned waits for it and returns what it returned,
+    or raises what it raised.
 
     For work that waits on something else than the interpreter (SQLite, which lets go of it) or that must
     not hold the caller's frames: an import that catches an exception keeps the frames of its traceback,
     so matplotlib imported from deep inside the report kept the report's data alive (see write_report)."""
-    found: dict[str, BaseException] = {}
+    found: dict[str, Any] = {}
 
     def run() -> None:
         try:
-            work()
+            found["result"] = work()
         except BaseException as error:  # handed to the waiting thread
             found["error"] = error
 
     thread = threading.Thread(target=run, name=what, daemon=True)
     thread.start()
 
-    def wait() -> None:
+    def wait() -> T:
         thread.join()
         if "error" in found:
             raise found["error"]
+        return found["result"]
     return wait

@@ -8,12 +8,12 @@ while a query runs, so the two overlap.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from decimal import Decimal
 from typing import Any, Callable
 
 from scoring.i18n import pick
+from scoring.outputs.report import background
 from scoring.outputs.report.cards import two
 from scoring.outputs.report.labels import label
 from scoring.outputs.report.scan import LINE_FIELDS, Record
@@ -54,26 +54,14 @@ def count_findings(store: Store, period: str, run_id: int) -> Callable[[], Count
     if str(store.path) == ":memory:":  # no second connection sees it: count now
         rows = counts_now(store, period, run_id)
         return lambda: rows
-    found: dict[str, Any] = {}
 
-    def work() -> None:
+    def work() -> Counts:
         other = Store(store.path)
         try:
-            found["rows"] = counts_now(other, period, run_id)
-        except BaseException as error:  # handed to the waiting thread
-            found["error"] = error
+            return counts_now(other, period, run_id)
         finally:
             other.close()
-
-    thread = threading.Thread(target=work, name="finding counts", daemon=True)
-    thread.start()
-
-    def wait() -> Counts:
-        thread.join()
-        if "error" in found:
-            raise found["error"]
-        return found["rows"]
-    return wait
+    return background.in_thread(work, "finding counts")
 
 
 def frequent_findings(standard: Standard, records: list[Record], counts: Counts, lang: str,

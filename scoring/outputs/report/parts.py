@@ -163,31 +163,21 @@ def _counting(count: Callable[[Store], Counts], path: str) -> Callable[[], Count
     """`count` begun in a thread on its own connection (SQLite lets go of the interpreter: it runs beside the
     half's scan, the cores' time shared out by the system, not after it), its snapshot fixed before this
     returns; the function returned waits for the counts and raises what the count raised."""
-    fixed, found = threading.Event(), {}
+    fixed = threading.Event()
 
-    def work() -> None:
+    def work() -> Counts:
         try:
             other = Store(path)
             try:
                 with other.snapshot():
                     fixed.set()
-                    found["rows"] = count(other)
+                    return count(other)
             finally:
                 other.close()
-        except BaseException as error:  # handed to the waiting thread
-            found["error"] = error
         finally:
-            fixed.set()
-
-    thread = threading.Thread(target=work, name="finding counts", daemon=True)
-    thread.start()
+            fixed.set()  # failed before its snapshot: the waiting thread raises what it raised
+    wait = background.in_thread(work, "finding counts")
     fixed.wait()
-
-    def wait() -> Counts:
-        thread.join()
-        if "error" in found:
-            raise found["error"]
-        return found["rows"]
     return wait
 
 
