@@ -32,7 +32,7 @@ from scoring.engine.passes import fire_passes
 from scoring.store.periods import Period
 from scoring.engine.ranking import NO_GRADE, Placement
 from scoring.engine.matches import item_group_key
-from scoring.rectify.items import DONE, days_late, fallen_due, grouped_rectification_facts, rectification_facts
+from scoring.rectify.items import days_late, grouped_rectification_facts, overdue_in, rectification_facts
 from scoring.engine.scorecard import document, score_text
 from scoring.store.rundocs import PLACEMENT_COLUMNS, pack_document
 from scoring.standard import Standard
@@ -118,14 +118,10 @@ def _listed_items(items: list[dict[str, Any]], period: Period, as_of: date) -> l
     listed = []
     for item in sorted(items, key=_BY_DEADLINE):
         status = item.get("status") or "open"
-        deadline = item["deadline"]
-        due = come.get(deadline)
-        if due is None:
-            due = come[deadline] = fallen_due(deadline, period, as_of)
         entry = {"id": item["id"], "finding": item["finding"], "indicator": item["indicator"],
                  "rule": item["rule"], "title": item["title"], "period": item["period"],
-                 "deadline": deadline, "status": status,
-                 "overdue": due and status not in DONE}  # rectify.items.is_overdue, each deadline's part once
+                 "deadline": item["deadline"], "status": status,
+                 "overdue": overdue_in(come, item["deadline"], status, period, as_of)}
         if item.get("rectified_on"):  # else days_late is 0: only then is it worked out
             late = days_late(item)
             if late:  # only then: scorecards of items done in time read as before

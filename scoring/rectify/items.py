@@ -65,6 +65,15 @@ def is_overdue(item: dict[str, Any], status: str, period: Period, as_of: date) -
     return fallen_due(item["deadline"], period, as_of) and status not in DONE
 
 
+def overdue_in(come: dict[str, bool], deadline: str, status: str, period: Period, as_of: date) -> bool:
+    """is_overdue, with whether each deadline has come (fallen_due) looked up in `come` and added to it once:
+    a run's units share one for their period and as-of date (their items fall due on a few hundred days)."""
+    due = come.get(deadline)
+    if due is None:
+        due = come[deadline] = fallen_due(deadline, period, as_of)
+    return due and status not in DONE
+
+
 def fallen_due(deadline: str, period: Period, as_of: date) -> bool:
     """The deadline has come by D, inside P (an item then is overdue unless rectified or verified)."""
     day = _day(deadline)
@@ -110,11 +119,8 @@ def grouped_rectification_facts(items: list[dict[str, Any]], period: Period, as_
     groups: dict[Any, tuple[tuple, list[str]]] = {}
     for item in items:
         status = item.get("status") or "open"
-        due = come.get(item["deadline"])
-        if due is None:
-            due = come[item["deadline"]] = fallen_due(item["deadline"], period, as_of)
-        # overdue as is_overdue decides it, each deadline's part once
-        values = (due and status not in DONE, status, item["indicator"], item["rule"], item["period"])
+        values = (overdue_in(come, item["deadline"], status, period, as_of), status, item["indicator"], item["rule"],
+                  item["period"])
         group_key = pick(values)
         group = groups.get(group_key)
         if group is None:
