@@ -126,7 +126,7 @@ def _assemble(store: Store, period: str, lang: str, previous: str | None, as_of:
     previous = previous if previous is not None else previous_period(store, period)
     title_key = "report_title" if period.isdigit() else "report_title_period"
     sums_by_group = dimension_sums_by_group(records)  # once, for the groups' rates and the whole run's averages
-    group_rates = group_dimension_rates(records, sums_by_group)
+    group_rates = group_dimension_rates(sums_by_group)
     data = {
         "meta": {"period": period, "previous": previous, "run": run["id"], "as_of": as_of.isoformat(),
                  "scored_as_of": run["as_of"], "criteria": scanned.criteria or standard.label,
@@ -238,11 +238,11 @@ def average_score(records: list[Record]) -> str:
 
 
 def summary(standard: Standard, records: list[Record], lang: str,
-            by_group: dict[str, dict[str, list]] | None = None) -> dict[str, Any]:
-    """`by_group`: the records' dimension_sums_by_group, where the caller has them."""
+            by_group: dict[str, dict[str, list]]) -> dict[str, Any]:
+    """`by_group`: the records' dimension_sums_by_group."""
     grades = Counter(r.grade_code for r in records)
     n = Decimal(len(records))
-    sums = _all_groups(by_group) if by_group is not None else _dimension_sums(records)
+    sums = _all_groups(by_group)
     dims = []
     for dim in standard.criteria.dimensions:
         got, top, units = sums.get(dim.code, (Decimal(0), Decimal(0), 0))
@@ -314,11 +314,9 @@ def moves(store: Store, standard: Standard, period: str, previous: str,
     return out
 
 
-def group_dimension_rates(records: list[Record], by_group: dict[str, dict[str, list]] | None = None
-                          ) -> dict[str, dict[str, str]]:
+def group_dimension_rates(by_group: dict[str, dict[str, list]]) -> dict[str, dict[str, str]]:
     """group → dimension → the group's share of maximum (percent), for the radar's comparison line; none for a
-    dimension with no maximum (a veto dimension). `by_group`: the records' dimension_sums_by_group, if made."""
-    by_group = dimension_sums_by_group(records) if by_group is None else by_group
+    dimension with no maximum (a veto dimension). `by_group`: the records' dimension_sums_by_group."""
     return {group: {code: percent(got, top) for code, (got, top, _) in sums.items() if top}
             for group, sums in by_group.items()}
 

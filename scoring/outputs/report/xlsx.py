@@ -195,8 +195,7 @@ class FastRows:
             texts = [None if v is None or v == "" else (yes if v else no) for v in values]
         else:
             texts = [None if v is None or v == "" else (v if v.__class__ is str else str(v)) for v in values]
-        distinct = set(texts)
-        distinct.discard(None)
+        distinct = _present(texts)
         bad = {t for t in distinct if len(t) > PLAIN_LENGTH or NOT_PLAIN.search(t)}
         odd = [i for i, t in enumerate(texts) if t in bad] if bad else []
         if kind != "bool" and any(t.startswith(FORMULA_START) for t in distinct):
