@@ -105,14 +105,21 @@ def test_formula_like_cells_are_made_text_as_the_csv_files_do(demo):
     assert b"'=HYPERLINK(1)" in csv[0] and b"'=1+1" in csv[0] and b",-2\n" in csv[0] and b"'=note" in csv[1]
 
 
-@pytest.mark.parametrize("where", ["note", "title", "register note", "name"])
-def test_cells_to_quote_are_quoted_as_csv_does(demo, where):
-    """English titles and notes have commas: a repeated cell is quoted once, as the csv module quotes it."""
+def _unit_with_items(demo):
+    """A copy of the first demo unit with rectification items, its items' register rows, the standard, and the
+    copy's first indicator line (for a test to edit)."""
     out, _ = demo
     docs, statuses, standard = documents(out / "demo.db")
     at = next(i for i, d in enumerate(docs) if d["rectifications"])
     doc, now = copy.deepcopy(docs[at]), list(statuses[at])
     line = next(line for dim in doc["dimensions"] for ind in dim["indicators"] for line in ind["lines"])
+    return doc, now, standard, line
+
+
+@pytest.mark.parametrize("where", ["note", "title", "register note", "name"])
+def test_cells_to_quote_are_quoted_as_csv_does(demo, where):
+    """English titles and notes have commas: a repeated cell is quoted once, as the csv module quotes it."""
+    doc, now, standard, line = _unit_with_items(demo)
     if where == "note":
         line["note"] = "a, b"
     elif where == "title":
@@ -128,11 +135,7 @@ def test_cells_to_quote_are_quoted_as_csv_does(demo, where):
 
 @pytest.mark.parametrize("where", ["facts", "finding", "points"])
 def test_a_rows_own_cell_to_quote_leaves_the_unit_to_the_generic_way(demo, where):
-    out, _ = demo
-    docs, statuses, standard = documents(out / "demo.db")
-    at = next(i for i, d in enumerate(docs) if d["rectifications"])
-    doc, now = copy.deepcopy(docs[at]), list(statuses[at])
-    line = next(line for dim in doc["dimensions"] for ind in dim["indicators"] for line in ind["lines"])
+    doc, now, standard, line = _unit_with_items(demo)
     if where == "facts":
         line["facts"] = ["F,1", "x"]
     elif where == "finding":
